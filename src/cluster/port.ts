@@ -1,0 +1,179 @@
+// The cluster port: everything the engine asks of a cluster. One implementation talks to a
+// Kubernetes API with @kubernetes/client-node (src/cluster/kube); the practice cluster is such an
+// API on loopback, so there is no second code path. Tests of the engine may use a small in-test port.
+
+import type { CheckName, KubeObject, ObjectRef, PodTarget } from '../lesson/model.js';
+
+export type Backend = 'kube' | 'practice';
+
+export interface ClusterIdentity {
+  backend: Backend;
+  context: string; // kubeconfig context name ("egress-tutorial-practice" for the practice cluster)
+  server: string; // API server URL
+  /** Stable key for progress: backend + server (+ cluster name); never contains credentials. */
+  key: string;
+}
+
+export type CheckLevel = 'pass' | 'warn' | 'fail';
+
+/** Something the learner can let the tutorial do to fix a check, on confirmation. */
+export type CheckFix =
+  | { kind: 'apply'; objects: KubeObject[]; description: string }
+  | { kind: 'label-namespace'; namespace: string; labels: Record<string, string>; description: string };
+
+export interface CheckResult {
+  name: CheckName;
+  level: CheckLevel;
+  summary: string; // one line: what was found
+  fix?: string; // one or more sentences / commands telling the learner what to do
+  autoFix?: CheckFix;
+  details?: string[]; // e.g. served versions, missing permissions
+}
+
+export interface PreflightOptions {
+  clientNamespace: string;
+  istioNamespace: string;
+  client: PodTarget; // the client pod (for 'client-ready')
+  checks?: CheckName[]; // default: all
+  signal?: AbortSignal;
+}
+
+/** Labels every object the tutorial creates carries (plus the field manager). */
+export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
+export const MANAGED_BY_VALUE = 'egress-tutorial';
+export const LESSON_LABEL = 'egress-tutorial.dev/lesson';
+export const STEP_LABEL = 'egress-tutorial.dev/step';
+export const FIELD_MANAGER = 'egress-tutorial';
+
+export interface ApplyOptions {
+  lesson: string;
+  step: string;
+  namespace: string; // for namespaced objects without metadata.namespace
+  dryRun?: boolean;
+  /** The learner confirmed taking over objects that exist and were not created by the tutorial. */
+  takeOver?: boolean;
+  signal?: AbortSignal;
+}
+
+export type ApplyResultKind = 'created' | 'configured' | 'unchanged' | 'conflict' | 'error';
+
+export interface ApplyOutcome {
+  ref: ObjectRef; // with the apiVersion actually used (the served version)
+  result: ApplyResultKind;
+  /** For 'conflict': the object exists and is not the tutorial's; `diff` says what differs. */
+  message?: string;
+  diff?: string;
+  /** For dryRun: the object as the server would store it, as YAML. */
+  serverYaml?: string;
+}
+
+export interface DeleteOutcome {
+  ref: ObjectRef;
+  result: 'deleted' | 'absent' | 'not-ours' | 'error';
+  message?: string;
+}
+
+export interface PodInfo {
+  name: string;
+  namespace: string;
+  phase: string;
+  ready: boolean;
+  containers: string[];
+  hasSidecar: boolean; // istio-proxy container or native-sidecar init container
+}
+
+export interface WaitOptions {
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** Called with what we are waiting for, e.g. "pod curl-5d8… Pending: ContainerCreating". */
+  onProgress?: (message: string) => void;
+}
+
+export interface ExecOptions {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  onStdout?: (text: string) => void; // decoded UTF-8 chunks, as they arrive
+  onStderr?: (text: string) => void;
+}
+
+export interface ExecResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface LogLine {
+  pod: string;
+  container: string;
+  text: string; // one line, without the newline
+  receivedAt: number; // ms since epoch, when it arrived
+}
+
+export interface FollowOptions {
+  signal: AbortSignal; // aborting stops every stream; the promise then resolves
+  onLine: (line: LogLine) => void;
+  /** Stream events worth telling the learner: "pod x replaced, following y", "reconnecting". */
+  onEvent?: (message: string) => void;
+  /** Start from now (default) or include this many earlier lines per pod. */
+  tailLines?: number;
+}
+
+export interface ManagedScope {
+  lesson?: string; // absent: everything the tutorial created
+  namespaces: string[]; // where to look (client and Istio namespaces)
+}
+
+export interface ClusterPort {
+  identity(): ClusterIdentity;
+  preflight(options: PreflightOptions): Promise<CheckResult[]>;
+  /** The version of `group` that manifests should be applied with (v1 preferred), or undefined when the group is not served. */
+  servedVersion(group: string, signal?: AbortSignal): Promise<string | undefined>;
+  apply(objects: KubeObject[], options: ApplyOptions): Promise<ApplyOutcome[]>;
+  delete(refs: ObjectRef[], options: { namespace: string; signal?: AbortSignal; waitMs?: number }): Promise<DeleteOutcome[]>;
+  waitForPod(target: PodTarget, options: WaitOptions): Promise<PodInfo>;
+  exec(pod: { namespace: string; name: string }, container: string, argv: string[], options: ExecOptions): Promise<ExecResult>;
+  followLogs(target: PodTarget, options: FollowOptions): Promise<void>;
+  listManaged(scope: ManagedScope, signal?: AbortSignal): Promise<ObjectRef[]>;
+  deleteManaged(scope: ManagedScope, options?: { signal?: AbortSignal; waitMs?: number }): Promise<DeleteOutcome[]>;
+  /** Facts the verification diagnosis needs (which Istio objects exist, outbound policy, gateway presence). */
+  meshFacts(options: { clientNamespace: string; istioNamespace: string; signal?: AbortSignal }): Promise<MeshFacts>;
+  close(): void;
+}
+
+export interface MeshFacts {
+  outboundPolicy: 'ALLOW_ANY' | 'REGISTRY_ONLY' | 'unknown';
+  accessLogging: 'on' | 'off' | 'unknown';
+  egressGatewayPods: number;
+  clientHasSidecar: boolean | 'unknown';
+  /** Istio objects visible to the client namespace (own namespace + istio namespace), by kind. */
+  objects: { kind: string; name: string; namespace: string; spec: Record<string, unknown> }[];
+}
+
+/**
+ * Every failure a port reports is a ClusterError: `message` is one sentence for the learner
+ * naming the fix; it never carries a stack, a raw response body or a credential.
+ */
+export class ClusterError extends Error {
+  constructor(
+    message: string,
+    readonly reason:
+      | 'unreachable'
+      | 'tls'
+      | 'unauthorized'
+      | 'forbidden'
+      | 'not-found'
+      | 'not-served'
+      | 'conflict'
+      | 'invalid'
+      | 'throttled'
+      | 'server'
+      | 'timeout'
+      | 'cancelled'
+      | 'config'
+      | 'other',
+    readonly status?: number,
+  ) {
+    super(message);
+    this.name = 'ClusterError';
+  }
+}

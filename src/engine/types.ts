@@ -1,0 +1,140 @@
+// The engine's public contract: the ink UI and the headless runner both drive an Engine.
+// The engine imports no ink; the UI makes no cluster calls.
+
+import type { ApplyOutcome, ClusterIdentity, ClusterPort, CheckResult, DeleteOutcome, LogLine } from '../cluster/port.js';
+import type { Lang, Lesson, LessonSet, Step } from '../lesson/model.js';
+
+/** Where a step is in its life. */
+export type StepPhase =
+  | 'idle' // not run yet (explain steps stay idle and count as done when passed over)
+  | 'confirm' // waiting for the learner's y/n (the step changes the cluster)
+  | 'running'
+  | 'conflict' // apply found objects the tutorial did not create: waiting for take-over or skip
+  | 'passed'
+  | 'failed'
+  | 'cancelled';
+
+export interface OutputEntry {
+  stream: 'stdout' | 'stderr' | 'info' | 'error';
+  text: string; // may hold several lines
+}
+
+export interface LogEntry {
+  line: LogLine;
+  /** This line is the step's proof (the request crossed the gateway). */
+  proof: boolean;
+}
+
+export interface Verdict {
+  ok: boolean;
+  summary: string; // one sentence: what happened ("HTTP 200 through the egress gateway")
+  diagnosis?: string; // when not ok: the likely cause and the fix
+  httpStatus?: number;
+  exitCode?: number;
+  proofLine?: LogLine;
+  attempts?: number; // verification attempts made (Istio pushes config asynchronously)
+}
+
+export interface StepState {
+  phase: StepPhase;
+  /** While running: what we wait for, for the spinner ("waiting for pod curl-… to be Ready"). */
+  activity?: string;
+  output: OutputEntry[]; // bounded
+  logs: LogEntry[]; // bounded ring (newest last)
+  applied?: ApplyOutcome[];
+  deleted?: DeleteOutcome[];
+  checks?: CheckResult[];
+  verdict?: Verdict;
+}
+
+export interface LessonProgress {
+  done: string[]; // step ids passed (or read, for explain steps)
+  current?: string; // step id to resume at
+}
+
+export interface EngineSnapshot {
+  /** Increments on every change; cheap equality for renderers. */
+  revision: number;
+  lang: Lang;
+  lessons: Lesson[];
+  lessonIndex: number;
+  stepIndex: number;
+  lesson: Lesson;
+  step: Step;
+  stepState: StepState;
+  progress: Record<string, LessonProgress>;
+  cluster: ClusterIdentity;
+  namespace: string; // the client namespace
+  istioNamespace: string;
+  /** True when a saved position exists that differs from the start: the UI offers to resume. */
+  canResume: boolean;
+}
+
+export type ResetScope = 'lesson' | 'all' | 'progress';
+
+export interface ResetReport {
+  scope: ResetScope;
+  removed: DeleteOutcome[];
+}
+
+export interface Engine {
+  snapshot(): EngineSnapshot;
+  /** Called after every change (possibly many times a second while logs stream): throttle renders. */
+  subscribe(listener: () => void): () => void;
+
+  setLang(lang: Lang): void;
+  openLesson(lessonId: string, stepId?: string): void;
+  resume(): void; // go to the saved position
+  /** Move to the next step (marks an explain step read); at the last step, to the next lesson. */
+  next(): void;
+  back(): void;
+
+  /** The step changes the cluster (apply, delete, check with an auto-fix): ask y/n before run(). */
+  needsConfirmation(step?: Step): boolean;
+  /** Run the current step's action; resolves with its verdict (also in the snapshot). Never throws. */
+  run(): Promise<Verdict>;
+  /** After an apply conflict: take over the existing objects (true) or leave them and fail (false). */
+  resolveConflict(takeOver: boolean): Promise<Verdict>;
+  /** Apply a check's auto-fix (after confirmation), then re-run the checks. */
+  applyFix(check: CheckResult): Promise<Verdict>;
+  /** The server's dry-run result for the current apply step, as YAML. */
+  dryRun(): Promise<string>;
+  /** Esc: stop what is running (wait, exec, log follow, retries). */
+  cancel(): void;
+  reset(scope: ResetScope): Promise<ResetReport>;
+
+  /** The kubectl commands equivalent to a step's action, for the learner to read or copy. */
+  kubectlFor(step: Step): string[];
+  /** Stop every stream and timer synchronously (exit and signal handlers call this). */
+  dispose(): void;
+}
+
+export interface EngineOptions {
+  lessons: LessonSet;
+  port: ClusterPort;
+  progress: ProgressStore;
+  lang: Lang;
+  namespace: string; // client namespace
+  istioNamespace: string;
+  /** Verification retry budget (Istio pushes config asynchronously). Tests set it small. */
+  verifyTimeoutMs?: number;
+  now?: () => number;
+}
+
+/** Saved progress for one (cluster, namespace). */
+export interface ProgressStore {
+  load(): SavedProgress | undefined;
+  save(progress: SavedProgress): void; // atomic
+  clear(): void;
+  /** Set when the file was corrupt or foreign and was set aside: a warning for the learner. */
+  warning?: string;
+}
+
+export interface SavedProgress {
+  version: 1;
+  clusterKey: string;
+  namespace: string;
+  lessons: Record<string, LessonProgress>;
+  position?: { lesson: string; step: string };
+  updatedAt: string; // ISO time
+}

@@ -1,0 +1,162 @@
+// The lesson model: what a loaded, validated lesson folder becomes.
+// Lessons are data (lessons/); this module only describes their shape.
+
+export type Lang = 'en' | 'zh';
+export const LANGS: readonly Lang[] = ['en', 'zh'];
+
+/** Text in every supported language. */
+export type Localized = Record<Lang, string>;
+
+/** Where something came from in a lesson file, for `file:line: problem` reports. */
+export interface SourceRef {
+  file: string; // path relative to the lessons folder, e.g. "03-http-gateway/lesson.yaml"
+  line: number; // 1-based
+}
+
+export type VariableType = 'dns-name' | 'port' | 'namespace' | 'string';
+
+/** A lesson variable (lessons/variables.yaml); `--set name=value` overrides the default. */
+export interface VariableDef {
+  name: string; // camelCase, used as {{name}} in manifests, commands and prose
+  type: VariableType;
+  default: string;
+  description: Localized;
+}
+
+/** Resolved variable values, after defaults, --set and validation. */
+export type VariableValues = Record<string, string>;
+
+/** Pods a step acts on: every pod matching the labels in the namespace. */
+export interface PodTarget {
+  namespace: string;
+  labels: Record<string, string>;
+  container: string;
+}
+
+/** A Kubernetes object identity. apiVersion is the authored one; backends may serve another version of the same group. */
+export interface ObjectRef {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  namespace?: string; // absent for cluster-scoped kinds
+}
+
+/** A parsed Kubernetes object (a manifest document after variable substitution). */
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>; [k: string]: unknown };
+  [k: string]: unknown;
+}
+
+/** One manifest file, after variable substitution. */
+export interface Manifest {
+  file: string; // relative to the lessons folder
+  yaml: string; // the rendered text shown to the learner (one or more documents)
+  objects: KubeObject[];
+}
+
+export type StepKind = 'explain' | 'apply' | 'delete' | 'exec' | 'logs' | 'check';
+
+interface StepBase {
+  id: string; // stable across languages and releases: progress is keyed by it
+  kind: StepKind;
+  title: Localized;
+  body: Localized; // Markdown, variables substituted
+  source: SourceRef;
+}
+
+export interface ExplainStep extends StepBase {
+  kind: 'explain';
+  diagram?: string; // file under assets/diagrams/, shown as preformatted text
+  diagramText?: string; // its contents, loaded
+}
+
+export interface ApplyStep extends StepBase {
+  kind: 'apply';
+  manifests: Manifest[];
+  /** Wait until pods matching this target are Ready after applying (e.g. the client deployment). */
+  waitFor?: PodTarget;
+}
+
+export interface DeleteStep extends StepBase {
+  kind: 'delete';
+  objects: ObjectRef[];
+}
+
+/** What a verification command must show. All given fields must hold. */
+export interface ExecExpect {
+  httpStatus?: number; // status of the last response in curl's `-D -` output
+  exitCode?: number; // default 0
+  outputContains?: string;
+}
+
+export interface ExecStep extends StepBase {
+  kind: 'exec';
+  target: PodTarget; // the first Ready pod matching it
+  command: string[]; // argv, variables substituted, as authored (shown as `kubectl exec ... -- argv`)
+  /** Add a unique `x-request-id` header to a curl so the gateway log line can be found exactly. */
+  tagRequest: boolean;
+  expect: ExecExpect;
+  /** A failure is the lesson's point (e.g. REGISTRY_ONLY blocks the host); still verified against `expect`. */
+  expectFailure?: boolean;
+}
+
+/** What the proof line in an Envoy access log must show. All given fields must hold. */
+export interface LogExpect {
+  /** The exec step whose request must appear (matched by its x-request-id when tagged, else by time). */
+  requestFrom?: string;
+  authority?: string; // :authority of an HTTP request
+  sni?: string; // REQUESTED_SERVER_NAME of a TLS passthrough connection
+  upstreamClusterContains?: string; // e.g. "outbound|80||httpbin.org"
+  responseCode?: number; // 0 for TCP/TLS lines
+}
+
+export interface LogsStep extends StepBase {
+  kind: 'logs';
+  target: PodTarget; // every matching pod is followed
+  expect: LogExpect;
+}
+
+export type CheckName =
+  | 'cluster-reachable'
+  | 'istio-crds'
+  | 'istio-namespace'
+  | 'egress-gateway'
+  | 'access-logging'
+  | 'sidecar-injection'
+  | 'outbound-policy'
+  | 'permissions'
+  | 'client-ready';
+
+export interface CheckStep extends StepBase {
+  kind: 'check';
+  checks: CheckName[];
+}
+
+export type Step = ExplainStep | ApplyStep | DeleteStep | ExecStep | LogsStep | CheckStep;
+
+export interface Lesson {
+  id: string; // folder name, e.g. "03-http-gateway"
+  title: Localized;
+  summary: Localized; // Markdown before the first step
+  /** Lessons whose objects must exist first (e.g. the client pod from setup). */
+  requires: string[];
+  steps: Step[];
+  source: SourceRef;
+}
+
+export interface LessonSet {
+  dir: string; // absolute path of the lessons folder
+  variables: VariableDef[];
+  values: VariableValues;
+  glossary?: { en: string; zh: string; note?: Localized }[];
+  lessons: Lesson[]; // in order
+}
+
+/** A problem found while loading or validating a lesson folder. */
+export interface LessonProblem {
+  file: string;
+  line: number;
+  message: string;
+}

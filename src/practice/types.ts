@@ -1,0 +1,36 @@
+// The practice cluster's contract: a Kubernetes API served on loopback, in-process.
+
+export interface PracticeKnobs {
+  egressGateway: boolean; // the istio-egressgateway deployment, service and pods exist
+  accessLog: boolean; // mesh config accessLogFile: /dev/stdout
+  outboundPolicy: 'ALLOW_ANY' | 'REGISTRY_ONLY';
+  injection: boolean; // the default namespace is labelled istio-injection=enabled
+  podReadyDelayMs: number; // a new pod becomes Running and Ready after this
+  faultRate: number; // share (0..1) of API requests answered with faultStatus
+  faultStatus: 500 | 429;
+  cutLogStreamsAfterMs?: number; // follow log streams end after this
+  hangExec: boolean; // exec sessions never complete
+  /** RBAC denial: SelfSubjectAccessReview says no and the API answers 403 for these. */
+  deny: { verb: string; group: string; resource: string }[];
+}
+
+export interface PracticeOptions {
+  host?: string; // default 127.0.0.1 (loopback only)
+  port?: number; // default 0: random
+  knobs?: Partial<PracticeKnobs>;
+  /** Save state here on change and load it at start, so a restart resumes. */
+  stateFile?: string;
+}
+
+export interface PracticeCluster {
+  url: string; // e.g. https://127.0.0.1:43121 or http://127.0.0.1:43121
+  token: string; // random bearer token
+  contextName: string; // "egress-tutorial-practice"
+  /** A kubeconfig (YAML) that kubectl and client-node accept without extra flags. */
+  kubeconfig(): string;
+  /** Write the kubeconfig with mode 0600; returns the path. */
+  writeKubeconfig(path: string): Promise<string>;
+  knobs(): PracticeKnobs;
+  setKnobs(knobs: Partial<PracticeKnobs>): void;
+  stop(): Promise<void>;
+}
