@@ -1,0 +1,398 @@
+// The lesson engine: walks a LessonSet step by step over a ClusterPort, keeps per-step state and
+// saved progress, and notifies subscribers (coalesced). The ink UI and the headless runner drive it.
+
+import type { CheckResult, DeleteOutcome } from '../cluster/port.js';
+import type { Lang, Lesson, Step } from '../lesson/model.js';
+import { kubectlCommands } from './kubectl.js';
+import { findPosition, markDone, positionAfter, positionBefore, resumePosition, stepNeedsConfirmation, withCurrent, type Position } from './machine.js';
+import { clientTarget, runApply, runCheck, runDelete, runExec, runLogs, type RequestRecord, type RunContext } from './runners.js';
+import { LiveStepState } from './state.js';
+import type { Engine, EngineOptions, EngineSnapshot, LessonProgress, ResetReport, ResetScope, StepPhase, Verdict } from './types.js';
+import { errorSentence, isCancelled } from './util.js';
+
+export type * from './types.js';
+export { kubectlCommands, shellQuote, withRequestId } from './kubectl.js';
+export { enterAction, lessonsToRun, stepNeedsConfirmation, type EnterAction } from './machine.js';
+
+/** Listener calls are batched: a log flood must not call every listener once per line. */
+const NOTIFY_INTERVAL_MS = 30;
+const DEFAULT_VERIFY_TIMEOUT_MS = 30_000;
+
+export function createEngine(options: EngineOptions): Engine {
+  const lessons = options.lessons.lessons;
+  if (!lessons.some((l) => l.steps.length > 0)) throw new Error('The lesson folder has no lessons with steps.');
+  return new LessonEngine(options);
+}
+
+class LessonEngine implements Engine {
+  private readonly lessons: Lesson[];
+  private readonly now: () => number;
+  private readonly startedAt: number;
+  private lang: Lang;
+  private pos: Position;
+  private progress: Record<string, LessonProgress>;
+  private readonly savedPosition: Position | undefined;
+  private canResume: boolean;
+  private readonly states = new Map<string, LiveStepState>();
+  private readonly requests = new Map<string, RequestRecord>();
+  private readonly listeners = new Set<() => void>();
+  private revision = 0;
+  private cached?: EngineSnapshot;
+  private notifyTimer?: NodeJS.Timeout;
+  private activity?: AbortController;
+  private disposed = false;
+  private saveWarning?: string;
+
+  constructor(private readonly options: EngineOptions) {
+    this.lessons = options.lessons.lessons;
+    this.now = options.now ?? Date.now;
+    this.startedAt = this.now();
+    this.lang = options.lang;
+    const saved = safeLoad(options);
+    this.progress = saved?.lessons ? structuredClone(saved.lessons) : {};
+    this.pos = positionAfter(this.lessons, { lessonIndex: -1, stepIndex: 0 }) ?? { lessonIndex: 0, stepIndex: 0 };
+    this.savedPosition = resumePosition(this.lessons, saved);
+    this.canResume = this.savedPosition !== undefined && (this.savedPosition.lessonIndex !== this.pos.lessonIndex || this.savedPosition.stepIndex !== this.pos.stepIndex);
+  }
+
+  // ---- reading -------------------------------------------------------------------------------
+
+  private get lesson(): Lesson {
+    return this.lessons[this.pos.lessonIndex];
+  }
+
+  private get step(): Step {
+    return this.lesson.steps[this.pos.stepIndex];
+  }
+
+  private stateOf(lesson: Lesson, step: Step): LiveStepState {
+    const key = `${lesson.id}/${step.id}`;
+    let state = this.states.get(key);
+    if (!state) {
+      state = new LiveStepState();
+      this.states.set(key, state);
+    }
+    return state;
+  }
+
+  snapshot(): EngineSnapshot {
+    if (this.cached && this.cached.revision === this.revision) return this.cached;
+    this.cached = {
+      revision: this.revision,
+      lang: this.lang,
+      lessons: this.lessons,
+      lessonIndex: this.pos.lessonIndex,
+      stepIndex: this.pos.stepIndex,
+      lesson: this.lesson,
+      step: this.step,
+      stepState: this.stateOf(this.lesson, this.step).snapshot(),
+      progress: this.progress,
+      cluster: this.options.port.identity(),
+      namespace: this.options.namespace,
+      istioNamespace: this.options.istioNamespace,
+      canResume: this.canResume,
+    };
+    return this.cached;
+  }
+
+  /** A warning about saving progress (disk full, read-only state dir), if saving failed. */
+  get warning(): string | undefined {
+    return this.saveWarning ?? this.options.progress.warning;
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private changed(): void {
+    this.revision++;
+    if (this.disposed || this.notifyTimer) return;
+    this.notifyTimer = setTimeout(() => {
+      this.notifyTimer = undefined;
+      for (const listener of [...this.listeners]) {
+        try {
+          listener();
+        } catch {
+          // A renderer's failure must not stop the engine or other listeners.
+        }
+      }
+    }, NOTIFY_INTERVAL_MS);
+    this.notifyTimer.unref?.();
+  }
+
+  // ---- moving --------------------------------------------------------------------------------
+
+  setLang(lang: Lang): void {
+    if (lang === this.lang) return;
+    this.lang = lang;
+    this.changed();
+  }
+
+  private moveTo(pos: Position): void {
+    this.stopActivity();
+    this.pos = pos;
+    this.canResume = false;
+    this.progress = withCurrent(this.progress, this.lesson.id, this.step.id);
+    this.persist();
+    this.changed();
+  }
+
+  openLesson(lessonId: string, stepId?: string): void {
+    let pos = findPosition(this.lessons, lessonId, stepId);
+    if (!pos) return;
+    if (stepId === undefined) {
+      const current = this.progress[lessonId]?.current;
+      pos = (current && findPosition(this.lessons, lessonId, current)) || pos;
+    }
+    this.moveTo(pos);
+  }
+
+  resume(): void {
+    if (this.savedPosition) this.moveTo(this.savedPosition);
+    else {
+      this.canResume = false;
+      this.changed();
+    }
+  }
+
+  next(): void {
+    if (this.step.kind === 'explain') this.markDone(this.lesson, this.step);
+    const after = positionAfter(this.lessons, this.pos);
+    if (after) this.moveTo(after);
+    else {
+      this.stopActivity();
+      this.persist();
+      this.changed();
+    }
+  }
+
+  back(): void {
+    const before = positionBefore(this.lessons, this.pos);
+    if (before) this.moveTo(before);
+  }
+
+  private markDone(lesson: Lesson, step: Step): void {
+    this.progress = markDone(this.progress, lesson, step.id);
+    this.persist();
+  }
+
+  private persist(): void {
+    try {
+      this.options.progress.save({
+        version: 1,
+        clusterKey: this.options.port.identity().key,
+        namespace: this.options.namespace,
+        lessons: this.progress,
+        position: { lesson: this.lesson.id, step: this.step.id },
+        updatedAt: new Date(this.now()).toISOString(),
+      });
+      this.saveWarning = undefined;
+    } catch (error) {
+      this.saveWarning = `Progress could not be saved (${(error as NodeJS.ErrnoException).code ?? errorSentence(error)}).`;
+    }
+  }
+
+  // ---- running -------------------------------------------------------------------------------
+
+  needsConfirmation(step?: Step): boolean {
+    return stepNeedsConfirmation(step ?? this.step);
+  }
+
+  private stopActivity(): void {
+    const current = this.activity;
+    this.activity = undefined;
+    current?.abort();
+  }
+
+  private context(lesson: Lesson, state: LiveStepState, signal: AbortSignal, extra: Partial<RunContext> = {}): RunContext {
+    return {
+      port: this.options.port,
+      lessons: this.options.lessons,
+      lesson,
+      state,
+      signal,
+      namespace: this.options.namespace,
+      istioNamespace: this.options.istioNamespace,
+      verifyTimeoutMs: this.options.verifyTimeoutMs ?? DEFAULT_VERIFY_TIMEOUT_MS,
+      now: this.now,
+      changed: () => this.changed(),
+      requests: this.requests,
+      startedAt: this.startedAt,
+      ...extra,
+    };
+  }
+
+  /** Run `body` as the step's one activity: phases, cancellation, verdict, progress. */
+  private async perform(body: (ctx: RunContext) => Promise<Verdict>, extra: Partial<RunContext> = {}, keepOutput = false): Promise<Verdict> {
+    const lesson = this.lesson;
+    const step = this.step;
+    const state = this.stateOf(lesson, step);
+    if (this.disposed) return { ok: false, summary: 'The tutorial is shutting down.' };
+    if (state.phase === 'running') return { ok: false, summary: 'This step is already running.' };
+    this.stopActivity();
+    const controller = new AbortController();
+    this.activity = controller;
+    if (!keepOutput) state.reset();
+    state.phase = 'running';
+    state.verdict = undefined;
+    this.changed();
+
+    const ctx = this.context(lesson, state, controller.signal, {
+      ...extra,
+      onLatePass: (verdict) => {
+        state.phase = 'passed';
+        state.verdict = verdict;
+        this.markDone(lesson, step);
+        this.changed();
+      },
+    });
+    let verdict: Verdict;
+    try {
+      verdict = await body(ctx);
+    } catch (error) {
+      verdict = isCancelled(error, controller.signal) ? { ok: false, summary: 'Cancelled.' } : { ok: false, summary: errorSentence(error) };
+    }
+    const cancelled = controller.signal.aborted && !verdict.ok;
+    if ((state.phase as StepPhase) !== 'conflict') state.phase = verdict.ok ? 'passed' : cancelled ? 'cancelled' : 'failed';
+    state.verdict = verdict;
+    // A logs step keeps following after its verdict; everything else is finished.
+    if (!(step.kind === 'logs' && !controller.signal.aborted)) {
+      state.activity = undefined;
+      if (this.activity === controller) this.activity = undefined;
+    }
+    if (verdict.ok) this.markDone(lesson, step);
+    this.changed();
+    return verdict;
+  }
+
+  run(): Promise<Verdict> {
+    const step = this.step;
+    switch (step.kind) {
+      case 'explain':
+        return this.perform(async () => ({ ok: true, summary: 'Read.' }));
+      case 'apply':
+        return this.perform((ctx) => runApply(ctx, step));
+      case 'delete':
+        return this.perform((ctx) => runDelete(ctx, step));
+      case 'exec':
+        return this.perform((ctx) => runExec(ctx, step));
+      case 'logs':
+        return this.perform((ctx) => runLogs(ctx, step));
+      case 'check':
+        return this.perform((ctx) => runCheck(ctx, step));
+    }
+  }
+
+  async resolveConflict(takeOver: boolean): Promise<Verdict> {
+    const step = this.step;
+    const state = this.stateOf(this.lesson, step);
+    if (step.kind !== 'apply' || state.phase !== 'conflict') return state.verdict ?? { ok: false, summary: 'There is no conflict to resolve on this step.' };
+    if (!takeOver) {
+      state.phase = 'failed';
+      state.verdict = { ok: false, summary: 'Left the existing objects alone; this step was not applied.', diagnosis: state.verdict?.summary };
+      this.changed();
+      return state.verdict;
+    }
+    state.phase = 'idle';
+    return this.perform((ctx) => runApply(ctx, step), { takeOver: true });
+  }
+
+  async applyFix(check: CheckResult): Promise<Verdict> {
+    const step = this.step;
+    const fix = check.autoFix;
+    if (!fix) return { ok: false, summary: `The ${check.name} check has no automatic fix.`, diagnosis: check.fix };
+    const fixed = await this.perform(async (ctx) => {
+      if (fix.kind === 'apply') {
+        ctx.state.write('info', `Applying: ${fix.description}`);
+        const outcomes = await ctx.port.apply(fix.objects, { lesson: ctx.lesson.id, step: step.id, namespace: ctx.namespace, signal: ctx.signal });
+        const bad = outcomes.filter((o) => o.result === 'error' || o.result === 'conflict');
+        if (bad.length) return { ok: false, summary: `The fix could not be applied: ${bad.map((b) => b.message ?? b.result).join(' ')}` };
+        return { ok: true, summary: fix.description };
+      }
+      // Labelling a namespace is not an apply of a tutorial-owned object (reset must never delete
+      // the namespace), so a port offers it separately; without that the learner runs kubectl.
+      const port = ctx.port as typeof ctx.port & { labelNamespace?: (ns: string, labels: Record<string, string>, signal?: AbortSignal) => Promise<void> };
+      const labels = Object.entries(fix.labels).map(([k, v]) => `${k}=${v}`).join(' ');
+      if (!port.labelNamespace) return { ok: false, summary: `Run this to fix it: kubectl label namespace ${fix.namespace} ${labels} --overwrite` };
+      await port.labelNamespace(fix.namespace, fix.labels, ctx.signal);
+      return { ok: true, summary: fix.description };
+    });
+    if (!fixed.ok || step.kind !== 'check') return fixed;
+    return this.run();
+  }
+
+  async dryRun(): Promise<string> {
+    const step = this.step;
+    if (step.kind !== 'apply') return '# This step applies nothing.';
+    try {
+      const objects = step.manifests.flatMap((m) => m.objects).map((o) => structuredClone(o));
+      const outcomes = await this.options.port.apply(objects, { lesson: this.lesson.id, step: step.id, namespace: this.options.namespace, dryRun: true });
+      return outcomes
+        .map((o) => o.serverYaml?.replace(/\n+$/, '') ?? `# ${o.ref.kind}/${o.ref.name}: ${o.result}${o.message ? ` — ${o.message}` : ''}`)
+        .join('\n---\n');
+    } catch (error) {
+      return `# ${errorSentence(error)}`;
+    }
+  }
+
+  cancel(): void {
+    const state = this.stateOf(this.lesson, this.step);
+    this.stopActivity();
+    if (state.phase !== 'running' && state.activity) {
+      state.activity = undefined;
+      this.changed();
+    }
+  }
+
+  async reset(scope: ResetScope): Promise<ResetReport> {
+    this.stopActivity();
+    const namespaces = [...new Set([this.options.namespace, this.options.istioNamespace])];
+    let removed: DeleteOutcome[] = [];
+    if (scope === 'lesson') {
+      removed = await this.options.port.deleteManaged({ lesson: this.lesson.id, namespaces });
+      const { [this.lesson.id]: _dropped, ...rest } = this.progress;
+      this.progress = rest;
+      for (const step of this.lesson.steps) this.states.delete(`${this.lesson.id}/${step.id}`);
+      this.persist();
+    } else {
+      if (scope === 'all') removed = await this.options.port.deleteManaged({ namespaces });
+      this.progress = {};
+      this.states.clear();
+      this.requests.clear();
+      try {
+        this.options.progress.clear();
+      } catch (error) {
+        this.saveWarning = `Progress could not be cleared (${errorSentence(error)}).`;
+      }
+    }
+    this.changed();
+    return { scope, removed };
+  }
+
+  kubectlFor(step: Step): string[] {
+    const record = this.requests.get(`${this.lesson.id}/${step.id}`);
+    return kubectlCommands(
+      step,
+      { namespace: this.options.namespace, istioNamespace: this.options.istioNamespace, requestId: record?.requestId },
+      clientTarget(this.options.lessons, this.options.namespace),
+    );
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.stopActivity();
+    if (this.notifyTimer) clearTimeout(this.notifyTimer);
+    this.notifyTimer = undefined;
+    this.listeners.clear();
+  }
+}
+
+function safeLoad(options: EngineOptions) {
+  try {
+    return options.progress.load();
+  } catch {
+    return undefined;
+  }
+}

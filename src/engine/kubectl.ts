@@ -1,0 +1,106 @@
+// The kubectl commands equivalent to what a step does, for the learner to read or copy.
+
+import { FIELD_MANAGER } from '../cluster/port.js';
+import type { CheckName, ObjectRef, PodTarget, Step } from '../lesson/model.js';
+
+export interface KubectlContext {
+  namespace: string; // client namespace
+  istioNamespace: string;
+  /** The x-request-id the engine sent last time it ran this exec step, if it did. */
+  requestId?: string;
+}
+
+const SAFE = /^[A-Za-z0-9_\-.,/:=@%+^]+$/;
+
+/** Quote one argument for a POSIX shell. */
+export function shellQuote(arg: string): string {
+  if (arg !== '' && SAFE.test(arg)) return arg;
+  return `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+function selector(labels: Record<string, string>): string {
+  return Object.entries(labels)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+}
+
+/** `deploy/curl` when the target is a plain `app=<name>` deployment, else a pod looked up by label. */
+function podReference(target: PodTarget): string {
+  const entries = Object.entries(target.labels);
+  if (entries.length === 1 && entries[0][0] === 'app') return `deploy/${entries[0][1]}`;
+  return `"$(kubectl get pod -l ${shellQuote(selector(target.labels))} -n ${target.namespace} -o jsonpath='{.items[0].metadata.name}')"`;
+}
+
+/** The name kubectl resolves without ambiguity: `gateway.networking.istio.io`, not `gateway` or `gw`. */
+export function resourceName(ref: ObjectRef): string {
+  const slash = ref.apiVersion.indexOf('/');
+  const group = slash < 0 ? '' : ref.apiVersion.slice(0, slash);
+  const kind = ref.kind.toLowerCase();
+  return group === '' || group === 'apps' ? kind : `${kind}.${group}`;
+}
+
+const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition']);
+
+function checkCommand(check: CheckName, ctx: KubectlContext, client: PodTarget | undefined): string {
+  const mesh = `kubectl get configmap istio -n ${ctx.istioNamespace} -o jsonpath='{.data.mesh}'`;
+  switch (check) {
+    case 'cluster-reachable':
+      return 'kubectl cluster-info';
+    case 'istio-crds':
+      return 'kubectl api-resources --api-group=networking.istio.io';
+    case 'istio-namespace':
+      return `kubectl get namespace ${ctx.istioNamespace}`;
+    case 'egress-gateway':
+      return `kubectl get pods -l istio=egressgateway -n ${ctx.istioNamespace}`;
+    case 'access-logging':
+      return `${mesh} | grep accessLogFile; kubectl get telemetries.telemetry.istio.io -A`;
+    case 'sidecar-injection':
+      return `kubectl get namespace ${ctx.namespace} --show-labels`;
+    case 'outbound-policy':
+      return `${mesh} | grep -A1 outboundTrafficPolicy`;
+    case 'permissions':
+      return `kubectl auth can-i create gateways.networking.istio.io -n ${ctx.namespace}`;
+    case 'client-ready':
+      return `kubectl get pods -l ${shellQuote(selector(client?.labels ?? { app: 'curl' }))} -n ${client?.namespace ?? ctx.namespace}`;
+  }
+}
+
+/** Commands for one step. `client` is the client pod target (for the client-ready check). */
+export function kubectlCommands(step: Step, ctx: KubectlContext, client?: PodTarget): string[] {
+  switch (step.kind) {
+    case 'explain':
+      return [];
+    case 'apply': {
+      const commands = step.manifests.map(
+        (m) => `kubectl apply --server-side --field-manager=${FIELD_MANAGER} -n ${ctx.namespace} -f - <<EOF\n${m.yaml.replace(/\n+$/, '')}\nEOF`,
+      );
+      if (step.waitFor)
+        commands.push(`kubectl wait --for=condition=Ready pod -l ${shellQuote(selector(step.waitFor.labels))} -n ${step.waitFor.namespace} --timeout=180s`);
+      return commands;
+    }
+    case 'delete': {
+      const lines = step.objects.map((ref) => {
+        const ns = CLUSTER_SCOPED.has(ref.kind) ? '' : ` -n ${ref.namespace ?? ctx.namespace}`;
+        return `kubectl delete ${resourceName(ref)} ${ref.name}${ns}`;
+      });
+      if (step.objects.some((r) => r.kind === 'Gateway' && r.apiVersion.startsWith('networking.istio.io/')))
+        lines.unshift('# gateway.networking.istio.io, not "gateway" or "gw": with the Gateway API CRDs installed, the short names are ambiguous.');
+      return lines;
+    }
+    case 'exec': {
+      const argv = ctx.requestId && step.tagRequest ? withRequestId(step.command, ctx.requestId) : step.command;
+      return [`kubectl exec ${podReference(step.target)} -c ${step.target.container} -n ${step.target.namespace} -- ${argv.map(shellQuote).join(' ')}`];
+    }
+    case 'logs':
+      return [`kubectl logs -f -l ${shellQuote(selector(step.target.labels))} -c ${step.target.container} -n ${step.target.namespace}`];
+    case 'check':
+      return step.checks.map((c) => checkCommand(c, ctx, client));
+  }
+}
+
+/** A curl argv with `-H "x-request-id: <id>"` added right after the program; other commands unchanged. */
+export function withRequestId(argv: string[], requestId: string): string[] {
+  const program = argv[0]?.split('/').pop();
+  if (program !== 'curl') return argv;
+  return [argv[0], '-H', `x-request-id: ${requestId}`, ...argv.slice(1)];
+}

@@ -1,0 +1,120 @@
+// Saved progress: one JSON file per (cluster key, namespace) under the XDG state directory,
+// written atomically (temp file + rename). A corrupt or foreign file is set aside, never fatal.
+
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { xdgState } from 'xdg-basedir';
+import type { LessonProgress, ProgressStore, SavedProgress } from '../engine/types.js';
+
+export interface ProgressStoreOptions {
+  clusterKey: string;
+  namespace: string;
+  /** Default: stateDir(). */
+  stateDir?: string;
+}
+
+/** `$XDG_STATE_HOME/egress-tutorial`, else ~/.local/state/egress-tutorial. */
+export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_STATE_HOME || xdgState || join(homedir(), '.local', 'state');
+  return join(base, 'egress-tutorial');
+}
+
+/** The file for one (cluster, namespace): readable prefix plus a hash so keys never collide. */
+export function progressFileName(clusterKey: string, namespace: string): string {
+  const slug = `${clusterKey}-${namespace}`.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 60);
+  const hash = createHash('sha256').update(`${clusterKey}\0${namespace}`).digest('hex').slice(0, 12);
+  return `progress-${slug}-${hash}.json`;
+}
+
+function isLessonProgress(v: unknown): v is LessonProgress {
+  if (!v || typeof v !== 'object') return false;
+  const p = v as Record<string, unknown>;
+  return Array.isArray(p.done) && p.done.every((s) => typeof s === 'string') && (p.current === undefined || typeof p.current === 'string');
+}
+
+/** Why the parsed file is not ours for this (cluster, namespace), or undefined when it is. */
+function foreignReason(data: unknown, options: ProgressStoreOptions): string | undefined {
+  if (!data || typeof data !== 'object' || Array.isArray(data)) return 'it is not a progress object';
+  const d = data as Record<string, unknown>;
+  if (d.version !== 1) return `its version is ${JSON.stringify(d.version)}, not 1`;
+  if (d.clusterKey !== options.clusterKey || d.namespace !== options.namespace) return 'it belongs to another cluster or namespace';
+  if (!d.lessons || typeof d.lessons !== 'object' || !Object.values(d.lessons).every(isLessonProgress)) return 'its lesson list is malformed';
+  const pos = d.position as Record<string, unknown> | undefined;
+  if (pos !== undefined && (typeof pos !== 'object' || typeof pos.lesson !== 'string' || typeof pos.step !== 'string')) return 'its position is malformed';
+  return undefined;
+}
+
+function timestampForFile(date: Date): string {
+  return date.toISOString().replace(/[:.]/g, '-');
+}
+
+export function openProgressStore(options: ProgressStoreOptions): ProgressStore & { readonly file: string } {
+  const dir = options.stateDir ?? stateDir();
+  const file = join(dir, progressFileName(options.clusterKey, options.namespace));
+
+  const store: ProgressStore & { file: string } = {
+    file,
+    load(): SavedProgress | undefined {
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        store.warning = `Could not read saved progress (${(error as NodeJS.ErrnoException).code ?? 'error'}); starting without it.`;
+        return undefined;
+      }
+      let data: unknown;
+      let problem: string | undefined;
+      try {
+        data = JSON.parse(text);
+        problem = foreignReason(data, options);
+      } catch {
+        problem = 'it is not valid JSON';
+      }
+      if (problem === undefined) return data as SavedProgress;
+      const aside = `${file}.corrupt-${timestampForFile(new Date())}`;
+      try {
+        renameSync(file, aside);
+        store.warning = `The saved progress file was set aside because ${problem}: ${aside}. Starting fresh.`;
+      } catch {
+        store.warning = `The saved progress file ${file} is unusable because ${problem}; it was left in place and progress will not be saved over it.`;
+        blocked = true;
+      }
+      return undefined;
+    },
+    save(progress: SavedProgress): void {
+      if (blocked) return;
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      const temp = `${file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+      try {
+        writeFileSync(temp, `${JSON.stringify(progress, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+        renameSync(temp, file);
+      } catch (error) {
+        rmSync(temp, { force: true });
+        throw error;
+      }
+    },
+    clear(): void {
+      if (blocked) return;
+      rmSync(file, { force: true });
+    },
+  };
+  let blocked = false;
+  return store;
+}
+
+/** A store that keeps progress in memory only (headless runs on a throw-away practice cluster). */
+export function memoryProgressStore(): ProgressStore {
+  let saved: SavedProgress | undefined;
+  return {
+    load: () => (saved ? structuredClone(saved) : undefined),
+    save: (p) => {
+      saved = structuredClone(p);
+    },
+    clear: () => {
+      saved = undefined;
+    },
+  };
+}

@@ -1,0 +1,181 @@
+// Reading Envoy access-log lines as Istio prints them: the default TEXT format (any Istio
+// version: the parser anchors on the structure, not on a field count) or JSON.
+
+import type { LogExpect } from '../lesson/model.js';
+
+export interface AccessLogFields {
+  startTime?: string;
+  startMs?: number; // START_TIME as ms since epoch, when it parses
+  method?: string;
+  path?: string;
+  protocol?: string;
+  responseCode?: number; // 0 for TCP/TLS lines
+  responseFlags?: string; // e.g. "NR", "NC", "UH"; undefined when "-"
+  responseCodeDetails?: string; // e.g. "route_not_found"
+  userAgent?: string;
+  requestId?: string;
+  authority?: string;
+  upstreamHost?: string;
+  upstreamCluster?: string;
+  downstreamRemoteAddress?: string;
+  requestedServerName?: string; // SNI
+  routeName?: string;
+}
+
+type Token = { kind: 'bracket' | 'quoted' | 'bare'; value: string };
+
+function tokenize(line: string): Token[] {
+  const tokens: Token[] = [];
+  let i = 0;
+  while (i < line.length) {
+    const c = line[i];
+    if (c === ' ' || c === '\t') {
+      i++;
+    } else if (c === '[') {
+      const end = line.indexOf(']', i + 1);
+      const stop = end < 0 ? line.length : end;
+      tokens.push({ kind: 'bracket', value: line.slice(i + 1, stop) });
+      i = stop + 1;
+    } else if (c === '"') {
+      let j = i + 1;
+      let value = '';
+      while (j < line.length && line[j] !== '"') {
+        if (line[j] === '\\' && j + 1 < line.length) j++;
+        value += line[j];
+        j++;
+      }
+      tokens.push({ kind: 'quoted', value });
+      i = j + 1;
+    } else {
+      let j = i;
+      while (j < line.length && line[j] !== ' ' && line[j] !== '\t') j++;
+      tokens.push({ kind: 'bare', value: line.slice(i, j) });
+      i = j;
+    }
+  }
+  return tokens;
+}
+
+const dash = (v: string | undefined): string | undefined => (v === undefined || v === '-' || v === '' ? undefined : v);
+
+function parseTime(value: string | undefined): number | undefined {
+  if (!value) return undefined;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+function parseText(line: string): AccessLogFields | undefined {
+  // Log collectors may prefix an RFC 3339 timestamp (kubectl logs --timestamps).
+  const trimmed = line.replace(/^\d{4}-\d{2}-\d{2}T\S+\s+(?=\[)/, '').trim();
+  if (!trimmed.startsWith('[')) return undefined;
+  const tokens = tokenize(trimmed);
+  if (tokens.length < 4 || tokens[0].kind !== 'bracket' || tokens[1].kind !== 'quoted') return undefined;
+  const code = tokens[2];
+  if (code.kind !== 'bare' || !/^\d{1,3}$/.test(code.value)) return undefined;
+
+  const fields: AccessLogFields = { startTime: tokens[0].value, startMs: parseTime(tokens[0].value) };
+  const request = tokens[1].value.split(' ');
+  if (request.length === 3) {
+    fields.method = dash(request[0]);
+    fields.path = dash(request[1]);
+    fields.protocol = dash(request[2]);
+  }
+  fields.responseCode = Number(code.value);
+  if (tokens[3].kind === 'bare') fields.responseFlags = dash(tokens[3].value);
+  // Istio 1.9+ prints RESPONSE_CODE_DETAILS next: a bare word that is not a number.
+  const details = tokens[4];
+  if (details && details.kind === 'bare' && !/^\d+$/.test(details.value)) fields.responseCodeDetails = dash(details.value);
+
+  // Every version ends with five quoted fields in a row — X-FORWARDED-FOR, USER-AGENT,
+  // X-REQUEST-ID, :AUTHORITY, UPSTREAM_HOST — then bare UPSTREAM_CLUSTER, UPSTREAM_LOCAL_ADDRESS,
+  // DOWNSTREAM_LOCAL_ADDRESS, DOWNSTREAM_REMOTE_ADDRESS, REQUESTED_SERVER_NAME[, ROUTE_NAME].
+  let runEnd = -1;
+  for (let i = tokens.length - 1; i >= 5; i--) {
+    if (tokens.slice(i - 4, i + 1).every((t) => t.kind === 'quoted')) {
+      runEnd = i;
+      break;
+    }
+  }
+  if (runEnd < 0) return fields;
+  fields.userAgent = dash(tokens[runEnd - 3].value);
+  fields.requestId = dash(tokens[runEnd - 2].value);
+  fields.authority = dash(tokens[runEnd - 1].value);
+  fields.upstreamHost = dash(tokens[runEnd].value);
+  const rest = tokens.slice(runEnd + 1).map((t) => t.value);
+  fields.upstreamCluster = dash(rest[0]);
+  fields.downstreamRemoteAddress = dash(rest[3]);
+  fields.requestedServerName = dash(rest[4]);
+  fields.routeName = dash(rest[5]);
+  return fields;
+}
+
+function str(record: Record<string, unknown>, key: string): string | undefined {
+  const v = record[key];
+  if (v === null || v === undefined) return undefined;
+  return dash(String(v));
+}
+
+function parseJson(line: string): AccessLogFields | undefined {
+  let record: unknown;
+  try {
+    record = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  if (!record || typeof record !== 'object' || Array.isArray(record)) return undefined;
+  const r = record as Record<string, unknown>;
+  if (!('response_code' in r) && !('start_time' in r)) return undefined;
+  const code = str(r, 'response_code');
+  return {
+    startTime: str(r, 'start_time'),
+    startMs: parseTime(str(r, 'start_time')),
+    method: str(r, 'method'),
+    path: str(r, 'path'),
+    protocol: str(r, 'protocol'),
+    responseCode: code !== undefined && /^\d+$/.test(code) ? Number(code) : undefined,
+    responseFlags: str(r, 'response_flags'),
+    responseCodeDetails: str(r, 'response_code_details'),
+    userAgent: str(r, 'user_agent'),
+    requestId: str(r, 'request_id'),
+    authority: str(r, 'authority'),
+    upstreamHost: str(r, 'upstream_host'),
+    upstreamCluster: str(r, 'upstream_cluster'),
+    downstreamRemoteAddress: str(r, 'downstream_remote_address'),
+    requestedServerName: str(r, 'requested_server_name'),
+    routeName: str(r, 'route_name'),
+  };
+}
+
+/** The fields of one access-log line, or undefined when the line is not an access-log entry. */
+export function parseAccessLogLine(text: string): AccessLogFields | undefined {
+  const t = text.trim();
+  if (t.startsWith('{')) return parseJson(t);
+  return parseText(t);
+}
+
+/** How to recognise this step's request among the log lines. */
+export interface MatchContext {
+  /** The x-request-id the exec step sent; lines carrying another id do not match. */
+  requestId?: string;
+  /** Lines that started before this (ms since epoch) are older requests. */
+  notBeforeMs?: number;
+  /** Clock slack between this machine and the proxy, ms (default 2000). */
+  slackMs?: number;
+}
+
+const stripPort = (host: string): string => host.replace(/:\d+$/, '').toLowerCase();
+
+/** Does this line prove the step's request, per the lesson's expectation? */
+export function matchesExpectation(fields: AccessLogFields, expect: LogExpect, context: MatchContext = {}): boolean {
+  if (context.requestId && fields.requestId) {
+    if (fields.requestId !== context.requestId) return false;
+  } else if (context.notBeforeMs !== undefined) {
+    // TCP/TLS lines carry no request id (the header is inside the encrypted stream): use time.
+    if (fields.startMs === undefined || fields.startMs < context.notBeforeMs - (context.slackMs ?? 2000)) return false;
+  }
+  if (expect.authority !== undefined && (!fields.authority || stripPort(fields.authority) !== stripPort(expect.authority))) return false;
+  if (expect.sni !== undefined && fields.requestedServerName?.toLowerCase() !== expect.sni.toLowerCase()) return false;
+  if (expect.upstreamClusterContains !== undefined && !fields.upstreamCluster?.includes(expect.upstreamClusterContains)) return false;
+  if (expect.responseCode !== undefined && fields.responseCode !== expect.responseCode) return false;
+  return true;
+}
