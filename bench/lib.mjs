@@ -1,0 +1,149 @@
+// Shared helpers for the bench/ scripts: timing child processes (piped or in a pseudo-terminal),
+// medians, ratios against `node -e 0` measured in the same run, and the result format that
+// bench/all.mjs turns into the README's "Performance" section.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const BIN = path.join(ROOT, 'dist', 'egress-tutorial.mjs');
+
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** A scratch HOME/XDG/KUBECONFIG so benchmarks never read or write the user's state. */
+export function scratchEnv(extra = {}) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'egress-bench-'));
+  const env = {
+    ...process.env,
+    HOME: dir,
+    XDG_STATE_HOME: path.join(dir, 'state'),
+    XDG_CONFIG_HOME: path.join(dir, 'config'),
+    XDG_CACHE_HOME: path.join(dir, 'cache'),
+    KUBECONFIG: path.join(dir, 'no-kubeconfig'),
+    TERM: 'xterm-256color',
+    LANG: 'en_US.UTF-8',
+    ...extra,
+  };
+  // ink renders only the last frame when CI is set (is-in-ci): a first-frame timing needs it unset.
+  delete env.CI;
+  delete env.CONTINUOUS_INTEGRATION;
+  return { env, dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Run a command to completion; resolves with wall time in ms, exit code and output. */
+export function timeRun(command, args, options = {}) {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      resolve({ ms, code, signal, stdout, stderr });
+    });
+  });
+}
+
+const shellQuote = (word) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`);
+// eslint-disable-next-line no-control-regex
+const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*(\x07|\x1b\\)|\x1b[()][0-9A-Za-z]|\x1b[=>78DEHMc]/g;
+export const stripAnsi = (text) => text.replace(ANSI, '');
+
+/**
+ * Start a command in a pseudo-terminal (util-linux `script`) of cols x rows and resolve with the
+ * time until `marker` (a string or RegExp, matched on the output without ANSI escapes) appears.
+ * The process group is then ended. Rejects with the output seen when it exits or times out first.
+ */
+export function timeUntilOutput(command, args, marker, options = {}) {
+  const { env = process.env, cwd = ROOT, cols = 100, rows = 30, timeoutMs = 20000 } = options;
+  const inner = `stty cols ${cols} rows ${rows}; exec ${[command, ...args].map(shellQuote).join(' ')}`;
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn('script', ['-qfec', inner, '/dev/null'], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+    let seen = '';
+    let done = false;
+    const finish = (error, ms) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      try {
+        process.kill(-child.pid, 'SIGKILL'); // the whole group: script, the shell, the bin
+      } catch {
+        // already gone
+      }
+      if (error) reject(error);
+      else resolve({ ms, output: seen });
+    };
+    const matches = () => (typeof marker === 'string' ? stripAnsi(seen).includes(marker) : marker.test(stripAnsi(seen)));
+    child.stdout.setEncoding('utf8').on('data', (chunk) => {
+      seen += chunk;
+      if (matches()) finish(undefined, Number(process.hrtime.bigint() - started) / 1e6);
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk) => (seen += chunk));
+    child.on('error', (error) => finish(error));
+    child.on('close', () => finish(new Error(`exited before ${marker} appeared; output:\n${stripAnsi(seen).slice(-2000)}`)));
+    const timer = setTimeout(() => finish(new Error(`no ${marker} within ${timeoutMs} ms; output:\n${stripAnsi(seen).slice(-2000)}`)), timeoutMs);
+  });
+}
+
+/** Median of `runs` timings of `once()` after one warm-up run (file cache, not V8 cache). */
+export async function medianOf(runs, once) {
+  await once();
+  const times = [];
+  for (let i = 0; i < runs; i++) times.push(await once());
+  return { median: median(times), min: Math.min(...times), max: Math.max(...times), runs };
+}
+
+/** The baseline every figure is divided by: `node -e 0`, run the same way, in the same run. */
+export async function nodeBaseline(runs, env = process.env) {
+  return medianOf(runs, async () => (await timeRun(process.execPath, ['-e', '0'], { env })).ms);
+}
+
+export function requireBuiltBin(bin = BIN) {
+  if (!existsSync(bin)) {
+    process.stderr.write(`No bundle at ${path.relative(process.cwd(), bin)}: run \`npm run build\` first.\n`);
+    process.exit(2);
+  }
+  return statSync(bin);
+}
+
+export const fmtMs = (ms) => `${ms.toFixed(0)} ms`;
+export const fmtRatio = (ratio) => `${ratio.toFixed(2)}×`;
+
+/**
+ * One reported figure. `ratio` is against the run's `node -e 0` (undefined for figures that are
+ * not times, such as memory); `target` is the issue's limit in the same unit as `ratio` or `value`.
+ */
+export function figure(name, { value, unit, ratio, target, targetOn = ratio === undefined ? 'value' : 'ratio', note }) {
+  const measured = targetOn === 'ratio' ? ratio : value;
+  const ok = target === undefined || measured === undefined ? undefined : measured <= target;
+  return { name, value, unit, ratio, target, targetOn, ok, note };
+}
+
+export function printFigures(title, figures, baselineMs) {
+  process.stdout.write(`\n${title}\n`);
+  if (baselineMs !== undefined) process.stdout.write(`  node -e 0 (same run): ${fmtMs(baselineMs)}\n`);
+  for (const f of figures) {
+    const value = f.unit === 'ms' ? fmtMs(f.value) : `${Number.isInteger(f.value) ? f.value : f.value.toFixed(1)} ${f.unit}`;
+    const ratio = f.ratio === undefined ? '' : `  ${fmtRatio(f.ratio)}`;
+    const target =
+      f.target === undefined ? '' : `  (target ≤ ${f.targetOn === 'ratio' ? fmtRatio(f.target) : `${f.target} ${f.unit}`}: ${f.ok ? 'met' : 'NOT met'})`;
+    process.stdout.write(`  ${f.name.padEnd(44)} ${value.padStart(10)}${ratio}${target}${f.note ? `  ${f.note}` : ''}\n`);
+  }
+}
+
+/** `--json FILE` support: every bench script can write its figures for bench/all.mjs. */
+export async function writeJson(file, data) {
+  if (!file) return;
+  const { writeFile } = await import('node:fs/promises');
+  await writeFile(file, JSON.stringify(data, null, 2) + '\n');
+}
