@@ -89,7 +89,9 @@ export function openProgressStore(options: ProgressStoreOptions): ProgressStore 
       mkdirSync(dir, { recursive: true, mode: 0o700 });
       const temp = `${file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
       try {
-        writeFileSync(temp, `${JSON.stringify(progress, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+        // The store's identity wins: the engine may know the cluster by another key.
+        const stamped: SavedProgress = { ...progress, clusterKey: options.clusterKey, namespace: options.namespace };
+        writeFileSync(temp, `${JSON.stringify(stamped, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
         renameSync(temp, file);
       } catch (error) {
         rmSync(temp, { force: true });

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import type { MeshFacts } from '../../src/cluster/port.js';
+import { diagnose, parseAccessLogLine, parseCurlOutput } from '../../src/verify/index.js';
+
+const facts = (over: Partial<MeshFacts> = {}): MeshFacts => ({
+  outboundPolicy: 'ALLOW_ANY',
+  accessLogging: 'on',
+  egressGatewayPods: 1,
+  clientHasSidecar: true,
+  objects: [],
+  ...over,
+});
+const status = (code: number) => parseCurlOutput(`HTTP/1.1 ${code} X\r\nserver: envoy\r\n\r\n`, '', 0);
+
+describe('diagnose', () => {
+  it('503 NC → DestinationRule subset', () => {
+    const text = diagnose({ curl: status(503), expect: { httpStatus: 200 }, facts: facts({ objects: [{ kind: 'DestinationRule', name: 'x', namespace: 'istio-system', spec: {} }] }) });
+    expect(text).toMatch(/DestinationRule subset/);
+    expect(diagnose({ curl: status(503), facts: facts() })).toMatch(/no DestinationRule/);
+  });
+
+  it('404 NR → Gateway/VirtualService mismatch', () => {
+    expect(diagnose({ curl: status(404), expect: { httpStatus: 200 }, facts: facts() })).toMatch(/Gateway and the VirtualService do not match/);
+  });
+
+  it('502 or curl 35 → REGISTRY_ONLY without ServiceEntry', () => {
+    expect(diagnose({ curl: status(502), facts: facts({ outboundPolicy: 'REGISTRY_ONLY' }), host: 'httpbin.org' })).toMatch(/REGISTRY_ONLY and no ServiceEntry registers httpbin.org/);
+    expect(diagnose({ curl: parseCurlOutput('', 'curl: (35) OpenSSL SSL_connect: SSL_ERROR_SYSCALL\n', 35), host: 'www.baidu.com' })).toMatch(/ServiceEntry/);
+  });
+
+  it('curl 6 → DNS / host', () => {
+    expect(diagnose({ curl: parseCurlOutput('', 'curl: (6) Could not resolve host: h\n', 6), host: 'h' })).toMatch(/could not resolve h/);
+  });
+
+  it('200 but no gateway line: access log off, no sidecar, or not routed', () => {
+    const ok = status(200);
+    expect(diagnose({ curl: ok, missingLogLine: true, facts: facts({ accessLogging: 'off' }) })).toMatch(/Access logging is off/);
+    expect(diagnose({ curl: ok, missingLogLine: true, facts: facts({ clientHasSidecar: false }) })).toMatch(/no istio-proxy sidecar/);
+    expect(diagnose({ curl: ok, missingLogLine: true, facts: facts() })).toMatch(/did not cross the gateway/);
+  });
+
+  it('gateway pods absent', () => {
+    expect(diagnose({ curl: status(503), facts: facts({ egressGatewayPods: 0 }), istioNamespace: 'istio-system' })).toMatch(/No egress gateway pods run in istio-system/);
+  });
+
+  it('reads NR / NC flags from gateway lines', () => {
+    const line = parseAccessLogLine(
+      '[2026-11-24T06:30:00.000Z] "GET /headers HTTP/1.1" 404 NR route_not_found - "-" 0 0 0 - "-" "curl/8" "r" "httpbin.org" "-" - - 10.0.0.1:8080 10.0.0.2:1 - -',
+    )!;
+    expect(diagnose({ missingLogLine: true, gatewayLines: [line], facts: facts() })).toMatch(/no route, NR/);
+  });
+
+  it('tells "not propagated yet" from "wrong"', () => {
+    const input = { curl: status(404), expect: { httpStatus: 200 }, facts: facts() };
+    expect(diagnose({ ...input, changing: true })).toMatch(/^The result was still changing.*not have pushed the configuration yet/);
+    expect(diagnose({ ...input, changing: false })).not.toMatch(/still changing/);
+  });
+
+  it('an expected failure that succeeded names the leftover ServiceEntry', () => {
+    const text = diagnose({
+      curl: status(200),
+      expectFailure: true,
+      host: 'httpbin.org',
+      facts: facts({ objects: [{ kind: 'ServiceEntry', name: 'cnn', namespace: 'default', spec: { hosts: ['httpbin.org'] } }] }),
+    });
+    expect(text).toMatch(/ServiceEntry for httpbin.org already exists/);
+  });
+});
