@@ -1,0 +1,257 @@
+// Loads and validates a lessons folder (format: lessons/README.md) into a LessonSet.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Lang, Lesson, LessonProblem, LessonSet, Localized, Step } from './model.js';
+import { LANGS } from './model.js';
+import { ProblemList } from './problems.js';
+import { BUILTIN_VARIABLES, isObj, readCourse, readGlossary, resolveValues, type Course } from './course.js';
+import { parseYaml, lineOf, quoteLoneDashes, type YamlDocument } from './yaml-lines.js';
+import { parseProse, type Prose } from './prose.js';
+import { findPlaceholders, renderTemplate } from './template.js';
+import { parseStep, type StepContext } from './steps.js';
+import { packageRoot } from '../schema/paths.js';
+
+export interface LoadOptions {
+  /** `--set name=value` overrides (see parseSetFlags). */
+  set?: Record<string, string>;
+  /** The client namespace (`-n`); default "default". */
+  namespace?: string;
+  /** `--istio-namespace`; default "istio-system". */
+  istioNamespace?: string;
+  /** Where explain steps' diagrams live; default <package>/assets/diagrams. */
+  diagramsDir?: string;
+}
+
+const LANG_NAMES: Record<Lang, string> = { en: 'English', zh: 'Chinese' };
+
+/** The lessons shipped with the package. */
+export function defaultLessonsDir(): string {
+  return join(packageRoot(), 'lessons');
+}
+
+type ReadResult = { ok: true; text: string } | { ok: false; code: string };
+
+function readText(path: string): ReadResult {
+  try {
+    return { ok: true, text: readFileSync(path, 'utf8') };
+  } catch (err) {
+    return { ok: false, code: (err as NodeJS.ErrnoException).code ?? 'error' };
+  }
+}
+
+/** Reads an optional single-document YAML file; undefined when absent or broken (broken is reported). */
+function readYamlFile(dir: string, rel: string, problems: ProblemList, required: boolean): { doc?: YamlDocument; text?: string } {
+  const r = readText(join(dir, rel));
+  if (!r.ok) {
+    if (r.code !== 'ENOENT' || required) problems.add(rel, 0, r.code === 'ENOENT' ? 'file is missing' : `cannot be read (${r.code})`);
+    return {};
+  }
+  let parsed = parseYaml(r.text);
+  if (!parsed.ok) {
+    // Accept `[curl, -D, -, URL]` (a lone - in a flow list), as the README's first example wrote it.
+    const lenient = parseYaml(quoteLoneDashes(r.text));
+    if (lenient.ok) parsed = lenient;
+  }
+  if (!parsed.ok) {
+    problems.add(rel, parsed.line, `YAML does not parse: ${parsed.message}`);
+    return { text: r.text };
+  }
+  const docs = parsed.documents.filter((d) => d.value !== null && d.value !== undefined);
+  if (docs.length > 1) problems.add(rel, docs[1].line, 'only one YAML document is allowed here');
+  return { doc: docs[0] ?? parsed.documents[0], text: r.text };
+}
+
+/** Reports `{{name}}` placeholders that name no variable. Comment lines in YAML are skipped. */
+function checkPlaceholders(text: string, rel: string, known: Set<string>, problems: ProblemList, yamlComments: boolean): void {
+  const lines = text.split('\n');
+  for (const p of findPlaceholders(text)) {
+    if (known.has(p.name)) continue;
+    if (yamlComments && lines[p.line - 1].trimStart().startsWith('#')) continue;
+    problems.add(rel, p.line, `unknown variable {{${p.name}}} (variables: ${[...known].join(', ')})`);
+  }
+}
+
+function listLessonFolders(dir: string, problems: ProblemList): string[] | undefined {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'it does not exist' : code === 'ENOTDIR' ? 'it is not a folder' : `it cannot be read (${code})`;
+    problems.add(dir, 0, `cannot read the lessons folder: ${why}; pass an existing folder with --lessons DIR`);
+    return undefined;
+  }
+  return names
+    .filter((n) => !n.startsWith('.'))
+    .filter((n) => {
+      try {
+        return statSync(join(dir, n)).isDirectory();
+      } catch {
+        return false;
+      }
+    })
+    .sort();
+}
+
+/**
+ * Loads the lessons folder `dir`: course.yaml, glossary.yaml and every lesson folder, in name
+ * order. `set` is undefined when any problem was found; problems are `file:line` precise, with
+ * files relative to `dir` (line 0: the whole file, or a command-line flag).
+ */
+export function loadLessonSet(dir: string, options: LoadOptions = {}): { set?: LessonSet; problems: LessonProblem[] } {
+  const problems = new ProblemList();
+  const root = resolve(dir);
+  const folders = listLessonFolders(root, problems);
+  if (!folders) return { problems: problems.items };
+
+  const courseFile = readYamlFile(root, 'course.yaml', problems, false);
+  const course = readCourse(courseFile.doc, 'course.yaml', problems);
+  const known = new Set<string>([...BUILTIN_VARIABLES, ...course.variables.map((v) => v.name)]);
+  if (courseFile.text) checkPlaceholders(courseFile.text, 'course.yaml', known, problems, true);
+  const glossaryFile = readYamlFile(root, 'glossary.yaml', problems, false);
+  const glossary = readGlossary(glossaryFile.doc, 'glossary.yaml', problems);
+
+  const values = resolveValues(
+    course,
+    { set: options.set ?? {}, namespace: options.namespace ?? 'default', istioNamespace: options.istioNamespace ?? 'istio-system' },
+    'course.yaml',
+    problems,
+  );
+
+  if (folders.length === 0) problems.add(dir, 0, 'the lessons folder holds no lesson folders (like 01-setup/ with lesson.yaml, en.md and zh.md)');
+  const diagramsDir = options.diagramsDir ?? join(packageRoot(), 'assets', 'diagrams');
+  const lessons: Lesson[] = [];
+  folders.forEach((id, index) => {
+    const lesson = loadLesson(root, id, folders.slice(0, index), { course, values, known, diagramsDir, problems });
+    if (lesson) lessons.push(lesson);
+  });
+
+  if (problems.count > 0) return { problems: problems.items };
+  const set: LessonSet = { dir: root, variables: course.variables, values, lessons };
+  if (glossary) set.glossary = glossary;
+  return { set, problems: [] };
+}
+
+interface LessonContext {
+  course: Course;
+  values: Record<string, string>;
+  known: Set<string>;
+  diagramsDir: string;
+  problems: ProblemList;
+}
+
+function loadLesson(root: string, id: string, earlier: string[], ctx: LessonContext): Lesson | undefined {
+  const { problems } = ctx;
+  const lessonDir = join(root, id);
+  const file = `${id}/lesson.yaml`;
+  const before = problems.count;
+
+  const { doc, text } = readYamlFile(root, file, problems, true);
+  if (text !== undefined) checkPlaceholders(text, file, ctx.known, problems, true);
+
+  // Prose in both languages.
+  const prose = {} as Record<Lang, Prose | undefined>;
+  for (const lang of LANGS) {
+    const rel = `${id}/${lang}.md`;
+    const r = readText(join(lessonDir, `${lang}.md`));
+    if (!r.ok) {
+      problems.add(rel, 0, r.code === 'ENOENT' ? `the ${LANG_NAMES[lang]} text is missing: every lesson needs en.md and zh.md` : `cannot be read (${r.code})`);
+      continue;
+    }
+    checkPlaceholders(r.text, rel, ctx.known, problems, false);
+    prose[lang] = parseProse(r.text, rel, problems);
+  }
+
+  if (!doc) return undefined;
+  if (!isObj(doc.value)) {
+    problems.add(file, doc.line, 'lesson.yaml must be a mapping with steps: (and optionally requires:)');
+    return undefined;
+  }
+  const y = doc.value;
+  for (const key of Object.keys(y)) {
+    if (key !== 'steps' && key !== 'requires') problems.add(file, lineOf(doc.lines, [key]), `unknown field "${key}" (lesson.yaml has requires and steps)`);
+  }
+
+  const requires: string[] = [];
+  if (y.requires !== undefined) {
+    if (!Array.isArray(y.requires)) {
+      problems.add(file, lineOf(doc.lines, ['requires']), 'requires must be a list of lesson folder names, like [01-setup]');
+    } else {
+      y.requires.forEach((r, i) => {
+        const line = lineOf(doc.lines, ['requires', i]);
+        if (typeof r === 'string' && earlier.includes(r)) requires.push(r);
+        else if (r === id) problems.add(file, line, `lesson "${id}" cannot require itself`);
+        else problems.add(file, line, `requires ${JSON.stringify(r)}, which is not a lesson before this one (earlier lessons: ${earlier.join(', ') || 'none'})`);
+      });
+    }
+  }
+
+  // Steps from lesson.yaml.
+  const rawSteps = y.steps;
+  const stepIds: { id: string; line: number }[] = [];
+  const steps: Step[] = [];
+  if (!Array.isArray(rawSteps) || rawSteps.length === 0) {
+    problems.add(file, y.steps === undefined ? doc.line : lineOf(doc.lines, ['steps']), 'lesson.yaml needs steps: a non-empty list');
+  } else {
+    const stepCtx: StepContext = {
+      lessonId: id, lessonDir, file, lines: doc.lines, values: ctx.values, targets: ctx.course.targets,
+      diagramsDir: ctx.diagramsDir, problems, execIds: new Set(),
+    };
+    const seen = new Map<string, number>();
+    rawSteps.forEach((raw, i) => {
+      const sid = isObj(raw) && typeof raw.id === 'string' ? raw.id : undefined;
+      const line = lineOf(doc.lines, ['steps', i, 'id']);
+      if (sid !== undefined) {
+        if (seen.has(sid)) problems.add(file, line, `step id "${sid}" appears twice (first on line ${seen.get(sid)})`);
+        else {
+          seen.set(sid, line);
+          stepIds.push({ id: sid, line });
+        }
+      }
+      const step = parseStep(raw, i, stepCtx);
+      if (step) steps.push(step);
+    });
+  }
+
+  // Both languages must name the steps of lesson.yaml, in its order.
+  for (const lang of LANGS) {
+    const p = prose[lang];
+    if (!p) continue;
+    const rel = `${id}/${lang}.md`;
+    const proseIds = p.sections.map((s) => s.id);
+    for (const s of stepIds) {
+      if (!proseIds.includes(s.id)) problems.add(file, s.line, `step "${s.id}" has no "## Title {#${s.id}}" section in ${lang}.md`);
+    }
+    const yamlIds = stepIds.map((s) => s.id);
+    for (const s of p.sections) {
+      if (!yamlIds.includes(s.id)) problems.add(rel, s.line, `section {#${s.id}} names no step in lesson.yaml`);
+    }
+    // Order: compare the shared ids in sequence.
+    const shared = p.sections.filter((s) => yamlIds.includes(s.id));
+    const expected = yamlIds.filter((sid) => proseIds.includes(sid));
+    for (let k = 0; k < shared.length; k++) {
+      if (shared[k].id !== expected[k]) {
+        problems.add(rel, shared[k].line, `section {#${shared[k].id}} is out of order: lesson.yaml has "${expected[k]}" here (sections must follow the order of lesson.yaml)`);
+        break;
+      }
+    }
+  }
+
+  if (problems.count !== before) return undefined;
+  const localized = (pick: (p: Prose) => string): Localized => ({ en: pick(prose.en!), zh: pick(prose.zh!) });
+  for (const step of steps) {
+    for (const lang of LANGS) {
+      const section = prose[lang]!.sections.find((s) => s.id === step.id)!;
+      step.title[lang] = renderTemplate(section.title, ctx.values);
+      step.body[lang] = renderTemplate(section.body, ctx.values);
+    }
+  }
+  return {
+    id,
+    title: localized((p) => renderTemplate(p.title ?? '', ctx.values)),
+    summary: localized((p) => renderTemplate(p.summary, ctx.values)),
+    requires,
+    steps,
+    source: { file, line: 1 },
+  };
+}

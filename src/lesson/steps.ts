@@ -1,0 +1,342 @@
+// Turns lesson.yaml step entries into typed steps; every problem carries its lesson.yaml line.
+import { existsSync, readFileSync } from 'node:fs';
+import { join, normalize, isAbsolute } from 'node:path';
+import type {
+  CheckName, ExecExpect, KubeObject, LogExpect, Manifest, ObjectRef, PodTarget, Step, StepKind, VariableValues,
+} from './model.js';
+import type { ProblemList } from './problems.js';
+import { isObj, readTarget, type Obj, type RawTarget } from './course.js';
+import { renderDeep, renderTemplate } from './template.js';
+import { lineOf, parseYaml, splitFieldPath, type LineNode } from './yaml-lines.js';
+import { STEP_ID } from './prose.js';
+import { isIstioApiVersion, validateIstioObject } from '../schema/index.js';
+
+export const STEP_KINDS: StepKind[] = ['explain', 'apply', 'delete', 'exec', 'logs', 'check'];
+export const CHECK_NAMES: CheckName[] = [
+  'cluster-reachable', 'istio-crds', 'istio-namespace', 'egress-gateway', 'access-logging',
+  'sidecar-injection', 'outbound-policy', 'permissions', 'client-ready',
+];
+
+const FIELDS: Record<StepKind, string[]> = {
+  explain: ['diagram'],
+  apply: ['manifests', 'waitFor'],
+  delete: ['objects'],
+  exec: ['target', 'command', 'tagRequest', 'expect', 'expectFailure'],
+  logs: ['target', 'expect'],
+  check: ['checks'],
+};
+
+export interface StepContext {
+  lessonId: string;
+  lessonDir: string; // absolute
+  file: string; // lesson.yaml, relative to the lessons folder
+  lines: LineNode; // lesson.yaml's line tree
+  values: VariableValues;
+  targets: Record<string, RawTarget>;
+  diagramsDir: string;
+  problems: ProblemList;
+  /** Exec steps seen so far in this lesson (logs steps may name one in requestFrom). */
+  execIds: Set<string>;
+}
+
+/** A step without its prose; the loader adds title and body from en.md and zh.md. */
+export type ParsedStep = Step;
+
+export function parseStep(raw: unknown, index: number, ctx: StepContext): ParsedStep | undefined {
+  const { file, problems } = ctx;
+  const at = (...path: (string | number)[]) => lineOf(ctx.lines, ['steps', index, ...path]);
+  if (!isObj(raw)) {
+    problems.add(file, at(), 'a step must be a mapping with id and kind');
+    return undefined;
+  }
+  const id = raw.id;
+  if (typeof id !== 'string' || !STEP_ID.test(id)) {
+    problems.add(file, at('id'), id === undefined ? 'a step needs an id' : `step id ${JSON.stringify(id)} is not kebab-case (lower-case letters, digits and single hyphens, like "curl-direct")`);
+    return undefined;
+  }
+  const kind = raw.kind as StepKind;
+  if (!STEP_KINDS.includes(kind)) {
+    problems.add(file, at('kind'), `step "${id}" has unknown kind ${JSON.stringify(raw.kind ?? '')}; use one of ${STEP_KINDS.join(', ')}`);
+    return undefined;
+  }
+  for (const key of Object.keys(raw)) {
+    if (key !== 'id' && key !== 'kind' && !FIELDS[kind].includes(key)) {
+      problems.add(file, at(key), `unknown field "${key}" in ${kind} step "${id}" (it takes ${FIELDS[kind].join(', ') || 'no other fields'})`);
+    }
+  }
+  const base = { id, title: { en: '', zh: '' }, body: { en: '', zh: '' }, source: { file, line: at() } };
+  const before = problems.count;
+  let step: ParsedStep | undefined;
+  switch (kind) {
+    case 'explain':
+      step = { ...base, kind, ...readDiagram(raw, id, at, ctx) };
+      break;
+    case 'apply': {
+      const manifests = readManifests(raw, id, at, ctx);
+      const waitFor = raw.waitFor === undefined ? undefined : resolveTarget(raw.waitFor, `waitFor of step "${id}"`, at('waitFor'), ctx);
+      step = { ...base, kind, manifests, ...(waitFor ? { waitFor } : {}) };
+      break;
+    }
+    case 'delete':
+      step = { ...base, kind, objects: readObjectRefs(raw, id, at, ctx) };
+      break;
+    case 'exec': {
+      const target = requireTarget(raw, id, at, ctx);
+      const command = readCommand(raw, id, at, ctx);
+      const tagRequest = readBool(raw, 'tagRequest', id, at, ctx) ?? false;
+      const expectFailure = readBool(raw, 'expectFailure', id, at, ctx);
+      const expect = readExecExpect(raw.expect, id, at, ctx);
+      ctx.execIds.add(id);
+      if (target) step = { ...base, kind, target, command, tagRequest, expect, ...(expectFailure !== undefined ? { expectFailure } : {}) };
+      break;
+    }
+    case 'logs': {
+      const target = requireTarget(raw, id, at, ctx);
+      const expect = readLogExpect(raw.expect, id, at, ctx);
+      if (target) step = { ...base, kind, target, expect };
+      break;
+    }
+    case 'check':
+      step = { ...base, kind, checks: readChecks(raw, id, at, ctx) };
+      break;
+  }
+  return problems.count === before ? step : undefined;
+}
+
+type At = (...path: (string | number)[]) => number;
+
+function readDiagram(raw: Obj, id: string, at: At, ctx: StepContext): { diagram?: string; diagramText?: string } {
+  if (raw.diagram === undefined) return {};
+  const name = raw.diagram;
+  if (typeof name !== 'string' || name === '' || !isPlainRelative(name)) {
+    ctx.problems.add(ctx.file, at('diagram'), `diagram of step "${id}" must be a file name under assets/diagrams/`);
+    return {};
+  }
+  const path = join(ctx.diagramsDir, name);
+  if (!existsSync(path)) {
+    ctx.problems.add(ctx.file, at('diagram'), `diagram "${name}" of step "${id}" does not exist in ${ctx.diagramsDir}`);
+    return { diagram: name };
+  }
+  try {
+    return { diagram: name, diagramText: renderTemplate(readFileSync(path, 'utf8'), ctx.values) };
+  } catch (err) {
+    ctx.problems.add(ctx.file, at('diagram'), `diagram "${name}" of step "${id}" cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    return { diagram: name };
+  }
+}
+
+/** A path that stays inside its folder (no absolute paths, no ..). */
+function isPlainRelative(name: string): boolean {
+  return !isAbsolute(name) && !normalize(name).split(/[\\/]/).includes('..');
+}
+
+export function resolveTarget(value: unknown, what: string, line: number, ctx: StepContext): PodTarget | undefined {
+  let raw: RawTarget | undefined;
+  if (typeof value === 'string') {
+    raw = ctx.targets[value];
+    if (!raw) {
+      const known = Object.keys(ctx.targets).join(', ') || 'none in course.yaml';
+      ctx.problems.add(ctx.file, line, `${what} names unknown target "${value}" (targets: ${known})`);
+      return undefined;
+    }
+  } else {
+    raw = readTarget(value, what, ctx.file, line, ctx.problems);
+    if (!raw) return undefined;
+  }
+  return renderDeep({ namespace: raw.namespace, labels: { ...raw.labels }, container: raw.container }, ctx.values);
+}
+
+function requireTarget(raw: Obj, id: string, at: At, ctx: StepContext): PodTarget | undefined {
+  if (raw.target === undefined) {
+    ctx.problems.add(ctx.file, at(), `${raw.kind} step "${id}" needs a target (a name from course.yaml or { namespace, labels, container })`);
+    return undefined;
+  }
+  return resolveTarget(raw.target, `target of step "${id}"`, at('target'), ctx);
+}
+
+function readBool(raw: Obj, key: string, id: string, at: At, ctx: StepContext): boolean | undefined {
+  const v = raw[key];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'boolean') {
+    ctx.problems.add(ctx.file, at(key), `${key} of step "${id}" must be true or false`);
+    return undefined;
+  }
+  return v;
+}
+
+function readCommand(raw: Obj, id: string, at: At, ctx: StepContext): string[] {
+  const c = raw.command;
+  if (!Array.isArray(c) || c.length === 0 || c.some((a) => typeof a !== 'string' && typeof a !== 'number')) {
+    ctx.problems.add(ctx.file, raw.command === undefined ? at() : at('command'), `command of step "${id}" must be a non-empty list of arguments, like [curl, -sS, "http://{{httpHost}}/headers"]`);
+    return [];
+  }
+  return c.map((a) => renderTemplate(String(a), ctx.values));
+}
+
+function readInteger(v: unknown, what: string, line: number, ctx: StepContext, min: number, max: number): number | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+    ctx.problems.add(ctx.file, line, `${what} must be a whole number from ${min} to ${max}`);
+    return undefined;
+  }
+  return v;
+}
+
+function readString(v: unknown, what: string, line: number, ctx: StepContext): string | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string' || v === '') {
+    ctx.problems.add(ctx.file, line, `${what} must be a non-empty string`);
+    return undefined;
+  }
+  return renderTemplate(v, ctx.values);
+}
+
+function checkKeys(v: Obj, known: string[], what: string, at: At, path: string, ctx: StepContext): void {
+  for (const key of Object.keys(v)) {
+    if (!known.includes(key)) ctx.problems.add(ctx.file, at(path, key), `unknown field "${key}" in ${what} (it takes ${known.join(', ')})`);
+  }
+}
+
+function readExecExpect(v: unknown, id: string, at: At, ctx: StepContext): ExecExpect {
+  if (v === undefined) return {};
+  if (!isObj(v)) {
+    ctx.problems.add(ctx.file, at('expect'), `expect of step "${id}" must be a mapping, like { httpStatus: 200 }`);
+    return {};
+  }
+  checkKeys(v, ['httpStatus', 'exitCode', 'outputContains'], `the expect of step "${id}"`, at, 'expect', ctx);
+  const out: ExecExpect = {};
+  const httpStatus = readInteger(v.httpStatus, `expect.httpStatus of step "${id}"`, at('expect', 'httpStatus'), ctx, 100, 599);
+  const exitCode = readInteger(v.exitCode, `expect.exitCode of step "${id}"`, at('expect', 'exitCode'), ctx, 0, 255);
+  const outputContains = readString(v.outputContains, `expect.outputContains of step "${id}"`, at('expect', 'outputContains'), ctx);
+  if (httpStatus !== undefined) out.httpStatus = httpStatus;
+  if (exitCode !== undefined) out.exitCode = exitCode;
+  if (outputContains !== undefined) out.outputContains = outputContains;
+  return out;
+}
+
+function readLogExpect(v: unknown, id: string, at: At, ctx: StepContext): LogExpect {
+  if (!isObj(v) || Object.keys(v).length === 0) {
+    ctx.problems.add(ctx.file, v === undefined ? at() : at('expect'), `logs step "${id}" needs expect: with requestFrom, authority, sni, upstreamClusterContains or responseCode`);
+    return {};
+  }
+  checkKeys(v, ['requestFrom', 'authority', 'sni', 'upstreamClusterContains', 'responseCode'], `the expect of step "${id}"`, at, 'expect', ctx);
+  const out: LogExpect = {};
+  if (v.requestFrom !== undefined) {
+    if (typeof v.requestFrom !== 'string' || !ctx.execIds.has(v.requestFrom)) {
+      ctx.problems.add(ctx.file, at('expect', 'requestFrom'), `expect.requestFrom of step "${id}" must name an exec step earlier in this lesson, not ${JSON.stringify(v.requestFrom)}`);
+    } else {
+      out.requestFrom = v.requestFrom;
+    }
+  }
+  for (const key of ['authority', 'sni', 'upstreamClusterContains'] as const) {
+    const s = readString(v[key], `expect.${key} of step "${id}"`, at('expect', key), ctx);
+    if (s !== undefined) out[key] = s;
+  }
+  const code = readInteger(v.responseCode, `expect.responseCode of step "${id}"`, at('expect', 'responseCode'), ctx, 0, 599);
+  if (code !== undefined) out.responseCode = code;
+  return out;
+}
+
+function readChecks(raw: Obj, id: string, at: At, ctx: StepContext): CheckName[] {
+  const c = raw.checks;
+  if (!Array.isArray(c) || c.length === 0) {
+    ctx.problems.add(ctx.file, c === undefined ? at() : at('checks'), `check step "${id}" needs checks: a list from ${CHECK_NAMES.join(', ')}`);
+    return [];
+  }
+  const out: CheckName[] = [];
+  c.forEach((name, i) => {
+    if (CHECK_NAMES.includes(name as CheckName)) out.push(name as CheckName);
+    else ctx.problems.add(ctx.file, at('checks', i), `unknown check ${JSON.stringify(name)} in step "${id}"; use one of ${CHECK_NAMES.join(', ')}`);
+  });
+  return out;
+}
+
+function readObjectRefs(raw: Obj, id: string, at: At, ctx: StepContext): ObjectRef[] {
+  const list = raw.objects;
+  if (!Array.isArray(list) || list.length === 0) {
+    ctx.problems.add(ctx.file, list === undefined ? at() : at('objects'), `delete step "${id}" needs objects: a list of { apiVersion, kind, name }`);
+    return [];
+  }
+  const out: ObjectRef[] = [];
+  list.forEach((o, i) => {
+    const line = at('objects', i);
+    if (!isObj(o) || ['apiVersion', 'kind', 'name'].some((k) => typeof o[k] !== 'string' || o[k] === '') || (o.namespace !== undefined && typeof o.namespace !== 'string')) {
+      ctx.problems.add(ctx.file, line, `each object of delete step "${id}" needs apiVersion, kind and name (and optionally namespace), all strings`);
+      return;
+    }
+    checkKeys(o, ['apiVersion', 'kind', 'name', 'namespace'], `an object of delete step "${id}"`, at, 'objects', ctx);
+    const ref: ObjectRef = { apiVersion: o.apiVersion as string, kind: o.kind as string, name: o.name as string };
+    if (o.namespace !== undefined) ref.namespace = o.namespace as string;
+    out.push(renderDeep(ref, ctx.values));
+  });
+  return out;
+}
+
+function readManifests(raw: Obj, id: string, at: At, ctx: StepContext): Manifest[] {
+  const list = raw.manifests;
+  if (!Array.isArray(list) || list.length === 0) {
+    ctx.problems.add(ctx.file, list === undefined ? at() : at('manifests'), `apply step "${id}" needs manifests: a list of files in ${ctx.lessonId}/manifests/`);
+    return [];
+  }
+  const out: Manifest[] = [];
+  list.forEach((name, i) => {
+    const line = at('manifests', i);
+    if (typeof name !== 'string' || name === '' || !isPlainRelative(name)) {
+      ctx.problems.add(ctx.file, line, `manifest ${JSON.stringify(name)} of step "${id}" must be a file name in ${ctx.lessonId}/manifests/`);
+      return;
+    }
+    const manifest = loadManifest(name, line, ctx);
+    if (manifest) out.push(manifest);
+  });
+  return out;
+}
+
+/** Reads, renders, parses and validates one manifest file. */
+function loadManifest(name: string, refLine: number, ctx: StepContext): Manifest | undefined {
+  const rel = `${ctx.lessonId}/manifests/${name}`;
+  let text: string;
+  try {
+    text = readFileSync(join(ctx.lessonDir, 'manifests', name), 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    ctx.problems.add(ctx.file, refLine, code === 'ENOENT' ? `manifest file ${rel} does not exist` : `manifest file ${rel} cannot be read (${code ?? 'error'})`);
+    return undefined;
+  }
+  // Values are single-line, so the rendered text keeps the source's line numbers.
+  const yamlText = renderTemplate(text, ctx.values);
+  const parsed = parseYaml(yamlText);
+  if (!parsed.ok) {
+    ctx.problems.add(rel, parsed.line, `YAML does not parse: ${parsed.message}`);
+    return undefined;
+  }
+  const objects: KubeObject[] = [];
+  const before = ctx.problems.count;
+  for (const doc of parsed.documents) {
+    if (doc.value === null || doc.value === undefined) continue; // an empty document (a trailing ---)
+    const o = doc.value;
+    if (!isObj(o)) {
+      ctx.problems.add(rel, doc.line, 'a manifest document must be a Kubernetes object (a mapping with apiVersion, kind and metadata)');
+      continue;
+    }
+    const missing = ['apiVersion', 'kind'].filter((k) => typeof o[k] !== 'string' || o[k] === '');
+    if (!isObj(o.metadata) || typeof o.metadata.name !== 'string' || o.metadata.name === '') missing.push('metadata.name');
+    if (missing.length) {
+      ctx.problems.add(rel, doc.line, `the object has no ${missing.join(', ')}`);
+      continue;
+    }
+    if (isIstioApiVersion(o.apiVersion)) {
+      const label = `${o.kind} "${(o.metadata as Obj).name}"`;
+      for (const e of validateIstioObject(o)) {
+        const text = e.message.startsWith('unknown field ') || e.path === '' ? e.message : `${e.path}: ${e.message}`;
+        ctx.problems.add(rel, lineOf(doc.lines, splitFieldPath(e.path)), `${label} fails the Istio schema: ${text}`);
+      }
+    }
+    objects.push(o as KubeObject);
+  }
+  if (ctx.problems.count !== before) return undefined;
+  if (objects.length === 0) {
+    ctx.problems.add(rel, 1, 'the manifest holds no objects');
+    return undefined;
+  }
+  return { file: rel, yaml: yamlText, objects };
+}
