@@ -1,0 +1,517 @@
+// The interactive UI: renders engine snapshots and turns key presses into engine intents.
+// It makes no cluster calls; everything goes through the Engine it is handed by `connect`.
+
+import { Box, useApp, useInput, useStdin, type Key } from 'ink';
+import React, { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { CheckResult } from '../cluster/port.js';
+import type { Engine, EngineSnapshot, ResetScope } from '../engine/types.js';
+import type { Lang } from '../lesson/model.js';
+import { Activity, Line, Rows, StatusBar, statusText } from './frame.js';
+import { loadRenderer as defaultLoader, useEngineSnapshot, useRenderer, useTerminalSize, type RendererLoader } from './hooks.js';
+import { decideKey, type ConfirmAction, type Intent, type KeyContext, type Overlay, type Screen } from './keys.js';
+import type { Renderer } from './markdown.js';
+import { messages, type Messages } from './messages.js';
+import { buildStepView, clampOffset, ruleRow, type Row } from './stepView.js';
+import { cellWidth, padTo, stripAnsi, truncate, wrap } from './text.js';
+import { createTheme, noColorRequested, ThemeContext, type Role } from './theme.js';
+
+export type Backend = 'kube' | 'practice';
+
+export interface AppProps {
+  lang: Lang;
+  preferPractice: boolean;
+  connect(backend: Backend): Promise<Engine>;
+  warnings: string[];
+  describeTarget: string;
+  /** No colours or styles (default: NO_COLOR from the environment). */
+  plain?: boolean;
+  /** How the Markdown renderer is loaded (default: lazily import marked + marked-terminal). */
+  loadRenderer?: RendererLoader;
+  /** Called once with the exit code when the learner quits. */
+  onExit?(code: number): void;
+}
+
+type Connection = { state: 'connecting'; backend: Backend } | { state: 'failed'; backend: Backend; message: string } | { state: 'ready'; engine: Engine };
+
+interface Notice {
+  text: string;
+  role?: Role;
+}
+
+/** One sentence from anything thrown: ClusterError messages are already learner sentences. */
+export function errorSentence(error: unknown, fallback: string): string {
+  const text = error instanceof Error ? error.message : typeof error === 'string' ? error : '';
+  const first = text.split('\n')[0]?.trim();
+  return first ? first : fallback;
+}
+
+/** The saved position the resume prompt names: the engine may expose it; else the lesson last worked on. */
+export function resumeTarget(snapshot: EngineSnapshot): { lessonIndex: number; stepIndex: number } | undefined {
+  const exposed = (snapshot as EngineSnapshot & { resumeAt?: { lesson: string; step: string } }).resumeAt;
+  const candidates = exposed ? [[exposed.lesson, exposed.step] as const] : [];
+  for (let i = snapshot.lessons.length - 1; i >= 0 && candidates.length === 0; i--) {
+    const lesson = snapshot.lessons[i];
+    const current = snapshot.progress[lesson.id]?.current;
+    if (current) candidates.push([lesson.id, current] as const);
+  }
+  for (const [lessonId, stepId] of candidates) {
+    const lessonIndex = snapshot.lessons.findIndex((l) => l.id === lessonId);
+    const stepIndex = lessonIndex < 0 ? -1 : snapshot.lessons[lessonIndex].steps.findIndex((s) => s.id === stepId);
+    if (stepIndex >= 0) return { lessonIndex, stepIndex };
+  }
+  return undefined;
+}
+
+function fixableCheck(snapshot: EngineSnapshot | undefined): CheckResult | undefined {
+  return snapshot?.stepState.checks?.find((c) => c.level !== 'pass' && c.autoFix);
+}
+
+function confirmText(action: ConfirmAction, snapshot: EngineSnapshot, m: Messages): string {
+  const { step, lang } = snapshot;
+  switch (action.type) {
+    case 'run':
+      if (step.kind === 'apply') return m.confirmApply(step.manifests.reduce((n, mf) => n + mf.objects.length, 0), snapshot.namespace);
+      if (step.kind === 'delete') return m.confirmDelete(step.objects.length);
+      return m.confirmRun;
+    case 'take-over':
+      return m.confirmTakeOver;
+    case 'fix':
+      return m.confirmFix(action.check.autoFix?.description ?? action.check.name);
+    case 'reset':
+      return action.scope === 'lesson' ? m.resetConfirm.lesson(snapshot.lesson.title[lang]) : m.resetConfirm[action.scope];
+  }
+}
+
+function stepHints(snapshot: EngineSnapshot, m: Messages, fixable: boolean): string[] {
+  const k = m.keyHint;
+  const { step, stepState } = snapshot;
+  if (stepState.phase === 'running') return [k.cancel, k.help, k.quit];
+  const first: string[] = [];
+  if (stepState.phase === 'conflict') first.push(k.takeOver, k.skip);
+  else if (stepState.phase === 'passed') first.push(k.next);
+  else if (step.kind === 'explain') first.push(k.continue);
+  else if (stepState.phase === 'failed' || stepState.phase === 'cancelled') first.push(k.retry);
+  else first.push(step.kind === 'apply' ? k.apply : step.kind === 'delete' ? k.delete : k.run);
+  if (step.kind === 'apply' && stepState.phase !== 'conflict') first.push(k.dryRun);
+  if (fixable) first.push(k.fix);
+  return [...first, k.back, k.list, k.reset, k.help, k.lang, k.quit];
+}
+
+function helpRows(m: Messages, width: number): Row[] {
+  const rows: Row[] = [ruleRow(m.helpTitle, width)];
+  const keyWidth = 14;
+  for (const [keys, what] of m.help) {
+    const lines = wrap(what, Math.max(10, width - keyWidth));
+    lines.forEach((line, i) => rows.push({ text: (i === 0 ? padTo(keys, keyWidth) : ' '.repeat(keyWidth)) + line, role: undefined }));
+  }
+  rows.push({ text: '' }, { text: truncate(m.helpClose, width), role: 'muted' });
+  return rows;
+}
+
+function lessonListRows(snapshot: EngineSnapshot, cursor: number, m: Messages, width: number, height: number, plain: boolean, renderer?: Renderer): Row[] {
+  const { lessons, lang } = snapshot;
+  const listHeight = Math.min(lessons.length, Math.max(1, height - 4));
+  const first = Math.max(0, Math.min(cursor - Math.floor(listHeight / 2), lessons.length - listHeight));
+  const rows: Row[] = [ruleRow(m.lessonsTitle, width)];
+  lessons.slice(first, first + listHeight).forEach((lesson, i) => {
+    const index = first + i;
+    const total = lesson.steps.length;
+    const doneIds = new Set(snapshot.progress[lesson.id]?.done ?? []);
+    const done = lesson.steps.filter((s) => doneIds.has(s.id)).length;
+    const complete = total > 0 && done === total;
+    const symbol = complete ? '✓' : done > 0 ? '◐' : '·';
+    const status = complete ? `${done}/${total} ${m.lessonComplete}` : `${done}/${total} ${m.lessonDone}`;
+    const here = index === snapshot.lessonIndex ? ` (${m.lessonCurrent})` : '';
+    const right = ` ${status}${here}`;
+    const marker = index === cursor ? '›' : ' ';
+    const left = `${marker} ${symbol} ${index + 1}. ${lesson.title[lang]}`;
+    const leftWidth = Math.max(1, width - cellWidth(right));
+    rows.push({ text: padTo(left, leftWidth) + truncate(right, width - leftWidth), role: index === cursor ? 'selected' : undefined });
+  });
+  const selected = lessons[cursor];
+  const summary = selected?.summary[lang]?.trim();
+  if (summary) {
+    const room = height - rows.length - 1;
+    if (room > 0) {
+      const text = renderer ? renderer.markdown(summary) : summary;
+      rows.push({ text: '' }, ...wrap(plain ? stripAnsi(text) : text, width).slice(0, room).map((t) => ({ text: t })));
+    }
+  }
+  return rows;
+}
+
+export function App(props: AppProps): React.JSX.Element {
+  const plain = props.plain ?? noColorRequested();
+  const theme = useMemo(() => createTheme(plain), [plain]);
+  return (
+    <ThemeContext.Provider value={theme}>
+      <Main {...props} plain={plain} />
+    </ThemeContext.Provider>
+  );
+}
+
+function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
+  const { plain } = props;
+  const { exit } = useApp();
+  const { isRawModeSupported } = useStdin();
+  const { columns: width, rows: height } = useTerminalSize();
+  const renderer = useRenderer(props.loadRenderer ?? defaultLoader);
+
+  const [conn, setConn] = useState<Connection>({ state: 'connecting', backend: props.preferPractice ? 'practice' : 'kube' });
+  const engine = conn.state === 'ready' ? conn.engine : undefined;
+  const snapshot = useEngineSnapshot(engine);
+  const [localLang, setLocalLang] = useState<Lang>(props.lang);
+  const lang = snapshot?.lang ?? localLang;
+  const m = messages(lang);
+
+  const [screen, setScreen] = useState<Screen>('connecting');
+  const [overlay, setOverlay] = useState<Overlay>({ kind: 'none' });
+  const [listCursor, setListCursor] = useState(0);
+  const [visitedStep, setVisitedStep] = useState(false);
+  const [showWarnings, setShowWarnings] = useState(props.warnings.length > 0);
+  const [notice, setNotice] = useState<Notice | undefined>();
+  const [busy, setBusy] = useState<string | undefined>();
+  const [dryRun, setDryRun] = useState<{ text?: string; error?: string }>({});
+  const [scroll, setScroll] = useState({ offset: 0, follow: false });
+  const [dryScroll, setDryScroll] = useState(0);
+  const quitting = useRef(false);
+  const live = useRef(true);
+  useEffect(
+    () => () => {
+      live.current = false;
+    },
+    [],
+  );
+
+  // Connect after the first frame is on screen.
+  useEffect(() => {
+    if (conn.state !== 'connecting') return undefined;
+    let current = true;
+    const timer = setTimeout(() => {
+      props.connect(conn.backend).then(
+        (connected) => {
+          if (!current || quitting.current) {
+            connected.dispose();
+            return;
+          }
+          const first = connected.snapshot();
+          setConn({ state: 'ready', engine: connected });
+          setListCursor(first.lessonIndex);
+          setScreen(first.canResume && resumeTarget(first) ? 'resume' : 'list');
+        },
+        (error: unknown) => {
+          if (!current) return;
+          setConn({ state: 'failed', backend: conn.backend, message: errorSentence(error, messages(lang).unknownError) });
+          setScreen('failed');
+        },
+      );
+    }, 0);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [conn]);
+
+  // A new step starts at its top.
+  const stepKey = snapshot ? `${snapshot.lessonIndex}:${snapshot.stepIndex}` : '';
+  useEffect(() => {
+    setScroll({ offset: 0, follow: false });
+  }, [stepKey]);
+
+  // Layout: header, body, footer (activity / prompt / notice), status bar, hints — rows-1 in all,
+  // so ink never clears the whole screen.
+  const bodyHeight = Math.max(3, height - 5);
+  const logLimit = Math.max(3, bodyHeight - 6);
+
+  const kubectl = useMemo(() => {
+    if (!engine || !snapshot) return [];
+    try {
+      return engine.kubectlFor(snapshot.step);
+    } catch {
+      return [];
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [engine, snapshot?.step, snapshot?.lang]);
+
+  const view = useMemo(
+    () => (snapshot && screen === 'step' ? buildStepView({ snapshot, kubectl, renderer, width, plain, logRows: logLimit }) : undefined),
+    [snapshot, screen, kubectl, renderer, width, plain, logLimit],
+  );
+  const maxOffset = view ? Math.max(0, view.rows.length - bodyHeight) : 0;
+  const offset = scroll.follow ? maxOffset : clampOffset(scroll.offset, view?.rows.length ?? 0, bodyHeight);
+
+  const dryRows = useMemo(() => {
+    if (overlay.kind !== 'dry-run') return [];
+    const rows: Row[] = [ruleRow(m.dryRunTitle, width)];
+    if (dryRun.error) rows.push(...wrap(m.dryRunFailed(dryRun.error), width).map((text) => ({ text, role: 'fail' as Role })));
+    if (dryRun.text !== undefined) {
+      const text = renderer ? renderer.yaml(dryRun.text) : dryRun.text;
+      rows.push(...wrap(plain ? stripAnsi(text) : text, width).map((t) => ({ text: t })));
+    }
+    return rows;
+  }, [overlay.kind, dryRun, renderer, width, plain, m]);
+  const dryOffset = clampOffset(dryScroll, dryRows.length, bodyHeight);
+
+  const quit = (code: number) => {
+    if (quitting.current) return;
+    quitting.current = true;
+    engine?.dispose(); // stops streams and timers; progress is saved as it changes
+    props.onExit?.(code);
+    exit();
+  };
+
+  const follow = () => setScroll((s) => ({ ...s, follow: true }));
+  const track = (work: Promise<unknown>) => {
+    work.catch((error: unknown) => live.current && setNotice({ text: errorSentence(error, m.unknownError), role: 'fail' }));
+  };
+
+  const doReset = (scope: ResetScope) => {
+    if (!engine) return;
+    setBusy(m.resetting);
+    engine.reset(scope).then(
+      (report) => {
+        if (!live.current) return;
+        setNotice({ text: m.resetDone(report.removed.filter((r) => r.result === 'deleted').length), role: 'pass' });
+      },
+      (error: unknown) => live.current && setNotice({ text: m.resetFailed(errorSentence(error, m.unknownError)), role: 'fail' }),
+    ).finally(() => live.current && setBusy(undefined));
+  };
+
+  const confirmed = (action: ConfirmAction) => {
+    setOverlay({ kind: 'none' });
+    if (!engine) return;
+    switch (action.type) {
+      case 'run':
+        follow();
+        track(engine.run());
+        break;
+      case 'take-over':
+        follow();
+        track(engine.resolveConflict(true));
+        break;
+      case 'fix':
+        follow();
+        track(engine.applyFix(action.check));
+        break;
+      case 'reset':
+        doReset(action.scope);
+        break;
+    }
+  };
+
+  const perform = (intent: Intent) => {
+    switch (intent.type) {
+      case 'quit':
+        quit(screen === 'failed' ? 1 : 0);
+        return;
+      case 'connect':
+        setScreen('connecting');
+        setConn({ state: 'connecting', backend: intent.backend });
+        return;
+      case 'retry-connect':
+        setScreen('connecting');
+        setConn({ state: 'connecting', backend: conn.state === 'failed' ? conn.backend : 'kube' });
+        return;
+      case 'toggle-lang': {
+        const next: Lang = lang === 'en' ? 'zh' : 'en';
+        if (engine) engine.setLang(next);
+        setLocalLang(next);
+        return;
+      }
+      case 'overlay':
+        setOverlay(intent.overlay);
+        return;
+      default:
+        break;
+    }
+    if (!engine || !snapshot) return;
+    switch (intent.type) {
+      case 'resume':
+        engine.resume();
+        setVisitedStep(true);
+        setScreen('step');
+        break;
+      case 'show-list':
+        setListCursor(snapshot.lessonIndex);
+        setOverlay({ kind: 'none' });
+        setScreen('list');
+        break;
+      case 'show-step':
+        setScreen('step');
+        break;
+      case 'list-move':
+        setListCursor((c) => Math.max(0, Math.min(snapshot.lessons.length - 1, c + intent.delta)));
+        break;
+      case 'list-open': {
+        const lesson = snapshot.lessons[listCursor];
+        if (!lesson) break;
+        if (lesson.id !== snapshot.lesson.id || !visitedStep) engine.openLesson(lesson.id);
+        setVisitedStep(true);
+        setScreen('step');
+        break;
+      }
+      case 'next':
+        engine.next();
+        break;
+      case 'back':
+        engine.back();
+        break;
+      case 'run':
+        follow();
+        track(engine.run());
+        break;
+      case 'ask':
+        setOverlay({ kind: 'confirm', action: intent.action });
+        break;
+      case 'confirmed':
+        confirmed(intent.action);
+        break;
+      case 'skip-conflict':
+        follow();
+        track(engine.resolveConflict(false));
+        break;
+      case 'dry-run':
+        setDryRun({});
+        setDryScroll(0);
+        setOverlay({ kind: 'dry-run' });
+        setBusy(m.dryRunLoading);
+        engine.dryRun().then(
+          (text) => live.current && setDryRun({ text }),
+          (error: unknown) => live.current && setDryRun({ error: errorSentence(error, m.unknownError) }),
+        ).finally(() => live.current && setBusy(undefined));
+        break;
+      case 'cancel':
+        engine.cancel();
+        break;
+      case 'scroll':
+        if (overlay.kind === 'dry-run') setDryScroll(clampOffset(dryOffset + intent.delta, dryRows.length, bodyHeight));
+        else {
+          const nextOffset = Math.max(0, Math.min(maxOffset, offset + intent.delta));
+          setScroll({ offset: nextOffset, follow: nextOffset >= maxOffset && intent.delta > 0 });
+        }
+        break;
+      case 'scroll-to':
+        if (overlay.kind === 'dry-run') setDryScroll(intent.where === 'top' ? 0 : dryRows.length);
+        else setScroll({ offset: 0, follow: intent.where === 'bottom' });
+        break;
+    }
+  };
+
+  const fixable = fixableCheck(snapshot);
+  const context: KeyContext = {
+    screen,
+    overlay,
+    phase: snapshot?.stepState.phase,
+    stepKind: snapshot?.step.kind,
+    needsConfirmation: engine && snapshot ? engine.needsConfirmation(snapshot.step) : false,
+    fixable,
+    visitedStep,
+    busy: busy !== undefined,
+    page: bodyHeight,
+  };
+
+  // The handler reads this render's state through a ref: keys typed before React re-registers
+  // the listener (effects run after the frame is written) must not see a stale screen.
+  const onKey = useRef<(input: string, key: Key) => void>(() => undefined);
+  onKey.current = (input, key) => {
+    if (quitting.current) return;
+    setShowWarnings(false);
+    setNotice(undefined);
+    const intent = decideKey(context, input, key);
+    if (intent) perform(intent);
+  };
+  const stableOnKey = useCallback((input: string, key: Key) => onKey.current(input, key), []);
+  useInput(stableOnKey, { isActive: isRawModeSupported === true });
+
+  // ---- what to show ----
+  const warningRows: Row[] = showWarnings
+    ? props.warnings.flatMap((w) => wrap(`! ${m.warning}: ${w}`, width).map((text) => ({ text, role: 'warn' as Role })))
+    : [];
+
+  let header = m.appName;
+  let body: React.JSX.Element;
+  let footer: React.JSX.Element = <Line text="" width={width} />;
+  let hints: string[] = [];
+
+  if (screen === 'connecting' || (screen !== 'failed' && !snapshot)) {
+    const backend = conn.state === 'connecting' ? conn.backend : 'kube';
+    body = (
+      <Box flexDirection="column">
+        <Activity text={backend === 'practice' ? m.startingPractice : m.connectingTo(props.describeTarget)} width={width} />
+        <Rows rows={[{ text: '' }, ...warningRows]} height={bodyHeight - 1} />
+      </Box>
+    );
+    hints = [m.keyHint.quit];
+  } else if (screen === 'failed') {
+    const failed = conn.state === 'failed' ? conn : { backend: 'kube' as Backend, message: m.unknownError };
+    const rows: Row[] = [
+      ...wrap(failed.backend === 'practice' ? m.practiceFailed : m.connectFailed, width).map((text) => ({ text, role: 'fail' as Role })),
+      ...wrap(failed.message, width).map((text) => ({ text })),
+      { text: '' },
+      ...(failed.backend === 'kube' ? wrap(m.offerPractice, width).map((text) => ({ text, role: 'key' as Role })) : []),
+      { text: m.offerRetry, role: 'key' },
+      { text: m.offerQuit, role: 'key' },
+      ...(warningRows.length ? [{ text: '' }, ...warningRows] : []),
+    ];
+    body = <Rows rows={rows} height={bodyHeight} />;
+  } else if (screen === 'resume' && snapshot) {
+    const target = resumeTarget(snapshot) ?? { lessonIndex: snapshot.lessonIndex, stepIndex: snapshot.stepIndex };
+    const lesson = snapshot.lessons[target.lessonIndex];
+    const rows: Row[] = [
+      ...warningRows,
+      ...(warningRows.length ? [{ text: '' }] : []),
+      ...wrap(m.resumeQuestion(lesson.title[lang], target.stepIndex + 1, lesson.steps.length), width).map((text) => ({ text, role: 'heading' as Role })),
+      { text: '' },
+      { text: truncate(m.resumeKeys, width), role: 'key' },
+    ];
+    body = <Rows rows={rows} height={bodyHeight} />;
+    hints = [m.resumeKeys, m.keyHint.lang, m.keyHint.quit];
+  } else if (screen === 'list' && snapshot) {
+    header = `${m.appName} · ${m.lessonsTitle}`;
+    const rows = overlay.kind === 'help' ? helpRows(m, width) : [...warningRows, ...lessonListRows(snapshot, listCursor, m, width, bodyHeight - warningRows.length, plain, renderer)];
+    body = <Rows rows={rows} height={bodyHeight} />;
+    hints = [visitedStep ? m.listKeys : m.listKeysNoBack];
+  } else if (snapshot && view) {
+    const { lesson, lessons } = snapshot;
+    header = `${m.lessonOf(snapshot.lessonIndex + 1, lessons.length)} · ${lesson.title[lang]} · ${m.stepOf(snapshot.stepIndex + 1, lesson.steps.length)}`;
+    let rows: Row[];
+    if (overlay.kind === 'help') rows = helpRows(m, width);
+    else if (overlay.kind === 'reset-scope') {
+      rows = [
+        ruleRow(m.resetTitle, width),
+        { text: truncate(m.resetChoose, width) },
+        { text: '' },
+        ...wrap(m.resetScopes.lesson(lesson.title[lang]), width).map((text) => ({ text })),
+        ...wrap(m.resetScopes.all, width).map((text) => ({ text })),
+        ...wrap(m.resetScopes.progress, width).map((text) => ({ text })),
+      ];
+    } else if (overlay.kind === 'dry-run') rows = dryRows.slice(dryOffset, dryOffset + bodyHeight);
+    else rows = [...warningRows, ...view.rows.slice(offset, offset + bodyHeight - warningRows.length)];
+    body = <Rows rows={rows} height={bodyHeight} />;
+
+    const phase = snapshot.stepState.phase;
+    if (overlay.kind === 'confirm') footer = <Line text={confirmText(overlay.action, snapshot, m)} width={width} role="warn" />;
+    else if (busy) footer = <Activity text={busy} width={width} />;
+    else if (phase === 'running') footer = <Activity text={snapshot.stepState.activity ?? m.running} width={width} suffix={m.escCancels} />;
+    else if (notice) footer = <Line text={notice.text} width={width} role={notice.role} />;
+    else if (overlay.kind === 'dry-run') footer = <Line text={m.closeKeys} width={width} role="muted" />;
+    else if (view.rows.length > bodyHeight) footer = <Line text={m.scrollInfo(offset + 1, Math.min(view.rows.length, offset + bodyHeight), view.rows.length)} width={width} role="muted" />;
+    hints = overlay.kind === 'none' ? stepHints(snapshot, m, fixable !== undefined) : [];
+  } else {
+    body = <Rows rows={[]} height={bodyHeight} />;
+  }
+
+  if (screen !== 'step' && notice) footer = <Line text={notice.text} width={width} role={notice.role} />;
+  if (screen !== 'step' && busy) footer = <Activity text={busy} width={width} />;
+
+  return (
+    <Box flexDirection="column" width={width}>
+      <Line text={header} width={width} role="title" />
+      {body}
+      {footer}
+      <StatusBar text={statusText(snapshot, lang)} width={width} />
+      <Line text={hints.join(' · ')} width={width} role="muted" />
+    </Box>
+  );
+}

@@ -1,0 +1,168 @@
+// What a key press means on each screen: a pure function from (where we are, key) to an intent.
+// The App carries intents out against the engine. Keeping this pure keeps the key map testable.
+
+import type { Key } from 'ink';
+import type { CheckResult } from '../cluster/port.js';
+import type { ResetScope, StepPhase } from '../engine/types.js';
+import type { StepKind } from '../lesson/model.js';
+
+export type Screen = 'connecting' | 'failed' | 'resume' | 'list' | 'step';
+
+/** Actions that ask y/n first. */
+export type ConfirmAction =
+  | { type: 'run' }
+  | { type: 'take-over' }
+  | { type: 'fix'; check: CheckResult }
+  | { type: 'reset'; scope: ResetScope };
+
+export type Overlay =
+  | { kind: 'none' }
+  | { kind: 'help' }
+  | { kind: 'confirm'; action: ConfirmAction }
+  | { kind: 'reset-scope' }
+  | { kind: 'dry-run' };
+
+export type Intent =
+  | { type: 'quit' }
+  | { type: 'connect'; backend: 'kube' | 'practice' }
+  | { type: 'retry-connect' }
+  | { type: 'resume' }
+  | { type: 'show-list' }
+  | { type: 'show-step' }
+  | { type: 'list-move'; delta: number }
+  | { type: 'list-open' }
+  | { type: 'next' }
+  | { type: 'back' }
+  | { type: 'run' }
+  | { type: 'ask'; action: ConfirmAction }
+  | { type: 'confirmed'; action: ConfirmAction }
+  | { type: 'skip-conflict' }
+  | { type: 'dry-run' }
+  | { type: 'cancel' }
+  | { type: 'overlay'; overlay: Overlay }
+  | { type: 'toggle-lang' }
+  | { type: 'scroll'; delta: number }
+  | { type: 'scroll-to'; where: 'top' | 'bottom' };
+
+export interface KeyContext {
+  screen: Screen;
+  overlay: Overlay;
+  phase?: StepPhase;
+  stepKind?: StepKind;
+  /** engine.needsConfirmation() for the current step. */
+  needsConfirmation: boolean;
+  /** A failing or warning check with an auto-fix, for `f`. */
+  fixable?: CheckResult;
+  /** The learner has been on a step screen, so Esc/q in the list go back to it. */
+  visitedStep: boolean;
+  /** A reset or dry run the UI started is in flight. */
+  busy: boolean;
+  /** Rows of the scrolling body (a page). */
+  page: number;
+}
+
+const isQuit = (input: string, key: Key) => key.ctrl && input === 'c';
+
+function scrollIntent(input: string, key: Key, page: number): Intent | undefined {
+  if (key.pageDown || input === ' ') return { type: 'scroll', delta: Math.max(1, page - 1) };
+  if (key.pageUp) return { type: 'scroll', delta: -Math.max(1, page - 1) };
+  if (input === 'j' || key.downArrow) return { type: 'scroll', delta: 1 };
+  if (input === 'k' || key.upArrow) return { type: 'scroll', delta: -1 };
+  if (key.home || input === 'g') return { type: 'scroll-to', where: 'top' };
+  if (key.end || input === 'G') return { type: 'scroll-to', where: 'bottom' };
+  return undefined;
+}
+
+const resetScopeKeys: Record<string, ResetScope> = { '1': 'lesson', '2': 'all', '3': 'progress' };
+
+function overlayKey(ctx: KeyContext, input: string, key: Key): Intent | undefined {
+  const close: Intent = { type: 'overlay', overlay: { kind: 'none' } };
+  switch (ctx.overlay.kind) {
+    case 'help':
+      return close; // any key closes the help
+    case 'confirm':
+      if (input === 'y' || input === 'Y') return { type: 'confirmed', action: ctx.overlay.action };
+      if (input === 'n' || input === 'N' || key.escape || input === 'q') return close;
+      return undefined;
+    case 'reset-scope': {
+      const scope = resetScopeKeys[input];
+      if (scope) return { type: 'ask', action: { type: 'reset', scope } };
+      if (key.escape || input === 'q' || input === 'n') return close;
+      return undefined;
+    }
+    case 'dry-run':
+      if (key.escape || input === 'q' || key.return || input === 'd') return close;
+      return scrollIntent(input, key, ctx.page);
+    default:
+      return undefined;
+  }
+}
+
+function stepKey(ctx: KeyContext, input: string, key: Key): Intent | undefined {
+  const running = ctx.phase === 'running';
+  if (key.escape) return running ? { type: 'cancel' } : undefined;
+  if (input === 'q') return { type: 'quit' };
+  if (input === '?') return { type: 'overlay', overlay: { kind: 'help' } };
+  if (input === 'L') return { type: 'toggle-lang' };
+  const scroll = scrollIntent(input, key, ctx.page);
+  if (scroll) return scroll;
+  if (running || ctx.busy) return undefined; // only cancel, quit, help, scroll while working
+
+  if (key.return) {
+    switch (ctx.phase) {
+      case 'passed':
+        return { type: 'next' };
+      case 'conflict':
+        return undefined; // t or s decide
+      default:
+        if (ctx.stepKind === 'explain') return { type: 'next' };
+        return ctx.needsConfirmation ? { type: 'ask', action: { type: 'run' } } : { type: 'run' };
+    }
+  }
+  if (key.leftArrow || input === 'b') return { type: 'back' };
+  if (key.rightArrow && (ctx.stepKind === 'explain' || ctx.phase === 'passed')) return { type: 'next' };
+  if (input === 'l') return { type: 'show-list' };
+  if (input === 'r') return { type: 'overlay', overlay: { kind: 'reset-scope' } };
+  if (input === 'd' && ctx.stepKind === 'apply') return { type: 'dry-run' };
+  if (ctx.phase === 'conflict') {
+    if (input === 't') return { type: 'ask', action: { type: 'take-over' } };
+    if (input === 's') return { type: 'skip-conflict' };
+  }
+  if (input === 'f' && ctx.fixable) return { type: 'ask', action: { type: 'fix', check: ctx.fixable } };
+  return undefined;
+}
+
+/** The intent of a key press, or undefined when the key means nothing here. */
+export function decideKey(ctx: KeyContext, input: string, key: Key): Intent | undefined {
+  if (isQuit(input, key)) return { type: 'quit' };
+  switch (ctx.screen) {
+    case 'connecting':
+      return input === 'q' ? { type: 'quit' } : undefined;
+    case 'failed':
+      if (input === 'p') return { type: 'connect', backend: 'practice' };
+      if (input === 'r') return { type: 'retry-connect' };
+      if (input === 'q' || key.escape) return { type: 'quit' };
+      return undefined;
+    case 'resume':
+      if (input === 'y' || input === 'Y' || key.return) return { type: 'resume' };
+      if (input === 'n' || input === 'N' || key.escape) return { type: 'show-list' };
+      if (input === 'q') return { type: 'quit' };
+      if (input === 'L') return { type: 'toggle-lang' };
+      return undefined;
+    case 'list':
+      if (ctx.overlay.kind === 'help') return { type: 'overlay', overlay: { kind: 'none' } };
+      if (key.upArrow || input === 'k') return { type: 'list-move', delta: -1 };
+      if (key.downArrow || input === 'j') return { type: 'list-move', delta: 1 };
+      if (key.return) return { type: 'list-open' };
+      if (key.escape || input === 'q' || input === 'l') {
+        if (ctx.visitedStep) return { type: 'show-step' };
+        return input === 'q' ? { type: 'quit' } : undefined;
+      }
+      if (input === 'L') return { type: 'toggle-lang' };
+      if (input === '?') return { type: 'overlay', overlay: { kind: 'help' } };
+      return undefined;
+    case 'step':
+      if (ctx.overlay.kind !== 'none') return overlayKey(ctx, input, key);
+      return stepKey(ctx, input, key);
+  }
+}

@@ -1,0 +1,45 @@
+// Markdown and YAML rendering for the step screen. Loaded lazily (after the first frame) because
+// marked-terminal pulls in all of highlight.js; created once per process.
+
+import { Marked } from 'marked';
+import { markedTerminal } from 'marked-terminal';
+
+export interface Renderer {
+  /** Markdown → terminal text (ANSI styles, no reflow: ink's width-aware wrapping does that). */
+  markdown(source: string): string;
+  /** YAML with syntax highlighting. */
+  yaml(source: string): string;
+}
+
+const CACHE_LIMIT = 200;
+
+function createRenderer(): Renderer {
+  // reflowText:false: marked-terminal measures with .length and would break CJK lines.
+  const marked = new Marked(markedTerminal({ reflowText: false, width: 1000, tab: 2, showSectionPrefix: true }));
+  const cache = new Map<string, string>();
+  const render = (source: string): string => {
+    const hit = cache.get(source);
+    if (hit !== undefined) return hit;
+    const out = marked.parse(source, { async: false }) as string;
+    const text = out.replace(/\n+$/, '');
+    if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+    cache.set(source, text);
+    return text;
+  };
+  return {
+    markdown: render,
+    // A fenced block gets marked-terminal's highlighting; drop the indentation it adds.
+    yaml: (source) =>
+      render('```yaml\n' + source.replace(/\n+$/, '') + '\n```')
+        .split('\n')
+        .map((line) => line.replace(/^((?:\x1b\[[0-9;]*m)*) {2}/, '$1'))
+        .join('\n'),
+  };
+}
+
+let shared: Renderer | undefined;
+
+export function getRenderer(): Renderer {
+  shared ??= createRenderer();
+  return shared;
+}

@@ -1,0 +1,198 @@
+// The step screen as rows: pure, so the scroll math and the wording can be tested without ink.
+// Every row is already wrapped or cut to the width; `role` styles the whole row.
+
+import type { ApplyOutcome, CheckResult, DeleteOutcome } from '../cluster/port.js';
+import type { EngineSnapshot, StepState } from '../engine/types.js';
+import type { ObjectRef, Step } from '../lesson/model.js';
+import type { Renderer } from './markdown.js';
+import { messages, type Messages } from './messages.js';
+import type { Role } from './theme.js';
+import { cellWidth, stripAnsi, truncate, wrap } from './text.js';
+
+export interface Row {
+  text: string;
+  role?: Role;
+}
+
+export interface StepViewInput {
+  snapshot: EngineSnapshot;
+  kubectl: string[];
+  renderer?: Renderer;
+  width: number;
+  plain: boolean;
+  /** How many log lines the log panel may show (the last ones). */
+  logRows: number;
+}
+
+export interface StepView {
+  rows: Row[];
+  /** Index of the first result row, or -1 when there is no result yet. */
+  resultStart: number;
+}
+
+const RULE = '─';
+
+/** `── Title ────…` across the width. */
+export function ruleRow(title: string, width: number, role: Role = 'heading'): Row {
+  const head = truncate(`${RULE}${RULE} ${title} `, width);
+  return { text: head + RULE.repeat(Math.max(0, width - cellWidth(head))), role };
+}
+
+function wrapped(text: string, width: number, plain: boolean, role?: Role, indent = ''): Row[] {
+  const source = plain ? stripAnsi(text) : text;
+  return wrap(source, width - cellWidth(indent)).map((line) => ({ text: indent + line, role }));
+}
+
+export function refName(ref: ObjectRef): string {
+  return `${ref.kind}/${ref.name}${ref.namespace ? ` -n ${ref.namespace}` : ''}`;
+}
+
+function applyRows(outcomes: ApplyOutcome[], m: Messages, width: number, plain: boolean): Row[] {
+  const rows: Row[] = [];
+  for (const o of outcomes) {
+    const symbol = { created: '✓', configured: '✓', unchanged: '=', conflict: '!', error: '✗' }[o.result];
+    const role: Role = o.result === 'error' ? 'fail' : o.result === 'conflict' ? 'warn' : 'pass';
+    rows.push(...wrapped(`${symbol} ${m.applyResult[o.result]}  ${refName(o.ref)} (${o.ref.apiVersion})`, width, plain, role));
+    if (o.message) rows.push(...wrapped(o.message, width, plain, undefined, '    '));
+    if (o.diff) rows.push(...wrapped(o.diff, width, plain, 'muted', '    '));
+  }
+  return rows;
+}
+
+function deleteRows(outcomes: DeleteOutcome[], m: Messages, width: number, plain: boolean): Row[] {
+  const rows: Row[] = [];
+  for (const o of outcomes) {
+    const symbol = { deleted: '✓', absent: '=', 'not-ours': '!', error: '✗' }[o.result];
+    const role: Role = o.result === 'error' ? 'fail' : o.result === 'not-ours' ? 'warn' : 'pass';
+    rows.push(...wrapped(`${symbol} ${m.deleteResult[o.result]}  ${refName(o.ref)}`, width, plain, role));
+    if (o.message) rows.push(...wrapped(o.message, width, plain, undefined, '    '));
+  }
+  return rows;
+}
+
+export function checkWord(level: CheckResult['level'], m: Messages): { word: string; symbol: string; role: Role } {
+  if (level === 'pass') return { word: m.passWord, symbol: '✓', role: 'pass' };
+  if (level === 'warn') return { word: m.warnWord, symbol: '!', role: 'warn' };
+  return { word: m.failWord, symbol: '✗', role: 'fail' };
+}
+
+function checkRows(checks: CheckResult[], m: Messages, width: number, plain: boolean): Row[] {
+  const rows: Row[] = [];
+  for (const c of checks) {
+    const { word, symbol, role } = checkWord(c.level, m);
+    rows.push(...wrapped(`${symbol} ${word}  ${c.name}: ${c.summary}`, width, plain, role));
+    for (const d of c.details ?? []) rows.push(...wrapped(d, width, plain, 'muted', '    '));
+    if (c.level !== 'pass' && c.fix) rows.push(...wrapped(c.fix, width, plain, undefined, '    '));
+    if (c.level !== 'pass' && c.autoFix) rows.push(...wrapped(`→ ${m.fixAvailable}: ${c.autoFix.description}`, width, plain, 'accent', '    '));
+  }
+  return rows;
+}
+
+function outputRows(state: StepState, width: number, plain: boolean): Row[] {
+  const rows: Row[] = [];
+  for (const entry of state.output) {
+    const text = entry.text.replace(/\n$/, '');
+    const role: Role | undefined = entry.stream === 'error' ? 'fail' : entry.stream === 'info' ? 'muted' : undefined;
+    const prefix = entry.stream === 'error' ? '✗ ' : entry.stream === 'stderr' ? '│ ' : '';
+    for (const line of text.split('\n')) rows.push(...wrapped(prefix + line, width, plain, role));
+  }
+  return rows;
+}
+
+/** The last `limit` log lines, one row each; the proof line is marked in text, not only colour. */
+export function logRows(state: StepState, m: Messages, width: number, limit: number): Row[] {
+  const shown = limit > 0 ? state.logs.slice(-limit) : [];
+  return shown.map((entry) => {
+    const marker = entry.proof ? `${m.proofMarker} ` : '  ';
+    return { text: truncate(`${marker}${entry.line.pod}│ ${entry.line.text}`, width), role: entry.proof ? 'proof' : undefined };
+  });
+}
+
+function verdictRows(state: StepState, m: Messages, width: number, plain: boolean): Row[] {
+  const v = state.verdict;
+  if (state.phase === 'cancelled') {
+    return wrapped(`⊘ ${m.cancelled}${v ? ` — ${v.summary}` : ''}`, width, plain, 'warn');
+  }
+  if (!v || state.phase === 'running') return [];
+  const rows: Row[] = [];
+  const attempts = v.attempts && v.attempts > 1 ? ` (${m.attempts(v.attempts)})` : '';
+  rows.push(...wrapped(`${v.ok ? '✓' : '✗'} ${v.ok ? m.passed : m.failed} — ${v.summary}${attempts}`, width, plain, v.ok ? 'pass' : 'fail'));
+  if (v.proofLine) {
+    rows.push({ text: truncate(m.proofLine, width), role: 'heading' });
+    rows.push(...wrapped(`${m.proofMarker} ${v.proofLine.pod}│ ${v.proofLine.text}`, width, plain, 'proof'));
+  }
+  if (!v.ok && v.diagnosis) {
+    rows.push({ text: truncate(m.diagnosis, width), role: 'heading' });
+    rows.push(...wrapped(v.diagnosis, width, plain, undefined, '  '));
+  }
+  return rows;
+}
+
+function stepDetails(step: Step, m: Messages, width: number, plain: boolean, renderer?: Renderer): Row[] {
+  const rows: Row[] = [];
+  switch (step.kind) {
+    case 'explain':
+      if (step.diagramText) {
+        rows.push({ text: '' });
+        // Text art must not wrap: cut lines that are too wide.
+        for (const line of step.diagramText.replace(/\n+$/, '').split('\n')) rows.push({ text: truncate(line, width) });
+      }
+      break;
+    case 'apply':
+      for (const manifest of step.manifests) {
+        rows.push({ text: '' }, ruleRow(m.sectionManifest(manifest.file), width));
+        const yaml = renderer ? renderer.yaml(manifest.yaml) : manifest.yaml.replace(/\n+$/, '');
+        rows.push(...wrapped(yaml, width, plain));
+      }
+      break;
+    case 'check':
+      rows.push({ text: '' }, ...wrapped(`${m.sectionChecks}: ${step.checks.join(', ')}`, width, plain, 'muted'));
+      break;
+    default:
+      break;
+  }
+  return rows;
+}
+
+/** All rows of the step screen body: text, details, kubectl, then the result. */
+export function buildStepView(input: StepViewInput): StepView {
+  const { snapshot, renderer, width, plain } = input;
+  const { step, stepState: state, lang } = snapshot;
+  const m = messages(lang);
+  const rows: Row[] = [];
+  rows.push(...wrapped(step.title[lang], width, plain, 'title'));
+  rows.push({ text: '' });
+  const body = step.body[lang].trim();
+  if (body) rows.push(...wrapped(renderer ? renderer.markdown(body) : body, width, plain));
+  rows.push(...stepDetails(step, m, width, plain, renderer));
+  if (input.kubectl.length > 0 && step.kind !== 'explain') {
+    rows.push({ text: '' }, ruleRow(m.sectionKubectl, width));
+    for (const command of input.kubectl) rows.push(...wrapped(command, width, plain, 'accent'));
+  }
+
+  const result: Row[] = [
+    ...applyRows(state.applied ?? [], m, width, plain),
+    ...deleteRows(state.deleted ?? [], m, width, plain),
+    ...checkRows(state.checks ?? [], m, width, plain),
+    ...outputRows(state, width, plain),
+  ];
+  if (step.kind === 'logs' || state.logs.length > 0) {
+    const pods = new Set(state.logs.map((l) => l.line.pod)).size;
+    result.push(ruleRow(m.sectionLogs(pods), width, 'muted'));
+    const lines = logRows(state, m, width, input.logRows);
+    result.push(...(lines.length > 0 ? lines : [{ text: truncate(m.noLogsYet, width), role: 'muted' as Role }]));
+  }
+  if (state.phase === 'conflict') result.push(...wrapped(m.conflictHelp, width, plain, 'warn'));
+  result.push(...verdictRows(state, m, width, plain));
+
+  if (result.length === 0) return { rows, resultStart: -1 };
+  rows.push({ text: '' }, ruleRow(m.sectionResult, width));
+  const resultStart = rows.length - 1;
+  rows.push(...result);
+  return { rows, resultStart };
+}
+
+/** The first rows of a scrolled view: clamps the offset so the last page is full. */
+export function clampOffset(offset: number, total: number, page: number): number {
+  return Math.max(0, Math.min(offset, total - page));
+}

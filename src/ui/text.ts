@@ -1,0 +1,153 @@
+// Width-aware text helpers. Terminal cells, not string length: CJK characters take two cells and
+// ANSI escapes take none. The step screen pre-wraps everything to the terminal width so it knows
+// how many rows a block takes (for scrolling) and ink never has to re-wrap or truncate.
+
+import stringWidth from 'string-width';
+
+// SGR (colours, bold...), other CSI sequences, and OSC sequences (hyperlinks).
+const ANSI_PATTERN = /\x1b\[[0-9;:?]*[A-Za-z]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)/g;
+const SGR_PATTERN = /^\x1b\[[0-9;:]*m$/;
+const SGR_RESET = '\x1b[0m';
+
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+export function stripAnsi(text: string): string {
+  return text.replace(ANSI_PATTERN, '');
+}
+
+/** Cells a string takes on screen. */
+export function cellWidth(text: string): number {
+  return stringWidth(text);
+}
+
+/** Tabs to spaces, carriage returns and other control characters (except ESC) removed. */
+export function sanitize(text: string): string {
+  return text.replace(/\t/g, '  ').replace(/[\x00-\x08\x0b-\x1a\x1c-\x1f\x7f]/g, '');
+}
+
+/** Cut plain text to at most `width` cells, ending with `…` when something was cut. */
+export function truncate(text: string, width: number, ellipsis = '…'): string {
+  const plain = sanitize(stripAnsi(text));
+  if (width <= 0) return '';
+  if (stringWidth(plain) <= width) return plain;
+  const room = width - stringWidth(ellipsis);
+  let out = '';
+  let used = 0;
+  for (const { segment } of graphemes.segment(plain)) {
+    const w = stringWidth(segment);
+    if (used + w > room) break;
+    out += segment;
+    used += w;
+  }
+  return room > 0 ? out + ellipsis : out;
+}
+
+/** Pad plain text with spaces to exactly `width` cells (truncating first if needed). */
+export function padTo(text: string, width: number): string {
+  const cut = truncate(text, width);
+  return cut + ' '.repeat(Math.max(0, width - stringWidth(cut)));
+}
+
+interface Token {
+  text: string;
+  width: number; // 0 for escapes
+  ansi: boolean;
+  space: boolean;
+  wide: boolean; // a line may break before or after a wide (CJK) character
+}
+
+function tokenize(line: string): Token[] {
+  const tokens: Token[] = [];
+  let last = 0;
+  const pushText = (chunk: string) => {
+    for (const { segment } of graphemes.segment(chunk)) {
+      const width = stringWidth(segment);
+      tokens.push({ text: segment, width, ansi: false, space: segment === ' ', wide: width > 1 });
+    }
+  };
+  for (const match of line.matchAll(ANSI_PATTERN)) {
+    if (match.index > last) pushText(line.slice(last, match.index));
+    tokens.push({ text: match[0], width: 0, ansi: true, space: false, wide: false });
+    last = match.index + match[0].length;
+  }
+  if (last < line.length) pushText(line.slice(last));
+  return tokens;
+}
+
+/** The SGR state after applying `codes` to `state`: a reset clears it, other SGR codes add up. */
+function applySgr(state: string[], codes: Token[]): string[] {
+  let next = state;
+  for (const token of codes) {
+    if (!token.ansi || !SGR_PATTERN.test(token.text)) continue;
+    if (token.text === SGR_RESET || token.text === '\x1b[m') next = [];
+    else next = [...next, token.text];
+  }
+  return next;
+}
+
+function emit(state: string[], tokens: Token[]): string {
+  const body = tokens.map((t) => t.text).join('');
+  const end = applySgr(state, tokens);
+  return state.join('') + body + (end.length > 0 ? SGR_RESET : '');
+}
+
+/**
+ * Word-wrap text (ANSI allowed) to rows of at most `width` cells. Breaks at spaces, around wide
+ * characters, and hard inside words longer than a row. Open styles are closed at the end of a row
+ * and reopened on the next, so every row can be rendered on its own.
+ */
+export function wrap(text: string, width: number): string[] {
+  const rows: string[] = [];
+  const limit = Math.max(1, width);
+  let state: string[] = [];
+  for (const line of sanitize(text).split('\n')) {
+    let row: Token[] = [];
+    let used = 0;
+    let breakAt = -1; // row index where the row may be cut (tokens from it go to the next row)
+    let continuation = false;
+    const flush = (tokens: Token[]) => {
+      let end = tokens.length;
+      while (end > 0 && tokens[end - 1].space) end--;
+      const kept = tokens.slice(0, end);
+      rows.push(emit(state, kept));
+      state = applySgr(state, tokens);
+    };
+    for (const token of tokenize(line)) {
+      if (token.ansi) {
+        row.push(token);
+        continue;
+      }
+      if (continuation && row.every((t) => t.ansi) && token.space) continue; // no leading space on a wrapped row
+      if (used + token.width > limit) {
+        let carry: Token[];
+        if (token.space) {
+          carry = [];
+        } else if (token.wide) {
+          carry = [];
+        } else if (breakAt > 0) {
+          carry = row.slice(breakAt);
+          row = row.slice(0, breakAt);
+        } else {
+          carry = [];
+        }
+        flush(row);
+        continuation = true;
+        row = [];
+        used = 0;
+        breakAt = -1;
+        for (const t of carry) {
+          if (!t.ansi && t.space && row.every((r) => r.ansi)) continue;
+          row.push(t);
+          used += t.width;
+        }
+        if (token.space) continue;
+      }
+      if (token.wide && row.length > 0) breakAt = row.length; // may break before a wide char
+      row.push(token);
+      used += token.width;
+      if (token.space || token.wide) breakAt = row.length; // may break after a space or wide char
+    }
+    flush(row);
+  }
+  return rows;
+}
