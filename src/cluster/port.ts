@@ -136,7 +136,12 @@ export interface ClusterPort {
   listManaged(scope: ManagedScope, signal?: AbortSignal): Promise<ObjectRef[]>;
   deleteManaged(scope: ManagedScope, options?: { signal?: AbortSignal; waitMs?: number }): Promise<DeleteOutcome[]>;
   /** Facts the verification diagnosis needs (which Istio objects exist, outbound policy, gateway presence). */
-  meshFacts(options: { clientNamespace: string; istioNamespace: string; signal?: AbortSignal }): Promise<MeshFacts>;
+  meshFacts(options: { clientNamespace: string; istioNamespace: string; signal?: AbortSignal; /** the client pods, for clientHasSidecar (default: every pod of the client namespace) */ client?: PodTarget }): Promise<MeshFacts>;
+  /**
+   * A CheckFix of kind 'label-namespace': merge the labels into the namespace (creating it when
+   * missing). Not an apply: the namespace does not become the tutorial's, so reset never deletes it.
+   */
+  labelNamespace?(namespace: string, labels: Record<string, string>, signal?: AbortSignal): Promise<void>;
   close(): void;
 }
 

@@ -1,0 +1,84 @@
+// The cluster layer's entry point. It pulls in @kubernetes/client-node (heavy): import this module
+// dynamically (`await import('../cluster/index.js')`) so commands that need no cluster stay fast.
+
+import { ClusterError, type Backend, type ClusterPort } from './port.js';
+import type { RetryPolicy } from './kube/backoff.js';
+import { Discovery } from './kube/discovery.js';
+import { httpError, type Where } from './kube/errors.js';
+import { KubeClusterPort } from './kube/kube-port.js';
+import { displayServer, loadKubeconfig } from './kube/kubeconfig.js';
+import { KubeRest } from './kube/rest.js';
+
+export * from './port.js';
+export { KubeClusterPort } from './kube/kube-port.js';
+
+export interface ConnectOptions {
+  kubeconfig?: string; // path(s), like --kubeconfig (several joined with the path delimiter)
+  context?: string;
+  namespace?: string; // -n; default the context's namespace, else "default"
+  istioNamespace?: string;
+  backend?: Backend; // 'practice' when the kubeconfig is the practice cluster's (identity and progress key)
+  /** Additive: a kubeconfig as YAML text instead of a file (the practice cluster's kubeconfig()). */
+  kubeconfigYaml?: string;
+  /** Additive: per-request timeout (default 30 s) and the retry policy for 429/5xx. */
+  requestTimeoutMs?: number;
+  retry?: RetryPolicy;
+  /** Additive: how often pod lists are polled while following logs (default 1000 ms). */
+  pollMs?: number;
+  /** Additive: environment for KUBECONFIG lookup (tests); default process.env. */
+  env?: NodeJS.ProcessEnv;
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const CONNECT_TIMEOUT_MS = 10_000;
+
+/** The progress key: stable per cluster, free of credentials. The practice cluster's port changes per run, so it is just "practice". */
+export function identityKey(backend: Backend, server: string, clusterName: string): string {
+  return backend === 'practice' ? 'practice' : `kube:${displayServer(server)}#${clusterName}`;
+}
+
+/**
+ * Load the kubeconfig like kubectl, check that the API answers and accepts the credentials, and
+ * return the port with the resolved client namespace. Every failure is a ClusterError with one
+ * sentence naming the context, the server and what to try.
+ */
+export async function connectCluster(options: ConnectOptions): Promise<{ port: ClusterPort; namespace: string }> {
+  const loaded = loadKubeconfig({ kubeconfig: options.kubeconfig, kubeconfigYaml: options.kubeconfigYaml, context: options.context, env: options.env });
+  const where: Where = { context: loaded.context.name, server: displayServer(loaded.cluster.server) };
+  const namespace = options.namespace ?? loaded.context.namespace ?? 'default';
+  if (!DNS_LABEL.test(namespace)) {
+    throw new ClusterError(`"${namespace}" is not a valid namespace name (lowercase letters, digits and '-', at most 63): fix -n or the context's namespace.`, 'config');
+  }
+  if (options.istioNamespace !== undefined && !DNS_LABEL.test(options.istioNamespace)) {
+    throw new ClusterError(`"${options.istioNamespace}" is not a valid namespace name: fix --istio-namespace.`, 'config');
+  }
+  const rest = new KubeRest(loaded.kc, where, loaded.user, { retry: options.retry, timeoutMs: options.requestTimeoutMs });
+
+  // Reachability (and TLS) first: /version is the cheapest answer an API server gives.
+  await rest.json({ method: 'GET', path: '/version', timeoutMs: Math.min(CONNECT_TIMEOUT_MS, options.requestTimeoutMs ?? CONNECT_TIMEOUT_MS), action: 'reach the API server' });
+  // Then the credentials: /version is often public, discovery is not.
+  const discovery = new Discovery(rest);
+  const probe = await rest.sendWithRetry({ method: 'GET', path: '/apis', action: 'list the API groups' });
+  if (probe.status === 401 || probe.status === 403) {
+    if (probe.status === 403) {
+      throw new ClusterError(
+        `The API server of context "${where.context}" (${where.server}) refused discovery (403 Forbidden), so the credentials were not accepted: log in again or check the user entry in your kubeconfig.`,
+        'unauthorized',
+        403,
+      );
+    }
+    throw httpError(401, probe.text, where, 'connect');
+  }
+  if (probe.status < 200 || probe.status > 299) throw httpError(probe.status, probe.text, where, 'list the API groups', probe.attempts);
+
+  const backend: Backend = options.backend ?? 'kube';
+  const port = new KubeClusterPort({
+    kc: loaded.kc,
+    rest,
+    discovery,
+    where,
+    pollMs: options.pollMs,
+    identity: { backend, context: where.context, server: where.server, key: identityKey(backend, loaded.cluster.server, loaded.cluster.name) },
+  });
+  return { port, namespace };
+}

@@ -1,0 +1,200 @@
+// Server-side apply of a step's objects: the served apiVersion, the tutorial's labels and field
+// manager, and a stop-and-ask when an object of that name exists and is not the tutorial's.
+// Objects go out as the JSON the lesson wrote (a clone; the caller's object is never touched),
+// never through client-node's typed models, which drop fields of built-in kinds they do not know.
+
+import yaml from 'js-yaml';
+import type { KubeObject } from '../../lesson/model.js';
+import { ClusterError, FIELD_MANAGER, type ApplyOptions, type ApplyOutcome } from '../port.js';
+import { formatDiff } from './diff.js';
+import { resourcePath, type Discovery, type ResourceInfo } from './discovery.js';
+import { httpError, parseStatus, sanitize } from './errors.js';
+import { isTutorialObject, otherManagers, tutorialLabels, type RawObject } from './ownership.js';
+import type { KubeRest } from './rest.js';
+
+export interface KubeContext {
+  rest: KubeRest;
+  discovery: Discovery;
+}
+
+export const APPLY_PATCH_CONTENT_TYPE = 'application/apply-patch+yaml';
+
+interface Prepared {
+  object: KubeObject; // what is sent
+  resource: ResourceInfo;
+  namespace?: string;
+  ref: ApplyOutcome['ref'];
+}
+
+/** A deep copy with the served apiVersion, the namespace filled in and the tutorial's labels. Pure. */
+export function prepareObject(source: KubeObject, resource: ResourceInfo, options: Pick<ApplyOptions, 'lesson' | 'step' | 'namespace'>): KubeObject {
+  const object = structuredClone(source) as KubeObject;
+  object.apiVersion = resource.apiVersion;
+  object.metadata = { ...object.metadata, labels: { ...(object.metadata.labels ?? {}), ...tutorialLabels(options.lesson, options.step) } };
+  if (resource.namespaced) object.metadata.namespace = object.metadata.namespace ?? options.namespace;
+  else delete object.metadata.namespace;
+  // Server-owned metadata must not be part of an apply request.
+  for (const key of ['resourceVersion', 'uid', 'creationTimestamp', 'managedFields', 'generation']) delete object.metadata[key];
+  delete (object as Record<string, unknown>).status;
+  return object;
+}
+
+function describe(kind: string, name: string, namespace?: string): string {
+  return namespace ? `${kind} "${name}" in namespace "${namespace}"` : `${kind} "${name}"`;
+}
+
+/** The object as the learner would read it: no managedFields noise. */
+export function toDisplayYaml(obj: RawObject): string {
+  const copy = structuredClone(obj);
+  if (copy.metadata) delete copy.metadata.managedFields;
+  return yaml.dump(copy, { noRefs: true, lineWidth: 120 });
+}
+
+function sameContent(a: RawObject, b: RawObject): boolean {
+  const strip = (o: RawObject): unknown => {
+    const { metadata, status: _s, ...rest } = o;
+    const { resourceVersion: _r, managedFields: _m, generation: _g, ...meta } = metadata ?? {};
+    return { ...rest, metadata: meta };
+  };
+  return JSON.stringify(strip(a)) === JSON.stringify(strip(b));
+}
+
+async function prepare(ctx: KubeContext, source: KubeObject, options: ApplyOptions): Promise<Prepared> {
+  if (!source?.kind || !source.apiVersion || !source.metadata?.name) {
+    throw new ClusterError('A manifest object lacks apiVersion, kind or metadata.name: fix the lesson manifest.', 'invalid');
+  }
+  const resource = await ctx.discovery.resolve(source.apiVersion, source.kind, options.signal);
+  const object = prepareObject(source, resource, options);
+  const namespace = object.metadata.namespace;
+  return {
+    object,
+    resource,
+    namespace,
+    ref: { apiVersion: resource.apiVersion, kind: source.kind, name: object.metadata.name, ...(namespace ? { namespace } : {}) },
+  };
+}
+
+async function readExisting(ctx: KubeContext, p: Prepared, signal?: AbortSignal): Promise<RawObject | undefined> {
+  return ctx.rest.jsonOrAbsent<RawObject>({
+    method: 'GET',
+    path: resourcePath(p.resource, p.namespace, p.object.metadata.name),
+    signal,
+    action: `read ${describe(p.ref.kind, p.ref.name, p.namespace)}`,
+  });
+}
+
+function conflictOutcome(p: Prepared, existing: RawObject, why: string): ApplyOutcome {
+  return { ref: p.ref, result: 'conflict', message: why, diff: formatDiff(existing, p.object) };
+}
+
+async function applyOne(ctx: KubeContext, p: Prepared, existing: RawObject | undefined, options: ApplyOptions): Promise<ApplyOutcome> {
+  const what = describe(p.ref.kind, p.ref.name, p.namespace);
+  const response = await ctx.rest.sendWithRetry({
+    method: 'PATCH',
+    path: resourcePath(p.resource, p.namespace, p.object.metadata.name),
+    query: { fieldManager: FIELD_MANAGER, force: options.takeOver ? true : undefined, dryRun: options.dryRun ? 'All' : undefined },
+    // JSON is valid YAML, so the apply patch carries the object exactly as prepared.
+    body: JSON.stringify(p.object),
+    contentType: APPLY_PATCH_CONTENT_TYPE,
+    signal: options.signal,
+    action: `apply ${what}`,
+  });
+  if (response.status === 409 && existing) {
+    // Server-side apply conflict: another field manager owns a field with a different value.
+    const info = parseStatus(response.text);
+    const fields = info?.causes.map((c) => c.field).filter(Boolean).slice(0, 5).join(', ');
+    const managers = otherManagers(existing).join(', ') || 'another client';
+    return conflictOutcome(
+      p,
+      existing,
+      `${what} has fields set by ${managers}${fields ? ` (${fields})` : ''}${info?.message ? `: ${sanitize(info.message, 160)}` : ''}; take it over to let the tutorial set them.`,
+    );
+  }
+  if (response.status < 200 || response.status > 299) {
+    throw httpError(response.status, response.text, ctx.rest.where, `apply ${what}`, response.attempts);
+  }
+  const stored = JSON.parse(response.text) as RawObject;
+  let result: ApplyOutcome['result'];
+  if (!existing) result = 'created';
+  else if (options.dryRun) result = sameContent(existing, stored) ? 'unchanged' : 'configured';
+  else result = existing.metadata?.resourceVersion === stored.metadata?.resourceVersion ? 'unchanged' : 'configured';
+  const outcome: ApplyOutcome = { ref: p.ref, result };
+  if (options.dryRun) outcome.serverYaml = toDisplayYaml(stored);
+  return outcome;
+}
+
+function errorOutcome(ref: ApplyOutcome['ref'], err: unknown): ApplyOutcome {
+  if (err instanceof ClusterError && err.reason === 'cancelled') throw err;
+  const message = err instanceof ClusterError ? err.message : `Could not apply ${ref.kind} "${ref.name}": ${sanitize(String(err))}.`;
+  return { ref, result: 'error', message };
+}
+
+/**
+ * Apply every object. First every object is checked: when one exists and is not the tutorial's,
+ * nothing is applied and the answer lists the conflicts (with what differs) unless `takeOver`.
+ * Per-object API failures become outcomes with result 'error'; cancellation throws.
+ */
+export async function applyObjects(ctx: KubeContext, objects: KubeObject[], options: ApplyOptions): Promise<ApplyOutcome[]> {
+  const prepared: (Prepared | ApplyOutcome)[] = [];
+  for (const source of objects) {
+    const fallbackRef = {
+      apiVersion: source?.apiVersion ?? '',
+      kind: source?.kind ?? '',
+      name: source?.metadata?.name ?? '',
+      ...(source?.metadata?.namespace ? { namespace: source.metadata.namespace } : {}),
+    };
+    try {
+      prepared.push(await prepare(ctx, source, options));
+    } catch (err) {
+      prepared.push(errorOutcome(fallbackRef, err));
+    }
+  }
+  const existing = new Map<Prepared, RawObject | undefined>();
+  const outcomes: ApplyOutcome[] = [];
+  for (const p of prepared) {
+    if (!('object' in p)) continue;
+    try {
+      existing.set(p, await readExisting(ctx, p, options.signal));
+    } catch (err) {
+      outcomes.push(errorOutcome(p.ref, err));
+    }
+  }
+  const conflicts = new Set<Prepared>();
+  if (!options.takeOver) {
+    for (const [p, found] of existing) if (found && !isTutorialObject(found)) conflicts.add(p);
+  }
+  const results: ApplyOutcome[] = [];
+  for (const p of prepared) {
+    if (!('object' in p)) {
+      results.push(p);
+      continue;
+    }
+    const failed = outcomes.find((o) => o.ref === p.ref);
+    if (failed) {
+      results.push(failed);
+      continue;
+    }
+    const found = existing.get(p);
+    if (conflicts.has(p) && found) {
+      const managers = otherManagers(found);
+      results.push(
+        conflictOutcome(
+          p,
+          found,
+          `${describe(p.ref.kind, p.ref.name, p.namespace)} already exists and was not created by the tutorial${managers.length ? ` (changed by ${managers.join(', ')})` : ''}; take it over or rename it in the lesson.`,
+        ),
+      );
+      continue;
+    }
+    if (conflicts.size > 0) {
+      results.push({ ref: p.ref, result: 'unchanged', message: 'Not applied: decide about the conflicting objects first.' });
+      continue;
+    }
+    try {
+      results.push(await applyOne(ctx, p, found, options));
+    } catch (err) {
+      results.push(errorOutcome(p.ref, err));
+    }
+  }
+  return results;
+}

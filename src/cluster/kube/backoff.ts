@@ -1,0 +1,49 @@
+// Bounded exponential backoff and an abortable sleep. The schedule is pure so it can be tested.
+
+import { ClusterError } from '../port.js';
+
+export interface RetryPolicy {
+  attempts: number; // total tries, including the first
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 250, maxDelayMs: 4000 };
+
+/**
+ * Delay before try number `attempt + 1` (attempt counts from 1). A server's Retry-After (seconds)
+ * wins when given, capped at maxDelayMs; otherwise base·2^(attempt-1) with ±20 % jitter so that
+ * several clients do not retry in lockstep.
+ */
+export function retryDelay(attempt: number, policy: RetryPolicy, retryAfter?: string, random: () => number = Math.random): number {
+  const seconds = retryAfter !== undefined ? Number(retryAfter) : NaN;
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.min(seconds * 1000, policy.maxDelayMs);
+  const raw = policy.baseDelayMs * 2 ** (attempt - 1);
+  const jitter = 0.8 + 0.4 * random();
+  return Math.min(Math.round(raw * jitter), policy.maxDelayMs);
+}
+
+/** Status codes worth trying again: throttling and server-side trouble. */
+export function isRetryableStatus(status: number): boolean {
+  return status === 429 || status === 500 || status === 502 || status === 503 || status === 504;
+}
+
+/** Resolves after `ms`, or rejects with a 'cancelled' ClusterError as soon as `signal` aborts. */
+export function sleep(ms: number, signal?: AbortSignal, what = 'waiting'): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(cancelled(what));
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(cancelled(what));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+export function cancelled(what: string): ClusterError {
+  return new ClusterError(`Stopped ${what} (cancelled).`, 'cancelled');
+}

@@ -1,0 +1,179 @@
+// Deleting: only what the tutorial created (label + field manager), waiting until it is gone, and
+// finding everything it created for a lesson or for all lessons (reset).
+
+import type { ObjectRef } from '../../lesson/model.js';
+import { ClusterError, type DeleteOutcome, type ManagedScope } from '../port.js';
+import { sleep } from './backoff.js';
+import { resourcePath, type ResourceInfo } from './discovery.js';
+import { httpError } from './errors.js';
+import { isTutorialObject, managedSelector, type RawObject } from './ownership.js';
+import type { Reads } from './reads.js';
+
+export const DEFAULT_DELETE_WAIT_MS = 60_000;
+
+/**
+ * Kinds the tutorial may create, in deletion order: routing before what it routes to, workloads
+ * last. Only those whose group the cluster serves are looked at.
+ */
+export const MANAGED_KINDS: { apiVersion: string; kind: string; required: boolean }[] = [
+  { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', required: true },
+  { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', required: true },
+  { apiVersion: 'networking.istio.io/v1', kind: 'Gateway', required: true },
+  { apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', required: true },
+  { apiVersion: 'networking.istio.io/v1', kind: 'Sidecar', required: true },
+  { apiVersion: 'networking.istio.io/v1', kind: 'WorkloadEntry', required: false },
+  { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', required: false },
+  { apiVersion: 'telemetry.istio.io/v1', kind: 'Telemetry', required: false },
+  { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', required: false },
+  { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', required: false },
+  { apiVersion: 'gateway.networking.k8s.io/v1alpha2', kind: 'TLSRoute', required: false },
+  { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', required: false },
+  { apiVersion: 'apps/v1', kind: 'Deployment', required: true },
+  { apiVersion: 'v1', kind: 'Pod', required: false },
+  { apiVersion: 'v1', kind: 'Service', required: true },
+  { apiVersion: 'v1', kind: 'ServiceAccount', required: true },
+  { apiVersion: 'v1', kind: 'ConfigMap', required: false },
+];
+
+function describe(ref: ObjectRef): string {
+  return ref.namespace ? `${ref.kind} "${ref.name}" in namespace "${ref.namespace}"` : `${ref.kind} "${ref.name}"`;
+}
+
+async function resolveOrAbsent(r: Reads, ref: ObjectRef, signal?: AbortSignal): Promise<ResourceInfo | undefined> {
+  try {
+    return await r.discovery.resolve(ref.apiVersion, ref.kind, signal);
+  } catch (err) {
+    if (err instanceof ClusterError && err.reason === 'not-served') return undefined; // nothing of it can exist
+    throw err;
+  }
+}
+
+async function read(r: Reads, resource: ResourceInfo, ref: ObjectRef, signal?: AbortSignal): Promise<RawObject | undefined> {
+  return r.rest.jsonOrAbsent<RawObject>({ method: 'GET', path: resourcePath(resource, ref.namespace, ref.name), signal, action: `read ${describe(ref)}` });
+}
+
+/** Poll until the object is gone (or replaced by a new one with another uid). */
+async function waitGone(r: Reads, resource: ResourceInfo, ref: ObjectRef, uid: unknown, waitMs: number, signal?: AbortSignal): Promise<boolean> {
+  const deadline = Date.now() + waitMs;
+  let delay = 150;
+  for (;;) {
+    const current = await read(r, resource, ref, signal);
+    if (!current || (uid && current.metadata?.uid !== uid)) return true;
+    const left = deadline - Date.now();
+    if (left <= 0) return false;
+    await sleep(Math.min(delay, left), signal, `waiting for ${describe(ref)} to be deleted`);
+    delay = Math.min(delay * 1.5, 1000);
+  }
+}
+
+interface Target {
+  ref: ObjectRef;
+  resource: ResourceInfo;
+  uid?: unknown;
+}
+
+async function deleteAndWait(r: Reads, targets: Target[], waitMs: number, signal?: AbortSignal): Promise<DeleteOutcome[]> {
+  const sent = await Promise.all(
+    targets.map(async (t): Promise<DeleteOutcome | Target> => {
+      const response = await r.rest.sendWithRetry({
+        method: 'DELETE',
+        path: resourcePath(t.resource, t.ref.namespace, t.ref.name),
+        query: { propagationPolicy: 'Background' },
+        signal,
+        action: `delete ${describe(t.ref)}`,
+      });
+      if (response.status === 404) return { ref: t.ref, result: 'absent' };
+      if (response.status < 200 || response.status > 299) {
+        return { ref: t.ref, result: 'error', message: httpError(response.status, response.text, r.rest.where, `delete ${describe(t.ref)}`, response.attempts).message };
+      }
+      return t;
+    }),
+  );
+  return Promise.all(
+    sent.map(async (s): Promise<DeleteOutcome> => {
+      if (!('resource' in s)) return s;
+      const gone = await waitGone(r, s.resource, s.ref, s.uid, waitMs, signal);
+      return gone
+        ? { ref: s.ref, result: 'deleted' }
+        : {
+            ref: s.ref,
+            result: 'error',
+            message: `${describe(s.ref)} is still being deleted after ${Math.round(waitMs / 1000)} s; a finalizer may hold it (kubectl get ${s.resource.plural} ${s.ref.name}${s.ref.namespace ? ` -n ${s.ref.namespace}` : ''} -o yaml).`,
+          };
+    }),
+  );
+}
+
+/** Delete the given objects if (and only if) the tutorial created them; wait until they are gone. */
+export async function deleteRefs(r: Reads, refs: ObjectRef[], options: { namespace: string; signal?: AbortSignal; waitMs?: number }): Promise<DeleteOutcome[]> {
+  const outcomes: (DeleteOutcome | undefined)[] = new Array(refs.length).fill(undefined);
+  const targets: { index: number; target: Target }[] = [];
+  for (const [index, authored] of refs.entries()) {
+    try {
+      const resource = await resolveOrAbsent(r, authored, options.signal);
+      const ref: ObjectRef = {
+        ...authored,
+        apiVersion: resource?.apiVersion ?? authored.apiVersion,
+        ...(resource?.namespaced === false ? { namespace: undefined } : { namespace: authored.namespace ?? options.namespace }),
+      };
+      if (!resource) {
+        outcomes[index] = { ref, result: 'absent' };
+        continue;
+      }
+      const current = await read(r, resource, ref, options.signal);
+      if (!current) outcomes[index] = { ref, result: 'absent' };
+      else if (!isTutorialObject(current)) outcomes[index] = { ref, result: 'not-ours', message: `${describe(ref)} was not created by the tutorial, so it was left alone.` };
+      else targets.push({ index, target: { ref, resource, uid: current.metadata?.uid } });
+    } catch (err) {
+      if (err instanceof ClusterError && err.reason === 'cancelled') throw err;
+      outcomes[index] = { ref: authored, result: 'error', message: err instanceof ClusterError ? err.message : String(err) };
+    }
+  }
+  const done = await deleteAndWait(r, targets.map((t) => t.target), options.waitMs ?? DEFAULT_DELETE_WAIT_MS, options.signal);
+  targets.forEach((t, i) => (outcomes[t.index] = done[i]));
+  return outcomes as DeleteOutcome[];
+}
+
+/** Everything the tutorial created in the scope's namespaces (for one lesson or all). */
+export async function listManagedTargets(r: Reads, scope: ManagedScope, signal?: AbortSignal): Promise<Target[]> {
+  const found: Target[] = [];
+  const seen = new Set<string>();
+  for (const kind of MANAGED_KINDS) {
+    let resource: ResourceInfo | undefined;
+    try {
+      resource = await r.discovery.resolve(kind.apiVersion, kind.kind, signal);
+    } catch (err) {
+      if (err instanceof ClusterError && err.reason === 'not-served') continue;
+      throw err;
+    }
+    const namespaces = resource.namespaced ? [...new Set(scope.namespaces)] : [undefined];
+    for (const namespace of namespaces) {
+      const response = await r.rest.sendWithRetry({
+        method: 'GET',
+        path: resourcePath(resource, namespace),
+        query: { labelSelector: managedSelector(scope.lesson) },
+        signal,
+        action: `list the tutorial's ${kind.kind} objects${namespace ? ` in namespace "${namespace}"` : ''}`,
+      });
+      if (response.status === 404 || (response.status === 403 && !kind.required)) continue;
+      if (response.status < 200 || response.status > 299) {
+        throw httpError(response.status, response.text, r.rest.where, `list the tutorial's ${kind.kind} objects${namespace ? ` in namespace "${namespace}"` : ''}`, response.attempts);
+      }
+      const items = (JSON.parse(response.text) as { items?: RawObject[] }).items ?? [];
+      for (const item of items) {
+        if (!isTutorialObject(item) || item.metadata?.deletionTimestamp) continue;
+        const ref: ObjectRef = { apiVersion: resource.apiVersion, kind: kind.kind, name: item.metadata?.name ?? '', ...(item.metadata?.namespace ? { namespace: item.metadata.namespace } : {}) };
+        const key = `${resource.apiVersion}|${kind.kind}|${ref.namespace ?? ''}|${ref.name}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        found.push({ ref, resource, uid: item.metadata?.uid });
+      }
+    }
+  }
+  return found;
+}
+
+export async function deleteManagedObjects(r: Reads, scope: ManagedScope, options: { signal?: AbortSignal; waitMs?: number }): Promise<DeleteOutcome[]> {
+  const targets = await listManagedTargets(r, scope, options.signal);
+  return deleteAndWait(r, targets, options.waitMs ?? DEFAULT_DELETE_WAIT_MS, options.signal);
+}

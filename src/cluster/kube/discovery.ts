@@ -1,0 +1,130 @@
+// API discovery: which versions of a group are served and how a kind maps to its resource path.
+// Answers are cached for the life of the port (forget() drops them, e.g. after installing CRDs).
+
+import { ClusterError } from '../port.js';
+import type { KubeRest } from './rest.js';
+import { chooseVersion, pickApiVersion, splitApiVersion } from './versions.js';
+
+export interface GroupInfo {
+  versions: string[];
+  preferred?: string;
+}
+
+export interface ResourceInfo {
+  apiVersion: string;
+  kind: string;
+  plural: string;
+  namespaced: boolean;
+  verbs: string[];
+}
+
+interface ApiGroupList {
+  groups?: { name: string; versions?: { version: string }[]; preferredVersion?: { version: string } }[];
+}
+interface ApiResourceList {
+  resources?: { name: string; kind: string; namespaced: boolean; verbs?: string[] }[];
+}
+
+export class Discovery {
+  private groups?: Promise<Map<string, GroupInfo>>;
+  private readonly resources = new Map<string, Promise<ResourceInfo[] | undefined>>();
+
+  constructor(private readonly rest: KubeRest) {}
+
+  forget(): void {
+    this.groups = undefined;
+    this.resources.clear();
+  }
+
+  /** Every served group ('' is the core group) with its versions. */
+  allGroups(signal?: AbortSignal): Promise<Map<string, GroupInfo>> {
+    if (!this.groups) {
+      const loading = this.rest
+        .json<ApiGroupList>({ method: 'GET', path: '/apis', signal, action: 'discover the API groups' })
+        .then((list) => {
+          const map = new Map<string, GroupInfo>([['', { versions: ['v1'], preferred: 'v1' }]]);
+          for (const g of list.groups ?? []) {
+            map.set(g.name, { versions: (g.versions ?? []).map((v) => v.version), preferred: g.preferredVersion?.version });
+          }
+          return map;
+        });
+      // A failed discovery must not be cached: the next call tries again.
+      loading.catch(() => {
+        if (this.groups === loading) this.groups = undefined;
+      });
+      this.groups = loading;
+    }
+    return this.groups;
+  }
+
+  async group(group: string, signal?: AbortSignal): Promise<GroupInfo | undefined> {
+    return (await this.allGroups(signal)).get(group);
+  }
+
+  /** The version of `group` manifests should use (v1 preferred), or undefined when not served. */
+  async servedVersion(group: string, signal?: AbortSignal): Promise<string | undefined> {
+    const info = await this.group(group, signal);
+    return info ? chooseVersion(info.versions, info.preferred) : undefined;
+  }
+
+  /** The apiVersion to send for an authored one, or undefined when its group is not served. */
+  async apiVersionFor(authored: string, signal?: AbortSignal): Promise<string | undefined> {
+    const info = await this.group(splitApiVersion(authored).group, signal);
+    return info ? pickApiVersion(authored, info.versions, info.preferred) : undefined;
+  }
+
+  private resourceList(apiVersion: string, signal?: AbortSignal): Promise<ResourceInfo[] | undefined> {
+    let cached = this.resources.get(apiVersion);
+    if (!cached) {
+      const path = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+      cached = this.rest
+        .jsonOrAbsent<ApiResourceList>({ method: 'GET', path, signal, action: `discover the resources of ${apiVersion}` })
+        .then((list) =>
+          list
+            ? (list.resources ?? [])
+                .filter((r) => !r.name.includes('/')) // subresources such as pods/log
+                .map((r) => ({ apiVersion, kind: r.kind, plural: r.name, namespaced: r.namespaced, verbs: r.verbs ?? [] }))
+            : undefined,
+        );
+      const loading = cached;
+      loading.catch(() => {
+        if (this.resources.get(apiVersion) === loading) this.resources.delete(apiVersion);
+      });
+      this.resources.set(apiVersion, cached);
+    }
+    return cached;
+  }
+
+  /** How `kind` of `apiVersion` is served, or undefined. */
+  async resource(apiVersion: string, kind: string, signal?: AbortSignal): Promise<ResourceInfo | undefined> {
+    return (await this.resourceList(apiVersion, signal))?.find((r) => r.kind === kind);
+  }
+
+  /**
+   * The served form of an authored apiVersion + kind; a ClusterError ('not-served') naming what to
+   * install when the cluster does not know it.
+   */
+  async resolve(authoredApiVersion: string, kind: string, signal?: AbortSignal): Promise<ResourceInfo> {
+    const apiVersion = await this.apiVersionFor(authoredApiVersion, signal);
+    const resource = apiVersion ? await this.resource(apiVersion, kind, signal) : undefined;
+    if (!resource) {
+      const { group } = splitApiVersion(authoredApiVersion);
+      const hint = group.endsWith('istio.io')
+        ? "install Istio (istioctl install --set profile=demo) so that its CRDs are served"
+        : `check the apiVersion (${authoredApiVersion}) and the cluster's Kubernetes version`;
+      throw new ClusterError(
+        `The cluster of context "${this.rest.where.context}" does not serve ${kind} (${group || 'core'}${apiVersion ? ` ${splitApiVersion(apiVersion).version}` : ''}): ${hint}.`,
+        'not-served',
+        404,
+      );
+    }
+    return resource;
+  }
+}
+
+/** The URL path of a resource collection or of one object. */
+export function resourcePath(resource: Pick<ResourceInfo, 'apiVersion' | 'plural' | 'namespaced'>, namespace?: string, name?: string): string {
+  const root = resource.apiVersion.includes('/') ? `/apis/${resource.apiVersion}` : `/api/${resource.apiVersion}`;
+  const ns = resource.namespaced && namespace ? `/namespaces/${encodeURIComponent(namespace)}` : '';
+  return `${root}${ns}/${resource.plural}${name ? `/${encodeURIComponent(name)}` : ''}`;
+}

@@ -1,0 +1,147 @@
+// A command in a container over client-node's WebSocket Exec. client-node's WebSocketHandler
+// defaults its streams to process.stdin/stdout/stderr and a v5 CLOSE frame ends them, so it is
+// built here with our own streams. Output is decoded with a StringDecoder (a multi-byte character
+// split across frames stays whole); the exit code comes from the status channel's V1Status.
+
+import { StringDecoder } from 'node:string_decoder';
+import { PassThrough, Writable } from 'node:stream';
+import { Exec, type KubeConfig, type V1Status } from '@kubernetes/client-node';
+// Not re-exported by the package index; the package has no exports map, so the deep path is stable for 1.4.
+import { WebSocketHandler } from '@kubernetes/client-node/dist/web-socket-handler.js';
+import { ClusterError, type ExecOptions, type ExecResult } from '../port.js';
+import { httpError, sanitize, toClusterError, type Where } from './errors.js';
+
+export const DEFAULT_EXEC_TIMEOUT_MS = 60_000;
+const MAX_CAPTURE = 1_000_000; // characters kept per stream in the result; callbacks see everything
+
+/** A Writable that decodes UTF-8 and hands text to `onText`, keeping a bounded copy. */
+export class DecodingSink extends Writable {
+  private readonly decoder = new StringDecoder('utf8');
+  text = '';
+
+  constructor(private readonly onText?: (text: string) => void) {
+    super();
+  }
+
+  private take(text: string): void {
+    if (!text) return;
+    if (this.text.length < MAX_CAPTURE) this.text += text.slice(0, MAX_CAPTURE - this.text.length);
+    this.onText?.(text);
+  }
+
+  override _write(chunk: Buffer | string, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.take(typeof chunk === 'string' ? chunk : this.decoder.write(chunk));
+    callback();
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    this.take(this.decoder.end());
+    callback();
+  }
+}
+
+/** The exit code a V1Status from the status channel stands for; undefined when it is an error. */
+export function exitCodeFromStatus(status: V1Status): number | undefined {
+  if (status.status === 'Success') return 0;
+  if (status.reason === 'NonZeroExitCode') {
+    const cause = status.details?.causes?.find((c) => c.reason === 'ExitCode');
+    const code = Number(cause?.message);
+    return Number.isInteger(code) ? code : 1;
+  }
+  return undefined;
+}
+
+function ended(stream: Writable): Promise<void> {
+  if (stream.writableFinished) return Promise.resolve();
+  return new Promise((resolve) => {
+    stream.once('finish', resolve);
+    stream.once('close', resolve);
+    stream.once('error', () => resolve());
+    if (!stream.writableEnded) stream.end();
+  });
+}
+
+export async function runExec(
+  kc: KubeConfig,
+  where: Where,
+  pod: { namespace: string; name: string },
+  container: string,
+  argv: string[],
+  options: ExecOptions,
+): Promise<ExecResult> {
+  const what = `run ${argv[0] ?? 'a command'} in container "${container}" of pod "${pod.name}"`;
+  if (options.signal?.aborted) throw new ClusterError(`Stopped: ${what} (cancelled).`, 'cancelled');
+  const stdout = new DecodingSink(options.onStdout);
+  const stderr = new DecodingSink(options.onStderr);
+  // Our own streams, never the process's: a v5 CLOSE frame ends whatever streams the handler holds.
+  const handler = new WebSocketHandler(kc, undefined, { stdin: new PassThrough(), stdout, stderr });
+  const exec = new Exec(kc, handler);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS;
+
+  return new Promise<ExecResult>((resolve, reject) => {
+    let socket: { close(): void; on?(event: string, fn: () => void): void } | undefined;
+    let status: V1Status | undefined;
+    let settled = false;
+
+    const cleanup = (): void => {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+    };
+    const fail = (err: ClusterError): void => {
+      if (settled) return;
+      settled = true;
+      cleanup();
+      socket?.close();
+      stdout.destroy();
+      stderr.destroy();
+      reject(err);
+    };
+    const finish = async (): Promise<void> => {
+      if (settled) return;
+      settled = true;
+      cleanup();
+      await Promise.all([ended(stdout), ended(stderr)]);
+      if (!status) {
+        reject(new ClusterError(`The session to ${what} closed without an exit status: try again.`, 'other'));
+        return;
+      }
+      const exitCode = exitCodeFromStatus(status);
+      if (exitCode === undefined) {
+        const message = sanitize(status.message ?? status.reason ?? 'unknown error', 200);
+        reject(new ClusterError(`Could not ${what}: ${message}.`, 'other'));
+        return;
+      }
+      resolve({ exitCode, stdout: stdout.text, stderr: stderr.text });
+    };
+    const onAbort = (): void => fail(new ClusterError(`Stopped: ${what} (cancelled).`, 'cancelled'));
+    const timer = setTimeout(
+      () => fail(new ClusterError(`The command did not finish within ${Math.round(timeoutMs / 1000)} s, so it was stopped (${what}); check the pod and try again.`, 'timeout')),
+      timeoutMs,
+    );
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+
+    exec
+      .exec(pod.namespace, pod.name, container, argv, stdout, stderr, null, false, (s: V1Status) => {
+        status = s;
+        void finish();
+      })
+      .then((ws) => {
+        socket = ws as unknown as typeof socket;
+        if (settled) {
+          ws.close();
+          return;
+        }
+        ws.on('close', () => void finish());
+      })
+      .catch((err: unknown) => {
+        const m = /Unexpected server response: (\d{3})/.exec(String((err as { message?: string })?.message ?? ''));
+        if (m && (m[1] === '404' || m[1] === '400')) {
+          fail(new ClusterError(`Could not ${what}: the pod or the container does not exist (any more); wait for the pod to be Ready and try again.`, 'not-found', Number(m[1])));
+        } else if (m) {
+          fail(httpError(Number(m[1]), undefined, where, what));
+        } else {
+          fail(toClusterError(err, where, what));
+        }
+      });
+  });
+}

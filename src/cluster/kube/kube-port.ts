@@ -1,0 +1,135 @@
+// The ClusterPort over @kubernetes/client-node: one instance per connected context. The practice
+// cluster is just another API server reached through this same class.
+
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeObject, ObjectRef, PodTarget } from '../../lesson/model.js';
+import {
+  ClusterError,
+  type ApplyOptions,
+  type ApplyOutcome,
+  type CheckResult,
+  type ClusterIdentity,
+  type ClusterPort,
+  type DeleteOutcome,
+  type ExecOptions,
+  type ExecResult,
+  type FollowOptions,
+  type ManagedScope,
+  type MeshFacts,
+  type PodInfo,
+  type PreflightOptions,
+  type WaitOptions,
+} from '../port.js';
+import { applyObjects } from './apply.js';
+import { deleteManagedObjects, deleteRefs, listManagedTargets } from './cleanup.js';
+import type { Discovery } from './discovery.js';
+import { httpError, type Where } from './errors.js';
+import { runExec } from './exec.js';
+import { readMeshFacts } from './facts.js';
+import { followLogs } from './logs.js';
+import { runPreflight } from './preflight.js';
+import type { KubeRest } from './rest.js';
+import { waitForPod } from './wait.js';
+
+export interface KubePortParts {
+  kc: KubeConfig;
+  rest: KubeRest;
+  discovery: Discovery;
+  where: Where;
+  identity: ClusterIdentity;
+  /** Test and tuning knobs: how often pod lists are refreshed while following logs or waiting. */
+  pollMs?: number;
+}
+
+export class KubeClusterPort implements ClusterPort {
+  /** Aborted by close(): every wait, exec and log follow started through this port stops. */
+  private readonly closing = new AbortController();
+
+  constructor(private readonly parts: KubePortParts) {}
+
+  private signal(own?: AbortSignal): AbortSignal {
+    return own ? AbortSignal.any([own, this.closing.signal]) : this.closing.signal;
+  }
+
+  private get reads(): { rest: KubeRest; discovery: Discovery } {
+    return { rest: this.parts.rest, discovery: this.parts.discovery };
+  }
+
+  identity(): ClusterIdentity {
+    return this.parts.identity;
+  }
+
+  preflight(options: PreflightOptions): Promise<CheckResult[]> {
+    return runPreflight({ ...this.reads, where: this.parts.where }, { ...options, signal: this.signal(options.signal) });
+  }
+
+  servedVersion(group: string, signal?: AbortSignal): Promise<string | undefined> {
+    return this.parts.discovery.servedVersion(group, this.signal(signal));
+  }
+
+  apply(objects: KubeObject[], options: ApplyOptions): Promise<ApplyOutcome[]> {
+    return applyObjects(this.reads, objects, { ...options, signal: this.signal(options.signal) });
+  }
+
+  delete(refs: ObjectRef[], options: { namespace: string; signal?: AbortSignal; waitMs?: number }): Promise<DeleteOutcome[]> {
+    return deleteRefs(this.reads, refs, { ...options, signal: this.signal(options.signal) });
+  }
+
+  waitForPod(target: PodTarget, options: WaitOptions): Promise<PodInfo> {
+    return waitForPod(this.reads, target, { ...options, signal: this.signal(options.signal) });
+  }
+
+  exec(pod: { namespace: string; name: string }, container: string, argv: string[], options: ExecOptions): Promise<ExecResult> {
+    return runExec(this.parts.kc, this.parts.where, pod, container, argv, { ...options, signal: this.signal(options.signal) });
+  }
+
+  followLogs(target: PodTarget, options: FollowOptions): Promise<void> {
+    return followLogs(
+      { kc: this.parts.kc, rest: this.parts.rest, where: this.parts.where, pollMs: this.parts.pollMs },
+      target,
+      { ...options, signal: this.signal(options.signal) },
+    );
+  }
+
+  async listManaged(scope: ManagedScope, signal?: AbortSignal): Promise<ObjectRef[]> {
+    return (await listManagedTargets(this.reads, scope, this.signal(signal))).map((t) => t.ref);
+  }
+
+  deleteManaged(scope: ManagedScope, options: { signal?: AbortSignal; waitMs?: number } = {}): Promise<DeleteOutcome[]> {
+    return deleteManagedObjects(this.reads, scope, { ...options, signal: this.signal(options.signal) });
+  }
+
+  meshFacts(options: { clientNamespace: string; istioNamespace: string; signal?: AbortSignal; client?: PodTarget }): Promise<MeshFacts> {
+    return readMeshFacts(this.reads, { ...options, signal: this.signal(options.signal) });
+  }
+
+  async labelNamespace(namespace: string, labels: Record<string, string>, signal?: AbortSignal): Promise<void> {
+    const s = this.signal(signal);
+    const action = `label namespace "${namespace}"`;
+    const response = await this.parts.rest.sendWithRetry({
+      method: 'PATCH',
+      path: `/api/v1/namespaces/${encodeURIComponent(namespace)}`,
+      body: { metadata: { labels } },
+      contentType: 'application/merge-patch+json',
+      signal: s,
+      action,
+    });
+    if (response.status === 404) {
+      await this.parts.rest.json({
+        method: 'POST',
+        path: '/api/v1/namespaces',
+        body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels } },
+        signal: s,
+        action: `create namespace "${namespace}"`,
+      });
+      return;
+    }
+    if (response.status < 200 || response.status > 299) {
+      throw httpError(response.status, response.text, this.parts.where, action, response.attempts);
+    }
+  }
+
+  close(): void {
+    if (!this.closing.signal.aborted) this.closing.abort(new ClusterError('The cluster connection was closed.', 'cancelled'));
+  }
+}

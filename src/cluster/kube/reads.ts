@@ -1,0 +1,83 @@
+// Small reads of cluster state shared by the pre-flight and the mesh facts.
+
+import type { Discovery } from './discovery.js';
+import { resourcePath } from './discovery.js';
+import { parseMeshConfig, sidecarOutboundPolicy, telemetryEnablesAccessLog, type MeshSettings } from './meshconfig.js';
+import type { RawObject } from './ownership.js';
+import { labelSelector, type RawPod } from './pods.js';
+import type { KubeRest } from './rest.js';
+
+export interface Reads {
+  rest: KubeRest;
+  discovery: Discovery;
+}
+
+export const EGRESS_GATEWAY_LABELS = { istio: 'egressgateway' };
+
+export async function listPods(r: Reads, namespace: string, labels: Record<string, string>, signal?: AbortSignal): Promise<RawPod[]> {
+  const selector = labelSelector(labels);
+  const list = await r.rest.json<{ items?: RawPod[] }>({
+    method: 'GET',
+    path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`,
+    query: selector ? { labelSelector: selector } : undefined,
+    signal,
+    action: `list the pods${selector ? ` with ${selector}` : ''} in namespace "${namespace}"`,
+  });
+  return list.items ?? [];
+}
+
+export async function getNamespace(r: Reads, name: string, signal?: AbortSignal): Promise<RawObject | undefined> {
+  return r.rest.jsonOrAbsent<RawObject>({ method: 'GET', path: `/api/v1/namespaces/${encodeURIComponent(name)}`, signal, action: `read namespace "${name}"` });
+}
+
+/** The mesh config from ConfigMap "istio"; undefined when the ConfigMap does not exist. */
+export async function meshSettings(r: Reads, istioNamespace: string, signal?: AbortSignal): Promise<MeshSettings | undefined> {
+  const cm = await r.rest.jsonOrAbsent<{ data?: Record<string, string> }>({
+    method: 'GET',
+    path: `/api/v1/namespaces/${encodeURIComponent(istioNamespace)}/configmaps/istio`,
+    signal,
+    action: `read the mesh config (ConfigMap "istio" in "${istioNamespace}")`,
+  });
+  return cm ? parseMeshConfig(cm.data?.mesh) : undefined;
+}
+
+/** Objects of an Istio kind in a namespace, in the served version; [] when the kind is not served. */
+export async function listIstio(r: Reads, group: string, kind: string, namespace: string, signal?: AbortSignal): Promise<RawObject[]> {
+  const version = await r.discovery.servedVersion(group, signal);
+  if (!version) return [];
+  const resource = await r.discovery.resource(`${group}/${version}`, kind, signal);
+  if (!resource) return [];
+  const list = await r.rest.jsonOrAbsent<{ items?: RawObject[] }>({
+    method: 'GET',
+    path: resourcePath(resource, namespace),
+    signal,
+    action: `list ${kind} objects in namespace "${namespace}"`,
+  });
+  return (list?.items ?? []).map((item) => ({ ...item, kind: item.kind ?? kind }));
+}
+
+export interface AccessLogState {
+  state: 'on' | 'off' | 'unknown';
+  source?: string; // what turns it on
+}
+
+export async function accessLogState(r: Reads, istioNamespace: string, mesh: MeshSettings | undefined, signal?: AbortSignal): Promise<AccessLogState> {
+  if (mesh?.accessLogFile) return { state: 'on', source: `accessLogFile: ${mesh.accessLogFile} in the mesh config` };
+  const telemetries = await listIstio(r, 'telemetry.istio.io', 'Telemetry', istioNamespace, signal);
+  const enabling = telemetryEnablesAccessLog(telemetries as never[], istioNamespace) as RawObject | undefined;
+  if (enabling) return { state: 'on', source: `Telemetry ${istioNamespace}/${enabling.metadata?.name}` };
+  return { state: mesh ? 'off' : 'unknown' };
+}
+
+export async function outboundPolicy(
+  r: Reads,
+  clientNamespace: string,
+  mesh: MeshSettings | undefined,
+  signal?: AbortSignal,
+): Promise<{ policy: 'ALLOW_ANY' | 'REGISTRY_ONLY' | 'unknown'; source: string }> {
+  const sidecars = await listIstio(r, 'networking.istio.io', 'Sidecar', clientNamespace, signal);
+  const override = sidecarOutboundPolicy(sidecars as never[]);
+  if (override) return { policy: override, source: `a Sidecar in namespace "${clientNamespace}"` };
+  if (!mesh) return { policy: 'unknown', source: 'the mesh config was not found' };
+  return { policy: mesh.outboundPolicy, source: 'the mesh config' };
+}

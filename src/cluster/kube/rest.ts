@@ -1,0 +1,120 @@
+// Raw JSON requests to the API server through client-node's own HTTP stack: its RequestContext,
+// its kubeconfig authentication (certificates, tokens, exec plugins) and its fetch library. Bodies
+// go out exactly as given and come back as plain JSON, because client-node's typed models drop
+// fields they do not know (see the engineering notes). Throttling and server errors are retried
+// with bounded backoff; every failure becomes a ClusterError sentence.
+
+import { createConfiguration, HttpMethod, ServerConfiguration, type KubeConfig, type User } from '@kubernetes/client-node';
+import { ClusterError } from '../port.js';
+import { DEFAULT_RETRY, isRetryableStatus, retryDelay, sleep, type RetryPolicy } from './backoff.js';
+import { credentialError, httpError, isAbortError, toClusterError, type Where } from './errors.js';
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface RestRequest {
+  method: Method;
+  path: string; // e.g. /apis/networking.istio.io/v1/namespaces/default/gateways/cnn
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown; // objects are sent as JSON; strings as they are
+  contentType?: string; // default application/json when there is a body
+  signal?: AbortSignal;
+  timeoutMs?: number; // per try; default the client's
+  /** What this request does, for error sentences: "apply Gateway \"cnn\" in namespace \"default\"". */
+  action?: string;
+}
+
+export interface RestResponse {
+  status: number;
+  headers: Record<string, string>;
+  text: string;
+}
+
+export interface RestOptions {
+  retry?: RetryPolicy;
+  timeoutMs?: number; // per try, default 30 s
+}
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+export class KubeRest {
+  private readonly configuration;
+  private readonly retry: RetryPolicy;
+  private readonly timeoutMs: number;
+
+  constructor(
+    private readonly kc: KubeConfig,
+    readonly where: Where,
+    private readonly user: User | null,
+    options: RestOptions = {},
+  ) {
+    const cluster = kc.getCurrentCluster();
+    if (!cluster) throw new ClusterError(`Context "${where.context}" has no cluster: fix the kubeconfig.`, 'config');
+    this.configuration = createConfiguration({ baseServer: new ServerConfiguration(cluster.server, {}), authMethods: { default: kc } });
+    this.retry = options.retry ?? DEFAULT_RETRY;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  }
+
+  /** One try; resolves with any HTTP status, rejects with a ClusterError for transport failures. */
+  async send(req: RestRequest): Promise<RestResponse> {
+    const ctx = this.configuration.baseServer.makeRequestContext(req.path, HttpMethod[req.method]);
+    for (const [key, value] of Object.entries(req.query ?? {})) if (value !== undefined) ctx.setQueryParam(key, String(value));
+    ctx.setHeaderParam('Accept', 'application/json');
+    if (req.body !== undefined) {
+      ctx.setHeaderParam('Content-Type', req.contentType ?? 'application/json');
+      ctx.setBody(typeof req.body === 'string' ? req.body : JSON.stringify(req.body));
+    }
+    try {
+      await this.kc.applySecurityAuthentication(ctx);
+    } catch (err) {
+      throw credentialError(err, this.where, this.user);
+    }
+    if (req.signal?.aborted) throw new ClusterError(`Stopped: ${req.action ?? 'request'} (cancelled).`, 'cancelled');
+    const timeout = AbortSignal.timeout(req.timeoutMs ?? this.timeoutMs);
+    ctx.setSignal(req.signal ? AbortSignal.any([req.signal, timeout]) : timeout);
+    try {
+      const response = await this.configuration.httpApi.send(ctx).toPromise();
+      return { status: response.httpStatusCode, headers: response.headers, text: await response.body.text() };
+    } catch (err) {
+      if (req.signal?.aborted) throw new ClusterError(`Stopped: ${req.action ?? 'request'} (cancelled).`, 'cancelled');
+      if (timeout.aborted || (isAbortError(err) && !req.signal?.aborted)) {
+        throw new ClusterError(
+          `${req.action ? `Could not ${req.action}` : 'A request failed'}: the API server of context "${this.where.context}" (${this.where.server}) did not answer within ${Math.round((req.timeoutMs ?? this.timeoutMs) / 1000)} s; check the network or the cluster's health.`,
+          'timeout',
+        );
+      }
+      throw toClusterError(err, this.where, req.action);
+    }
+  }
+
+  /** Send, retrying 429 and 5xx with backoff; resolves with the final response whatever its status. */
+  async sendWithRetry(req: RestRequest): Promise<RestResponse & { attempts: number }> {
+    for (let attempt = 1; ; attempt++) {
+      const response = await this.send(req);
+      if (!isRetryableStatus(response.status) || attempt >= this.retry.attempts) return { ...response, attempts: attempt };
+      await sleep(retryDelay(attempt, this.retry, response.headers['retry-after']), req.signal, req.action ?? 'retrying');
+    }
+  }
+
+  /** A 2xx JSON answer, or a ClusterError. */
+  async json<T = Record<string, unknown>>(req: RestRequest): Promise<T> {
+    const response = await this.sendWithRetry(req);
+    if (response.status < 200 || response.status > 299) throw httpError(response.status, response.text, this.where, req.action, response.attempts);
+    try {
+      return JSON.parse(response.text) as T;
+    } catch {
+      throw new ClusterError(
+        `${req.action ? `Could not ${req.action}` : 'A request failed'}: the API server of context "${this.where.context}" answered with something that is not JSON; check that ${this.where.server} is a Kubernetes API server.`,
+        'other',
+        response.status,
+      );
+    }
+  }
+
+  /** Like json(), but a 404 is `undefined` instead of an error. */
+  async jsonOrAbsent<T = Record<string, unknown>>(req: RestRequest): Promise<T | undefined> {
+    const response = await this.sendWithRetry(req);
+    if (response.status === 404) return undefined;
+    if (response.status < 200 || response.status > 299) throw httpError(response.status, response.text, this.where, req.action, response.attempts);
+    return JSON.parse(response.text) as T;
+  }
+}
