@@ -7,7 +7,7 @@ import { ProblemList } from './problems.js';
 import { BUILTIN_VARIABLES, isObj, readCourse, readGlossary, resolveValues, type Course } from './course.js';
 import { parseYaml, lineOf, quoteLoneDashes, type YamlDocument } from './yaml-lines.js';
 import { parseProse, type Prose } from './prose.js';
-import { findPlaceholders, renderTemplate } from './template.js';
+import { checkPlaceholders, renderTemplate } from './template.js';
 import { parseStep, type StepContext } from './steps.js';
 import { packageRoot } from '../schema/paths.js';
 
@@ -46,29 +46,16 @@ function readYamlFile(dir: string, rel: string, problems: ProblemList, required:
     if (r.code !== 'ENOENT' || required) problems.add(rel, 0, r.code === 'ENOENT' ? 'file is missing' : `cannot be read (${r.code})`);
     return {};
   }
-  let parsed = parseYaml(r.text);
+  const parsed = parseYaml(r.text);
   if (!parsed.ok) {
-    // Accept `[curl, -D, -, URL]` (a lone - in a flow list), as the README's first example wrote it.
-    const lenient = parseYaml(quoteLoneDashes(r.text));
-    if (lenient.ok) parsed = lenient;
-  }
-  if (!parsed.ok) {
-    problems.add(rel, parsed.line, `YAML does not parse: ${parsed.message}`);
+    // A lone - in a flow list ([curl, -D, -, URL]) is a common slip: name the fix when it is the cause.
+    const hint = parseYaml(quoteLoneDashes(r.text)).ok ? ' (quote a lone - in a [flow, list] as "-")' : '';
+    problems.add(rel, parsed.line, `YAML does not parse: ${parsed.message}${hint}`);
     return { text: r.text };
   }
   const docs = parsed.documents.filter((d) => d.value !== null && d.value !== undefined);
   if (docs.length > 1) problems.add(rel, docs[1].line, 'only one YAML document is allowed here');
   return { doc: docs[0] ?? parsed.documents[0], text: r.text };
-}
-
-/** Reports `{{name}}` placeholders that name no variable. Comment lines in YAML are skipped. */
-function checkPlaceholders(text: string, rel: string, known: Set<string>, problems: ProblemList, yamlComments: boolean): void {
-  const lines = text.split('\n');
-  for (const p of findPlaceholders(text)) {
-    if (known.has(p.name)) continue;
-    if (yamlComments && lines[p.line - 1].trimStart().startsWith('#')) continue;
-    problems.add(rel, p.line, `unknown variable {{${p.name}}} (variables: ${[...known].join(', ')})`);
-  }
 }
 
 function listLessonFolders(dir: string, problems: ProblemList): string[] | undefined {
@@ -195,7 +182,7 @@ function loadLesson(root: string, id: string, earlier: string[], ctx: LessonCont
   } else {
     const stepCtx: StepContext = {
       lessonId: id, lessonDir, file, lines: doc.lines, values: ctx.values, targets: ctx.course.targets,
-      diagramsDir: ctx.diagramsDir, problems, execIds: new Set(),
+      diagramsDir: ctx.diagramsDir, problems, execIds: new Set(), known: ctx.known,
     };
     const seen = new Map<string, number>();
     rawSteps.forEach((raw, i) => {

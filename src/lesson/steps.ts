@@ -6,7 +6,7 @@ import type {
 } from './model.js';
 import type { ProblemList } from './problems.js';
 import { isObj, readTarget, type Obj, type RawTarget } from './course.js';
-import { renderDeep, renderTemplate } from './template.js';
+import { checkPlaceholders, renderDeep, renderTemplate } from './template.js';
 import { lineOf, parseYaml, splitFieldPath, type LineNode } from './yaml-lines.js';
 import { STEP_ID } from './prose.js';
 import { isIstioApiVersion, validateIstioObject } from '../schema/index.js';
@@ -37,6 +37,8 @@ export interface StepContext {
   problems: ProblemList;
   /** Exec steps seen so far in this lesson (logs steps may name one in requestFrom). */
   execIds: Set<string>;
+  /** Every variable name, for reporting unknown {{placeholders}}. */
+  known: Set<string>;
 }
 
 /** A step without its prose; the loader adds title and body from en.md and zh.md. */
@@ -118,7 +120,9 @@ function readDiagram(raw: Obj, id: string, at: At, ctx: StepContext): { diagram?
     return { diagram: name };
   }
   try {
-    return { diagram: name, diagramText: renderTemplate(readFileSync(path, 'utf8'), ctx.values) };
+    const text = readFileSync(path, 'utf8');
+    checkPlaceholders(text, path, ctx.known, ctx.problems, false);
+    return { diagram: name, diagramText: renderTemplate(text, ctx.values) };
   } catch (err) {
     ctx.problems.add(ctx.file, at('diagram'), `diagram "${name}" of step "${id}" cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
     return { diagram: name };
@@ -302,6 +306,8 @@ function loadManifest(name: string, refLine: number, ctx: StepContext): Manifest
     ctx.problems.add(ctx.file, refLine, code === 'ENOENT' ? `manifest file ${rel} does not exist` : `manifest file ${rel} cannot be read (${code ?? 'error'})`);
     return undefined;
   }
+  // Unknown placeholders are reported once, here; schema errors they cause would only repeat them.
+  const unknownVariables = checkPlaceholders(text, rel, ctx.known, ctx.problems, true);
   // Values are single-line, so the rendered text keeps the source's line numbers.
   const yamlText = renderTemplate(text, ctx.values);
   const parsed = parseYaml(yamlText);
@@ -324,7 +330,7 @@ function loadManifest(name: string, refLine: number, ctx: StepContext): Manifest
       ctx.problems.add(rel, doc.line, `the object has no ${missing.join(', ')}`);
       continue;
     }
-    if (isIstioApiVersion(o.apiVersion)) {
+    if (isIstioApiVersion(o.apiVersion) && unknownVariables === 0) {
       const label = `${o.kind} "${(o.metadata as Obj).name}"`;
       for (const e of validateIstioObject(o)) {
         const text = e.message.startsWith('unknown field ') || e.path === '' ? e.message : `${e.path}: ${e.message}`;

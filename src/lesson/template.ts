@@ -2,6 +2,7 @@
 // Only `{{name}}` with an identifier name is a placeholder; other double-brace text (a Go template
 // in a kubectl command, say) is left alone.
 import type { VariableValues } from './model.js';
+import type { ProblemList } from './problems.js';
 
 const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
 
@@ -55,4 +56,20 @@ export function parseSetFlags(list: string[]): Record<string, string> {
     values[name] = flag.slice(eq + 1);
   }
   return values;
+}
+
+/**
+ * Reports `{{name}}` placeholders that name no variable, at their lines. With `yamlComments`,
+ * placeholders on YAML comment lines are ignored. Returns how many were reported.
+ */
+export function checkPlaceholders(text: string, rel: string, known: Set<string>, problems: ProblemList, yamlComments: boolean): number {
+  const lines = text.split('\n');
+  let count = 0;
+  for (const p of findPlaceholders(text)) {
+    if (known.has(p.name)) continue;
+    if (yamlComments && lines[p.line - 1].trimStart().startsWith('#')) continue;
+    problems.add(rel, p.line, `unknown variable {{${p.name}}} (variables: ${[...known].join(', ')})`);
+    count++;
+  }
+  return count;
 }

@@ -131,7 +131,7 @@ export function lineOf(root: LineNode, path: (string | number)[]): number {
 
 /**
  * Quotes a lone `-` item inside a one-line flow sequence (`[curl, -D, -, URL]`), which YAML does
- * not allow unquoted but lessons/README.md's own first example used. Lines keep their numbers.
+ * not allow unquoted; used to tell an author that this is why a file does not parse.
  */
 export function quoteLoneDashes(text: string): string {
   return text
