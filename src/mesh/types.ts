@@ -28,7 +28,16 @@ export interface MeshState {
   objects: IstioObject[]; // every Istio object in the cluster
   pods: MeshPod[]; // the egress gateway's pods are those labelled istio=egressgateway in istioNamespace
   /** Services by FQDN, e.g. istio-egressgateway.istio-system.svc.cluster.local → ports 80→8080, 443→8443. */
-  services: { namespace: string; name: string; ports: { port: number; targetPort: number; name?: string }[]; selector: Record<string, string> }[];
+  services: MeshService[];
+}
+
+export interface MeshService {
+  namespace: string;
+  name: string;
+  ports: { port: number; targetPort: number; name?: string }[];
+  selector: Record<string, string>;
+  /** Optional: the model derives a stable 10.96.x.x address when absent. */
+  clusterIP?: string;
 }
 
 export interface AccessLogRecord {

@@ -1,0 +1,359 @@
+// Reading the Istio objects as the control plane does: host matching, exportTo visibility,
+// ServiceEntry ports, VirtualService routes bound to `mesh` or a gateway, DestinationRule subsets,
+// Gateway servers, outbound policy and access-log settings.
+
+import type { IstioObject, MeshPod, MeshState } from './types.js';
+
+type Spec = Record<string, unknown>;
+
+const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const asStrings = (v: unknown): string[] => asArray(v).filter((x): x is string => typeof x === 'string');
+const asRecord = (v: unknown): Spec => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Spec) : {});
+const asNumber = (v: unknown): number | undefined => (typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : undefined);
+
+export const CLUSTER_DOMAIN = 'svc.cluster.local';
+
+/** Istio host matching: `*` matches anything, `*.example.com` any name ending in `.example.com`. */
+export function hostMatches(pattern: string, host: string): boolean {
+  const p = pattern.toLowerCase();
+  const h = host.toLowerCase();
+  if (p === '*') return true;
+  if (p.startsWith('*.')) return h.endsWith(p.slice(1));
+  if (p.startsWith('*')) return h.endsWith(p.slice(1));
+  return p === h;
+}
+
+/** Whether two host patterns (either may be a wildcard) can name the same host. */
+export function hostsIntersect(a: string, b: string): boolean {
+  return hostMatches(a, b) || hostMatches(b, a);
+}
+
+/** exportTo: absent or `*` → every namespace; `.` → the object's own; else the names listed. */
+export function isExportedTo(obj: IstioObject, namespace: string): boolean {
+  const exportTo = asStrings(obj.spec.exportTo);
+  if (exportTo.length === 0) return true;
+  return exportTo.some((e) => e === '*' || (e === '.' ? obj.namespace === namespace : e === namespace));
+}
+
+const ofKind = (state: MeshState, kind: IstioObject['kind']): IstioObject[] => state.objects.filter((o) => o.kind === kind);
+
+/** A short or partial service name written in an object of `namespace`, made fully qualified. */
+export function qualifyHost(host: string, namespace: string): string {
+  const h = host.toLowerCase();
+  if (h.includes('*') || h.endsWith('.' + CLUSTER_DOMAIN)) return h;
+  const parts = h.split('.');
+  if (parts.length === 1) return `${h}.${namespace}.${CLUSTER_DOMAIN}`;
+  if (parts.length === 2 || (parts.length === 3 && parts[2] === 'svc')) return `${parts[0]}.${parts[1]}.${CLUSTER_DOMAIN}`;
+  return h;
+}
+
+// ---- ServiceEntry ---------------------------------------------------------------------------
+
+export type PortProtocol = 'http' | 'tls' | 'tcp' | 'sniff';
+
+export interface ServiceEntryPort {
+  entry: IstioObject;
+  number: number;
+  name: string;
+  protocol: PortProtocol;
+  resolution: string; // DNS, NONE, STATIC, DNS_ROUND_ROBIN
+}
+
+function portProtocol(protocol: string | undefined, name: string): PortProtocol {
+  const p = (protocol ?? '').toUpperCase();
+  if (['HTTP', 'HTTP2', 'GRPC', 'GRPC-WEB'].includes(p)) return 'http';
+  if (['HTTPS', 'TLS'].includes(p)) return 'tls';
+  if (p !== '') return 'tcp';
+  const prefix = name.split('-')[0].toLowerCase();
+  if (['http', 'http2', 'grpc'].includes(prefix)) return 'http';
+  if (['https', 'tls'].includes(prefix)) return 'tls';
+  if (prefix === 'tcp') return 'tcp';
+  return 'sniff';
+}
+
+/** The ServiceEntry port for host:port visible from `namespace` (oldest entry wins). */
+export function findServiceEntryPort(state: MeshState, namespace: string, host: string, port: number): ServiceEntryPort | undefined {
+  for (const entry of ofKind(state, 'ServiceEntry')) {
+    if (!isExportedTo(entry, namespace)) continue;
+    if (!asStrings(entry.spec.hosts).some((h) => hostMatches(h, host))) continue;
+    for (const raw of asArray(entry.spec.ports)) {
+      const p = asRecord(raw);
+      if (asNumber(p.number) !== port) continue;
+      const name = typeof p.name === 'string' ? p.name : '';
+      return {
+        entry,
+        number: port,
+        name,
+        protocol: portProtocol(typeof p.protocol === 'string' ? p.protocol : undefined, name),
+        resolution: typeof entry.spec.resolution === 'string' ? entry.spec.resolution.toUpperCase() : 'NONE',
+      };
+    }
+  }
+  return undefined;
+}
+
+/** The address an entry's endpoints give for its host, when it lists any. */
+export function serviceEntryEndpoint(entry: IstioObject): string | undefined {
+  const first = asRecord(asArray(entry.spec.endpoints)[0]);
+  return typeof first.address === 'string' ? first.address : undefined;
+}
+
+// ---- VirtualService -----------------------------------------------------------------------------
+
+export interface Destination {
+  host: string;
+  subset?: string;
+  port?: number;
+}
+
+export interface RouteChoice {
+  vs: IstioObject;
+  routeName?: string;
+  destinations: { destination: Destination; weight: number }[];
+}
+
+export type GatewayBinding = 'mesh' | string; // string: "<namespace>/<name>" of a Gateway
+
+/** A VirtualService's `gateways` (or a match's), qualified: short names live in the VS's namespace. */
+function bindings(names: string[], vsNamespace: string): GatewayBinding[] {
+  return names.map((g) => (g === 'mesh' ? 'mesh' : g.includes('/') ? g : `${vsNamespace}/${g}`));
+}
+
+export function vsBindings(vs: IstioObject): GatewayBinding[] {
+  const gateways = asStrings(vs.spec.gateways);
+  return gateways.length === 0 ? ['mesh'] : bindings(gateways, vs.namespace);
+}
+
+/** VirtualServices for `host`, bound to `binding`, visible from `namespace`, oldest first. */
+export function virtualServicesFor(state: MeshState, namespace: string, host: string, binding: GatewayBinding): IstioObject[] {
+  return ofKind(state, 'VirtualService').filter(
+    (vs) =>
+      isExportedTo(vs, namespace) &&
+      asStrings(vs.spec.hosts).some((h) => hostMatches(qualifyIfShort(h, vs.namespace), host)) &&
+      vsBindings(vs).includes(binding),
+  );
+}
+
+// A VS host with no dot is a short service name; external names are kept as written.
+function qualifyIfShort(host: string, namespace: string): string {
+  return host.includes('.') || host.includes('*') ? host.toLowerCase() : qualifyHost(host, namespace);
+}
+
+function destinationsOf(route: Spec, vsNamespace: string): { destination: Destination; weight: number }[] {
+  const list = asArray(route.route).map(asRecord);
+  return list.map((r) => {
+    const d = asRecord(r.destination);
+    const port = asNumber(asRecord(d.port).number);
+    const rawHost = typeof d.host === 'string' ? d.host : '';
+    return {
+      destination: { host: qualifyIfShort(rawHost, vsNamespace), subset: typeof d.subset === 'string' ? d.subset : undefined, port },
+      weight: asNumber(r.weight) ?? (list.length === 1 ? 100 : 0),
+    };
+  });
+}
+
+function stringMatch(m: unknown, value: string): boolean {
+  const rule = asRecord(m);
+  if (typeof rule.exact === 'string') return value === rule.exact;
+  if (typeof rule.prefix === 'string') return value.startsWith(rule.prefix);
+  if (typeof rule.regex === 'string') {
+    try {
+      return new RegExp(`^(?:${rule.regex})$`).test(value);
+    } catch {
+      return false;
+    }
+  }
+  return true;
+}
+
+export interface HttpMatchInput {
+  binding: GatewayBinding;
+  port: number;
+  path: string; // without query
+  method: string;
+  headers: (name: string) => string | undefined;
+}
+
+export type HttpRouteLookup =
+  | { kind: 'none' } // no VirtualService applies: default routing
+  | { kind: 'no-route'; vs: IstioObject } // a VirtualService applies, none of its routes matches
+  | { kind: 'route'; choice: RouteChoice };
+
+/** Routing by a VirtualService's `http` section for one request, as Envoy's route table would. */
+export function lookupHttpRoute(
+  state: MeshState,
+  namespace: string,
+  host: string,
+  input: HttpMatchInput,
+  accept: (vs: IstioObject) => boolean = () => true,
+): HttpRouteLookup {
+  for (const vs of virtualServicesFor(state, namespace, host, input.binding).filter(accept)) {
+    const vsGateways = vsBindings(vs);
+    // Routes that exist for this binding and port at all (Istio drops the others when it builds
+    // the route table); only then do path/header/method matches decide.
+    const applicable = asArray(vs.spec.http).map(asRecord).filter((route) => {
+      const matches = asArray(route.match).map(asRecord);
+      if (matches.length === 0) return vsGateways.includes(input.binding);
+      return matches.some((m) => matchApplies(m, vs, vsGateways, input));
+    });
+    if (applicable.length === 0) continue;
+    for (const route of applicable) {
+      const matches = asArray(route.match).map(asRecord);
+      const hit = matches.length === 0 || matches.some((m) => matchApplies(m, vs, vsGateways, input) && requestMatches(m, input));
+      if (hit) {
+        return { kind: 'route', choice: { vs, routeName: typeof route.name === 'string' ? route.name : undefined, destinations: destinationsOf(route, vs.namespace) } };
+      }
+    }
+    return { kind: 'no-route', vs };
+  }
+  return { kind: 'none' };
+}
+
+function matchApplies(m: Spec, vs: IstioObject, vsGateways: GatewayBinding[], input: { binding: GatewayBinding; port: number }): boolean {
+  const own = asStrings(m.gateways);
+  const gateways = own.length > 0 ? bindings(own, vs.namespace) : vsGateways;
+  if (!gateways.includes(input.binding)) return false;
+  const port = asNumber(m.port);
+  return port === undefined || port === input.port;
+}
+
+function requestMatches(m: Spec, input: HttpMatchInput): boolean {
+  if (m.uri !== undefined && !stringMatch(m.uri, input.path)) return false;
+  if (m.method !== undefined && !stringMatch(m.method, input.method)) return false;
+  for (const [name, rule] of Object.entries(asRecord(m.headers))) {
+    const value = input.headers(name);
+    if (value === undefined || !stringMatch(rule, value)) return false;
+  }
+  return true;
+}
+
+/** Routing by a VirtualService's `tls` section: port and SNI. */
+export function lookupTlsRoute(
+  state: MeshState,
+  namespace: string,
+  sni: string,
+  binding: GatewayBinding,
+  port: number,
+  accept: (vs: IstioObject) => boolean = () => true,
+): RouteChoice | undefined {
+  for (const vs of virtualServicesFor(state, namespace, sni, binding).filter(accept)) {
+    const vsGateways = vsBindings(vs);
+    for (const route of asArray(vs.spec.tls).map(asRecord)) {
+      const hit = asArray(route.match).map(asRecord).some((m) => {
+        if (!matchApplies(m, vs, vsGateways, { binding, port })) return false;
+        const sniHosts = asStrings(m.sniHosts);
+        return sniHosts.length === 0 || sniHosts.some((h) => hostMatches(h, sni));
+      });
+      if (hit) return { vs, routeName: typeof route.name === 'string' ? route.name : undefined, destinations: destinationsOf(route, vs.namespace) };
+    }
+  }
+  return undefined;
+}
+
+// ---- DestinationRule ------------------------------------------------------------------------
+
+/**
+ * Whether the DestinationRule Istio picks for `fqdn`, seen from `namespace`, defines `subset`.
+ * Istio looks in the client's namespace first, then the service's, then the root namespace.
+ */
+export function subsetDefined(state: MeshState, namespace: string, fqdn: string, subset: string): boolean {
+  const rules = ofKind(state, 'DestinationRule').filter(
+    (dr) => typeof dr.spec.host === 'string' && hostMatches(qualifyIfShort(dr.spec.host, dr.namespace), fqdn) && isExportedTo(dr, namespace),
+  );
+  const serviceNamespace = fqdn.endsWith('.' + CLUSTER_DOMAIN) ? fqdn.split('.')[1] : undefined;
+  const tiers = [
+    rules.filter((r) => r.namespace === namespace),
+    rules.filter((r) => r.namespace === serviceNamespace),
+    rules.filter((r) => r.namespace === state.istioNamespace),
+    rules,
+  ];
+  const chosen = tiers.find((t) => t.length > 0) ?? [];
+  return chosen.some((dr) => asArray(dr.spec.subsets).some((s) => asRecord(s).name === subset));
+}
+
+// ---- Gateway ----------------------------------------------------------------------------------
+
+export interface GatewayServer {
+  gateway: IstioObject;
+  binding: string; // "<namespace>/<name>"
+  port: number;
+  protocol: string; // HTTP, HTTPS, TLS, TCP, ...
+  tlsMode?: string; // PASSTHROUGH, SIMPLE, ...
+  hosts: { namespace: string; host: string }[]; // namespace "*" = any
+}
+
+/** The servers of every Gateway whose selector picks this pod, on the given (service) port. */
+export function gatewayServers(state: MeshState, pod: MeshPod, port: number): GatewayServer[] {
+  const out: GatewayServer[] = [];
+  for (const gw of ofKind(state, 'Gateway')) {
+    const selector = asRecord(gw.spec.selector);
+    const entries = Object.entries(selector);
+    if (entries.length === 0 || !entries.every(([k, v]) => pod.labels[k] === v)) continue;
+    for (const raw of asArray(gw.spec.servers)) {
+      const s = asRecord(raw);
+      const p = asRecord(s.port);
+      if (asNumber(p.number) !== port) continue;
+      out.push({
+        gateway: gw,
+        binding: `${gw.namespace}/${gw.name}`,
+        port,
+        protocol: typeof p.protocol === 'string' ? p.protocol.toUpperCase() : 'HTTP',
+        tlsMode: typeof asRecord(s.tls).mode === 'string' ? String(asRecord(s.tls).mode).toUpperCase() : undefined,
+        hosts: asStrings(s.hosts).map((h) => {
+          const slash = h.indexOf('/');
+          if (slash === -1) return { namespace: '*', host: h };
+          const ns = h.slice(0, slash);
+          return { namespace: ns === '.' ? gw.namespace : ns, host: h.slice(slash + 1) };
+        }),
+      });
+    }
+  }
+  return out;
+}
+
+/** Whether a server accepts `host` for a VirtualService in `vsNamespace`. */
+export function serverAcceptsHost(server: GatewayServer, host: string, vsNamespace: string): boolean {
+  return server.hosts.some((h) => (h.namespace === '*' || h.namespace === vsNamespace) && hostMatches(h.host, host));
+}
+
+// ---- Sidecar and Telemetry --------------------------------------------------------------------
+
+/** The outbound policy for a namespace: its Sidecar (no workloadSelector), else the root namespace's, else mesh config. */
+export function outboundPolicy(state: MeshState, namespace: string): 'ALLOW_ANY' | 'REGISTRY_ONLY' {
+  const sidecars = ofKind(state, 'Sidecar').filter((s) => s.spec.workloadSelector === undefined);
+  for (const ns of [namespace, state.istioNamespace]) {
+    const sidecar = sidecars.find((s) => s.namespace === ns);
+    const mode = asRecord(sidecar?.spec.outboundTrafficPolicy).mode;
+    if (mode === 'ALLOW_ANY' || mode === 'REGISTRY_ONLY') return mode;
+    if (sidecar) break; // a Sidecar without a mode means the mesh default
+  }
+  return state.meshConfig.outboundTrafficPolicy;
+}
+
+/**
+ * Whether the pod's proxy writes access logs: the most specific Telemetry with `accessLogging`
+ * (workload selector, then namespace, then root namespace) decides; otherwise mesh config.
+ */
+export function accessLogEnabled(state: MeshState, pod: MeshPod): boolean {
+  const meshDefault = Boolean(state.meshConfig.accessLogFile);
+  const telemetries = ofKind(state, 'Telemetry').filter((t) => asArray(t.spec.accessLogging).length > 0);
+  const selects = (t: IstioObject): boolean => {
+    const labels = asRecord(asRecord(t.spec.selector).matchLabels);
+    return Object.entries(labels).every(([k, v]) => pod.labels[k] === v);
+  };
+  const hasSelector = (t: IstioObject): boolean => Object.keys(asRecord(asRecord(t.spec.selector).matchLabels)).length > 0;
+  const tiers = [
+    telemetries.filter((t) => t.namespace === pod.namespace && hasSelector(t) && selects(t)),
+    telemetries.filter((t) => t.namespace === pod.namespace && !hasSelector(t)),
+    telemetries.filter((t) => t.namespace === state.istioNamespace && !hasSelector(t)),
+  ];
+  const chosen = tiers.find((t) => t.length > 0);
+  if (!chosen) return meshDefault;
+  const rules = chosen.flatMap((t) => asArray(t.spec.accessLogging).map(asRecord));
+  return rules.some((r) => {
+    if (r.disabled === true) return false;
+    const providers = asArray(r.providers).map((p) => asRecord(p).name);
+    // No providers listed: the default provider, which exists when mesh config turns logging on.
+    return providers.length === 0 ? meshDefault : providers.includes('envoy');
+  });
+}

@@ -1,0 +1,44 @@
+// The state one command's network activity shares: the mesh, the clock, dice, and the
+// access-log lines the proxies write along the way.
+
+import { type AccessLogFields, formatAccessLog } from './accessLog.js';
+import { accessLogEnabled } from './istioConfig.js';
+import type { Dice } from './random.js';
+import type { AccessLogRecord, MeshPod, MeshState } from './types.js';
+
+export interface Net {
+  state: MeshState;
+  client: MeshPod;
+  /** Traffic from the istio-proxy container itself is not intercepted. */
+  intercepted: boolean;
+  dice: Dice;
+  now: Date;
+  /** curl's --max-time, if any. */
+  maxTimeMs?: number;
+  /** Proxy hops taken so far by the current request (to stop a routing loop). */
+  hops: number;
+  logs: AccessLogRecord[];
+  /** Virtual milliseconds since the command started. */
+  clockMs: number;
+}
+
+export function startTime(net: Net, offsetMs: number): Date {
+  return new Date(net.now.getTime() + net.clockMs + offsetMs);
+}
+
+/** Append one line to a proxy's access log, when that proxy logs. */
+export function writeAccessLog(net: Net, pod: MeshPod, fields: AccessLogFields): void {
+  if (!accessLogEnabled(net.state, pod)) return;
+  net.logs.push({
+    namespace: pod.namespace,
+    pod: pod.name,
+    container: 'istio-proxy',
+    line: formatAccessLog(fields, net.state.meshConfig.accessLogEncoding ?? 'TEXT'),
+  });
+}
+
+export function isEgressGatewayPod(state: MeshState, pod: MeshPod): boolean {
+  return pod.namespace === state.istioNamespace && pod.labels.istio === 'egressgateway';
+}
+
+export const address = (ip: string, port: number): string => `${ip}:${port}`;

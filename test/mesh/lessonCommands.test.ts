@@ -1,0 +1,87 @@
+// The seed's lesson commands, stage by stage, with the exact curl output and the log lines.
+import { describe, expect, it } from 'vitest';
+import { baseState, CLIENT, DR_CNN, GATEWAY_POD, GW_HTTP, GW_TLS, HTTP_CMD, HTTPS_CMD, logsOf, run, SE_BAIDU, SE_HTTPBIN, VS_HTTP, VS_TLS } from './fixtures.js';
+
+describe('HTTP part of the seed', () => {
+  it('ServiceEntry only: 200 from the sidecar straight to httpbin.org, no gateway line', () => {
+    const r = run(baseState({ objects: [SE_HTTPBIN] }), HTTP_CMD);
+    expect(r.exitCode).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(r.stdout).toContain('\r\nserver: envoy\r\n');
+    expect(r.stdout).toMatch(/\r\nx-envoy-upstream-service-time: \d+\r\n\r\n$/);
+    expect(r.stdout).not.toContain('{'); // -o /dev/null: no body
+    const client = logsOf(r, CLIENT.name);
+    expect(client).toHaveLength(1);
+    expect(client[0]).toContain('"GET /headers HTTP/1.1" 200 - via_upstream -');
+    expect(client[0]).toContain(' outbound|80||httpbin.org ');
+    expect(logsOf(r, GATEWAY_POD.name)).toEqual([]);
+  });
+
+  it('exact head for `curl -sSL -o /dev/null -D - http://httpbin.org/headers`', () => {
+    const r = run(baseState({ objects: [SE_HTTPBIN] }), HTTP_CMD);
+    const lines = r.stdout.split('\r\n');
+    expect(lines[0]).toBe('HTTP/1.1 200 OK');
+    expect(lines.slice(1, -2).map((l) => l.split(':')[0])).toEqual([
+      'date', 'content-type', 'content-length', 'server', 'access-control-allow-origin', 'access-control-allow-credentials', 'x-envoy-upstream-service-time',
+    ]);
+    expect(lines.slice(-2)).toEqual(['', '']);
+    expect(r.stdout).toContain('content-type: application/json\r\n');
+  });
+
+  it('SE + Gateway + DestinationRule without VirtualService: still direct', () => {
+    const r = run(baseState({ objects: [SE_HTTPBIN, GW_HTTP, DR_CNN] }), HTTP_CMD);
+    expect(r.stdout).toMatch(/^HTTP\/1\.1 200 OK/);
+    expect(logsOf(r, CLIENT.name)[0]).toContain(' outbound|80||httpbin.org ');
+    expect(logsOf(r, GATEWAY_POD.name)).toEqual([]);
+  });
+
+  it('+ VirtualService: through the egress gateway, a line on each proxy with the same request id', () => {
+    const r = run(baseState({ objects: [SE_HTTPBIN, GW_HTTP, DR_CNN, VS_HTTP] }), [...HTTP_CMD.slice(0, -1), '-H', 'x-request-id: lesson-42', HTTP_CMD.at(-1)!]);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(r.stdout).toContain('server: envoy\r\n');
+    const [client] = logsOf(r, CLIENT.name);
+    const [gateway] = logsOf(r, GATEWAY_POD.name);
+    expect(client).toContain('"GET /headers HTTP/1.1" 200 - via_upstream -');
+    expect(client).toContain('"lesson-42" "httpbin.org" "10.244.0.8:8080" outbound|80|cnn|istio-egressgateway.istio-system.svc.cluster.local ');
+    expect(gateway).toContain('"10.244.0.12" "curl/8.16.0" "lesson-42" "httpbin.org"');
+    expect(gateway).toContain(' outbound|80||httpbin.org 10.244.0.8:');
+    expect(gateway).toContain(' 10.244.0.8:8080 10.244.0.12:');
+    const gatewayAccess = r.accessLog.find((l) => l.pod === GATEWAY_POD.name)!;
+    expect(gatewayAccess).toMatchObject({ namespace: 'istio-system', container: 'istio-proxy' });
+  });
+
+  it('DestinationRule missing: 503 NC cluster_not_found at the sidecar', () => {
+    const r = run(baseState({ objects: [SE_HTTPBIN, GW_HTTP, VS_HTTP] }), HTTP_CMD);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toMatch(/^HTTP\/1\.1 503 Service Unavailable\r\n/);
+    expect(logsOf(r, CLIENT.name)[0]).toContain('" 503 NC cluster_not_found ');
+    expect(logsOf(r, GATEWAY_POD.name)).toEqual([]);
+  });
+});
+
+describe('HTTPS part of the seed', () => {
+  it('ServiceEntry only: SNI passthrough from the sidecar, origin headers', () => {
+    const r = run(baseState({ objects: [SE_BAIDU] }), HTTPS_CMD);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(r.stdout).toContain('Server: bfe/1.0.8.18\r\n');
+    expect(r.stdout).not.toContain('server: envoy');
+    expect(r.stdout.endsWith('\r\n\r\n')).toBe(true);
+    const [client] = logsOf(r, CLIENT.name);
+    expect(client).toMatch(/"- - -" 0 - - - "-" \d+ \d+ \d+ - "-" "-" "-" "-" "110\.242\.70\.57:443" outbound\|443\|\|www\.baidu\.com /);
+    expect(client).toMatch(/ www\.baidu\.com -$/);
+  });
+
+  it('full setup: through the gateway by SNI, lines on both proxies', () => {
+    const r = run(baseState({ objects: [SE_BAIDU, GW_TLS, DR_CNN, VS_TLS] }), HTTPS_CMD);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    const [client] = logsOf(r, CLIENT.name);
+    const [gateway] = logsOf(r, GATEWAY_POD.name);
+    expect(client).toContain('"10.244.0.8:8443" outbound|443|cnn|istio-egressgateway.istio-system.svc.cluster.local ');
+    expect(gateway).toContain('"110.242.70.57:443" outbound|443||www.baidu.com 10.244.0.8:');
+    expect(gateway).toMatch(/ 10\.244\.0\.8:8443 10\.244\.0\.12:\d+ www\.baidu\.com -$/);
+  });
+});
