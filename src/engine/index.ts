@@ -92,6 +92,8 @@ class LessonEngine implements Engine {
       istioNamespace: this.options.istioNamespace,
       canResume: this.canResume,
     };
+    const warnings = [this.options.progress.warning, this.saveWarning].filter((w): w is string => !!w);
+    if (warnings.length) this.cached.warnings = warnings;
     return this.cached;
   }
 

@@ -68,6 +68,8 @@ export interface EngineSnapshot {
   istioNamespace: string;
   /** True when a saved position exists that differs from the start: the UI offers to resume. */
   canResume: boolean;
+  /** Warnings for the learner (a corrupt progress file set aside, progress that could not be saved). Additive. */
+  warnings?: string[];
 }
 
 export type ResetScope = 'lesson' | 'all' | 'progress';

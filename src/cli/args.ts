@@ -1,0 +1,140 @@
+// Command-line parsing (pure): verbs, global flags, the default language. Errors are UsageError
+// (exit 2) with one sentence and a hint.
+
+import { parseArgs } from 'node:util';
+import type { Lang } from '../lesson/model.js';
+
+export const VERBS = ['list', 'run', 'check', 'reset', 'manifests', 'validate', 'practice', 'help'] as const;
+export type Verb = 'interactive' | (typeof VERBS)[number];
+
+export interface CliFlags {
+  kubeconfig?: string;
+  context?: string;
+  namespace?: string;
+  istioNamespace: string;
+  lang: Lang;
+  practice: boolean;
+  lessons?: string;
+  set: string[];
+  yes: boolean;
+  help: boolean;
+  version: boolean;
+}
+
+export interface ParsedCli {
+  verb: Verb;
+  args: string[]; // positionals after the verb
+  flags: CliFlags;
+}
+
+/** A mistake in how the command was typed: exit 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+const HINT = 'run `egress-tutorial --help` for usage';
+
+/** zh when the first set of LC_ALL, LC_MESSAGES, LANG starts with "zh"; else en. */
+export function defaultLang(env: NodeJS.ProcessEnv): Lang {
+  const locale = env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
+  return locale.toLowerCase().startsWith('zh') ? 'zh' : 'en';
+}
+
+const OPTIONS = {
+  kubeconfig: { type: 'string' },
+  context: { type: 'string' },
+  namespace: { type: 'string', short: 'n' },
+  'istio-namespace': { type: 'string' },
+  lang: { type: 'string' },
+  practice: { type: 'boolean' },
+  lessons: { type: 'string' },
+  set: { type: 'string', multiple: true },
+  yes: { type: 'boolean', short: 'y' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+} as const;
+
+/** How many positionals each verb takes after it. */
+const MAX_ARGS: Record<Verb, number> = {
+  interactive: 0,
+  list: 0,
+  run: Infinity,
+  check: 0,
+  reset: 0,
+  manifests: Infinity,
+  validate: 1,
+  practice: 0,
+  help: 0,
+};
+
+function translateParseError(error: unknown): UsageError {
+  const err = error as { code?: string; message?: string };
+  const quoted = /'([^']+)'/.exec(err.message ?? '')?.[1];
+  switch (err.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return new UsageError(`Unknown flag ${quoted ?? ''}; ${HINT}.`);
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE': {
+      const flag = quoted?.split(' ')[0] ?? 'a flag';
+      return new UsageError(`${flag} needs a value (e.g. ${flag} VALUE); ${HINT}.`);
+    }
+    default:
+      return new UsageError(`${(err.message ?? 'Bad command line').split('\n')[0]}; ${HINT}.`);
+  }
+}
+
+const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+export function parseCli(argv: string[], env: NodeJS.ProcessEnv): ParsedCli {
+  let parsed: ReturnType<typeof parseArgs<{ args: string[]; options: typeof OPTIONS; allowPositionals: true; strict: true }>>;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw translateParseError(error);
+  }
+  const { values, positionals } = parsed;
+  const [first, ...rest] = positionals;
+  let verb: Verb = 'interactive';
+  if (first !== undefined) {
+    if (!(VERBS as readonly string[]).includes(first)) throw new UsageError(`Unknown command "${first}"; the commands are ${VERBS.filter((v) => v !== 'help').join(', ')} (${HINT}).`);
+    verb = first as Verb;
+  }
+  if (rest.length > MAX_ARGS[verb])
+    throw new UsageError(`${verb === 'interactive' ? 'egress-tutorial' : `"${verb}"`} takes ${MAX_ARGS[verb] === 0 ? 'no arguments' : `at most ${MAX_ARGS[verb]} argument`}, got "${rest.join(' ')}"; ${HINT}.`);
+
+  let lang = defaultLang(env);
+  if (values.lang !== undefined) {
+    if (values.lang !== 'en' && values.lang !== 'zh') throw new UsageError(`--lang must be en or zh, not "${values.lang}".`);
+    lang = values.lang;
+  }
+  for (const [flag, value] of [
+    ['-n/--namespace', values.namespace],
+    ['--istio-namespace', values['istio-namespace']],
+  ] as const) {
+    if (value !== undefined && !NAMESPACE.test(value)) throw new UsageError(`${flag} "${value}" is not a valid namespace name (lower-case letters, digits and '-', at most 63).`);
+  }
+  for (const [flag, value] of [
+    ['--kubeconfig', values.kubeconfig],
+    ['--context', values.context],
+    ['--lessons', values.lessons],
+  ] as const) {
+    if (value !== undefined && value.trim() === '') throw new UsageError(`${flag} needs a non-empty value.`);
+  }
+
+  return {
+    verb: verb === 'help' ? 'help' : verb,
+    args: rest,
+    flags: {
+      kubeconfig: values.kubeconfig,
+      context: values.context,
+      namespace: values.namespace,
+      istioNamespace: values['istio-namespace'] ?? 'istio-system',
+      lang,
+      practice: values.practice ?? false,
+      lessons: values.lessons,
+      set: values.set ?? [],
+      yes: values.yes ?? false,
+      help: values.help ?? verb === 'help',
+      version: values.version ?? false,
+    },
+  };
+}

@@ -1,0 +1,301 @@
+// The CLI: parse, dispatch to a verb, turn every failure into one sentence and an exit code.
+// Verbs import what they need lazily so `--version` and `--help` load nothing heavy.
+
+import pkg from '../../package.json' with { type: 'json' };
+import type { Backend } from '../cluster/port.js';
+import { parseCli, UsageError, type CliFlags, type ParsedCli } from './args.js';
+import { CliError, describeFailure } from './errors.js';
+import { HEADLESS_HINT, helpText } from './usage.js';
+
+export const VERSION: string = pkg.version;
+
+/** What the CLI touches of the outside world (tests pass their own). */
+export interface CliIO {
+  out(text: string): void; // stdout, one or more lines (a newline is added)
+  err(text: string): void; // stderr, likewise
+  env: NodeJS.ProcessEnv;
+  stdinIsTTY: boolean;
+  stdoutIsTTY: boolean;
+  /** Ask y/n on the terminal (only called when both are TTYs). */
+  confirm(question: string): Promise<boolean>;
+  /** Register a handler for Ctrl+C / SIGTERM; returns the unregister function. */
+  onSignal(handler: (signal: NodeJS.Signals) => void): () => void;
+}
+
+export async function runCli(argv: string[], io: CliIO): Promise<number> {
+  try {
+    const parsed = parseCli(argv, io.env);
+    if (parsed.flags.version) {
+      io.out(VERSION);
+      return 0;
+    }
+    if (parsed.flags.help || parsed.verb === 'help') {
+      io.out(helpText(VERSION).replace(/\n$/, ''));
+      return 0;
+    }
+    return await dispatch(parsed, io);
+  } catch (error) {
+    const { text, exitCode } = describeFailure(error);
+    io.err(text);
+    return exitCode;
+  }
+}
+
+const backendOf = (flags: CliFlags): Backend => (flags.practice ? 'practice' : 'kube');
+
+async function dispatch({ verb, args, flags }: ParsedCli, io: CliIO): Promise<number> {
+  switch (verb) {
+    case 'interactive':
+      return interactive(flags, io);
+    case 'list':
+      return list(flags, io);
+    case 'manifests':
+      return manifests(args, flags, io);
+    case 'validate':
+      return validate(args, flags, io);
+    case 'run':
+      return run(args, flags, io);
+    case 'check':
+      return check(flags, io);
+    case 'reset':
+      return reset(flags, io);
+    case 'practice':
+      return practice(io);
+    case 'help':
+      return 0;
+  }
+}
+
+// ---- interactive -------------------------------------------------------------------------------
+
+async function interactive(flags: CliFlags, io: CliIO): Promise<number> {
+  if (!io.stdinIsTTY || !io.stdoutIsTTY) {
+    io.err(HEADLESS_HINT);
+    return 2;
+  }
+  const [{ runInteractive }, { load }, { describeTarget }, { openSession }] = await Promise.all([
+    import('../ui/index.js'),
+    import('js-yaml'),
+    import('./target.js'),
+    import('./session.js'),
+  ]);
+  const sessions: { close(): Promise<void>; disposeNow(): void }[] = [];
+  try {
+    return await runInteractive({
+      lang: flags.lang,
+      preferPractice: flags.practice,
+      warnings: [],
+      describeTarget: describeTarget(flags, io.env, load),
+      connect: async (backend) => {
+        // A retry or a switch to the practice cluster replaces the previous session.
+        for (const s of sessions.splice(0)) await s.close();
+        const session = await openSession(flags, backend, { persistProgress: true, persistPractice: true, env: io.env });
+        sessions.push(session);
+        return session.engine;
+      },
+    });
+  } finally {
+    for (const s of sessions.splice(0)) await s.close().catch(() => undefined);
+  }
+}
+
+// ---- lesson-only verbs ---------------------------------------------------------------------------
+
+async function list(flags: CliFlags, io: CliIO): Promise<number> {
+  const { loadLessons } = await import('./session.js');
+  const set = await loadLessons(flags);
+  const width = Math.max(...set.lessons.map((l) => l.id.length));
+  for (const lesson of set.lessons) {
+    const steps = lesson.steps.length;
+    io.out(`${lesson.id.padEnd(width)}  ${lesson.title[flags.lang]}  (${steps} step${steps === 1 ? '' : 's'})`);
+  }
+  return 0;
+}
+
+function selectLessons<T extends { id: string }>(lessons: T[], named: string[]): T[] {
+  const unknown = named.filter((id) => !lessons.some((l) => l.id === id));
+  if (unknown.length > 0) throw new UsageError(`Unknown lesson ${unknown.map((u) => `"${u}"`).join(', ')}; the lessons are ${lessons.map((l) => l.id).join(', ')}.`);
+  return named.length === 0 ? lessons : lessons.filter((l) => named.includes(l.id));
+}
+
+async function manifests(named: string[], flags: CliFlags, io: CliIO): Promise<number> {
+  const { loadLessons } = await import('./session.js');
+  const set = await loadLessons(flags);
+  const docs: string[] = [];
+  for (const lesson of selectLessons(set.lessons, named))
+    for (const step of lesson.steps)
+      if (step.kind === 'apply')
+        for (const manifest of step.manifests) docs.push(`# Source: ${manifest.file} (lesson ${lesson.id}, step ${step.id})\n${manifest.yaml.replace(/^---\n/, '').replace(/\n+$/, '')}`);
+  if (docs.length === 0) {
+    io.err('egress-tutorial: these lessons apply no manifests.');
+    return 0;
+  }
+  io.out(docs.join('\n---\n'));
+  return 0;
+}
+
+async function validate(args: string[], flags: CliFlags, io: CliIO): Promise<number> {
+  const { loadLessonSet, defaultLessonsDir, formatProblems, parseSetFlags } = await import('../lesson/index.js');
+  const dir = args[0] ?? flags.lessons ?? defaultLessonsDir();
+  let set: Record<string, string>;
+  try {
+    set = parseSetFlags(flags.set);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { set: lessons, problems } = loadLessonSet(dir, { set, namespace: flags.namespace ?? 'default', istioNamespace: flags.istioNamespace });
+  if (problems.length > 0 || !lessons) {
+    io.out(formatProblems(problems).replace(/\n+$/, ''));
+    io.err(`egress-tutorial: ${problems.length} problem${problems.length === 1 ? '' : 's'} in ${dir}.`);
+    return 1;
+  }
+  const steps = lessons.lessons.reduce((n, l) => n + l.steps.length, 0);
+  io.out(`${dir}: ${lessons.lessons.length} lessons, ${steps} steps, no problems.`);
+  return 0;
+}
+
+// ---- cluster verbs -------------------------------------------------------------------------------
+
+/** Run `body` with the session closed on exit and on Ctrl+C / SIGTERM (streams stop at once). */
+async function withSignals<T>(io: CliIO, dispose: () => void, body: (interrupted: () => NodeJS.Signals | undefined) => Promise<T>): Promise<T> {
+  let received: NodeJS.Signals | undefined;
+  const off = io.onSignal((signal) => {
+    received = signal;
+    dispose();
+  });
+  try {
+    return await body(() => received);
+  } finally {
+    off();
+  }
+}
+
+const signalExit = (signal: NodeJS.Signals): number => (signal === 'SIGINT' ? 130 : 143);
+
+async function run(named: string[], flags: CliFlags, io: CliIO): Promise<number> {
+  if (!flags.yes) throw new UsageError('`run` applies the lessons\' manifests to the cluster: add --yes to confirm (or start the interactive tutorial).');
+  const [{ openSession, loadLessons }, { lessonsToRun }, { runHeadless }] = await Promise.all([import('./session.js'), import('../engine/machine.js'), import('./headless.js')]);
+  // Check the lesson names before connecting anywhere.
+  const preview = await loadLessons(flags);
+  const { ids, unknown } = lessonsToRun(preview.lessons, named);
+  if (unknown.length > 0) throw new UsageError(`Unknown lesson ${unknown.map((u) => `"${u}"`).join(', ')}; the lessons are ${preview.lessons.map((l) => l.id).join(', ')}.`);
+
+  const backend = backendOf(flags);
+  const session = await openSession(flags, backend, { persistProgress: backend === 'kube', persistPractice: false, env: io.env });
+  try {
+    return await withSignals(io, () => session.disposeNow(), async (interrupted) => {
+      const identity = session.port.identity();
+      for (const w of session.warnings) io.err(`egress-tutorial: ${w}`);
+      io.out(`Running ${ids.length} lesson${ids.length === 1 ? '' : 's'} on ${backend === 'practice' ? 'the practice cluster (simulated)' : `context ${identity.context} (${identity.server})`}, namespace ${session.namespace}.`);
+      const added = ids.filter((id) => named.length > 0 && !named.includes(id));
+      if (added.length) io.out(`Including ${added.join(', ')}: required by the lessons named.`);
+      const result = await runHeadless(session.engine, ids, flags.lang, (t) => io.out(t));
+      const signal = interrupted();
+      if (signal) {
+        io.err('egress-tutorial: interrupted; progress is saved.');
+        return signalExit(signal);
+      }
+      if (!result.ok && result.failed) {
+        io.err(`egress-tutorial: FAILED at ${result.failed.lesson}/${result.failed.step}: ${result.failed.verdict.summary}`);
+        return 1;
+      }
+      io.out(`\nAll ${result.passed} verifications passed.`);
+      return 0;
+    });
+  } finally {
+    await session.close();
+  }
+}
+
+async function check(flags: CliFlags, io: CliIO): Promise<number> {
+  const [{ connect, loadLessons }, { clientTarget }] = await Promise.all([import('./session.js'), import('../engine/runners.js')]);
+  const backend = backendOf(flags);
+  const connection = await connect(flags, backend, { persistPractice: true, env: io.env });
+  try {
+    const lessons = await loadLessons(flags, connection.namespace).catch(() => undefined);
+    const client = lessons ? clientTarget(lessons, connection.namespace) : { namespace: connection.namespace, labels: { app: 'curl' }, container: 'curl' };
+    const identity = connection.port.identity();
+    io.out(`Pre-flight for ${backend === 'practice' ? 'the practice cluster (simulated)' : `context ${identity.context} (${identity.server})`}, namespace ${connection.namespace}, Istio in ${flags.istioNamespace}:`);
+    const results = await connection.port.preflight({ clientNamespace: connection.namespace, istioNamespace: flags.istioNamespace, client });
+    for (const r of results) {
+      io.out(`${r.level.toUpperCase().padEnd(4)}  ${r.name}: ${r.summary}`);
+      for (const d of r.details ?? []) io.out(`      ${d}`);
+      if (r.fix && r.level !== 'pass') io.out(r.fix.split('\n').map((l) => `      → ${l}`).join('\n'));
+    }
+    const fails = results.filter((r) => r.level === 'fail').length;
+    const warns = results.filter((r) => r.level === 'warn').length;
+    io.out(fails ? `Not ready: ${fails} check${fails === 1 ? '' : 's'} failed.` : `Ready${warns ? ` (${warns} warning${warns === 1 ? '' : 's'})` : ''}.`);
+    return fails ? 1 : 0;
+  } finally {
+    await connection.release();
+  }
+}
+
+async function reset(flags: CliFlags, io: CliIO): Promise<number> {
+  const [{ connect, progressKey }, { openProgressStore, stateDir }] = await Promise.all([import('./session.js'), import('../progress/index.js')]);
+  const backend = backendOf(flags);
+  const connection = await connect(flags, backend, { persistPractice: true, env: io.env });
+  try {
+    const namespaces = [...new Set([connection.namespace, flags.istioNamespace])];
+    const managed = await connection.port.listManaged({ namespaces });
+    if (managed.length === 0) io.out('The tutorial created nothing that still exists here.');
+    else {
+      io.out(`The tutorial created ${managed.length} object${managed.length === 1 ? '' : 's'}:`);
+      for (const ref of managed) io.out(`  ${ref.kind}/${ref.name}${ref.namespace ? ` (${ref.namespace})` : ''}`);
+    }
+    if (!flags.yes) {
+      if (!io.stdinIsTTY || !io.stdoutIsTTY) throw new UsageError('`reset` deletes what the tutorial created and the saved progress: add --yes to confirm.');
+      if (!(await io.confirm(`Delete ${managed.length ? 'them' : 'nothing'} and clear the saved progress? [y/N] `))) {
+        io.out('Nothing changed.');
+        return 1;
+      }
+    }
+    const removed = managed.length ? await connection.port.deleteManaged({ namespaces }, { waitMs: 60_000 }) : [];
+    for (const r of removed) io.out(`  ${r.ref.kind}/${r.ref.name}: ${r.result}${r.message ? ` — ${r.message}` : ''}`);
+    openProgressStore({ clusterKey: progressKey(connection.port, backend), namespace: connection.namespace, stateDir: stateDir(io.env) }).clear();
+    const errors = removed.filter((r) => r.result === 'error').length;
+    io.out(errors ? `${errors} object${errors === 1 ? '' : 's'} could not be deleted; progress cleared.` : 'Done: removed what the tutorial created and cleared the saved progress.');
+    return errors ? 1 : 0;
+  } finally {
+    await connection.release();
+  }
+}
+
+async function practice(io: CliIO): Promise<number> {
+  const [{ startPracticeCluster }, { stateDir }, { mkdirSync }, { join }] = await Promise.all([
+    import('../practice/index.js'),
+    import('../progress/index.js'),
+    import('node:fs'),
+    import('node:path'),
+  ]);
+  const dir = stateDir(io.env);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const stateFile = join(dir, 'practice-cluster.json');
+  const cluster = await startPracticeCluster({ stateFile });
+  try {
+    const path = await cluster.writeKubeconfig(join(dir, 'practice.kubeconfig'));
+    let stop!: (signal: NodeJS.Signals) => void;
+    const stopped = new Promise<NodeJS.Signals>((resolve) => (stop = resolve));
+    const off = io.onSignal((signal) => stop(signal));
+    io.out(
+      [
+        `The practice cluster (simulated: a Kubernetes API with an Istio mesh model, in this process) is running at ${cluster.url}.`,
+        '',
+        'In another terminal:',
+        `  export KUBECONFIG=${path}`,
+        '  kubectl get pods -A          # kubectl works against it',
+        '  egress-tutorial              # the tutorial, on this cluster',
+        '',
+        `Its state is kept in ${stateFile}. Press Ctrl+C to stop it.`,
+      ].join('\n'),
+    );
+    const signal = await stopped;
+    off();
+    io.out('Stopping the practice cluster.');
+    return signal === 'SIGINT' ? 0 : signalExit(signal);
+  } finally {
+    await cluster.stop();
+  }
+}
+
+export { CliError };

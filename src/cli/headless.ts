@@ -1,0 +1,64 @@
+// The headless runner: walks lessons step by step through the engine, printing plain text.
+// Every step that changes the cluster is taken as confirmed (the caller required --yes).
+
+import type { Engine, Verdict } from '../engine/types.js';
+import type { Lang, Step } from '../lesson/model.js';
+
+export interface HeadlessResult {
+  ok: boolean;
+  passed: number; // verifications (non-explain steps) that passed
+  failed?: { lesson: string; step: string; verdict: Verdict };
+}
+
+const indent = (text: string, prefix = '    '): string =>
+  text
+    .replace(/\n+$/, '')
+    .split('\n')
+    .map((l) => `${prefix}${l}`)
+    .join('\n');
+
+function printResult(engine: Engine, step: Step, out: (text: string) => void): void {
+  const state = engine.snapshot().stepState;
+  if (step.kind === 'exec') {
+    for (const entry of state.output) if (entry.stream === 'stdout' || entry.stream === 'stderr') out(indent(entry.text.replace(/\r/g, ''), '    | '));
+  } else if (step.kind === 'logs') {
+    const proof = state.logs.find((l) => l.proof);
+    if (proof) out(indent(`${proof.line.pod}: ${proof.line.text}`, '    ▶ PROOF '));
+  } else {
+    for (const entry of state.output) if (entry.stream === 'info' || entry.stream === 'error') out(indent(entry.text));
+  }
+}
+
+/** Walk `lessonIds` in order; stop at the first failing step. */
+export async function runHeadless(engine: Engine, lessonIds: string[], lang: Lang, out: (text: string) => void): Promise<HeadlessResult> {
+  const lessons = engine.snapshot().lessons;
+  let passed = 0;
+  for (const id of lessonIds) {
+    const lesson = lessons.find((l) => l.id === id);
+    if (!lesson) continue;
+    out(`\n== ${lesson.id}: ${lesson.title[lang]}`);
+    for (const [index, step] of lesson.steps.entries()) {
+      engine.openLesson(lesson.id, step.id);
+      const label = `[${index + 1}/${lesson.steps.length}] ${step.id} (${step.kind}): ${step.title[lang]}`;
+      if (step.kind === 'explain') {
+        await engine.run();
+        out(`-- ${label}`);
+        continue;
+      }
+      out(`-- ${label}`);
+      for (const command of engine.kubectlFor(step)) out(`   $ ${command.split('\n').join('\n     ')}`);
+      const verdict = await engine.run();
+      printResult(engine, step, out);
+      if (!verdict.ok) {
+        out(`   FAIL ${verdict.summary}${verdict.diagnosis ? `\n${indent(verdict.diagnosis)}` : ''}`);
+        engine.cancel();
+        return { ok: false, passed, failed: { lesson: lesson.id, step: step.id, verdict } };
+      }
+      passed++;
+      out(`   PASS ${verdict.summary}`);
+      // A logs step keeps following after its proof: stop before the next step.
+      engine.cancel();
+    }
+  }
+  return { ok: true, passed };
+}

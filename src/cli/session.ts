@@ -1,0 +1,160 @@
+// Opening a tutorial session: load the lessons, connect to the cluster (a real one, or the
+// practice cluster started in-process), open the progress store, create the engine.
+// Heavy modules (client-node, the practice cluster, the lesson loader) are imported lazily here.
+
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Backend, ClusterPort } from '../cluster/port.js';
+import { createEngine } from '../engine/index.js';
+import type { Engine, ProgressStore } from '../engine/types.js';
+import type { LessonSet } from '../lesson/model.js';
+import type { PracticeCluster } from '../practice/types.js';
+import { memoryProgressStore, openProgressStore, stateDir } from '../progress/index.js';
+import type { CliFlags } from './args.js';
+import { CliError } from './errors.js';
+
+export interface SessionOptions {
+  /** Keep progress on disk (interactive, check, reset) or in memory (a headless walk of a throw-away practice cluster). */
+  persistProgress: boolean;
+  /** Keep the practice cluster's state between runs (interactive), or start it fresh (headless). */
+  persistPractice: boolean;
+  verifyTimeoutMs?: number;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface Session {
+  engine: Engine;
+  port: ClusterPort;
+  lessons: LessonSet;
+  progress: ProgressStore;
+  namespace: string;
+  backend: Backend;
+  warnings: string[];
+  /** Stop streams synchronously (signal handlers). */
+  disposeNow(): void;
+  /** Stop everything: engine, port, practice cluster. */
+  close(): Promise<void>;
+}
+
+/** Load and validate the lesson folder; problems become one CliError (exit 1). */
+export async function loadLessons(flags: CliFlags, namespace?: string): Promise<LessonSet> {
+  const { loadLessonSet, defaultLessonsDir, formatProblems, parseSetFlags, SetFlagError } = await import('../lesson/index.js');
+  let set: Record<string, string>;
+  try {
+    set = parseSetFlags(flags.set);
+  } catch (error) {
+    if (error instanceof SetFlagError) throw new CliError(error.message, 2);
+    throw error;
+  }
+  const dir = flags.lessons ?? defaultLessonsDir();
+  const loaded = loadLessonSet(dir, { set, namespace: namespace ?? flags.namespace ?? 'default', istioNamespace: flags.istioNamespace });
+  if (!loaded.set || loaded.problems.length > 0) {
+    const count = loaded.problems.length;
+    throw new CliError(`The lesson folder ${dir} has ${count} problem${count === 1 ? '' : 's'} (listed above); fix them and check with \`egress-tutorial validate ${dir}\`.`, 1, formatProblems(loaded.problems));
+  }
+  if (!loaded.set.lessons.some((l) => l.steps.length > 0)) throw new CliError(`The lesson folder ${dir} has no lessons with steps.`, 1);
+  return loaded.set;
+}
+
+export interface Connection {
+  port: ClusterPort;
+  namespace: string;
+  backend: Backend;
+  practice?: PracticeCluster;
+  /** Close the port and stop the practice cluster. */
+  release(): Promise<void>;
+}
+
+/** Connect to the real cluster, or start the practice cluster and connect to it the same way. */
+export async function connect(flags: CliFlags, backend: Backend, options: { persistPractice: boolean; env?: NodeJS.ProcessEnv }): Promise<Connection> {
+  const { connectCluster } = await import('../cluster/index.js');
+  if (backend === 'kube') {
+    const { port, namespace } = await connectCluster({
+      kubeconfig: flags.kubeconfig,
+      context: flags.context,
+      namespace: flags.namespace,
+      istioNamespace: flags.istioNamespace,
+      backend: 'kube',
+      env: options.env,
+    });
+    return { port, namespace, backend, release: async () => port.close() };
+  }
+  const { startPracticeCluster } = await import('../practice/index.js');
+  let stateFile: string | undefined;
+  if (options.persistPractice) {
+    const dir = stateDir(options.env);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    stateFile = join(dir, 'practice-cluster.json');
+  }
+  const practice = await startPracticeCluster(stateFile ? { stateFile } : {});
+  try {
+    // The same client-node path as a real cluster, handed the kubeconfig without a file.
+    const { port, namespace } = await connectCluster({
+      kubeconfigYaml: practice.kubeconfig(),
+      namespace: flags.namespace ?? 'default',
+      istioNamespace: flags.istioNamespace,
+      backend: 'practice',
+      env: options.env,
+    });
+    return {
+      port,
+      namespace,
+      backend,
+      practice,
+      release: async () => {
+        port.close();
+        await practice.stop();
+      },
+    };
+  } catch (error) {
+    await practice.stop();
+    throw error;
+  }
+}
+
+/** The key progress is saved under: the practice cluster is one place whatever port it listens on. */
+export function progressKey(port: ClusterPort, backend: Backend): string {
+  return backend === 'practice' ? 'practice' : port.identity().key;
+}
+
+export async function openSession(flags: CliFlags, backend: Backend, options: SessionOptions): Promise<Session> {
+  let lessons = await loadLessons(flags);
+  const connection = await connect(flags, backend, { persistPractice: options.persistPractice, env: options.env });
+  try {
+    // The context's namespace may differ from the default the lessons were first rendered with.
+    if (connection.namespace !== (flags.namespace ?? 'default')) lessons = await loadLessons(flags, connection.namespace);
+    const progress = options.persistProgress
+      ? openProgressStore({ clusterKey: progressKey(connection.port, backend), namespace: connection.namespace, stateDir: stateDir(options.env) })
+      : memoryProgressStore();
+    const engine = createEngine({
+      lessons,
+      port: connection.port,
+      progress,
+      lang: flags.lang,
+      namespace: connection.namespace,
+      istioNamespace: flags.istioNamespace,
+      verifyTimeoutMs: options.verifyTimeoutMs,
+    });
+    const warnings = progress.warning ? [progress.warning] : [];
+    let closed = false;
+    return {
+      engine,
+      port: connection.port,
+      lessons,
+      progress,
+      namespace: connection.namespace,
+      backend,
+      warnings,
+      disposeNow: () => engine.dispose(),
+      close: async () => {
+        if (closed) return;
+        closed = true;
+        engine.dispose();
+        await connection.release();
+      },
+    };
+  } catch (error) {
+    await connection.release();
+    throw error;
+  }
+}
