@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { KubeConfig, KubernetesObjectApi, PatchStrategy } from '@kubernetes/client-node';
 import { connectCluster } from '../../src/cluster/index.js';
 import type { KubeObject } from '../../src/lesson/model.js';
-import { startFakeApi, status, type FakeApi, type Recorded } from './fake-api.js';
+import { startFakeApi, status, type Answer, type FakeApi, type Recorded } from './fake-api.js';
 
 let api: FakeApi | undefined;
 afterEach(async () => {
@@ -30,7 +30,7 @@ function deployment(): KubeObject {
 }
 
 /** Echo server-side apply: store what was sent, answer it back with a resourceVersion. */
-function echoApply(req: Recorded): ReturnType<Parameters<typeof startFakeApi>[0]> {
+function echoApply(req: Recorded): Answer | undefined {
   if (!req.path.startsWith('/apis/apps/v1/namespaces/default/deployments/')) return undefined;
   if (req.method === 'GET') return status(404, 'NotFound', 'deployments.apps "curl" not found', { name: 'curl', kind: 'deployments' });
   if (req.method === 'PATCH') {

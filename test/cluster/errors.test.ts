@@ -109,7 +109,7 @@ describe('through client-node against a recording API server', () => {
     await expect(connectCluster({ kubeconfigYaml: api.kubeconfigYaml() })).rejects.toMatchObject({ reason: 'unauthorized', status: 401 });
     await api.close();
     api = await startFakeApi((req) => (req.path === '/apis' ? status(403, 'Forbidden', 'forbidden: User "system:anonymous" cannot get path "/apis"') : undefined));
-    const err = await connectCluster({ kubeconfigYaml: api.kubeconfigYaml() }).catch((e: unknown) => e as ClusterError);
+    const err = (await connectCluster({ kubeconfigYaml: api.kubeconfigYaml() }).catch((e: unknown) => e)) as ClusterError;
     expect(err).toMatchObject({ reason: 'unauthorized' });
     expect((err as ClusterError).message).toMatch(/context "fake-ctx" .* refused discovery \(403 Forbidden\).*log in again/);
   });
@@ -117,7 +117,7 @@ describe('through client-node against a recording API server', () => {
   it('a TLS handshake failure is reported as such', async () => {
     api = await startFakeApi();
     const yaml = api.kubeconfigYaml().replace('http://', 'https://').replace('    insecure-skip-tls-verify: true\n', '');
-    const err = await connectCluster({ kubeconfigYaml: yaml }).catch((e: unknown) => e as ClusterError);
+    const err = (await connectCluster({ kubeconfigYaml: yaml }).catch((e: unknown) => e)) as ClusterError;
     expect(err).toBeInstanceOf(ClusterError);
     expect(err.reason).toBe('tls');
     expect(err.message).toMatch(/^The API server of context "fake-ctx" \(https:\/\/127\.0\.0\.1:\d+\) presented /);
