@@ -172,7 +172,7 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
   const [notice, setNotice] = useState<Notice | undefined>();
   const [busy, setBusy] = useState<string | undefined>();
   const [dryRun, setDryRun] = useState<{ text?: string; error?: string }>({});
-  const [scroll, setScroll] = useState({ offset: 0, follow: false });
+  const [scrollState, setScrollState] = useState({ step: '', offset: 0, follow: false });
   const [dryScroll, setDryScroll] = useState(0);
   const quitting = useRef(false);
   const live = useRef(true);
@@ -213,11 +213,15 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [conn]);
 
-  // A new step starts at its top.
+  // A new step starts at its top: the scroll position belongs to the step it was set on (derived,
+  // not reset in an effect, so a key pressed right after a step change is not overridden).
   const stepKey = snapshot ? `${snapshot.lessonIndex}:${snapshot.stepIndex}` : '';
-  useEffect(() => {
-    setScroll({ offset: 0, follow: false });
-  }, [stepKey]);
+  const scroll = scrollState.step === stepKey ? scrollState : { step: stepKey, offset: 0, follow: false };
+  const setScroll = (next: { offset: number; follow: boolean } | ((s: { offset: number; follow: boolean }) => { offset: number; follow: boolean })) =>
+    setScrollState((prev) => {
+      const base = prev.step === stepKey ? prev : { step: stepKey, offset: 0, follow: false };
+      return { step: stepKey, ...(typeof next === 'function' ? next(base) : next) };
+    });
 
   // Layout: header, body, footer (activity / prompt / notice), status bar, hints — rows-1 in all,
   // so ink never clears the whole screen.

@@ -1,0 +1,88 @@
+import { describe, expect, it, vi } from 'vitest';
+import stringWidth from 'string-width';
+import { padTo, stripAnsi, truncate, wrap } from '../../src/ui/text.js';
+import { noColorRequested } from '../../src/ui/theme.js';
+import { throttle } from '../../src/ui/throttle.js';
+
+describe('wrap', () => {
+  it('breaks English at spaces and keeps every row within the width', () => {
+    const rows = wrap('The egress gateway is the one place where traffic leaves the mesh.', 20);
+    expect(rows).toEqual(['The egress gateway', 'is the one place', 'where traffic leaves', 'the mesh.']);
+  });
+
+  it('breaks CJK between characters, counting two cells each', () => {
+    const rows = wrap('默认情况下离开网格的流量会直接出去', 10);
+    expect(rows).toEqual(['默认情况下', '离开网格的', '流量会直接', '出去']);
+    for (const row of rows) expect(stringWidth(row)).toBeLessThanOrEqual(10);
+  });
+
+  it('mixes CJK and Latin words without overflowing', () => {
+    for (const row of wrap('通过 egress gateway 访问 httpbin.org 的请求会出现在网关日志中', 13)) expect(stringWidth(row)).toBeLessThanOrEqual(13);
+  });
+
+  it('hard-breaks a word longer than the row', () => {
+    expect(wrap('outbound|80||httpbin.org', 10)).toEqual(['outbound|8', '0||httpbin', '.org']);
+  });
+
+  it('keeps blank lines and leading indentation', () => {
+    expect(wrap('a\n\n  b', 10)).toEqual(['a', '', '  b']);
+  });
+
+  it('closes a style at the end of a row and reopens it on the next', () => {
+    const rows = wrap('\x1b[1mbold words here\x1b[22m plain', 10);
+    expect(rows.map(stripAnsi)).toEqual(['bold words', 'here plain']);
+    expect(rows[0]).toBe('\x1b[1mbold words\x1b[0m');
+    expect(rows[1].startsWith('\x1b[1mhere')).toBe(true);
+  });
+
+  it('does not count escapes as width', () => {
+    expect(wrap('\x1b[36mkind:\x1b[39m \x1b[31mPod\x1b[39m', 9).map(stripAnsi)).toEqual(['kind: Pod']);
+  });
+});
+
+describe('truncate and padTo', () => {
+  it('cuts by cells and marks the cut', () => {
+    expect(truncate('hello world', 8)).toBe('hello w…');
+    expect(truncate('中文字符测试', 7)).toBe('中文字…');
+    expect(stringWidth(truncate('中文字符测试', 7))).toBeLessThanOrEqual(7);
+    expect(truncate('short', 10)).toBe('short');
+  });
+
+  it('pads wide text to an exact width', () => {
+    expect(stringWidth(padTo('离开网格', 12))).toBe(12);
+    expect(stringWidth(padTo('离开网格的路很长很长', 9))).toBe(9);
+  });
+});
+
+describe('NO_COLOR', () => {
+  it('counts only a non-empty value', () => {
+    expect(noColorRequested({ NO_COLOR: '1' })).toBe(true);
+    expect(noColorRequested({ NO_COLOR: '' })).toBe(false);
+    expect(noColorRequested({})).toBe(false);
+  });
+});
+
+describe('throttle', () => {
+  it('turns a burst of calls into one call, and a later burst into one more', () => {
+    vi.useFakeTimers();
+    try {
+      const fn = vi.fn();
+      const t = throttle(fn, 50);
+      for (let i = 0; i < 100; i++) t();
+      expect(fn).toHaveBeenCalledTimes(0);
+      vi.advanceTimersByTime(1);
+      expect(fn).toHaveBeenCalledTimes(1);
+      for (let i = 0; i < 100; i++) t();
+      vi.advanceTimersByTime(10);
+      expect(fn).toHaveBeenCalledTimes(1); // still inside the interval
+      vi.advanceTimersByTime(50);
+      expect(fn).toHaveBeenCalledTimes(2);
+      t();
+      t.cancel();
+      vi.advanceTimersByTime(100);
+      expect(fn).toHaveBeenCalledTimes(2);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
