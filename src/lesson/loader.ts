@@ -18,7 +18,10 @@ export interface LoadOptions {
   namespace?: string;
   /** `--istio-namespace`; default "istio-system". */
   istioNamespace?: string;
-  /** Where explain steps' diagrams live; default <package>/assets/diagrams. */
+  /**
+   * Where explain steps' diagrams live. Default: `assets/diagrams` beside the lessons folder when
+   * that exists (a checkout or the package itself), else the package's own `assets/diagrams`.
+   */
   diagramsDir?: string;
 }
 
@@ -27,6 +30,16 @@ const LANG_NAMES: Record<Lang, string> = { en: 'English', zh: 'Chinese' };
 /** The lessons shipped with the package. */
 export function defaultLessonsDir(): string {
   return join(packageRoot(), 'lessons');
+}
+
+function defaultDiagramsDir(lessonsDir: string): string {
+  const beside = join(lessonsDir, '..', 'assets', 'diagrams');
+  try {
+    if (statSync(beside).isDirectory()) return resolve(beside);
+  } catch {
+    // not there: use the package's
+  }
+  return join(packageRoot(), 'assets', 'diagrams');
 }
 
 type ReadResult = { ok: true; text: string } | { ok: false; code: string };
@@ -106,7 +119,7 @@ export function loadLessonSet(dir: string, options: LoadOptions = {}): { set?: L
   );
 
   if (folders.length === 0) problems.add(dir, 0, 'the lessons folder holds no lesson folders (like 01-setup/ with lesson.yaml, en.md and zh.md)');
-  const diagramsDir = options.diagramsDir ?? join(packageRoot(), 'assets', 'diagrams');
+  const diagramsDir = options.diagramsDir ?? defaultDiagramsDir(root);
   const lessons: Lesson[] = [];
   folders.forEach((id, index) => {
     const lesson = loadLesson(root, id, folders.slice(0, index), { course, values, known, diagramsDir, problems });

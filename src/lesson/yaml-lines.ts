@@ -86,7 +86,8 @@ export function parseYaml(text: string): YamlParse {
   };
   let values: unknown[];
   try {
-    values = yaml.loadAll(text, undefined, { listener } as yaml.LoadOptions);
+    // CORE_SCHEMA: plain YAML 1.2 scalars only, so a date-like value stays a string as kubectl sends it.
+    values = yaml.loadAll(text, undefined, { listener, schema: yaml.CORE_SCHEMA } as yaml.LoadOptions);
   } catch (err) {
     if (err instanceof yaml.YAMLException) {
       return { ok: false, line: (err.mark?.line ?? 0) + 1, message: err.reason || err.message.split('\n')[0] };

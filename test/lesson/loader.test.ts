@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { formatProblems, loadLessonSet, type LessonProblem, type LoadOptions } from '../../src/lesson/index.js';
 import { GOOD, edit, lineOf, makeLessons } from './fixture.js';
 
@@ -68,6 +69,16 @@ describe('a good lesson folder', () => {
       { apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', name: 'cnn' },
       { apiVersion: 'v1', kind: 'ConfigMap', name: 'x', namespace: 'istio-system' },
     ]);
+  });
+
+  it('finds diagrams in assets/diagrams beside the lessons folder by default', () => {
+    const f = makeLessons();
+    cleanups.push(f.cleanup);
+    mkdirSync(join(f.dir, 'assets', 'diagrams'), { recursive: true });
+    writeFileSync(join(f.dir, 'assets', 'diagrams', 'path.txt'), 'beside {{namespace}}\n');
+    const { set, problems } = loadLessonSet(f.lessons);
+    expect(problems).toEqual([]);
+    expect(set!.lessons[0].steps[2]).toMatchObject({ diagram: 'path.txt', diagramText: 'beside default\n' });
   });
 
   it('applies --set, -n and --istio-namespace everywhere', () => {
