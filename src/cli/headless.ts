@@ -46,8 +46,9 @@ export async function runHeadless(engine: Engine, lessonIds: string[], lang: Lan
         continue;
       }
       out(`-- ${label}`);
-      for (const command of engine.kubectlFor(step)) out(`   $ ${command.split('\n').join('\n     ')}`);
       const verdict = await engine.run();
+      // Printed after the run so a tagged curl shows the x-request-id it actually sent.
+      for (const command of engine.kubectlFor(step)) out(`   $ ${command.split('\n').join('\n     ')}`);
       printResult(engine, step, out);
       if (!verdict.ok) {
         out(`   FAIL ${verdict.summary}${verdict.diagnosis ? `\n${indent(verdict.diagnosis)}` : ''}`);

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { defaultLang, parseCli, UsageError } from '../../src/cli/args.js';
+
+describe('parseCli', () => {
+  it('defaults to the interactive verb with defaults', () => {
+    const p = parseCli([], {});
+    expect(p.verb).toBe('interactive');
+    expect(p.flags).toMatchObject({ istioNamespace: 'istio-system', lang: 'en', practice: false, set: [], yes: false, help: false, version: false });
+  });
+
+  it('reads every flag', () => {
+    const p = parseCli(
+      ['run', '04-http', '05-https', '--kubeconfig', '/k', '--context', 'kind', '-n', 'demo', '--istio-namespace', 'istio', '--lang', 'zh', '--practice', '--lessons', '/l', '--set', 'httpHost=a.org', '--set', 'httpsHost=b.org', '-y'],
+      {},
+    );
+    expect(p.verb).toBe('run');
+    expect(p.args).toEqual(['04-http', '05-https']);
+    expect(p.flags).toMatchObject({
+      kubeconfig: '/k',
+      context: 'kind',
+      namespace: 'demo',
+      istioNamespace: 'istio',
+      lang: 'zh',
+      practice: true,
+      lessons: '/l',
+      set: ['httpHost=a.org', 'httpsHost=b.org'],
+      yes: true,
+    });
+    expect(parseCli(['--namespace', 'x', '--yes', '--help', '--version'], {}).flags).toMatchObject({ namespace: 'x', yes: true, help: true, version: true });
+    expect(parseCli(['help'], {}).flags.help).toBe(true);
+  });
+
+  it('rejects unknown flags, verbs, stray arguments and bad values with UsageError', () => {
+    const cases: [string[], RegExp][] = [
+      [['--frob'], /^Unknown flag --frob; run `egress-tutorial --help`/],
+      [['bogus'], /^Unknown command "bogus"; the commands are list, run/],
+      [['list', 'extra'], /"list" takes no arguments/],
+      [['validate', 'a', 'b'], /at most 1 argument/],
+      [['--context'], /--context needs a value/],
+      [['--lang', 'fr'], /--lang must be en or zh/],
+      [['-n', 'Bad_NS'], /not a valid namespace name/],
+      [['--lessons', ''], /--lessons needs a non-empty value/],
+    ];
+    for (const [argv, message] of cases) {
+      let caught: unknown;
+      try {
+        parseCli(argv, {});
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught, argv.join(' ')).toBeInstanceOf(UsageError);
+      expect((caught as Error).message, argv.join(' ')).toMatch(message);
+    }
+  });
+
+  it('takes the language from LC_ALL, LC_MESSAGES, LANG in that order', () => {
+    expect(defaultLang({ LANG: 'zh_CN.UTF-8' })).toBe('zh');
+    expect(defaultLang({ LC_ALL: 'en_US.UTF-8', LANG: 'zh_CN.UTF-8' })).toBe('en');
+    expect(defaultLang({ LC_MESSAGES: 'zh_TW.UTF-8', LANG: 'en_US' })).toBe('zh');
+    expect(defaultLang({})).toBe('en');
+    expect(parseCli([], { LANG: 'zh_CN.UTF-8' }).flags.lang).toBe('zh');
+    expect(parseCli(['--lang', 'en'], { LANG: 'zh_CN.UTF-8' }).flags.lang).toBe('en');
+  });
+});
