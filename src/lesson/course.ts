@@ -160,9 +160,9 @@ export interface ValueSources {
 export function resolveValues(course: Course, sources: ValueSources, courseFile: string, problems: ProblemList): VariableValues {
   const values: VariableValues = { namespace: sources.namespace, istioNamespace: sources.istioNamespace };
   const nsProblem = typeProblem('namespace', sources.namespace);
-  if (nsProblem) problems.add('--namespace', 0, `namespace ${JSON.stringify(sources.namespace)} is ${nsProblem}`);
+  if (nsProblem) problems.add(`--namespace ${sources.namespace}`, 0, `the client namespace ${JSON.stringify(sources.namespace)} is ${nsProblem}`);
   const istioProblem = typeProblem('namespace', sources.istioNamespace);
-  if (istioProblem) problems.add('--istio-namespace', 0, `Istio namespace ${JSON.stringify(sources.istioNamespace)} is ${istioProblem}`);
+  if (istioProblem) problems.add(`--istio-namespace ${sources.istioNamespace}`, 0, `the Istio namespace ${JSON.stringify(sources.istioNamespace)} is ${istioProblem}`);
 
   for (const v of course.variables) {
     values[v.name] = v.default;
@@ -173,16 +173,17 @@ export function resolveValues(course: Course, sources: ValueSources, courseFile:
   }
   for (const [name, value] of Object.entries(sources.set)) {
     const def = course.variables.find((v) => v.name === name);
+    const flag = `--set ${name}=${value}`;
     if (name === 'namespace') {
-      problems.add('--set', 0, `--set namespace=${value}: the client namespace comes from -n/--namespace, not --set`);
+      problems.add(flag, 0, 'the client namespace comes from -n/--namespace, not --set');
     } else if (name === 'istioNamespace') {
-      problems.add('--set', 0, `--set istioNamespace=${value}: the Istio namespace comes from --istio-namespace, not --set`);
+      problems.add(flag, 0, 'the Istio namespace comes from --istio-namespace, not --set');
     } else if (!def) {
       const known = course.variables.map((v) => v.name).join(', ') || 'none';
-      problems.add('--set', 0, `--set ${name}=${value}: there is no variable "${name}" (variables: ${known})`);
+      problems.add(flag, 0, `there is no variable "${name}" (variables: ${known})`);
     } else {
       const problem = typeProblem(def.type, value);
-      if (problem) problems.add('--set', 0, `--set ${name}=${value}: ${JSON.stringify(value)} is ${problem}`);
+      if (problem) problems.add(flag, 0, `${JSON.stringify(value)} is ${problem}`);
       values[name] = value;
     }
   }

@@ -236,8 +236,8 @@ describe('problems, each at its file:line', () => {
 
   it('a --set value that breaks an Istio manifest is reported there too', () => {
     const r = load({}, { set: { httpHost: 'a'.repeat(300) } });
-    expect(r.problems.map((p) => `${p.file}:${p.line}`)).toEqual(['--set:0']);
-    expect(r.problems[0].message).toMatch(/^--set httpHost=a+: "a+" is not a DNS name: must be no more than 253 characters/);
+    expect(r.problems.map((p) => `${p.file}:${p.line}`)).toEqual([`--set httpHost=${'a'.repeat(300)}:0`]);
+    expect(r.problems[0].message).toMatch(/^"a+" is not a DNS name: must be no more than 253 characters/);
   });
 
   it('requires naming a lesson that does not exist or comes later', () => {
@@ -264,20 +264,20 @@ describe('problems, each at its file:line', () => {
   it('--set of an unknown variable, or of a built-in', () => {
     const r = load({}, { set: { httpHots: 'x.org', namespace: 'foo' } });
     expectProblems(r.problems, [
-      ['--set:0', /^--set httpHots=x\.org: there is no variable "httpHots" \(variables: httpHost, httpPort\)$/],
-      ['--set:0', /^--set namespace=foo: the client namespace comes from -n\/--namespace, not --set$/],
+      ['--set httpHots=x.org:0', /^there is no variable "httpHots" \(variables: httpHost, httpPort\)$/],
+      ['--set namespace=foo:0', /^the client namespace comes from -n\/--namespace, not --set$/],
     ]);
   });
 
   it('values that fail their type: dns-name, port, namespace', () => {
     const r = load({}, { set: { httpHost: 'Bad_Host', httpPort: '70000' }, namespace: 'My-NS' });
     expectProblems(r.problems, [
-      ['--namespace:0', /^namespace "My-NS" is not a namespace name: a lowercase RFC 1123 label must consist of/],
-      ['--set:0', /^--set httpHost=Bad_Host: "Bad_Host" is not a DNS name: a lowercase RFC 1123 subdomain must consist of/],
-      ['--set:0', /^--set httpPort=70000: "70000" is not a port: it must be a whole number from 1 to 65535$/],
+      ['--namespace My-NS:0', /^the client namespace "My-NS" is not a namespace name: a lowercase RFC 1123 label must consist of/],
+      ['--set httpHost=Bad_Host:0', /^"Bad_Host" is not a DNS name: a lowercase RFC 1123 subdomain must consist of/],
+      ['--set httpPort=70000:0', /^"70000" is not a port: it must be a whole number from 1 to 65535$/],
     ]);
     const long = load({}, { istioNamespace: 'n'.repeat(64) });
-    expectProblems(long.problems, [['--istio-namespace:0', /^Istio namespace "n+" is not a namespace name: must be no more than 63 characters$/]]);
+    expectProblems(long.problems, [[`--istio-namespace ${'n'.repeat(64)}:0`, /^the Istio namespace "n+" is not a namespace name: must be no more than 63 characters$/]]);
   });
 
   it('a default in course.yaml that fails its type', () => {
@@ -309,8 +309,8 @@ describe('formatProblems', () => {
     expect(
       formatProblems([
         { file: '01-a/lesson.yaml', line: 3, message: 'x' },
-        { file: '--set', line: 0, message: 'y' },
+        { file: '--set a=b', line: 0, message: 'y' },
       ]),
-    ).toBe('01-a/lesson.yaml:3: x\n--set: y');
+    ).toBe('01-a/lesson.yaml:3: x\n--set a=b: y');
   });
 });
