@@ -4,7 +4,7 @@
 import type { AccessLogFields } from './accessLog.js';
 import { pickDestination, resolveCluster, clusterName, externalCluster, type UpstreamCluster } from './cluster.js';
 import type { Resolved } from './dns.js';
-import { serviceEndpoints } from './dns.js';
+import { serviceEndpoints, serviceIp } from './dns.js';
 import { envoyRequestHeaders, envoyResponse, localReply, type TraceIds } from './envoyHttp.js';
 import { byteLength, getHeader, type HttpRequest, type HttpResponse } from './http.js';
 import { CLUSTER_EGRESS_IP, originListens, originRespond } from './internet.js';
@@ -256,7 +256,7 @@ export function deliverHttp(net: Net, req: HttpRequest, target: { ip: string; po
     if (isEgressGatewayPod(net.state, pod)) return gatewayHttp(net, req, pod, target.port, fromAddress);
     return { kind: 'refused' };
   }
-  const service = net.state.services.find((s) => s.clusterIP === target.ip);
+  const service = net.state.services.find((s) => serviceIp(s) === target.ip);
   if (service) {
     // kube-proxy: DNAT to a ready endpoint, or reject when there is none.
     const port = service.ports.find((p) => p.port === target.port);
@@ -304,7 +304,7 @@ function gatewayHttp(net: Net, req: HttpRequest, pod: MeshPod, listenPort: numbe
   const requestId = getHeader(req.headers, 'x-request-id') ?? net.dice.uuid();
   const priorXff = getHeader(req.headers, 'x-forwarded-for');
   const remoteIp = fromAddress.split(':')[0];
-  const base = httpLogBase(net, req, requestId, address(pod.ip, listenPort), fromAddress, priorXff ? `${priorXff},${remoteIp}` : remoteIp);
+  const base = httpLogBase(net, req, requestId, address(pod.ip, listenPort), fromAddress, priorXff ? `${priorXff}, ${remoteIp}` : remoteIp);
 
   if (net.hops > LOOP_LIMIT) {
     // The request has been going round in circles; Envoy's circuit breakers give out.

@@ -3,7 +3,7 @@
 
 import { runCurl, type ProgramOutput } from './curl.js';
 import type { Net } from './net.js';
-import { parseCommandLine, type Pipeline } from './shell.js';
+import { expandWord, parseCommandLine, type Pipeline } from './shell.js';
 
 export interface PodEnvironment {
   net: Net;
@@ -177,15 +177,15 @@ function runShell(pe: PodEnvironment, name: string, args: string[]): ProgramOutp
 export function runScript(pe: PodEnvironment, line: string): ProgramOutput {
   let last = 0;
   const lookup = (v: string): string => (v === '?' ? String(last) : v === '$' ? '1' : v === '0' ? 'sh' : v === '#' ? '0' : pe.env[v] ?? '');
-  const parsed = parseCommandLine(line, lookup);
+  const parsed = parseCommandLine(line);
   if (!parsed.ok) return fail(`sh: ${parsed.message}\n`, 2);
   let stdout = '';
   let stderr = '';
   for (const { op, pipeline } of parsed.list.items) {
     if (op === '&&' && last !== 0) continue;
     if (op === '||' && last === 0) continue;
-    const exit = firstWord(pipeline) === 'exit';
-    const result = runPipeline(pe, pipeline);
+    const exit = pipeline.commands.length === 1 && expandWord(pipeline.commands[0].argv[0] ?? [], lookup) === 'exit';
+    const result = runPipeline(pe, pipeline, lookup);
     stdout += result.stdout;
     stderr += result.stderr;
     last = result.exitCode;
@@ -194,19 +194,18 @@ export function runScript(pe: PodEnvironment, line: string): ProgramOutput {
   return { stdout, stderr, exitCode: last };
 }
 
-const firstWord = (p: Pipeline): string | undefined => (p.commands.length === 1 ? p.commands[0].argv[0] : undefined);
-
-function runPipeline(pe: PodEnvironment, pipeline: Pipeline): ProgramOutput {
+function runPipeline(pe: PodEnvironment, pipeline: Pipeline, lookup: (name: string) => string): ProgramOutput {
   let stdin = '';
   let stderr = '';
   let last: ProgramOutput = ok();
   for (const command of pipeline.commands) {
+    const argv = command.argv.map((w) => expandWord(w, lookup));
     let result: ProgramOutput;
-    if (command.argv.length === 0) result = ok();
-    else if (command.argv[0] === 'exit') {
-      const code = command.argv[1] === undefined ? 0 : Number(command.argv[1]);
+    if (argv.length === 0) result = ok();
+    else if (argv[0] === 'exit') {
+      const code = argv[1] === undefined ? 0 : Number(argv[1]);
       result = { stdout: '', stderr: '', exitCode: Number.isInteger(code) ? code & 255 : 2 };
-    } else result = runProgram(pe, command.argv, stdin, true);
+    } else result = runProgram(pe, argv, stdin, true);
     const routed = applyRedirects(result, command.redirects);
     stderr += routed.stderr;
     stdin = routed.stdout;

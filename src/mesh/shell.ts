@@ -1,13 +1,17 @@
 // A small POSIX-sh subset for `sh -c '...'`: quoting, $VAR expansion, `;` `&&` `||` lists,
 // `|` pipelines, and redirections to /dev/null or between stdout and stderr.
 
+/** A word as written: literal text and variable references, expanded when the command runs (so `$?` is current). */
+export type WordPart = { text: string } | { variable: string };
+export type Word = WordPart[];
+
 export type Token =
-  | { kind: 'word'; value: string }
+  | { kind: 'word'; value: Word }
   | { kind: 'op'; value: ';' | '&&' | '||' | '|' }
   | { kind: 'redirect'; fd: 1 | 2; target: string | { fd: 1 | 2 }; append: boolean };
 
 export interface SimpleCommand {
-  argv: string[];
+  argv: Word[];
   redirects: { fd: 1 | 2; target: string | { fd: 1 | 2 } }[];
 }
 
@@ -22,29 +26,43 @@ export interface CommandList {
 
 export type ParseResult = { ok: true; list: CommandList } | { ok: false; message: string };
 
-/**
- * Split a command line into tokens, expanding variables with `lookup` as the shell would
- * (`$?` included). Single quotes are literal; double quotes expand `$`.
- */
-export function tokenize(line: string, lookup: (name: string) => string): Token[] | { error: string } {
+/** Expand a word's variables with `lookup`. */
+export function expandWord(word: Word, lookup: (name: string) => string): string {
+  return word.map((p) => ('text' in p ? p.text : lookup(p.variable))).join('');
+}
+
+/** Split a command line into tokens. Single quotes are literal; double quotes allow `$` references. */
+export function tokenize(line: string): Token[] | { error: string } {
   const tokens: Token[] = [];
-  let word = '';
+  let parts: Word = [];
+  let literal = '';
   let inWord = false;
+  const endLiteral = (): void => {
+    if (literal !== '') parts.push({ text: literal });
+    literal = '';
+  };
   const flush = (): void => {
-    if (inWord) tokens.push({ kind: 'word', value: word });
-    word = '';
+    endLiteral();
+    if (inWord) tokens.push({ kind: 'word', value: parts });
+    parts = [];
     inWord = false;
   };
-  const expand = (i: number): { text: string; next: number } => {
-    // line[i] === '$'
+  const word = {
+    add: (text: string): void => {
+      literal += text;
+    },
+  };
+  /** Read a `$` reference at line[i]; returns the index after it. */
+  const expand = (i: number): number => {
     const rest = line.slice(i + 1);
-    const braced = /^\{([A-Za-z_][A-Za-z0-9_]*)\}/.exec(rest);
-    if (braced) return { text: lookup(braced[1]), next: i + 1 + braced[0].length };
-    const special = /^[?$#0-9]/.exec(rest);
-    if (special) return { text: lookup(special[0]), next: i + 2 };
-    const plain = /^[A-Za-z_][A-Za-z0-9_]*/.exec(rest);
-    if (plain) return { text: lookup(plain[0]), next: i + 1 + plain[0].length };
-    return { text: '$', next: i + 1 };
+    const match = /^\{([A-Za-z_][A-Za-z0-9_]*)\}/.exec(rest) ?? /^([?$#0-9])/.exec(rest) ?? /^([A-Za-z_][A-Za-z0-9_]*)/.exec(rest);
+    if (!match) {
+      word.add('$');
+      return i + 1;
+    }
+    endLiteral();
+    parts.push({ variable: match[1] });
+    return i + 1 + match[0].length;
   };
 
   let i = 0;
@@ -52,41 +70,37 @@ export function tokenize(line: string, lookup: (name: string) => string): Token[
     const c = line[i];
     if (c === "'") {
       const end = line.indexOf("'", i + 1);
-      if (end === -1) return { error: 'Unterminated quoted string' };
-      word += line.slice(i + 1, end);
+      if (end === -1) return { error: 'syntax error: unterminated quoted string' };
+      word.add(line.slice(i + 1, end));
       inWord = true;
       i = end + 1;
     } else if (c === '"') {
       inWord = true;
       i++;
       for (;;) {
-        if (i >= line.length) return { error: 'Unterminated quoted string' };
+        if (i >= line.length) return { error: 'syntax error: unterminated quoted string' };
         const d = line[i];
         if (d === '"') {
           i++;
           break;
         }
         if (d === '\\' && i + 1 < line.length && '$`"\\\n'.includes(line[i + 1])) {
-          word += line[i + 1];
+          word.add(line[i + 1]);
           i += 2;
         } else if (d === '$') {
-          const e = expand(i);
-          word += e.text;
-          i = e.next;
+          i = expand(i);
         } else {
-          word += d;
+          word.add(d);
           i++;
         }
       }
     } else if (c === '\\') {
-      if (i + 1 < line.length) word += line[i + 1];
+      if (i + 1 < line.length) word.add(line[i + 1]);
       inWord = true;
       i += 2;
     } else if (c === '$') {
-      const e = expand(i);
-      word += e.text;
       inWord = true;
-      i = e.next;
+      i = expand(i);
     } else if (c === ' ' || c === '\t' || c === '\n') {
       flush();
       if (c === '\n') tokens.push({ kind: 'op', value: ';' });
@@ -130,7 +144,7 @@ export function tokenize(line: string, lookup: (name: string) => string): Token[
     } else if (c === '&') {
       return { error: 'background jobs (&) are not supported here' };
     } else {
-      word += c;
+      word.add(c);
       inWord = true;
       i++;
     }
@@ -139,8 +153,8 @@ export function tokenize(line: string, lookup: (name: string) => string): Token[
   return tokens;
 }
 
-export function parseCommandLine(line: string, lookup: (name: string) => string): ParseResult {
-  const tokens = tokenize(line, lookup);
+export function parseCommandLine(line: string): ParseResult {
+  const tokens = tokenize(line);
   if (!Array.isArray(tokens)) return { ok: false, message: tokens.error };
   const list: CommandList = { items: [] };
   let op: ';' | '&&' | '||' = ';';

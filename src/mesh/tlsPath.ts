@@ -3,7 +3,7 @@
 
 import type { AccessLogFields } from './accessLog.js';
 import { clusterName, externalCluster, pickDestination, resolveCluster, type UpstreamCluster } from './cluster.js';
-import { type Resolved, serviceEndpoints } from './dns.js';
+import { type Resolved, serviceEndpoints, serviceIp } from './dns.js';
 import { byteLength, type HttpRequest, type HttpResponse } from './http.js';
 import { gatewayServicePort, LOOP_LIMIT } from './httpPath.js';
 import { CLUSTER_EGRESS_IP, originListens, originRespond } from './internet.js';
@@ -129,7 +129,7 @@ export function deliverTls(net: Net, req: HttpRequest, target: { ip: string; por
     if (pod.ready && isEgressGatewayPod(net.state, pod)) return gatewayTls(net, req, pod, target.port, fromAddress);
     return { kind: 'refused' };
   }
-  const service = net.state.services.find((s) => s.clusterIP === target.ip);
+  const service = net.state.services.find((s) => serviceIp(s) === target.ip);
   if (service) {
     const port = service.ports.find((p) => p.port === target.port);
     const endpoints = serviceEndpoints(net.state, service);
