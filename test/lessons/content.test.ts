@@ -146,6 +146,21 @@ describe('prose size', () => {
   });
 });
 
+describe('code blocks', () => {
+  it('fit an 80-column terminal once the default values are filled in', () => {
+    const values = defaultValues();
+    for (const lesson of LESSONS) {
+      for (const lang of LANGS) {
+        let inFence = false;
+        for (const [i, line] of readText(lesson, `${lang}.md`).split('\n').entries()) {
+          if (/^ {0,3}(```|~~~)/.test(line)) inFence = !inFence;
+          else if (inFence) expect(stringWidth(renderTemplate(line, values)), `${lesson}/${lang}.md:${i + 1}`).toBeLessThanOrEqual(78);
+        }
+      }
+    }
+  });
+});
+
 describe('diagrams', () => {
   const files = readdirSync(DIAGRAMS_DIR).filter((f) => f.endsWith('.txt')).sort();
 
