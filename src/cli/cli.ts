@@ -192,7 +192,7 @@ async function run(named: string[], flags: CliFlags, io: CliIO): Promise<number>
       const result = await runHeadless(session.engine, ids, flags.lang, (t) => io.out(t));
       const signal = interrupted();
       if (signal) {
-        io.err('egress-tutorial: interrupted; progress is saved.');
+        io.err(`egress-tutorial: interrupted${backend === 'kube' ? '; progress is saved' : ''}.`);
         return signalExit(signal);
       }
       if (!result.ok && result.failed) {
@@ -232,6 +232,7 @@ async function check(flags: CliFlags, io: CliIO): Promise<number> {
 }
 
 async function reset(flags: CliFlags, io: CliIO): Promise<number> {
+  if (!flags.yes && (!io.stdinIsTTY || !io.stdoutIsTTY)) throw new UsageError('`reset` deletes what the tutorial created and the saved progress: add --yes to confirm.');
   const [{ connect, progressKey }, { openProgressStore, stateDir }] = await Promise.all([import('./session.js'), import('../progress/index.js')]);
   const backend = backendOf(flags);
   const connection = await connect(flags, backend, { persistPractice: true, env: io.env });
@@ -244,7 +245,6 @@ async function reset(flags: CliFlags, io: CliIO): Promise<number> {
       for (const ref of managed) io.out(`  ${ref.kind}/${ref.name}${ref.namespace ? ` (${ref.namespace})` : ''}`);
     }
     if (!flags.yes) {
-      if (!io.stdinIsTTY || !io.stdoutIsTTY) throw new UsageError('`reset` deletes what the tutorial created and the saved progress: add --yes to confirm.');
       if (!(await io.confirm(`Delete ${managed.length ? 'them' : 'nothing'} and clear the saved progress? [y/N] `))) {
         io.out('Nothing changed.');
         return 1;
