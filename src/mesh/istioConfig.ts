@@ -92,6 +92,25 @@ export function findServiceEntryPort(state: MeshState, namespace: string, host: 
   return undefined;
 }
 
+/**
+ * Whether a sidecar in `namespace` has an HTTP listener on `port` for outbound traffic: Istio
+ * builds one for every port some visible service or ServiceEntry declares as HTTP (80 is always
+ * among them in practice). Other ports are proxied as TCP.
+ */
+export function isHttpListenerPort(state: MeshState, namespace: string, port: number): boolean {
+  if (port === 80) return true;
+  const httpName = (name: string | undefined): boolean => ['http', 'http2', 'grpc', 'grpc-web'].includes((name ?? '').split('-')[0].toLowerCase());
+  if (state.services.some((s) => s.ports.some((p) => p.port === port && httpName(p.name)))) return true;
+  return ofKind(state, 'ServiceEntry').some(
+    (entry) =>
+      isExportedTo(entry, namespace) &&
+      asArray(entry.spec.ports).map(asRecord).some((p) => {
+        const name = typeof p.name === 'string' ? p.name : '';
+        return asNumber(p.number) === port && portProtocol(typeof p.protocol === 'string' ? p.protocol : undefined, name) === 'http';
+      }),
+  );
+}
+
 /** The address an entry's endpoints give for its host, when it lists any. */
 export function serviceEntryEndpoint(entry: IstioObject): string | undefined {
   const first = asRecord(asArray(entry.spec.endpoints)[0]);

@@ -1,11 +1,12 @@
 // TLS originated by the application (curl https://...): proxies only see the SNI and route the
 // encrypted stream (SNI passthrough). Each proxy logs one TCP line when the connection closes.
+// Plain HTTP on a port the sidecar has no HTTP listener for is proxied the same way, as TCP.
 
 import type { AccessLogFields } from './accessLog.js';
 import { clusterName, externalCluster, pickDestination, resolveCluster, type UpstreamCluster } from './cluster.js';
 import { type Resolved, serviceEndpoints, serviceIp } from './dns.js';
 import { byteLength, type HttpRequest, type HttpResponse } from './http.js';
-import { gatewayServicePort, LOOP_LIMIT } from './httpPath.js';
+import { deliverHttp, gatewayServicePort, LOOP_LIMIT } from './httpPath.js';
 import { CLUSTER_EGRESS_IP, originListens, originRespond } from './internet.js';
 import { findServiceEntryPort, gatewayServers, lookupTlsRoute, outboundPolicy, serverAcceptsHost, serviceEntryEndpoint } from './istioConfig.js';
 import { address, isEgressGatewayPod, type Net, startTime, writeAccessLog } from './net.js';
@@ -19,6 +20,9 @@ export type TlsHop =
   | { kind: 'plaintext' } // the far end answered in plain HTTP: "wrong version number"
   | { kind: 'abandoned' };
 
+/** Opens a connection to ip:port and carries the request over it. */
+type TcpDeliver = (net: Net, req: HttpRequest, target: { ip: string; port: number }, fromAddress: string) => TlsHop;
+
 const CLIENT_HELLO_BYTES = 517;
 const CONNECT_TIMEOUT_MS = 10_000;
 
@@ -26,7 +30,7 @@ interface TcpLogBase {
   startTime: Date;
   downstreamLocalAddress: string;
   downstreamRemoteAddress: string;
-  requestedServerName: string;
+  requestedServerName: string | undefined;
 }
 
 function logTcp(net: Net, pod: MeshPod, base: TcpLogBase, rest: Partial<AccessLogFields>): void {
@@ -74,7 +78,57 @@ export function sidecarTls(net: Net, req: HttpRequest, dst: { ip: string; port: 
   return forwardTcp(net, pod, req, { kind: 'empty', name: 'BlackHoleCluster' }, base, undefined);
 }
 
-function forwardTcp(net: Net, pod: MeshPod, req: HttpRequest, cluster: UpstreamCluster, base: TcpLogBase, routeName: string | undefined): TlsHop {
+/**
+ * Plain HTTP from the client container to a port without an HTTP listener in its sidecar: a TCP
+ * proxy to the ServiceEntry's cluster, or passthrough / blackhole by the outbound policy.
+ */
+export function sidecarPlainTcp(net: Net, req: HttpRequest, dst: { ip: string; port: number }, resolved: Resolved): TlsHop {
+  const pod = net.client;
+  const ns = pod.namespace;
+  const base: TcpLogBase = {
+    startTime: startTime(net, 0),
+    downstreamLocalAddress: address(dst.ip, dst.port),
+    downstreamRemoteAddress: address(pod.ip, net.dice.ephemeralPort()),
+    requestedServerName: undefined,
+  };
+  const originalDst = { ip: dst.ip, port: dst.port };
+  if (resolved.kind === 'service') {
+    const cluster = resolveCluster(net.state, ns, { host: resolved.fqdn, port: dst.port }, dst.port, originalDst);
+    return forwardTcp(net, pod, req, cluster, base, undefined, deliverPlainTcp);
+  }
+  const entry = findServiceEntryPort(net.state, ns, req.host, dst.port);
+  if (entry) {
+    const cluster = externalCluster(clusterName(dst.port, undefined, req.host), req.host, dst.port, entry.resolution, serviceEntryEndpoint(entry.entry), originalDst);
+    return forwardTcp(net, pod, req, cluster, base, undefined, deliverPlainTcp);
+  }
+  const cluster: UpstreamCluster = outboundPolicy(net.state, ns) === 'ALLOW_ANY'
+    ? { kind: 'address', name: 'PassthroughCluster', ip: dst.ip, port: dst.port }
+    : { kind: 'empty', name: 'BlackHoleCluster' };
+  return forwardTcp(net, pod, req, cluster, base, undefined, deliverPlainTcp);
+}
+
+/** A plain HTTP exchange seen as a TCP connection. */
+function deliverPlainTcp(net: Net, req: HttpRequest, target: { ip: string; port: number }, fromAddress: string): TlsHop {
+  const hop = deliverHttp(net, req, target, fromAddress);
+  if (hop.kind !== 'response') return hop;
+  return {
+    kind: 'established',
+    response: hop.response,
+    upBytes: requestBytes(req) - 22,
+    downBytes: responseBytes(hop.response) - 22,
+    durationMs: hop.response.serverMs + net.dice.int(1, 3),
+  };
+}
+
+function forwardTcp(
+  net: Net,
+  pod: MeshPod,
+  req: HttpRequest,
+  cluster: UpstreamCluster,
+  base: TcpLogBase,
+  routeName: string | undefined,
+  deliver: TcpDeliver = deliverTls,
+): TlsHop {
   if (cluster.kind === 'not-found') {
     logTcp(net, pod, base, { responseFlags: 'NC', routeName });
     return { kind: 'reset' };
@@ -89,7 +143,7 @@ function forwardTcp(net: Net, pod: MeshPod, req: HttpRequest, cluster: UpstreamC
     target = { ip: endpoint.ip, port: cluster.targetPort };
   } else target = { ip: cluster.ip, port: cluster.port };
   const upstreamLocal = address(pod.ip, net.dice.ephemeralPort());
-  const hop = deliverTls(net, req, target, upstreamLocal);
+  const hop = deliver(net, req, target, upstreamLocal);
   const common = { upstreamHost: address(target.ip, target.port), upstreamCluster: cluster.name, upstreamLocalAddress: upstreamLocal, routeName };
   switch (hop.kind) {
     case 'established': {

@@ -5,7 +5,8 @@ import { resolveInPod } from './dns.js';
 import type { HttpRequest, HttpResponse } from './http.js';
 import { deliverHttp, sidecarHttp } from './httpPath.js';
 import { address, type Net } from './net.js';
-import { deliverTls, sidecarTls } from './tlsPath.js';
+import { isHttpListenerPort } from './istioConfig.js';
+import { deliverTls, sidecarPlainTcp, sidecarTls } from './tlsPath.js';
 
 export type Exchange =
   | { kind: 'response'; response: HttpResponse; remoteIp: string; remotePort: number; elapsedMs: number }
@@ -40,6 +41,17 @@ export function exchange(net: Net, req: HttpRequest, connectTimeoutMs?: number):
   if (resolved.kind === 'loopback') return failConnect(false);
 
   const fromAddress = address(net.client.ip, net.dice.ephemeralPort());
+  if (req.scheme === 'http' && net.intercepted && !isHttpListenerPort(net.state, net.client.namespace, remotePort)) {
+    const hop = sidecarPlainTcp(net, req, dst, resolved);
+    switch (hop.kind) {
+      case 'established':
+        return { kind: 'response', response: hop.response, remoteIp, remotePort, elapsedMs: hop.durationMs + net.dice.int(1, 3) };
+      case 'abandoned': return abandoned();
+      default:
+        // The sidecar accepted the connection and then closed it.
+        return { kind: 'error', code: 56, message: 'Recv failure: Connection reset by peer', remoteIp, remotePort, elapsedMs: net.dice.int(1, 5), stage: 'transfer' };
+    }
+  }
   if (req.scheme === 'http') {
     const hop = net.intercepted ? sidecarHttp(net, req, dst, resolved) : deliverHttp(net, req, dst, fromAddress);
     switch (hop.kind) {

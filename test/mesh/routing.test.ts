@@ -300,6 +300,30 @@ describe('cluster services and odd destinations', () => {
     const r = run(baseState(), ['curl', '-sS', '--max-time', '3', 'http://httpbin.org:81/']);
     expect(r.exitCode).toBe(28);
     expect(r.stderr).toMatch(/^curl: \(28\) Operation timed out after 300\d milliseconds with 0 bytes received\n$/);
+    expect(logsOf(r, CLIENT.name)[0]).toMatch(/"- - -" 0 DC - - "-" \d+ 0 3000 - .* PassthroughCluster /);
+  });
+
+  it('plain HTTP on a port without an HTTP listener is proxied as TCP: origin headers, a TCP line', () => {
+    const r = run(baseState(), ['curl', '-sS', '-D', '-', '-o', '/dev/null', 'http://httpbin.org:8080/get']);
+    expect(statusLine(r.stdout)).toBe('HTTP/1.1 200 OK');
+    expect(r.stdout).toContain('Server: gunicorn/19.9.0');
+    expect(r.stdout).not.toContain('envoy');
+    expect(logsOf(r, CLIENT.name)[0]).toMatch(/"- - -" 0 - - - "-" \d+ \d+ \d+ - "-" "-" "-" "-" "44\.207\.188\.95:8080" PassthroughCluster .* - -$/);
+  });
+
+  it('REGISTRY_ONLY on such a port: the blackhole closes the connection, curl 56', () => {
+    const r = run(registryOnly(), ['curl', '-sS', 'http://httpbin.org:8080/get']);
+    expect(r.exitCode).toBe(56);
+    expect(r.stderr).toBe('curl: (56) Recv failure: Connection reset by peer\n');
+    expect(logsOf(r, CLIENT.name)[0]).toContain('"- - -" 0 UH - - ');
+    expect(logsOf(r, CLIENT.name)[0]).toContain(' BlackHoleCluster ');
+  });
+
+  it('a ServiceEntry declaring an HTTP port gives the sidecar an HTTP listener there', () => {
+    const se: IstioObject = { kind: 'ServiceEntry', namespace: 'default', name: 'alt', spec: { hosts: ['httpbin.org'], ports: [{ number: 8080, name: 'http-alt', protocol: 'HTTP' }], resolution: 'DNS' } };
+    const r = run(registryOnly([se]), ['curl', '-sS', '-D', '-', '-o', '/dev/null', 'http://httpbin.org:8080/get']);
+    expect(r.stdout).toContain('server: envoy');
+    expect(logsOf(r, CLIENT.name)[0]).toContain(' outbound|8080||httpbin.org ');
   });
 
   it('a VirtualService with weights and a uri match: unmatched paths get 404 NR from the sidecar', () => {
