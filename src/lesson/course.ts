@@ -158,11 +158,13 @@ export interface ValueSources {
 
 /** Defaults, then flags; every value checked against its type. */
 export function resolveValues(course: Course, sources: ValueSources, courseFile: string, problems: ProblemList): VariableValues {
-  const values: VariableValues = { namespace: sources.namespace, istioNamespace: sources.istioNamespace };
+  const values: VariableValues = { namespace: 'default', istioNamespace: 'istio-system' };
   const nsProblem = typeProblem('namespace', sources.namespace);
   if (nsProblem) problems.add(`--namespace ${sources.namespace}`, 0, `the client namespace ${JSON.stringify(sources.namespace)} is ${nsProblem}`);
+  else values.namespace = sources.namespace;
   const istioProblem = typeProblem('namespace', sources.istioNamespace);
   if (istioProblem) problems.add(`--istio-namespace ${sources.istioNamespace}`, 0, `the Istio namespace ${JSON.stringify(sources.istioNamespace)} is ${istioProblem}`);
+  else values.istioNamespace = sources.istioNamespace;
 
   for (const v of course.variables) {
     values[v.name] = v.default;
@@ -183,8 +185,9 @@ export function resolveValues(course: Course, sources: ValueSources, courseFile:
       problems.add(flag, 0, `there is no variable "${name}" (variables: ${known})`);
     } else {
       const problem = typeProblem(def.type, value);
+      // A refused value is not substituted, so it cannot cause a second round of problems downstream.
       if (problem) problems.add(flag, 0, `${JSON.stringify(value)} is ${problem}`);
-      values[name] = value;
+      else values[name] = value;
     }
   }
   return values;

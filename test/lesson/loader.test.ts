@@ -276,6 +276,9 @@ describe('problems, each at its file:line', () => {
       ['--set httpHost=Bad_Host:0', /^"Bad_Host" is not a DNS name: a lowercase RFC 1123 subdomain must consist of/],
       ['--set httpPort=70000:0', /^"70000" is not a port: it must be a whole number from 1 to 65535$/],
     ]);
+    // A value with YAML syntax in it is refused once, not substituted into manifests to fail again there.
+    const yamlish = load({}, { set: { httpHost: 'a: [b' } });
+    expectProblems(yamlish.problems, [['--set httpHost=a: [b:0', /^"a: \[b" is not a DNS name/]]);
     const long = load({}, { istioNamespace: 'n'.repeat(64) });
     expectProblems(long.problems, [[`--istio-namespace ${'n'.repeat(64)}:0`, /^the Istio namespace "n+" is not a namespace name: must be no more than 63 characters$/]]);
   });
