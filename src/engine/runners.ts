@@ -2,7 +2,7 @@
 // state and an abort signal; it returns the verdict. The engine turns throws into verdicts.
 
 import { randomUUID } from 'node:crypto';
-import type { ClusterPort, LogLine, MeshFacts, PodInfo } from '../cluster/port.js';
+import { ClusterError, type ClusterPort, type LogLine, type MeshFacts, type PodInfo } from '../cluster/port.js';
 import type { ApplyStep, CheckStep, DeleteStep, ExecStep, Lesson, LessonSet, LogsStep, PodTarget } from '../lesson/model.js';
 import { matchesExpectation, parseAccessLogLine, type AccessLogFields, type MatchContext } from '../verify/access-log.js';
 import { parseCurlOutput, describeCurl, type CurlOutcome } from '../verify/curl.js';
@@ -140,8 +140,6 @@ export async function runExec(ctx: RunContext, step: ExecStep): Promise<Verdict>
   const podOrVerdict = await findPod(ctx, step.target);
   if ('ok' in podOrVerdict) return podOrVerdict;
   const pod = podOrVerdict;
-  const requestId = step.tagRequest ? `egress-tutorial-${randomUUID()}` : undefined;
-  const argv = requestId ? withRequestId(step.command, requestId) : step.command;
   const host = hostOf(step.command);
   const deadline = ctx.now() + ctx.verifyTimeoutMs;
   const seen: string[] = [];
@@ -153,6 +151,9 @@ export async function runExec(ctx: RunContext, step: ExecStep): Promise<Verdict>
     ctx.state.clearOutput();
     if (attempt > 1) ctx.state.write('info', `Attempt ${attempt}`);
     setActivity(ctx, attempt === 1 ? `running ${step.command[0]} in ${pod.name}` : `attempt ${attempt}, got ${seen[seen.length - 1]}, waiting for Istio to push the configuration`);
+    // A fresh id per attempt: the proof line must be the request that passed, not an earlier try.
+    const requestId = step.tagRequest ? `egress-tutorial-${randomUUID()}` : undefined;
+    const argv = requestId ? withRequestId(step.command, requestId) : step.command;
     const record: RequestRecord = { requestId, startedAt: ctx.now(), host };
     ctx.requests.set(`${ctx.lesson.id}/${step.id}`, record);
     let stdout = '';
@@ -161,7 +162,8 @@ export async function runExec(ctx: RunContext, step: ExecStep): Promise<Verdict>
     try {
       const result = await ctx.port.exec(pod, step.target.container, argv, {
         signal: ctx.signal,
-        timeoutMs: Math.max(10_000, ctx.verifyTimeoutMs),
+        // A hung command may use what is left of the verification budget, but not much more.
+        timeoutMs: Math.max(5_000, deadline - ctx.now()),
         onStdout: (t) => {
           stdout += t;
           ctx.state.write('stdout', t);
@@ -181,7 +183,7 @@ export async function runExec(ctx: RunContext, step: ExecStep): Promise<Verdict>
       exitCode = result.exitCode;
     } catch (error) {
       if (isCancelled(error, ctx.signal)) throw error;
-      if (!(error instanceof Error && 'reason' in error && (error as { reason: string }).reason === 'timeout')) throw error;
+      if (!(error instanceof ClusterError && error.reason === 'timeout')) throw error;
       stderr += `${errorSentence(error)}\n`;
       exitCode = 28;
     }
