@@ -9,7 +9,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 import { ROOT, figure, printFigures, scratchEnv, timeRun, writeJson } from './lib.mjs';
-import { yogaWasmWithoutFetch } from '../scripts/yoga-wasm-plugin.mjs';
+import { bundleOptions } from '../scripts/build.mjs';
 
 const { values: flags } = parseArgs({
   options: {
@@ -22,18 +22,10 @@ const { values: flags } = parseArgs({
 
 const harness = path.join(ROOT, 'bench/.out/log-tail-harness.mjs');
 await build({
-  absWorkingDir: ROOT,
+  ...bundleOptions(),
   entryPoints: ['bench/log-tail-harness.tsx'],
   outfile: harness,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
   minify: !flags.profile,
-  banner: { js: "import { createRequire as __egressCreateRequire } from 'node:module'; const require = __egressCreateRequire(import.meta.url);" },
-  alias: { 'react-devtools-core': path.join(ROOT, 'scripts/react-devtools-core-stub.mjs') },
-  define: { 'process.env.NODE_ENV': '"production"' },
-  plugins: [yogaWasmWithoutFetch],
   logLevel: 'error',
 });
 

@@ -34,6 +34,26 @@ const OPTIONAL_EXTERNALS = new Set(['bufferutil', 'utf-8-validate', 'encoding'])
 const REQUIRE_BANNER =
   "import { createRequire as __egressCreateRequire } from 'node:module'; const require = __egressCreateRequire(import.meta.url);";
 
+/**
+ * The esbuild options every bundle of this code needs (the bin, and the bench harnesses that run
+ * the product's modules with the product's settings).
+ * @returns {import('esbuild').BuildOptions}
+ */
+export function bundleOptions() {
+  return {
+    absWorkingDir: ROOT,
+    bundle: true,
+    platform: 'node',
+    format: 'esm', // ink and yoga-layout use top-level await
+    target: 'node20',
+    minify: true,
+    banner: { js: REQUIRE_BANNER },
+    alias: { 'react-devtools-core': path.join(ROOT, 'scripts/react-devtools-core-stub.mjs') },
+    define: { 'process.env.NODE_ENV': '"production"' },
+    plugins: [yogaWasmWithoutFetch],
+  };
+}
+
 function usage(message) {
   process.stderr.write(`${message}\nUsage: node scripts/build.mjs [--one-file] [--outdir DIR] [--no-notices] [--analyze] [--quiet] [--entry FILE]\n`);
   process.exit(2);
@@ -99,21 +119,12 @@ export async function buildBundle(options = {}) {
   if (outAbs === ROOT || !outAbs.startsWith(ROOT + path.sep)) usage(`--outdir must be a folder inside ${ROOT}`);
 
   const result = await build({
-    absWorkingDir: ROOT,
+    ...bundleOptions(),
     entryPoints: [{ in: entry, out: BIN_NAME }],
-    bundle: true,
-    platform: 'node',
-    format: 'esm', // ink and yoga-layout use top-level await
-    target: 'node20',
-    minify: true,
     ...(oneFile ? {} : { splitting: true, chunkNames: '[name]-[hash]' }),
     // Chunks sit beside the bin so import.meta.url has the same depth in every output file.
     outdir: outAbs,
     outExtension: { '.js': '.mjs' },
-    banner: { js: REQUIRE_BANNER },
-    alias: { 'react-devtools-core': path.join(ROOT, 'scripts/react-devtools-core-stub.mjs') },
-    define: { 'process.env.NODE_ENV': '"production"' },
-    plugins: [yogaWasmWithoutFetch],
     legalComments: 'none', // collected with full licence texts into THIRD_PARTY_NOTICES.md
     metafile: true,
     write: false,

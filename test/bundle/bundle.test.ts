@@ -1,0 +1,120 @@
+// Smoke test of the built bundle (dist/): the bin answers --version and --help, refuses an
+// interactive start without a terminal in one sentence (exit 2, no stack trace), lists the
+// lessons, and does all that from a copy of the package with no node_modules in reach (zero
+// runtime dependencies). Everything else is tested on the sources.
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const BIN = path.join(ROOT, 'dist', 'egress-tutorial.mjs');
+const VERBS = ['list', 'run', 'check', 'reset', 'manifests', 'validate', 'practice'];
+const version = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+const lessonIds = readdirSync(path.join(ROOT, 'lessons'), { withFileTypes: true })
+  .filter((d) => d.isDirectory() && /^\d+-/.test(d.name))
+  .map((d) => d.name);
+
+/** Newest modification time of the files the bundle is built from. */
+function newestSource(): number {
+  let newest = 0;
+  const visit = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) visit(full);
+      else newest = Math.max(newest, statSync(full).mtimeMs);
+    }
+  };
+  visit(path.join(ROOT, 'src'));
+  visit(path.join(ROOT, 'scripts'));
+  for (const file of ['package.json', 'package-lock.json']) newest = Math.max(newest, statSync(path.join(ROOT, file)).mtimeMs);
+  return newest;
+}
+
+/** Build dist/ unless it is newer than every source (CI builds it in `npm ci`'s prepare step). */
+function ensureBundle(): void {
+  if (existsSync(BIN) && statSync(BIN).mtimeMs >= newestSource()) return;
+  const build = spawnSync(process.execPath, ['scripts/build.mjs', '--quiet'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+  if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stderr}${build.stdout}`);
+}
+
+/** The bin run without a terminal, with a scratch home so no user state is read or written. */
+function runBin(bin: string, args: string[], home: string): SpawnSyncReturns<string> {
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: home,
+    XDG_STATE_HOME: path.join(home, 'state'),
+    XDG_CONFIG_HOME: path.join(home, 'config'),
+    KUBECONFIG: path.join(home, 'no-kubeconfig'),
+    LANG: 'en_US.UTF-8',
+    NO_COLOR: '1',
+  };
+  return spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env, input: '', timeout: 20_000 });
+}
+
+const STACK_LINE = /^\s+at .+[:(]/m;
+
+let scratch: string;
+let installed: string; // a copy of the package as npm would install it, outside this repository
+
+beforeAll(() => {
+  ensureBundle();
+  scratch = mkdtempSync(path.join(tmpdir(), 'egress-bundle-'));
+  installed = path.join(scratch, 'pkg');
+  const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { files: string[] };
+  for (const entry of [...pkg.files, 'package.json']) {
+    if (existsSync(path.join(ROOT, entry))) cpSync(path.join(ROOT, entry), path.join(installed, entry), { recursive: true });
+  }
+}, 150_000);
+
+afterAll(() => {
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+});
+
+describe('the built bundle', () => {
+  it('prints its version', () => {
+    const r = runBin(BIN, ['--version'], scratch);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(version);
+  });
+
+  it('prints usage with every verb for --help', () => {
+    const r = runBin(BIN, ['--help'], scratch);
+    expect(r.status).toBe(0);
+    for (const verb of VERBS) expect(r.stdout).toMatch(new RegExp(`\\b${verb}\\b`));
+    expect(r.stdout).toContain('--practice');
+  });
+
+  it('says how to run headless when started interactively without a terminal', () => {
+    const r = runBin(BIN, [], scratch);
+    expect(r.status).toBe(2);
+    const said = `${r.stderr}${r.stdout}`.trim();
+    expect(said).not.toMatch(STACK_LINE);
+    expect(said).not.toMatch(/Raw mode is not supported/);
+    expect(said.split('\n').filter((line) => line.trim() !== '')).toHaveLength(1);
+    expect(said).toMatch(/\brun\b/);
+  });
+
+  it('lists the shipped lessons', () => {
+    const r = runBin(BIN, ['list'], scratch);
+    expect(r.stderr).not.toMatch(STACK_LINE);
+    expect(r.status).toBe(0);
+    expect(lessonIds.length).toBeGreaterThan(0);
+    for (const id of lessonIds) expect(r.stdout).toContain(id);
+  });
+
+  it('runs from a copy of the package with no node_modules in reach', () => {
+    expect(existsSync(path.join(installed, 'node_modules'))).toBe(false);
+    const bin = path.join(installed, 'dist', 'egress-tutorial.mjs');
+    const v = runBin(bin, ['--version'], scratch);
+    expect(v.status).toBe(0);
+    expect(v.stdout).toContain(version);
+    const list = runBin(bin, ['list'], scratch);
+    expect(list.stderr).not.toMatch(STACK_LINE);
+    expect(list.status).toBe(0);
+    for (const id of lessonIds) expect(list.stdout).toContain(id);
+  });
+});
