@@ -1,16 +1,25 @@
 #!/usr/bin/env node
 // Refreshes assets/istio/crds.json from Istio's generated CRD bundle.
-// Usage: node scripts/extract-crds.mjs [path/to/crd-all.gen.yaml]
+// Usage: node scripts/extract-crds.mjs [path/to/crd-all.gen.yaml] [--out DIR]
+// Defaults: ../shared/istio/crd-all.gen.yaml, and assets/istio/ as the output folder.
 // The committed crds.json is what ships and what tests read; this script only refreshes it.
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, resolve, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
+import { parseArgs } from 'node:util';
 import yaml from 'js-yaml';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const source = resolve(process.argv[2] ?? resolve(root, '../shared/istio/crd-all.gen.yaml'));
-const outDir = resolve(root, 'assets/istio');
+let args;
+try {
+  args = parseArgs({ allowPositionals: true, options: { out: { type: 'string' } } });
+} catch (err) {
+  console.error(`${err.message}; usage: node scripts/extract-crds.mjs [crd-all.gen.yaml] [--out DIR]`);
+  process.exit(2);
+}
+const source = resolve(args.positionals[0] ?? resolve(root, '../shared/istio/crd-all.gen.yaml'));
+const outDir = resolve(args.values.out ?? resolve(root, 'assets/istio'));
 
 /** The kinds the tutorial needs, in the order they are written. */
 const WANTED = [
