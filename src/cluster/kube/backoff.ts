@@ -47,3 +47,10 @@ export function sleep(ms: number, signal?: AbortSignal, what = 'waiting'): Promi
 export function cancelled(what: string): ClusterError {
   return new ClusterError(`Stopped ${what} (cancelled).`, 'cancelled');
 }
+
+/** "300 ms", "1.5 s", "60 s": for sentences about waits. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const seconds = Math.round(ms / 100) / 10;
+  return `${seconds} s`;
+}

@@ -3,7 +3,7 @@
 
 import type { ObjectRef } from '../../lesson/model.js';
 import { ClusterError, type DeleteOutcome, type ManagedScope } from '../port.js';
-import { sleep } from './backoff.js';
+import { formatDuration, sleep } from './backoff.js';
 import { resourcePath, type ResourceInfo } from './discovery.js';
 import { httpError } from './errors.js';
 import { isTutorialObject, managedSelector, type RawObject } from './ownership.js';
@@ -98,7 +98,7 @@ async function deleteAndWait(r: Reads, targets: Target[], waitMs: number, signal
         : {
             ref: s.ref,
             result: 'error',
-            message: `${describe(s.ref)} is still being deleted after ${Math.round(waitMs / 1000)} s; a finalizer may hold it (kubectl get ${s.resource.plural} ${s.ref.name}${s.ref.namespace ? ` -n ${s.ref.namespace}` : ''} -o yaml).`,
+            message: `${describe(s.ref)} is still being deleted after ${formatDuration(waitMs)}; a finalizer may hold it (kubectl get ${s.resource.plural} ${s.ref.name}${s.ref.namespace ? ` -n ${s.ref.namespace}` : ''} -o yaml).`,
           };
     }),
   );

@@ -9,6 +9,7 @@ import { Exec, type KubeConfig, type V1Status } from '@kubernetes/client-node';
 // Not re-exported by the package index; the package has no exports map, so the deep path is stable for 1.4.
 import { WebSocketHandler } from '@kubernetes/client-node/dist/web-socket-handler.js';
 import { ClusterError, type ExecOptions, type ExecResult } from '../port.js';
+import { formatDuration } from './backoff.js';
 import { httpError, sanitize, toClusterError, type Where } from './errors.js';
 
 export const DEFAULT_EXEC_TIMEOUT_MS = 60_000;
@@ -115,7 +116,7 @@ export async function runExec(
     };
     const onAbort = (): void => fail(new ClusterError(`Stopped: ${what} (cancelled).`, 'cancelled'));
     const timer = setTimeout(
-      () => fail(new ClusterError(`The command did not finish within ${Math.round(timeoutMs / 1000)} s, so it was stopped (${what}); check the pod and try again.`, 'timeout')),
+      () => fail(new ClusterError(`The command did not finish within ${formatDuration(timeoutMs)}, so it was stopped (${what}); check the pod and try again.`, 'timeout')),
       timeoutMs,
     );
     options.signal?.addEventListener('abort', onAbort, { once: true });

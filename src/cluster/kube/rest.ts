@@ -6,7 +6,7 @@
 
 import { createConfiguration, HttpMethod, ServerConfiguration, type KubeConfig, type User } from '@kubernetes/client-node';
 import { ClusterError } from '../port.js';
-import { DEFAULT_RETRY, isRetryableStatus, retryDelay, sleep, type RetryPolicy } from './backoff.js';
+import { DEFAULT_RETRY, formatDuration, isRetryableStatus, retryDelay, sleep, type RetryPolicy } from './backoff.js';
 import { credentialError, httpError, isAbortError, toClusterError, type Where } from './errors.js';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -78,7 +78,7 @@ export class KubeRest {
       if (req.signal?.aborted) throw new ClusterError(`Stopped: ${req.action ?? 'request'} (cancelled).`, 'cancelled');
       if (timeout.aborted || (isAbortError(err) && !req.signal?.aborted)) {
         throw new ClusterError(
-          `${req.action ? `Could not ${req.action}` : 'A request failed'}: the API server of context "${this.where.context}" (${this.where.server}) did not answer within ${Math.round((req.timeoutMs ?? this.timeoutMs) / 1000)} s; check the network or the cluster's health.`,
+          `${req.action ? `Could not ${req.action}` : 'A request failed'}: the API server of context "${this.where.context}" (${this.where.server}) did not answer within ${formatDuration(req.timeoutMs ?? this.timeoutMs)}; check the network or the cluster's health.`,
           'timeout',
         );
       }

@@ -3,7 +3,7 @@
 
 import type { PodTarget } from '../../lesson/model.js';
 import { ClusterError, type PodInfo, type WaitOptions } from '../port.js';
-import { sleep } from './backoff.js';
+import { formatDuration, sleep } from './backoff.js';
 import { adviceFor, describeProgress, labelSelector, pickReadyPod, pickWaitingPod, podInfo, waitingReason } from './pods.js';
 import { listPods, type Reads } from './reads.js';
 
@@ -41,7 +41,7 @@ export async function waitForPod(r: Reads, target: PodTarget, options: WaitOptio
       const advice = adviceFor(lastReason);
       const status = waiting ? describeProgress(waiting).replace(/ \(.*\)$/, '') : `no pod with ${selector} exists in namespace "${target.namespace}"`;
       throw new ClusterError(
-        `Gave up after ${Math.round(options.timeoutMs / 1000)} s ${what}: ${status}; ${advice ?? (waiting ? `look at it with kubectl describe pod -n ${target.namespace} -l ${selector}` : 'apply the step that creates it first')}.`,
+        `Gave up after ${formatDuration(options.timeoutMs)} ${what}: ${status}; ${advice ?? (waiting ? `look at it with kubectl describe pod -n ${target.namespace} -l ${selector}` : 'apply the step that creates it first')}.`,
         'timeout',
       );
     }
