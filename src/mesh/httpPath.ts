@@ -6,7 +6,7 @@ import { pickDestination, resolveCluster, clusterName, externalCluster, type Ups
 import type { Resolved } from './dns.js';
 import { serviceEndpoints, serviceIp } from './dns.js';
 import { envoyRequestHeaders, envoyResponse, localReply, type TraceIds } from './envoyHttp.js';
-import { byteLength, getHeader, type HttpRequest, type HttpResponse } from './http.js';
+import { byteLength, getHeader, type HttpRequest, type HttpResponse, removeHeader, setHeader } from './http.js';
 import { CLUSTER_EGRESS_IP, originListens, originRespond } from './internet.js';
 import {
   findServiceEntryPort,
@@ -16,6 +16,7 @@ import {
   serverAcceptsHost,
   serviceEntryEndpoint,
   type HttpRouteLookup,
+  type RouteChoice,
 } from './istioConfig.js';
 import { address, isEgressGatewayPod, type Net, startTime, writeAccessLog } from './net.js';
 import type { MeshPod } from './types.js';
@@ -141,10 +142,48 @@ function routeByVirtualService(
   originalDst: { ip: string; port: number },
 ): HttpHop {
   if (lookup.kind === 'no-route') return routeNotFound(net, proxy, base);
-  const dest = pickDestination(lookup.choice, net.dice);
+  const { choice } = lookup;
+  const actions = choice.actions ?? {};
+  const routeName = choice.routeName;
+  if (actions.directResponse) {
+    const { status, body } = actions.directResponse;
+    logHttp(net, proxy.pod, base, { responseCode: status, responseCodeDetails: 'direct_response', bytesSent: byteLength(body), durationMs: 0, routeName });
+    return { kind: 'response', response: localReply(status, body, proxy.serverName, base.startTime) };
+  }
+  const rolls = (percent: number): boolean => net.dice.int(0, 9999) < percent * 100;
+  const delayMs = actions.delay && rolls(actions.delay.percent) ? actions.delay.ms : 0;
+  if (delayMs > 0 && net.maxTimeMs !== undefined && delayMs > net.maxTimeMs) {
+    logHttp(net, proxy.pod, base, { responseCode: 0, responseFlags: 'DI,DC', responseCodeDetails: 'downstream_remote_disconnect', bytesSent: 0, durationMs: net.maxTimeMs, routeName });
+    return { kind: 'abandoned' };
+  }
+  if (actions.abort && rolls(actions.abort.percent)) {
+    const body = 'fault filter abort';
+    logHttp(net, proxy.pod, base, {
+      responseCode: actions.abort.status, responseFlags: delayMs > 0 ? 'DI,FI' : 'FI', responseCodeDetails: 'fault_filter_abort',
+      bytesSent: byteLength(body), durationMs: delayMs, routeName,
+    });
+    return { kind: 'response', response: { ...localReply(actions.abort.status, body, proxy.serverName, base.startTime), serverMs: delayMs } };
+  }
+  const dest = pickDestination(choice, net.dice);
   const cluster: UpstreamCluster = dest ? resolveCluster(net.state, proxy.pod.namespace, dest, port, originalDst) : { kind: 'not-found' };
   const decorator = dest ? `${dest.host}:${dest.port ?? port}/*` : undefined;
-  return forwardHttp(net, proxy, req, requestId, base, cluster, lookup.choice.routeName, decorator);
+  return forwardHttp(net, proxy, applyRequestActions(req, choice), requestId, base, cluster, routeName, decorator, { delayMs, timeoutMs: actions.timeoutMs });
+}
+
+/** Rewrites and header edits a route makes to the request it forwards. */
+function applyRequestActions(req: HttpRequest, choice: RouteChoice): HttpRequest {
+  const actions = choice.actions ?? {};
+  let out = req;
+  if (actions.rewrite?.uri !== undefined) {
+    const prefix = choice.matchedUriPrefix ?? pathOf(req);
+    out = { ...out, pathAndQuery: actions.rewrite.uri + out.pathAndQuery.slice(prefix.length) };
+  }
+  if (actions.rewrite?.authority !== undefined) out = { ...out, authority: actions.rewrite.authority };
+  let headers = out.headers;
+  for (const name of actions.removeHeaders ?? []) headers = removeHeader(headers, name);
+  for (const [name, value] of actions.setHeaders ?? []) headers = setHeader(headers, name, value);
+  for (const [name, value] of actions.addHeaders ?? []) headers = [...headers, [name, value]];
+  return { ...out, headers };
 }
 
 function routeNotFound(net: Net, proxy: ProxyIdentity, base: HttpLogBase): HttpHop {
@@ -163,8 +202,12 @@ function forwardHttp(
   cluster: UpstreamCluster,
   routeName: string | undefined,
   decorator: string | undefined,
+  timing: { delayMs?: number; timeoutMs?: number } = {},
 ): HttpHop {
   const now = base.startTime;
+  const delayMs = timing.delayMs ?? 0;
+  const delayFlag = delayMs > 0 ? 'DI' : undefined;
+  const withDelay = (flags: string | undefined): string | undefined => (delayFlag ? (flags ? `${delayFlag},${flags}` : delayFlag) : flags);
   if (cluster.kind === 'not-found') {
     logHttp(net, proxy.pod, base, { responseCode: 503, responseFlags: 'NC', responseCodeDetails: 'cluster_not_found', bytesSent: 0, durationMs: 0, routeName });
     return { kind: 'response', response: localReply(503, '', proxy.serverName, now) };
@@ -199,11 +242,19 @@ function forwardHttp(
 
   switch (hop.kind) {
     case 'response': {
+      if (timing.timeoutMs !== undefined && hop.response.serverMs > timing.timeoutMs) {
+        const body = 'upstream request timeout';
+        const durationMs = delayMs + timing.timeoutMs + net.dice.int(0, 2);
+        logHttp(net, proxy.pod, base, {
+          ...common, responseCode: 504, responseFlags: withDelay('UT'), responseCodeDetails: 'response_timeout', bytesSent: byteLength(body), durationMs,
+        });
+        return { kind: 'response', response: { ...localReply(504, body, proxy.serverName, now), serverMs: durationMs } };
+      }
       const upstreamMs = hop.response.serverMs + net.dice.int(0, 2);
-      const durationMs = upstreamMs + 1;
+      const durationMs = delayMs + upstreamMs + 1;
       const response = { ...envoyResponse(hop.response, proxy.serverName, upstreamMs), serverMs: durationMs };
       logHttp(net, proxy.pod, base, {
-        ...common, responseCode: response.status, responseCodeDetails: 'via_upstream', bytesSent: byteLength(response.body),
+        ...common, responseCode: response.status, responseFlags: delayFlag, responseCodeDetails: 'via_upstream', bytesSent: byteLength(response.body),
         durationMs, upstreamServiceTimeMs: upstreamMs,
       });
       return { kind: 'response', response };

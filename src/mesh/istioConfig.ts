@@ -2,6 +2,7 @@
 // ServiceEntry ports, VirtualService routes bound to `mesh` or a gateway, DestinationRule subsets,
 // Gateway servers, outbound policy and access-log settings.
 
+import { type HttpRouteActions, routeActions } from './routeActions.js';
 import type { IstioObject, MeshPod, MeshState } from './types.js';
 
 type Spec = Record<string, unknown>;
@@ -129,6 +130,10 @@ export interface RouteChoice {
   vs: IstioObject;
   routeName?: string;
   destinations: { destination: Destination; weight: number }[];
+  /** HTTP routes only: direct response, faults, timeout, rewrite, header edits. */
+  actions?: HttpRouteActions;
+  /** The `uri` match that selected the route, for a prefix rewrite. */
+  matchedUriPrefix?: string;
 }
 
 export type GatewayBinding = 'mesh' | string; // string: "<namespace>/<name>" of a Gateway
@@ -218,9 +223,19 @@ export function lookupHttpRoute(
     if (applicable.length === 0) continue;
     for (const route of applicable) {
       const matches = asArray(route.match).map(asRecord);
-      const hit = matches.length === 0 || matches.some((m) => matchApplies(m, vs, vsGateways, input) && requestMatches(m, input));
+      const hit = matches.length === 0 ? {} : matches.find((m) => matchApplies(m, vs, vsGateways, input) && requestMatches(m, input));
       if (hit) {
-        return { kind: 'route', choice: { vs, routeName: typeof route.name === 'string' ? route.name : undefined, destinations: destinationsOf(route, vs.namespace) } };
+        const prefix = asRecord(hit.uri).prefix;
+        return {
+          kind: 'route',
+          choice: {
+            vs,
+            routeName: typeof route.name === 'string' ? route.name : undefined,
+            destinations: destinationsOf(route, vs.namespace),
+            actions: routeActions(route),
+            matchedUriPrefix: typeof prefix === 'string' ? prefix : undefined,
+          },
+        };
       }
     }
     return { kind: 'no-route', vs };
