@@ -131,5 +131,6 @@ export class KubeClusterPort implements ClusterPort {
 
   close(): void {
     if (!this.closing.signal.aborted) this.closing.abort(new ClusterError('The cluster connection was closed.', 'cancelled'));
+    this.parts.rest.close();
   }
 }

@@ -4,6 +4,9 @@
 // fields they do not know (see the engineering notes). Throttling and server errors are retried
 // with bounded backoff; every failure becomes a ClusterError sentence.
 
+import { createHash } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
 import { createConfiguration, HttpMethod, ServerConfiguration, type KubeConfig, type User } from '@kubernetes/client-node';
 import { ClusterError } from '../port.js';
 import { DEFAULT_RETRY, formatDuration, isRetryableStatus, retryDelay, sleep, type RetryPolicy } from './backoff.js';
@@ -40,6 +43,8 @@ export class KubeRest {
   private readonly configuration;
   private readonly retry: RetryPolicy;
   private readonly timeoutMs: number;
+  private agent?: http.Agent;
+  private agentKey?: string;
 
   constructor(
     private readonly kc: KubeConfig,
@@ -68,6 +73,8 @@ export class KubeRest {
     } catch (err) {
       throw credentialError(err, this.where, this.user);
     }
+    const agent = ctx.getAgent();
+    if (agent) ctx.setAgent(this.pooled(agent));
     if (req.signal?.aborted) throw new ClusterError(`Stopped: ${req.action ?? 'request'} (cancelled).`, 'cancelled');
     const timeout = AbortSignal.timeout(req.timeoutMs ?? this.timeoutMs);
     ctx.setSignal(req.signal ? AbortSignal.any([req.signal, timeout]) : timeout);
@@ -84,6 +91,37 @@ export class KubeRest {
       }
       throw toClusterError(err, this.where, req.action);
     }
+  }
+
+  /**
+   * client-node builds a fresh agent for every request, so every request would pay a new TCP and
+   * TLS handshake. Reuse one keep-alive agent while the TLS material stays the same (an exec
+   * plugin may rotate client certificates: then a new agent is made). Proxy agents pass through.
+   */
+  private pooled(agent: http.Agent): http.Agent {
+    const isPlain = agent.constructor === http.Agent;
+    if (!isPlain && agent.constructor !== https.Agent) return agent;
+    const options = (agent as http.Agent & { options?: Record<string, unknown> }).options ?? {};
+    const hash = createHash('sha256');
+    hash.update(isPlain ? 'http' : 'https');
+    for (const key of ['ca', 'cert', 'key', 'pfx', 'passphrase', 'rejectUnauthorized', 'servername']) {
+      const value = options[key];
+      hash.update(`|${key}=`);
+      if (value !== undefined && value !== null) hash.update(Buffer.isBuffer(value) ? value : String(value));
+    }
+    const key = hash.digest('hex');
+    if (this.agent && this.agentKey === key) return this.agent;
+    this.agent?.destroy();
+    const { timeout: _timeout, ...rest } = options;
+    this.agent = isPlain ? new http.Agent({ ...rest, keepAlive: true, maxSockets: 8 }) : new https.Agent({ ...rest, keepAlive: true, maxSockets: 8 });
+    this.agentKey = key;
+    return this.agent;
+  }
+
+  /** Close pooled connections (the port's close()). */
+  close(): void {
+    this.agent?.destroy();
+    this.agent = undefined;
   }
 
   /** Send, retrying 429 and 5xx with backoff; resolves with the final response whatever its status. */
