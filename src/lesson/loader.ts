@@ -46,7 +46,7 @@ type ReadResult = { ok: true; text: string } | { ok: false; code: string };
 
 function readText(path: string): ReadResult {
   try {
-    return { ok: true, text: readFileSync(path, 'utf8') };
+    return { ok: true, text: readFileSync(path, 'utf8').replace(/^\uFEFF/, '') }; // an editor's byte-order mark is not content
   } catch (err) {
     return { ok: false, code: (err as NodeJS.ErrnoException).code ?? 'error' };
   }
@@ -162,7 +162,11 @@ function loadLesson(root: string, id: string, earlier: string[], ctx: LessonCont
     prose[lang] = parseProse(r.text, rel, problems);
   }
 
-  if (!doc) return undefined;
+  if (!doc || doc.value === null || doc.value === undefined) {
+    // Read but empty (a file that does not parse was reported already).
+    if (text !== undefined && parseYaml(text).ok) problems.add(file, 1, 'lesson.yaml is empty: it needs steps: (a non-empty list)');
+    return undefined;
+  }
   if (!isObj(doc.value)) {
     problems.add(file, doc.line, 'lesson.yaml must be a mapping with steps: (and optionally requires:)');
     return undefined;

@@ -124,6 +124,17 @@ describe('problems, each at its file:line', () => {
     expectProblems(r.problems, [[`02-http/lesson.yaml:${lineOf(text, '-D, -,')}`, /quote a lone - in a \[flow, list\] as "-"/]]);
   });
 
+  it('an empty lesson.yaml, and a lesson.yaml that is not a mapping', () => {
+    expectProblems(load({ '01-setup/lesson.yaml': '# nothing yet\n' }).problems, [['01-setup/lesson.yaml:1', /^lesson\.yaml is empty: it needs steps:/]]);
+    expectProblems(load({ '01-setup/lesson.yaml': '# steps\n- id: a\n' }).problems, [['01-setup/lesson.yaml:2', /^lesson\.yaml must be a mapping with steps:/]]);
+  });
+
+  it('a byte-order mark does not hide the title', () => {
+    const r = load({ '02-http/en.md': `\uFEFF${GOOD['02-http/en.md']}` });
+    expect(r.problems).toEqual([]);
+    expect(r.set!.lessons[1].title.en).toBe('HTTP');
+  });
+
   it('an unknown step kind', () => {
     const text = edit('01-setup/lesson.yaml', 'kind: explain', 'kind: explane');
     const r = load({ '01-setup/lesson.yaml': text });
