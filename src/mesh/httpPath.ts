@@ -17,9 +17,10 @@ import {
   serviceEntryEndpoint,
   type HttpRouteLookup,
   type RouteChoice,
+  sidecarView,
 } from './istioConfig.js';
 import { address, isEgressGatewayPod, type Net, startTime, writeAccessLog } from './net.js';
-import type { MeshPod } from './types.js';
+import type { MeshPod, MeshState } from './types.js';
 
 /** What the next hop did with an HTTP request. */
 export type HttpHop =
@@ -36,18 +37,20 @@ const CONNECT_TIMEOUT_MS = 10_000; // Istio's default connectTimeout
 
 export interface ProxyIdentity {
   pod: MeshPod;
+  /** The configuration this proxy has (a sidecar's may be narrowed by a Sidecar's egress hosts). */
+  view: MeshState;
   serverName: 'envoy' | 'istio-envoy';
   peerId: string;
   /** The gateway sets X-Forwarded-For from the downstream address; sidecars on outbound do not. */
   edge: boolean;
 }
 
-export function sidecarIdentity(pod: MeshPod): ProxyIdentity {
-  return { pod, serverName: 'envoy', edge: false, peerId: `sidecar~${pod.ip}~${pod.name}.${pod.namespace}~${pod.namespace}.svc.cluster.local` };
+export function sidecarIdentity(pod: MeshPod, state: MeshState): ProxyIdentity {
+  return { pod, view: sidecarView(state, pod.namespace), serverName: 'envoy', edge: false, peerId: `sidecar~${pod.ip}~${pod.name}.${pod.namespace}~${pod.namespace}.svc.cluster.local` };
 }
 
-export function gatewayIdentity(pod: MeshPod): ProxyIdentity {
-  return { pod, serverName: 'istio-envoy', edge: true, peerId: `router~${pod.ip}~${pod.name}.${pod.namespace}~${pod.namespace}.svc.cluster.local` };
+export function gatewayIdentity(pod: MeshPod, state: MeshState): ProxyIdentity {
+  return { pod, view: state, serverName: 'istio-envoy', edge: true, peerId: `router~${pod.ip}~${pod.name}.${pod.namespace}~${pod.namespace}.svc.cluster.local` };
 }
 
 const pathOf = (req: HttpRequest): string => req.pathAndQuery.split('?')[0];
@@ -95,21 +98,22 @@ function logHttp(net: Net, pod: MeshPod, base: HttpLogBase, rest: Partial<Access
 export function sidecarHttp(net: Net, req: HttpRequest, dst: { ip: string; port: number }, resolved: Resolved): HttpHop {
   const pod = net.client;
   const ns = pod.namespace;
-  const proxy = sidecarIdentity(pod);
+  const proxy = sidecarIdentity(pod, net.state);
+  const view = proxy.view;
   const requestId = getHeader(req.headers, 'x-request-id') ?? net.dice.uuid();
   const base = httpLogBase(net, req, requestId, address(dst.ip, dst.port), address(pod.ip, net.dice.ephemeralPort()));
   const host = authorityHost(req);
   const routingHost = resolved.kind === 'service' && host === req.host ? resolved.fqdn : host;
   const originalDst = { ip: dst.ip, port: dst.port };
 
-  const lookup = lookupHttpRoute(net.state, ns, routingHost, matchInput('mesh', dst.port, req));
+  const lookup = lookupHttpRoute(view, ns, routingHost, matchInput('mesh', dst.port, req));
   if (lookup.kind !== 'none') return routeByVirtualService(net, proxy, req, requestId, base, lookup, dst.port, originalDst);
 
   if (resolved.kind === 'service' && routingHost === resolved.fqdn) {
-    const cluster = resolveCluster(net.state, ns, { host: resolved.fqdn, port: dst.port }, dst.port, originalDst);
+    const cluster = resolveCluster(view, ns, { host: resolved.fqdn, port: dst.port }, dst.port, originalDst);
     return forwardHttp(net, proxy, req, requestId, base, cluster, 'default', `${resolved.fqdn}:${dst.port}/*`);
   }
-  const entry = findServiceEntryPort(net.state, ns, routingHost, dst.port);
+  const entry = findServiceEntryPort(view, ns, routingHost, dst.port);
   if (entry && (entry.protocol === 'http' || entry.protocol === 'sniff')) {
     const cluster = externalCluster(clusterName(dst.port, undefined, routingHost), routingHost, dst.port, entry.resolution, serviceEntryEndpoint(entry.entry), originalDst);
     return forwardHttp(net, proxy, req, requestId, base, cluster, 'default', `${routingHost}:${dst.port}/*`);
@@ -165,7 +169,7 @@ function routeByVirtualService(
     return { kind: 'response', response: { ...localReply(actions.abort.status, body, proxy.serverName, base.startTime), serverMs: delayMs } };
   }
   const dest = pickDestination(choice, net.dice);
-  const cluster: UpstreamCluster = dest ? resolveCluster(net.state, proxy.pod.namespace, dest, port, originalDst) : { kind: 'not-found' };
+  const cluster: UpstreamCluster = dest ? resolveCluster(proxy.view, proxy.pod.namespace, dest, port, originalDst) : { kind: 'not-found' };
   const decorator = dest ? `${dest.host}:${dest.port ?? port}/*` : undefined;
   return forwardHttp(net, proxy, applyRequestActions(req, choice), requestId, base, cluster, routeName, decorator, { delayMs, timeoutMs: actions.timeoutMs });
 }
@@ -351,7 +355,7 @@ function gatewayHttp(net: Net, req: HttpRequest, pod: MeshPod, listenPort: numbe
   const httpServers = servers.filter((s) => HTTP_SERVER_PROTOCOLS.has(s.protocol));
   if (httpServers.length === 0) return { kind: 'reset' }; // a TLS listener does not speak plain HTTP
 
-  const proxy = gatewayIdentity(pod);
+  const proxy = gatewayIdentity(pod, net.state);
   const requestId = getHeader(req.headers, 'x-request-id') ?? net.dice.uuid();
   const priorXff = getHeader(req.headers, 'x-forwarded-for');
   const remoteIp = fromAddress.split(':')[0];

@@ -352,6 +352,36 @@ export function serverAcceptsHost(server: GatewayServer, host: string, vsNamespa
 
 // ---- Sidecar and Telemetry --------------------------------------------------------------------
 
+/** The Sidecar that configures the sidecars of a namespace: its own (no workloadSelector), else the root namespace's. */
+function namespaceSidecar(state: MeshState, namespace: string): IstioObject | undefined {
+  const sidecars = ofKind(state, 'Sidecar').filter((s) => s.spec.workloadSelector === undefined);
+  return sidecars.find((s) => s.namespace === namespace) ?? sidecars.find((s) => s.namespace === state.istioNamespace);
+}
+
+/**
+ * The mesh as a sidecar in `namespace` sees it: a Sidecar's `egress.hosts` ("ns/host", with `*`,
+ * `.` and `~`) limit which services, ServiceEntries and VirtualServices it imports.
+ */
+export function sidecarView(state: MeshState, namespace: string): MeshState {
+  const sidecar = namespaceSidecar(state, namespace);
+  const hosts = asArray(sidecar?.spec.egress).map(asRecord).flatMap((e) => asStrings(e.hosts));
+  if (!sidecar || hosts.length === 0) return state;
+  const imports = hosts.map((h) => {
+    const slash = h.indexOf('/');
+    const ns = slash === -1 ? '*' : h.slice(0, slash);
+    return { namespace: ns === '.' ? namespace : ns, host: slash === -1 ? h : h.slice(slash + 1) };
+  });
+  const imported = (objectNamespace: string, host: string): boolean =>
+    imports.some((i) => i.namespace !== '~' && (i.namespace === '*' || i.namespace === objectNamespace) && hostsIntersect(i.host, host));
+  return {
+    ...state,
+    services: state.services.filter((s) => imported(s.namespace, `${s.name}.${s.namespace}.${CLUSTER_DOMAIN}`)),
+    objects: state.objects.filter((o) =>
+      o.kind === 'ServiceEntry' || o.kind === 'VirtualService' ? asStrings(o.spec.hosts).some((h) => imported(o.namespace, qualifyIfShort(h, o.namespace))) : true,
+    ),
+  };
+}
+
 /** The outbound policy for a namespace: its Sidecar (no workloadSelector), else the root namespace's, else mesh config. */
 export function outboundPolicy(state: MeshState, namespace: string): 'ALLOW_ANY' | 'REGISTRY_ONLY' {
   const sidecars = ofKind(state, 'Sidecar').filter((s) => s.spec.workloadSelector === undefined);

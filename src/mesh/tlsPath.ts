@@ -8,7 +8,7 @@ import { type Resolved, serviceEndpoints, serviceIp } from './dns.js';
 import { byteLength, type HttpRequest, type HttpResponse } from './http.js';
 import { deliverHttp, gatewayServicePort, LOOP_LIMIT } from './httpPath.js';
 import { CLUSTER_EGRESS_IP, originListens, originRespond } from './internet.js';
-import { findServiceEntryPort, gatewayServers, lookupTlsRoute, outboundPolicy, serverAcceptsHost, serviceEntryEndpoint } from './istioConfig.js';
+import { findServiceEntryPort, gatewayServers, lookupTlsRoute, outboundPolicy, serverAcceptsHost, serviceEntryEndpoint, sidecarView } from './istioConfig.js';
 import { address, isEgressGatewayPod, type Net, startTime, writeAccessLog } from './net.js';
 import type { MeshPod } from './types.js';
 
@@ -49,11 +49,12 @@ export function sidecarTls(net: Net, req: HttpRequest, dst: { ip: string; port: 
     requestedServerName: sni,
   };
   const originalDst = { ip: dst.ip, port: dst.port };
+  const view = sidecarView(net.state, ns);
   if (resolved.kind === 'service') {
-    const cluster = resolveCluster(net.state, ns, { host: resolved.fqdn, port: dst.port }, dst.port, originalDst);
+    const cluster = resolveCluster(view, ns, { host: resolved.fqdn, port: dst.port }, dst.port, originalDst);
     return forwardTcp(net, pod, req, cluster, base, undefined);
   }
-  const entry = findServiceEntryPort(net.state, ns, sni, dst.port);
+  const entry = findServiceEntryPort(view, ns, sni, dst.port);
   if (entry?.protocol === 'http') {
     // The port is declared HTTP, so the sidecar's HTTP codec reads the ClientHello and answers 400.
     writeAccessLog(net, pod, {
@@ -63,10 +64,10 @@ export function sidecarTls(net: Net, req: HttpRequest, dst: { ip: string; port: 
     return { kind: 'plaintext' };
   }
   if (entry) {
-    const route = entry.protocol === 'tcp' ? undefined : lookupTlsRoute(net.state, ns, sni, 'mesh', dst.port);
+    const route = entry.protocol === 'tcp' ? undefined : lookupTlsRoute(view, ns, sni, 'mesh', dst.port);
     if (route) {
       const dest = pickDestination(route, net.dice);
-      const cluster: UpstreamCluster = dest ? resolveCluster(net.state, ns, dest, dst.port, originalDst) : { kind: 'not-found' };
+      const cluster: UpstreamCluster = dest ? resolveCluster(view, ns, dest, dst.port, originalDst) : { kind: 'not-found' };
       return forwardTcp(net, pod, req, cluster, base, route.routeName);
     }
     const cluster = externalCluster(clusterName(dst.port, undefined, sni), sni, dst.port, entry.resolution, serviceEntryEndpoint(entry.entry), originalDst);
@@ -92,11 +93,12 @@ export function sidecarPlainTcp(net: Net, req: HttpRequest, dst: { ip: string; p
     requestedServerName: undefined,
   };
   const originalDst = { ip: dst.ip, port: dst.port };
+  const view = sidecarView(net.state, ns);
   if (resolved.kind === 'service') {
-    const cluster = resolveCluster(net.state, ns, { host: resolved.fqdn, port: dst.port }, dst.port, originalDst);
+    const cluster = resolveCluster(view, ns, { host: resolved.fqdn, port: dst.port }, dst.port, originalDst);
     return forwardTcp(net, pod, req, cluster, base, undefined, deliverPlainTcp);
   }
-  const entry = findServiceEntryPort(net.state, ns, req.host, dst.port);
+  const entry = findServiceEntryPort(view, ns, req.host, dst.port);
   if (entry) {
     const cluster = externalCluster(clusterName(dst.port, undefined, req.host), req.host, dst.port, entry.resolution, serviceEntryEndpoint(entry.entry), originalDst);
     return forwardTcp(net, pod, req, cluster, base, undefined, deliverPlainTcp);

@@ -56,6 +56,18 @@ describe('outbound policy', () => {
     expect(statusLine(run(baseState({ objects: [{ ...strict, namespace: 'other' }] }), HTTP_CMD).stdout)).toBe('HTTP/1.1 200 OK');
   });
 
+  it("a Sidecar's egress hosts limit what the sidecar imports", () => {
+    const scoped = (hosts: string[]): IstioObject => ({ kind: 'Sidecar', namespace: 'default', name: 'default', spec: { egress: [{ hosts }], outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' } } });
+    // The ServiceEntry lives in default: "./*" imports it, "istio-system/*" alone does not.
+    expect(statusLine(run(baseState({ objects: [SE_HTTPBIN, scoped(['./*'])] }), HTTP_CMD).stdout)).toBe('HTTP/1.1 200 OK');
+    expect(statusLine(run(baseState({ objects: [SE_HTTPBIN, scoped(['istio-system/*'])] }), HTTP_CMD).stdout)).toBe('HTTP/1.1 502 Bad Gateway');
+    // Through the gateway, the gateway's service must be imported too.
+    const full = [SE_HTTPBIN, GW_HTTP, DR_CNN, VS_HTTP];
+    expect(statusLine(run(baseState({ objects: [...full, scoped(['./*', 'istio-system/*'])] }), HTTP_CMD).stdout)).toBe('HTTP/1.1 200 OK');
+    const r = run(baseState({ objects: [...full, scoped(['./httpbin.org'])] }), HTTP_CMD);
+    expect(logsOf(r, CLIENT.name)[0]).toContain(' 503 NC cluster_not_found ');
+  });
+
   it('a Sidecar in the root namespace sets the mesh-wide default', () => {
     const root: IstioObject = { kind: 'Sidecar', namespace: 'istio-system', name: 'default', spec: { outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' } } };
     expect(statusLine(run(baseState({ objects: [root] }), HTTP_CMD).stdout)).toBe('HTTP/1.1 502 Bad Gateway');
