@@ -94,7 +94,16 @@ function stepHints(snapshot: EngineSnapshot, m: Messages, fixable: boolean): str
   else first.push(step.kind === 'apply' ? k.apply : step.kind === 'delete' ? k.delete : k.run);
   if (step.kind === 'apply' && stepState.phase !== 'conflict') first.push(k.dryRun);
   if (fixable) first.push(k.fix);
-  return [...first, k.back, k.list, k.reset, k.help, k.lang, k.quit];
+  return [...first, k.back, k.list, k.reset, k.lang, k.help, k.quit];
+}
+
+/** Drop the least needed hints until the line fits (help and quit always stay). */
+export function fitHints(hints: string[], width: number): string[] {
+  const kept = [...hints];
+  const droppable = () => kept.length > 3;
+  // Remove from the end, keeping the last two (help, quit) and the first (what Enter does).
+  while (cellWidth(kept.join(' · ')) > width && droppable()) kept.splice(kept.length - 3, 1);
+  return kept;
 }
 
 function helpRows(m: Messages, width: number): Row[] {
@@ -168,7 +177,7 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
   const [overlay, setOverlay] = useState<Overlay>({ kind: 'none' });
   const [listCursor, setListCursor] = useState(0);
   const [visitedStep, setVisitedStep] = useState(false);
-  const [showWarnings, setShowWarnings] = useState(props.warnings.length > 0);
+  const [dismissedWarnings, setDismissedWarnings] = useState<ReadonlySet<string>>(new Set());
   const [notice, setNotice] = useState<Notice | undefined>();
   const [busy, setBusy] = useState<string | undefined>();
   const [dryRun, setDryRun] = useState<{ text?: string; error?: string }>({});
@@ -402,6 +411,9 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
     }
   };
 
+  // Warnings (the CLI's and the engine's, e.g. a corrupt progress file set aside) stay until a key.
+  const shownWarnings = [...new Set([...props.warnings, ...(snapshot?.warnings ?? [])])].filter((w) => !dismissedWarnings.has(w));
+
   const fixable = fixableCheck(snapshot);
   const context: KeyContext = {
     screen,
@@ -420,7 +432,7 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
   const onKey = useRef<(input: string, key: Key) => void>(() => undefined);
   onKey.current = (input, key) => {
     if (quitting.current) return;
-    setShowWarnings(false);
+    if (shownWarnings.length > 0) setDismissedWarnings((d) => new Set([...d, ...shownWarnings]));
     setNotice(undefined);
     const intent = decideKey(context, input, key);
     if (intent) perform(intent);
@@ -429,9 +441,7 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
   useInput(stableOnKey, { isActive: isRawModeSupported === true });
 
   // ---- what to show ----
-  const warningRows: Row[] = showWarnings
-    ? props.warnings.flatMap((w) => wrap(`! ${m.warning}: ${w}`, width).map((text) => ({ text, role: 'warn' as Role })))
-    : [];
+  const warningRows: Row[] = shownWarnings.flatMap((w) => wrap(`! ${m.warning}: ${w}`, width).map((text) => ({ text, role: 'warn' as Role })));
 
   let header = m.appName;
   let body: React.JSX.Element;
@@ -501,7 +511,16 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
     else if (notice) footer = <Line text={notice.text} width={width} role={notice.role} />;
     else if (overlay.kind === 'dry-run') footer = <Line text={m.closeKeys} width={width} role="muted" />;
     else if (view.rows.length > bodyHeight) footer = <Line text={m.scrollInfo(offset + 1, Math.min(view.rows.length, offset + bodyHeight), view.rows.length)} width={width} role="muted" />;
-    hints = overlay.kind === 'none' ? stepHints(snapshot, m, fixable !== undefined) : [];
+    hints =
+      overlay.kind === 'none'
+        ? fitHints(stepHints(snapshot, m, fixable !== undefined), width)
+        : overlay.kind === 'confirm'
+          ? [m.keyHint.yesNo]
+          : overlay.kind === 'reset-scope'
+            ? [m.resetChoose]
+            : overlay.kind === 'dry-run'
+              ? [m.closeKeys]
+              : [m.helpClose];
   } else {
     body = <Rows rows={[]} height={bodyHeight} />;
   }

@@ -51,12 +51,13 @@ export function statusText(snapshot: EngineSnapshot | undefined, lang: Lang): st
   const parts: string[] = [];
   if (snapshot) {
     const { cluster } = snapshot;
-    parts.push(cluster.backend === 'practice' ? m.statusPractice : m.statusKube(cluster.context));
+    // A long context name must not push the lesson and step off the bar.
+    parts.push(cluster.backend === 'practice' ? m.statusPractice : m.statusKube(truncate(cluster.context, 28)));
     parts.push(m.statusNamespace(snapshot.namespace));
   }
   parts.push(m.langName);
   if (snapshot) {
-    parts.push(`${snapshot.lesson.id} ${m.stepOf(snapshot.stepIndex + 1, snapshot.lesson.steps.length)}`);
+    parts.push(`${m.lessonOf(snapshot.lessonIndex + 1, snapshot.lessons.length)} ${m.stepOf(snapshot.stepIndex + 1, snapshot.lesson.steps.length)}`);
   }
   return ' ' + parts.join(' │ ');
 }

@@ -16,6 +16,15 @@ const CACHE_LIMIT = 200;
 function createRenderer(): Renderer {
   // reflowText:false: marked-terminal measures with .length and would break CJK lines.
   const marked = new Marked(markedTerminal({ reflowText: false, width: 1000, tab: 2, showSectionPrefix: true }));
+  // marked-terminal prints a tight list item's text token raw (`**bold**` stays literal): render
+  // block-level text tokens that carry inline tokens through the inline parser instead.
+  marked.use({
+    renderer: {
+      text(token) {
+        return 'tokens' in token && token.tokens ? this.parser.parseInline(token.tokens) : false;
+      },
+    },
+  });
   const cache = new Map<string, string>();
   const render = (source: string): string => {
     const hit = cache.get(source);

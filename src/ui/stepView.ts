@@ -90,7 +90,15 @@ function checkRows(checks: CheckResult[], m: Messages, width: number, plain: boo
 
 function outputRows(state: StepState, width: number, plain: boolean): Row[] {
   const rows: Row[] = [];
+  // The engine also writes each check result as an output line (for headless runs); the check
+  // rows above already show them.
+  const checkLines = new Set((state.checks ?? []).map((c) => `${c.level.toUpperCase()} ${c.name}: ${c.summary}`));
+  // Likewise one line per applied or deleted object, which the outcome rows show.
+  const objectPrefixes = [...(state.applied ?? []), ...(state.deleted ?? [])].map((o) => `${o.ref.kind}/${o.ref.name}`);
+  const aboutListedObject = (text: string) => objectPrefixes.some((p) => text.startsWith(`${p} (`) || text.startsWith(`${p}:`));
   for (const entry of state.output) {
+    if (checkLines.has(entry.text.trim())) continue;
+    if (entry.stream !== 'stdout' && entry.stream !== 'stderr' && aboutListedObject(entry.text)) continue;
     const text = entry.text.replace(/\n$/, '');
     const role: Role | undefined = entry.stream === 'error' ? 'fail' : entry.stream === 'info' ? 'muted' : undefined;
     const prefix = entry.stream === 'error' ? '✗ ' : entry.stream === 'stderr' ? '│ ' : '';
@@ -102,9 +110,12 @@ function outputRows(state: StepState, width: number, plain: boolean): Row[] {
 /** The last `limit` log lines, one row each; the proof line is marked in text, not only colour. */
 export function logRows(state: StepState, m: Messages, width: number, limit: number): Row[] {
   const shown = limit > 0 ? state.logs.slice(-limit) : [];
+  // Pod names are long; with several pods, tell them apart by their last segment (the hash).
+  const several = new Set(state.logs.map((l) => l.line.pod)).size > 1;
   return shown.map((entry) => {
     const marker = entry.proof ? `${m.proofMarker} ` : '  ';
-    return { text: truncate(`${marker}${entry.line.pod}│ ${entry.line.text}`, width), role: entry.proof ? 'proof' : undefined };
+    const pod = several ? `${entry.line.pod.split('-').pop()}│ ` : '';
+    return { text: truncate(`${marker}${pod}${entry.line.text}`, width), role: entry.proof ? 'proof' : undefined };
   });
 }
 
@@ -177,8 +188,8 @@ export function buildStepView(input: StepViewInput): StepView {
     ...outputRows(state, width, plain),
   ];
   if (step.kind === 'logs' || state.logs.length > 0) {
-    const pods = new Set(state.logs.map((l) => l.line.pod)).size;
-    result.push(ruleRow(m.sectionLogs(pods), width, 'muted'));
+    const pods = [...new Set(state.logs.map((l) => l.line.pod))];
+    result.push(ruleRow(m.sectionLogs(pods.length === 1 ? pods[0] : m.podCount(pods.length)), width, 'muted'));
     const lines = logRows(state, m, width, input.logRows);
     result.push(...(lines.length > 0 ? lines : [{ text: truncate(m.noLogsYet, width), role: 'muted' as Role }]));
   }

@@ -105,6 +105,7 @@ export interface FakeOptions {
   resumeAt?: { lessonIndex: number; stepIndex: number };
   progress?: Record<string, LessonProgress>;
   cluster?: ClusterIdentity;
+  warnings?: string[];
 }
 
 export class FakeEngine implements Engine {
@@ -119,6 +120,7 @@ export class FakeEngine implements Engine {
   progress: Record<string, LessonProgress>;
   states = new Map<string, StepState>();
   cluster: ClusterIdentity;
+  warnings?: string[];
   listeners = new Set<() => void>();
   /** What run() does; default: the step passes at once. */
   onRun: (engine: FakeEngine) => Promise<Verdict> = async (engine) => engine.finish({ ok: true, summary: 'done' });
@@ -130,6 +132,7 @@ export class FakeEngine implements Engine {
     this.canResume = options.canResume ?? false;
     this.resumeAt = options.resumeAt;
     this.progress = options.progress ?? {};
+    this.warnings = options.warnings;
     this.cluster = options.cluster ?? { backend: 'practice', context: 'egress-tutorial-practice', server: 'https://127.0.0.1:1234', key: 'practice' };
   }
 
@@ -195,6 +198,7 @@ export class FakeEngine implements Engine {
       namespace: 'default',
       istioNamespace: 'istio-system',
       canResume: this.canResume,
+      warnings: this.warnings,
     };
     if (this.resumeAt) {
       const rl = this.lessons[this.resumeAt.lessonIndex];

@@ -75,6 +75,17 @@ describe('connecting', () => {
   });
 });
 
+describe('warnings', () => {
+  it('shows the engine snapshot warnings (a corrupt progress file set aside) until a key', async () => {
+    const engine = new FakeEngine({ warnings: ['The progress file was not readable and was renamed to progress.json.corrupt-1.'] });
+    const ui = renderApp({ engine });
+    const frame = await ui.waitForText('Lessons');
+    expect(frame).toContain('! Warning: The progress file was not readable');
+    await ui.press(KEY.down);
+    await ui.waitForNoText('! Warning');
+  });
+});
+
 async function waitUntil(check: () => boolean): Promise<void> {
   const deadline = Date.now() + 4000;
   while (!check()) {

@@ -27,7 +27,7 @@ describe('step screen', () => {
     expect(frame).toContain('Why egress control');
     expect(frame).toContain('straight out');
     expect(frame).toContain('client ──▶ sidecar ──▶ egress gateway');
-    expect(frame).toContain('practice cluster (simulated) │ ns default │ EN │ 01-intro step 1/4');
+    expect(frame).toContain('practice cluster (simulated) │ ns default │ EN │ lesson 1/2 step 1/4');
     expect(frame).toContain('Enter continue');
     await ui.press(KEY.enter);
     await ui.waitForText('Deploy the client');
@@ -92,6 +92,15 @@ describe('step screen', () => {
     await ui.press(KEY.esc);
     await ui.waitForText('CANCELLED');
     expect(engine.calls).toContain('cancel');
+  });
+
+  it('the hint line fits 80 columns and keeps what Enter does, help and quit', async () => {
+    const engine = new FakeEngine();
+    const ui = await atStep(engine, 1, 0, { columns: 80, rows: 24 });
+    await ui.waitForText('Enter apply');
+    const hints = ui.frame().split('\n').at(-1) ?? '';
+    expect(hints.length).toBeLessThanOrEqual(80);
+    expect(hints).toMatch(/^Enter apply · d dry-run · .*\? help · q quit$/);
   });
 
   it('← and b go back', async () => {
@@ -183,9 +192,12 @@ describe('results', () => {
     const ui = await atStep(engine, 3);
     await ui.press(KEY.enter);
     for (let i = 0; i < 40; i++) engine.addLog({ text: `[2026-11-24T06:00:${String(i).padStart(2, '0')}Z] "GET /status/${i} HTTP/1.1" 200 - via_upstream` });
+    engine.addLog({ pod: 'istio-egressgateway-def', text: '[2026-11-24T06:00:59Z] "GET /ip HTTP/1.1" 200 - via_upstream' });
     engine.addLog({ text: '[2026-11-24T06:01:00Z] "GET /headers HTTP/1.1" 200 - "abc-123" "httpbin.org" outbound|80||httpbin.org' }, true);
     const frame = await ui.waitForText('★ PROOF');
-    expect(frame).toMatch(/★ PROOF istio-egressgateway-abc│ .*GET \/headers/);
+    expect(frame).toContain('Log of 2 pods, newest last');
+    expect(frame).toMatch(/★ PROOF abc│ .*GET \/headers/); // several pods: told apart by their hash
+    expect(frame).toMatch(/ {2}def│ .*GET \/ip/);
     expect(frame).toContain('/status/39');
     expect(frame).not.toContain('/status/0 '); // old lines scrolled out of the panel
     expect(frame.split('\n').length).toBeLessThanOrEqual(23);
