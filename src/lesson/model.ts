@@ -15,7 +15,7 @@ export interface SourceRef {
 
 export type VariableType = 'dns-name' | 'port' | 'namespace' | 'string';
 
-/** A lesson variable (lessons/variables.yaml); `--set name=value` overrides the default. */
+/** A lesson variable (lessons/course.yaml); `--set name=value` overrides the default. */
 export interface VariableDef {
   name: string; // camelCase, used as {{name}} in manifests, commands and prose
   type: VariableType;
