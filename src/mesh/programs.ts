@@ -2,7 +2,8 @@
 // utilities as busybox (the curl image's userland) prints them.
 
 import { runCurl, type ProgramOutput } from './curl.js';
-import type { Net } from './net.js';
+import { resolveInPod } from './dns.js';
+import { type Net, startTime } from './net.js';
 import { expandWord, parseCommandLine, type Pipeline } from './shell.js';
 
 export interface PodEnvironment {
@@ -76,6 +77,18 @@ export function runProgram(pe: PodEnvironment, argv: string[], stdin: string, in
       return grep(args, stdin);
     case 'wc':
       return wc(args, stdin);
+    case 'nslookup':
+      return nslookup(pe, args);
+    case 'date':
+      return ok(`${busyboxDate(startTime(pe.net, 0))}\n`);
+    case 'pwd':
+      return ok('/home/curl_user\n');
+    case 'whoami':
+      return ok('curl_user\n');
+    case 'id':
+      return ok('uid=100(curl_user) gid=101(curl_group) groups=101(curl_group)\n');
+    case 'which':
+      return which(args);
     default: {
       const message = inShell
         ? `sh: ${program}: not found\n`
@@ -83,6 +96,36 @@ export function runProgram(pe: PodEnvironment, argv: string[], stdin: string, in
       return fail(message, 127);
     }
   }
+}
+
+const KNOWN_PROGRAMS: Record<string, string> = {
+  curl: '/usr/bin/curl', sh: '/bin/sh', ash: '/bin/ash', echo: '/bin/echo', hostname: '/bin/hostname', true: '/bin/true',
+  false: '/bin/false', sleep: '/bin/sleep', env: '/usr/bin/env', printenv: '/usr/bin/printenv', cat: '/bin/cat', head: '/usr/bin/head',
+  tail: '/usr/bin/tail', grep: '/bin/grep', wc: '/usr/bin/wc', nslookup: '/usr/bin/nslookup', date: '/bin/date', pwd: '/bin/pwd',
+  whoami: '/usr/bin/whoami', id: '/usr/bin/id', which: '/usr/bin/which',
+};
+
+function which(args: string[]): ProgramOutput {
+  const found = args.map((a) => KNOWN_PROGRAMS[a]).filter((p): p is string => p !== undefined);
+  return { stdout: found.map((p) => `${p}\n`).join(''), stderr: '', exitCode: found.length === args.length && args.length > 0 ? 0 : 1 };
+}
+
+// busybox `date`: "Tue Nov 24 06:00:00 UTC 2026"
+function busyboxDate(d: Date): string {
+  const [day, month, date, time, year] = [d.toUTCString().slice(0, 3), d.toUTCString().slice(8, 11), d.getUTCDate(), d.toISOString().slice(11, 19), d.getUTCFullYear()];
+  return `${day} ${month} ${String(date).padStart(2, ' ')} ${time} UTC ${year}`;
+}
+
+/** busybox nslookup: kube-dns answers for services, public DNS for the rest. */
+function nslookup(pe: PodEnvironment, args: string[]): ProgramOutput {
+  const name = args.find((a) => !a.startsWith('-'));
+  if (!name) return fail('BusyBox v1.37.0 multi-call binary.\n\nUsage: nslookup [-type=QUERY_TYPE] [-debug] HOST [DNS_SERVER]\n');
+  const head = 'Server:\t\t10.96.0.10\nAddress:\t10.96.0.10:53\n\n';
+  const resolved = resolveInPod(pe.net.state, pe.net.client.namespace, name);
+  if (resolved.kind === 'service') return ok(`${head}Name:\t${resolved.fqdn}\nAddress: ${resolved.ip}\n\n`);
+  if (resolved.kind === 'external') return ok(`${head}Non-authoritative answer:\nName:\t${name}\nAddress: ${resolved.ip}\n\n`);
+  if (resolved.kind === 'pod' || resolved.kind === 'loopback') return ok(`${head}Name:\t${name}\nAddress: ${resolved.ip}\n\n`);
+  return { stdout: head, stderr: `** server can't find ${name}: NXDOMAIN\n\n** server can't find ${name}: NXDOMAIN\n\n`, exitCode: 1 };
 }
 
 function echo(args: string[]): ProgramOutput {

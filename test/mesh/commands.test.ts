@@ -96,3 +96,19 @@ describe('programs run directly', () => {
     expect(direct(['/bin/sh', '-c', 'echo hi']).stdout).toBe('hi\n');
   });
 });
+
+describe('small network and system tools', () => {
+  const direct = (argv: string[]) => run(baseState(), argv);
+
+  it('nslookup: cluster services, public names, NXDOMAIN', () => {
+    expect(direct(['nslookup', 'istio-egressgateway.istio-system']).stdout).toContain('Name:\tistio-egressgateway.istio-system.svc.cluster.local\nAddress: 10.96.120.14\n');
+    expect(direct(['nslookup', 'httpbin.org']).stdout).toContain('Non-authoritative answer:\nName:\thttpbin.org\nAddress: 44.207.188.95\n');
+    expect(direct(['nslookup', 'nope.invalid'])).toMatchObject({ exitCode: 1, stderr: expect.stringContaining("** server can't find nope.invalid: NXDOMAIN") });
+  });
+
+  it('date, which', () => {
+    expect(direct(['date']).stdout).toBe('Tue Nov 24 06:00:00 UTC 2026\n');
+    expect(direct(['which', 'curl'])).toMatchObject({ stdout: '/usr/bin/curl\n', exitCode: 0 });
+    expect(direct(['which', 'kubectl']).exitCode).toBe(1);
+  });
+});
