@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import yaml from 'js-yaml';
-import { formatInvalid, istioKinds, validateIstioObject, findIstioKind, istioCustomResourceDefinitions, type SchemaError } from '../../src/schema/index.js';
+import { formatInvalid, istioKinds, validateIstioObject, findIstioKind, istioCustomResourceDefinitions, isIstioApiVersion, istioSchema, type SchemaError } from '../../src/schema/index.js';
 import { SEED_YAML } from './seed-manifests.js';
 
 type Obj = Record<string, any>;
@@ -34,6 +34,15 @@ describe('istioKinds', () => {
     expect(findIstioKind('networking.istio.io', 'se')?.kind).toBe('ServiceEntry');
     expect(findIstioKind('networking.istio.io', 'virtualservices')?.kind).toBe('VirtualService');
     expect(findIstioKind('networking.istio.io', 'nope')).toBeUndefined();
+  });
+
+  it('answers which apiVersions are Istio and which schema a served version has', () => {
+    expect(isIstioApiVersion('networking.istio.io/v1alpha3')).toBe(true);
+    expect(isIstioApiVersion('telemetry.istio.io/v1')).toBe(true);
+    expect(isIstioApiVersion('gateway.networking.k8s.io/v1')).toBe(false);
+    expect(isIstioApiVersion(undefined)).toBe(false);
+    expect(istioSchema('networking.istio.io/v1beta1', 'ServiceEntry')?.properties?.spec?.required).toEqual(['hosts']);
+    expect(istioSchema('networking.istio.io/v2', 'ServiceEntry')).toBeUndefined();
   });
 
   it('builds CRD objects that carry every served version and its schema', () => {
@@ -191,6 +200,9 @@ describe('validateIstioObject errors, in kube-apiserver words', () => {
 });
 
 describe('formatInvalid', () => {
+  it('a kind outside the Istio schemas keeps its bare name', () => {
+    expect(formatInvalid('ConfigMap', 'x', [{ path: 'data', message: 'Required value' }])).toBe('ConfigMap "x" is invalid: data: Required value');
+  });
   it('one error: no brackets', () => {
     expect(formatInvalid('ServiceEntry', 'cnn', [{ path: 'spec.hosts', message: 'Required value' }])).toBe(
       'ServiceEntry.networking.istio.io "cnn" is invalid: spec.hosts: Required value',
