@@ -4,6 +4,7 @@
 import type { CheckResult, DeleteOutcome } from '../cluster/port.js';
 import type { Lang, Lesson, Step } from '../lesson/model.js';
 import { kubectlCommands } from './kubectl.js';
+import { engineMessages } from './messages.js';
 import { findPosition, markDone, positionAfter, positionBefore, resumePosition, stepNeedsConfirmation, withCurrent, type Position } from './machine.js';
 import { clientTarget, runApply, runCheck, runDelete, runExec, runLogs, type RequestRecord, type RunContext } from './runners.js';
 import { LiveStepState } from './state.js';
@@ -191,7 +192,7 @@ class LessonEngine implements Engine {
       });
       this.saveWarning = undefined;
     } catch (error) {
-      this.saveWarning = `Progress could not be saved (${(error as NodeJS.ErrnoException).code ?? errorSentence(error)}).`;
+      this.saveWarning = engineMessages(this.lang).saveFailed((error as NodeJS.ErrnoException).code ?? errorSentence(error));
     }
   }
 
@@ -210,6 +211,8 @@ class LessonEngine implements Engine {
   private context(lesson: Lesson, state: LiveStepState, signal: AbortSignal, extra: Partial<RunContext> = {}): RunContext {
     return {
       port: this.options.port,
+      lang: this.lang,
+      m: engineMessages(this.lang),
       lessons: this.options.lessons,
       lesson,
       state,
@@ -230,8 +233,9 @@ class LessonEngine implements Engine {
     const lesson = this.lesson;
     const step = this.step;
     const state = this.stateOf(lesson, step);
-    if (this.disposed) return { ok: false, summary: 'The tutorial is shutting down.' };
-    if (state.phase === 'running') return { ok: false, summary: 'This step is already running.' };
+    const m = engineMessages(this.lang);
+    if (this.disposed) return { ok: false, summary: m.shuttingDown };
+    if (state.phase === 'running') return { ok: false, summary: m.alreadyRunning };
     this.stopActivity();
     const controller = new AbortController();
     this.activity = controller;
@@ -253,7 +257,7 @@ class LessonEngine implements Engine {
     try {
       verdict = await body(ctx);
     } catch (error) {
-      verdict = isCancelled(error, controller.signal) ? { ok: false, summary: 'Cancelled.' } : { ok: false, summary: errorSentence(error) };
+      verdict = isCancelled(error, controller.signal) ? { ok: false, summary: m.cancelled } : { ok: false, summary: errorSentence(error) };
     }
     const cancelled = controller.signal.aborted && !verdict.ok;
     if ((state.phase as StepPhase) !== 'conflict') state.phase = verdict.ok ? 'passed' : cancelled ? 'cancelled' : 'failed';
@@ -272,7 +276,7 @@ class LessonEngine implements Engine {
     const step = this.step;
     switch (step.kind) {
       case 'explain':
-        return this.perform(async () => ({ ok: true, summary: 'Read.' }));
+        return this.perform(async (ctx) => ({ ok: true, summary: ctx.m.read }));
       case 'apply':
         return this.perform((ctx) => runApply(ctx, step));
       case 'delete':
@@ -289,10 +293,11 @@ class LessonEngine implements Engine {
   async resolveConflict(takeOver: boolean): Promise<Verdict> {
     const step = this.step;
     const state = this.stateOf(this.lesson, step);
-    if (step.kind !== 'apply' || state.phase !== 'conflict') return state.verdict ?? { ok: false, summary: 'There is no conflict to resolve on this step.' };
+    const m = engineMessages(this.lang);
+    if (step.kind !== 'apply' || state.phase !== 'conflict') return state.verdict ?? { ok: false, summary: m.noConflict };
     if (!takeOver) {
       state.phase = 'failed';
-      state.verdict = { ok: false, summary: 'Left the existing objects alone; this step was not applied.', diagnosis: state.verdict?.summary };
+      state.verdict = { ok: false, summary: m.leftAlone, diagnosis: state.verdict?.summary };
       this.changed();
       return state.verdict;
     }
@@ -303,20 +308,20 @@ class LessonEngine implements Engine {
   async applyFix(check: CheckResult): Promise<Verdict> {
     const step = this.step;
     const fix = check.autoFix;
-    if (!fix) return { ok: false, summary: `The ${check.name} check has no automatic fix.`, diagnosis: check.fix };
+    if (!fix) return { ok: false, summary: engineMessages(this.lang).noAutoFix(check.name), diagnosis: check.fix };
     const fixed = await this.perform(async (ctx) => {
       if (fix.kind === 'apply') {
-        ctx.state.write('info', `Applying: ${fix.description}`);
+        ctx.state.write('info', ctx.m.applyingFix(fix.description));
         const outcomes = await ctx.port.apply(fix.objects, { lesson: ctx.lesson.id, step: step.id, namespace: ctx.namespace, signal: ctx.signal });
         const bad = outcomes.filter((o) => o.result === 'error' || o.result === 'conflict');
-        if (bad.length) return { ok: false, summary: `The fix could not be applied: ${bad.map((b) => b.message ?? b.result).join(' ')}` };
+        if (bad.length) return { ok: false, summary: ctx.m.fixNotApplied(bad.map((b) => b.message ?? b.result).join(' ')) };
         return { ok: true, summary: fix.description };
       }
       // Labelling a namespace is not an apply of a tutorial-owned object (reset must never delete
       // the namespace), so a port offers it separately; without that the learner runs kubectl.
       const port = ctx.port as typeof ctx.port & { labelNamespace?: (ns: string, labels: Record<string, string>, signal?: AbortSignal) => Promise<void> };
       const labels = Object.entries(fix.labels).map(([k, v]) => `${k}=${v}`).join(' ');
-      if (!port.labelNamespace) return { ok: false, summary: `Run this to fix it: kubectl label namespace ${fix.namespace} ${labels} --overwrite` };
+      if (!port.labelNamespace) return { ok: false, summary: ctx.m.runThisToFix(`kubectl label namespace ${fix.namespace} ${labels} --overwrite`) };
       await port.labelNamespace(fix.namespace, fix.labels, ctx.signal);
       return { ok: true, summary: fix.description };
     });
@@ -326,7 +331,7 @@ class LessonEngine implements Engine {
 
   async dryRun(): Promise<string> {
     const step = this.step;
-    if (step.kind !== 'apply') return '# This step applies nothing.';
+    if (step.kind !== 'apply') return engineMessages(this.lang).appliesNothing;
     try {
       const objects = step.manifests.flatMap((m) => m.objects).map((o) => structuredClone(o));
       const outcomes = await this.options.port.apply(objects, { lesson: this.lesson.id, step: step.id, namespace: this.options.namespace, dryRun: true });
@@ -365,7 +370,7 @@ class LessonEngine implements Engine {
       try {
         this.options.progress.clear();
       } catch (error) {
-        this.saveWarning = `Progress could not be cleared (${errorSentence(error)}).`;
+        this.saveWarning = engineMessages(this.lang).clearFailed(errorSentence(error));
       }
     }
     this.changed();

@@ -3,12 +3,13 @@
 
 import { randomUUID } from 'node:crypto';
 import { ClusterError, type ClusterPort, type LogLine, type MeshFacts, type PodInfo } from '../cluster/port.js';
-import type { ApplyStep, CheckStep, DeleteStep, ExecStep, Lesson, LessonSet, LogsStep, PodTarget } from '../lesson/model.js';
+import type { ApplyStep, CheckStep, DeleteStep, ExecStep, Lang, Lesson, LessonSet, LogsStep, PodTarget } from '../lesson/model.js';
 import { matchesExpectation, parseAccessLogLine, type AccessLogFields, type MatchContext } from '../verify/access-log.js';
 import { parseCurlOutput, describeCurl, type CurlOutcome } from '../verify/curl.js';
 import { diagnose } from '../verify/diagnose.js';
 import { checkExecExpectation } from '../verify/expect.js';
 import { withRequestId } from './kubectl.js';
+import type { EngineMessages } from './messages.js';
 import { Ring } from './ring.js';
 import type { LiveStepState } from './state.js';
 import type { Verdict } from './types.js';
@@ -24,6 +25,9 @@ export interface RequestRecord {
 
 export interface RunContext {
   port: ClusterPort;
+  /** The learner's language now, and its sentences. */
+  lang: Lang;
+  m: EngineMessages;
   lessons: LessonSet;
   lesson: Lesson;
   state: LiveStepState;
@@ -60,55 +64,49 @@ const refName = (ref: { kind: string; name: string; namespace?: string }): strin
 
 export async function runApply(ctx: RunContext, step: ApplyStep): Promise<Verdict> {
   const objects = step.manifests.flatMap((m) => m.objects).map((o) => structuredClone(o));
-  setActivity(ctx, `applying ${objects.length} object${objects.length === 1 ? '' : 's'}`);
+  setActivity(ctx, ctx.m.applying(objects.length));
   const outcomes = await ctx.port.apply(objects, { lesson: ctx.lesson.id, step: step.id, namespace: ctx.namespace, takeOver: ctx.takeOver, signal: ctx.signal });
   ctx.state.applied = outcomes;
   for (const [i, o] of outcomes.entries()) {
     const authored = objects[i]?.apiVersion;
-    const version = authored && o.ref.apiVersion !== authored ? ` as ${o.ref.apiVersion} (the version this cluster serves)` : '';
-    info(ctx, `${refName(o.ref)}: ${o.result}${version}${o.message ? ` — ${o.message}` : ''}`, o.result === 'error' ? 'error' : 'info');
+    const version = authored && o.ref.apiVersion !== authored ? ctx.m.servedAs(o.ref.apiVersion) : '';
+    info(ctx, `${refName(o.ref)}: ${ctx.m.resultWord(o.result)}${version}${o.message ? ` — ${o.message}` : ''}`, o.result === 'error' ? 'error' : 'info');
   }
   const conflicts = outcomes.filter((o) => o.result === 'conflict');
   if (conflicts.length > 0) {
     ctx.state.phase = 'conflict';
-    return {
-      ok: false,
-      summary: `${conflicts.map((c) => refName(c.ref)).join(', ')} already exist${conflicts.length === 1 ? 's' : ''} and ${conflicts.length === 1 ? 'was' : 'were'} not created by the tutorial.`,
-      diagnosis: 'Take them over (the tutorial will manage and later delete them) or leave them and skip this step.',
-    };
+    return { ok: false, summary: ctx.m.conflictSummary(conflicts.map((c) => refName(c.ref))), diagnosis: ctx.m.conflictAdvice };
   }
   const errors = outcomes.filter((o) => o.result === 'error');
   if (errors.length > 0)
-    return { ok: false, summary: `${errors.length} of ${outcomes.length} objects could not be applied.`, diagnosis: errors.map((e) => `${refName(e.ref)}: ${e.message ?? 'error'}`).join(' ') };
+    return { ok: false, summary: ctx.m.applyErrors(errors.length, outcomes.length), diagnosis: errors.map((e) => `${refName(e.ref)}: ${e.message ?? 'error'}`).join(' ') };
 
   let podNote = '';
   if (step.waitFor) {
     const target = step.waitFor;
-    setActivity(ctx, `waiting for a pod ${labelSelector(target.labels)} in ${target.namespace} to be Ready`);
+    setActivity(ctx, ctx.m.waitingForPod(labelSelector(target.labels), target.namespace));
     const pod = await ctx.port.waitForPod(target, { timeoutMs: POD_WAIT_MS, signal: ctx.signal, onProgress: (m) => setActivity(ctx, m) });
-    podNote = ` Pod ${pod.name} is Ready.`;
-    if (!pod.hasSidecar)
-      info(ctx, `Pod ${pod.name} has no istio-proxy sidecar, so its traffic bypasses the mesh: label namespace ${pod.namespace} with istio-injection=enabled and delete the pod so it is recreated.`, 'error');
+    podNote = ctx.m.podReady(pod.name);
+    if (!pod.hasSidecar) info(ctx, ctx.m.noSidecar(pod.name, pod.namespace), 'error');
   }
   const changedCount = outcomes.filter((o) => o.result !== 'unchanged').length;
-  return { ok: true, summary: `Applied ${outcomes.length} object${outcomes.length === 1 ? '' : 's'} (${changedCount} changed).${podNote}` };
+  return { ok: true, summary: `${ctx.m.applied(outcomes.length, changedCount)}${podNote}` };
 }
 
 export async function runDelete(ctx: RunContext, step: DeleteStep): Promise<Verdict> {
-  setActivity(ctx, `deleting ${step.objects.length} object${step.objects.length === 1 ? '' : 's'} and waiting until they are gone`);
+  setActivity(ctx, ctx.m.deleting(step.objects.length));
   const outcomes = await ctx.port.delete(step.objects, { namespace: ctx.namespace, signal: ctx.signal, waitMs: DELETE_WAIT_MS });
   ctx.state.deleted = outcomes;
-  const words = { deleted: 'deleted', absent: 'already gone', 'not-ours': 'left alone: not created by the tutorial', error: 'error' } as const;
-  for (const o of outcomes) info(ctx, `${refName(o.ref)}: ${words[o.result]}${o.message ? ` — ${o.message}` : ''}`, o.result === 'error' ? 'error' : 'info');
+  for (const o of outcomes) info(ctx, `${refName(o.ref)}: ${ctx.m.resultWord(o.result)}${o.message ? ` — ${o.message}` : ''}`, o.result === 'error' ? 'error' : 'info');
   const errors = outcomes.filter((o) => o.result === 'error');
-  if (errors.length > 0) return { ok: false, summary: `${errors.length} of ${outcomes.length} objects could not be deleted.`, diagnosis: errors.map((e) => e.message ?? refName(e.ref)).join(' ') };
+  if (errors.length > 0) return { ok: false, summary: ctx.m.deleteErrors(errors.length, outcomes.length), diagnosis: errors.map((e) => e.message ?? refName(e.ref)).join(' ') };
   const deleted = outcomes.filter((o) => o.result === 'deleted').length;
   const notOurs = outcomes.filter((o) => o.result === 'not-ours').length;
-  return { ok: true, summary: `Removed ${deleted} object${deleted === 1 ? '' : 's'}${notOurs ? `; ${notOurs} not created by the tutorial left alone` : ''}.` };
+  return { ok: true, summary: ctx.m.removed(deleted, notOurs) };
 }
 
 async function findPod(ctx: RunContext, target: PodTarget): Promise<PodInfo | Verdict> {
-  setActivity(ctx, `looking for a Ready pod ${labelSelector(target.labels)} in ${target.namespace}`);
+  setActivity(ctx, ctx.m.lookingForPod(labelSelector(target.labels), target.namespace));
   try {
     return await ctx.port.waitForPod(target, { timeoutMs: FIND_POD_MS, signal: ctx.signal });
   } catch (error) {
@@ -116,10 +114,8 @@ async function findPod(ctx: RunContext, target: PodTarget): Promise<PodInfo | Ve
     const creator = lessonCreating(ctx.lessons.lessons, target);
     return {
       ok: false,
-      summary: `No Ready pod ${labelSelector(target.labels)} in ${target.namespace}.`,
-      diagnosis: creator
-        ? `Run lesson ${creator.lesson.id} ("${creator.lesson.title.en}") first: its step ${creator.stepId} creates that pod. (${errorSentence(error)})`
-        : errorSentence(error),
+      summary: ctx.m.noReadyPod(labelSelector(target.labels), target.namespace),
+      diagnosis: creator ? ctx.m.runLessonFirst(creator.lesson.id, creator.lesson.title[ctx.lang], creator.stepId, errorSentence(error)) : errorSentence(error),
     };
   }
 }
@@ -149,8 +145,8 @@ export async function runExec(ctx: RunContext, step: ExecStep): Promise<Verdict>
   for (;;) {
     attempt++;
     ctx.state.clearOutput();
-    if (attempt > 1) ctx.state.write('info', `Attempt ${attempt}`);
-    setActivity(ctx, attempt === 1 ? `running ${step.command[0]} in ${pod.name}` : `attempt ${attempt}, got ${seen[seen.length - 1]}, waiting for Istio to push the configuration`);
+    if (attempt > 1) ctx.state.write('info', ctx.m.attempt(attempt));
+    setActivity(ctx, attempt === 1 ? ctx.m.running(step.command[0], pod.name) : ctx.m.waitingForPush(attempt - 1, seen[seen.length - 1]));
     // A fresh id per attempt: the proof line must be the request that passed, not an earlier try.
     const requestId = step.tagRequest ? `egress-tutorial-${randomUUID()}` : undefined;
     const argv = requestId ? withRequestId(step.command, requestId) : step.command;
@@ -189,14 +185,14 @@ export async function runExec(ctx: RunContext, step: ExecStep): Promise<Verdict>
     }
     const curl = parseCurlOutput(stdout, stderr, exitCode);
     record.curl = curl;
-    const check = checkExecExpectation(step.expect, curl, stdout);
+    const check = checkExecExpectation(step.expect, curl, stdout, ctx.lang);
     seen.push(describeCurl(curl));
     ctx.changed();
     if (check.ok) {
       const what = describeCurl(curl);
       return {
         ok: true,
-        summary: step.expectFailure ? `${what}: blocked, as this step expects.` : `${what}, as expected.`,
+        summary: step.expectFailure ? ctx.m.blockedAsExpected(what) : ctx.m.asExpected(what),
         httpStatus: curl.httpStatus,
         exitCode: curl.exitCode,
         attempts: attempt,
@@ -205,16 +201,16 @@ export async function runExec(ctx: RunContext, step: ExecStep): Promise<Verdict>
     last = { curl, mismatch: check.mismatch };
     const remaining = deadline - ctx.now();
     if (remaining <= 0 || ctx.signal.aborted) break;
-    setActivity(ctx, `attempt ${attempt}, got ${seen[seen.length - 1]}, waiting for Istio to push the configuration`);
+    setActivity(ctx, ctx.m.waitingForPush(attempt, seen[seen.length - 1]));
     await sleep(Math.min(backoffMs(attempt), remaining), ctx.signal);
     if (ctx.signal.aborted) break;
   }
-  if (ctx.signal.aborted) return { ok: false, summary: 'Cancelled.', attempts: attempt };
-  setActivity(ctx, 'diagnosing');
+  if (ctx.signal.aborted) return { ok: false, summary: ctx.m.cancelled, attempts: attempt };
+  setActivity(ctx, ctx.m.diagnosing);
   const facts = await safeFacts(ctx);
   return {
     ok: false,
-    summary: `${last?.mismatch ?? 'Unexpected result'} after ${attempt} attempt${attempt === 1 ? '' : 's'}.`,
+    summary: ctx.m.afterAttempts(last?.mismatch ?? ctx.m.unexpectedResult, attempt),
     diagnosis: diagnose({
       curl: last?.curl,
       expect: step.expect,
@@ -224,6 +220,7 @@ export async function runExec(ctx: RunContext, step: ExecStep): Promise<Verdict>
       host,
       clientNamespace: ctx.namespace,
       istioNamespace: ctx.istioNamespace,
+      lang: ctx.lang,
     }),
     httpStatus: last?.curl.httpStatus,
     exitCode: last?.curl.exitCode,
@@ -243,10 +240,10 @@ export async function runLogs(ctx: RunContext, step: LogsStep): Promise<Verdict>
   const request = requestFor(ctx, step);
   const context: MatchContext = request ? { requestId: request.requestId, notBeforeMs: request.startedAt } : { notBeforeMs: ctx.startedAt };
   if (!request && step.expect.requestFrom)
-    info(ctx, `Step ${step.expect.requestFrom} has not run in this session: any matching line since the tutorial started counts.`);
+    info(ctx, ctx.m.notRunThisSession(step.expect.requestFrom));
   const parsed = new Ring<AccessLogFields>(200);
   const selector = labelSelector(step.target.labels);
-  setActivity(ctx, `following the logs of ${selector} (${step.target.container}) in ${step.target.namespace}, looking for ${request?.requestId ? `request ${request.requestId}` : 'the request'}`);
+  setActivity(ctx, ctx.m.following(selector, step.target.container, step.target.namespace, request?.requestId));
 
   let settle: ((v: Verdict) => void) | undefined;
   let timedOut = false;
@@ -260,7 +257,7 @@ export async function runLogs(ctx: RunContext, step: LogsStep): Promise<Verdict>
     ctx.state.logs.push({ line, proof });
     if (proof) {
       proofFound = true;
-      const verdict: Verdict = { ok: true, summary: `Found the request in ${line.pod}'s log: the traffic crossed the egress gateway.`, proofLine: line };
+      const verdict: Verdict = { ok: true, summary: ctx.m.proofFound(line.pod), proofLine: line };
       if (timedOut) ctx.onLatePass?.(verdict);
       else settle?.(verdict);
     }
@@ -270,8 +267,8 @@ export async function runLogs(ctx: RunContext, step: LogsStep): Promise<Verdict>
   const follow = ctx.port
     .followLogs(step.target, { signal: ctx.signal, tailLines: 100, onLine, onEvent: (m) => info(ctx, m) })
     .then(
-      (): Verdict => ({ ok: false, summary: ctx.signal.aborted ? 'Cancelled.' : 'The log stream ended before the request appeared.' }),
-      (error: unknown): Verdict => (isCancelled(error, ctx.signal) ? { ok: false, summary: 'Cancelled.' } : { ok: false, summary: errorSentence(error) }),
+      (): Verdict => ({ ok: false, summary: ctx.signal.aborted ? ctx.m.cancelled : ctx.m.streamEnded }),
+      (error: unknown): Verdict => (isCancelled(error, ctx.signal) ? { ok: false, summary: ctx.m.cancelled } : { ok: false, summary: errorSentence(error) }),
     );
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<'timeout'>((resolve) => {
@@ -283,18 +280,18 @@ export async function runLogs(ctx: RunContext, step: LogsStep): Promise<Verdict>
   });
   const first = await Promise.race([found, follow, timeout, aborted]);
   clearTimeout(timer);
-  if (first === 'aborted') return { ok: false, summary: 'Cancelled.' };
+  if (first === 'aborted') return { ok: false, summary: ctx.m.cancelled };
   if (first !== 'timeout') {
-    if (first.ok) setActivity(ctx, `still following the logs of ${selector}`);
+    if (first.ok) setActivity(ctx, ctx.m.stillFollowing(selector));
     return first;
   }
   timedOut = true;
-  setActivity(ctx, `still following the logs of ${selector}`);
+  setActivity(ctx, ctx.m.stillFollowing(selector));
   const facts = await safeFacts(ctx);
   const related = parsed.toArray().filter((f) => !request?.requestId || f.requestId === request.requestId);
   return {
     ok: false,
-    summary: `No line for this request appeared in the log within ${Math.round(ctx.verifyTimeoutMs / 1000)} s.`,
+    summary: ctx.m.noLogLine(Math.round(ctx.verifyTimeoutMs / 1000)),
     diagnosis: diagnose({
       curl: request?.curl,
       logExpect: step.expect,
@@ -304,6 +301,7 @@ export async function runLogs(ctx: RunContext, step: LogsStep): Promise<Verdict>
       host: request?.host,
       clientNamespace: ctx.namespace,
       istioNamespace: ctx.istioNamespace,
+      lang: ctx.lang,
     }),
   };
 }
@@ -316,7 +314,7 @@ export function clientTarget(lessons: LessonSet, namespace: string): PodTarget {
 }
 
 export async function runCheck(ctx: RunContext, step: CheckStep): Promise<Verdict> {
-  setActivity(ctx, `checking ${step.checks.join(', ')}`);
+  setActivity(ctx, ctx.m.checking(step.checks.join(', ')));
   const results = await ctx.port.preflight({
     clientNamespace: ctx.namespace,
     istioNamespace: ctx.istioNamespace,
@@ -331,8 +329,8 @@ export async function runCheck(ctx: RunContext, step: CheckStep): Promise<Verdic
   if (fails.length > 0)
     return {
       ok: false,
-      summary: `${fails.length} check${fails.length === 1 ? '' : 's'} failed: ${fails.map((f) => f.name).join(', ')}.`,
+      summary: ctx.m.checksFailed(fails.length, fails.map((f) => f.name).join(', ')),
       diagnosis: fails.map((f) => f.fix ?? f.summary).join(' '),
     };
-  return { ok: true, summary: `${results.length} check${results.length === 1 ? '' : 's'} passed${warns.length ? `, ${warns.length} with a warning (${warns.map((w) => w.name).join(', ')})` : ''}.` };
+  return { ok: true, summary: ctx.m.checksPassed(results.length, warns.map((w) => w.name)) };
 }

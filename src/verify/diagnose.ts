@@ -2,7 +2,7 @@
 // Pure: the engine gathers the facts (curl outcome, mesh facts, gateway log lines) and asks here.
 
 import type { MeshFacts } from '../cluster/port.js';
-import type { ExecExpect, LogExpect } from '../lesson/model.js';
+import type { ExecExpect, Lang, LogExpect } from '../lesson/model.js';
 import type { AccessLogFields } from './access-log.js';
 import type { CurlOutcome } from './curl.js';
 
@@ -25,6 +25,7 @@ export interface DiagnoseInput {
   clientNamespace?: string;
   /** The host the request went to, for sentences. */
   host?: string;
+  lang?: Lang; // default en
 }
 
 const EGRESS_INSTALL =
@@ -45,58 +46,97 @@ function serviceEntryFor(facts: MeshFacts | undefined, host: string | undefined)
   );
 }
 
+/** The sentences, per language. */
+const SENTENCES = {
+  en: {
+    someHost: 'the external host',
+    leftoverServiceEntry: (host: string) => `The request to ${host} succeeded, but this step expects it to be blocked: a ServiceEntry for ${host} already exists (left from another lesson?); run \`egress-tutorial reset\` or delete it, then retry.`,
+    notRegistryOnly: (host: string, policy: string) => `The request to ${host} succeeded, but this step expects it to be blocked: the outbound policy is ${policy} for this namespace, not REGISTRY_ONLY — apply the previous step's Sidecar and retry.`,
+    dns: (host: string) => `curl could not resolve ${host}: check the host name (override it with --set) and that the cluster's nodes have DNS and internet access.`,
+    registryOnly: (host: string) => `The sidecar refused the connection to ${host}: the outbound policy is REGISTRY_ONLY and no ServiceEntry registers ${host} — apply the ServiceEntry.`,
+    refused: (host: string, what: string) => `The connection to ${host} was refused (${what}): with REGISTRY_ONLY outbound traffic a host needs a ServiceEntry — apply the ServiceEntry, and check the host can be reached from the cluster.`,
+    network: (code: number, message: string, host: string, istioNs: string) => `curl failed with exit ${code} (${message}): check that the cluster can reach ${host} and that the egress gateway pods in ${istioNs} are Ready.`,
+    noGateway: (istioNs: string, install: string) => `No egress gateway pods run in ${istioNs}: install the gateway (\`${install}\`) or use Istio's demo profile.`,
+    noDestinationRule: (clientNs: string) => `HTTP 503 (cluster not found, NC): no DestinationRule with the subset for the egress gateway is visible from ${clientNs} — apply the Gateway and DestinationRule step.`,
+    subsetMissing: (clientNs: string) => `HTTP 503 (cluster not found, NC): the VirtualService routes to a DestinationRule subset that is missing or not visible from ${clientNs} — create the DestinationRule in ${clientNs} with the subset the VirtualService names.`,
+    noRoute: 'HTTP 404 (no route, NR): the Gateway and the VirtualService do not match — the VirtualService must list the Gateway\'s name in `gateways` and its hosts and port must match the Gateway\'s server.',
+    accessLogOff: 'Access logging is off, so the gateway writes no lines: set meshConfig.accessLogFile=/dev/stdout (or apply a Telemetry resource) and retry.',
+    noSidecar: (clientNs: string) => `The client pod has no istio-proxy sidecar, so its traffic bypasses the mesh: label the namespace ${clientNs} with istio-injection=enabled and restart the client.`,
+    notThroughGateway: 'The request succeeded but no gateway line appeared: it did not cross the gateway — check the VirtualService binds `mesh` and routes to the egress gateway, the client has a sidecar, and access logging is on.',
+    noLine: 'No matching line appeared in the gateway\'s log: make the request first (the previous step), and check the client has a sidecar and access logging is on.',
+    wrongStatus: (got: number, want: number) => `Got HTTP ${got} instead of ${want}: compare the applied objects with the lesson's manifests (\`egress-tutorial manifests\`).`,
+    curlFailed: (code: number, message: string) => `curl failed with exit ${code} (${message}).`,
+    lacks: (text: string) => `The output did not contain "${text}".`,
+    differs: 'The result differs from what the lesson expects: compare the applied objects with the lesson\'s manifests (`egress-tutorial manifests`).',
+    changing: 'The result was still changing when time ran out, so Istio may not have pushed the configuration yet: press Enter to retry.',
+  },
+  zh: {
+    someHost: '外部主机',
+    leftoverServiceEntry: (host: string) => `访问 ${host} 成功了，但这一步预期请求被拦截：${host} 的服务入口已经存在（其他课程留下的？）；运行 \`egress-tutorial reset\` 或删除它，然后重试。`,
+    notRegistryOnly: (host: string, policy: string) => `访问 ${host} 成功了，但这一步预期请求被拦截：该命名空间的出站策略是 ${policy}，不是 REGISTRY_ONLY——先应用上一步的 Sidecar，再重试。`,
+    dns: (host: string) => `curl 无法解析 ${host}：检查主机名（可用 --set 换一个），并确认集群节点有 DNS 和外网访问。`,
+    registryOnly: (host: string) => `边车拒绝了到 ${host} 的连接：出站策略是 REGISTRY_ONLY，且没有服务入口注册 ${host}——请应用服务入口。`,
+    refused: (host: string, what: string) => `到 ${host} 的连接被拒绝（${what}）：出站策略为 REGISTRY_ONLY 时，外部主机需要服务入口——请应用服务入口，并确认集群能访问该主机。`,
+    network: (code: number, message: string, host: string, istioNs: string) => `curl 失败，退出码 ${code}（${message}）：确认集群能访问 ${host}，并且 ${istioNs} 中的出口网关 Pod 已就绪。`,
+    noGateway: (istioNs: string, install: string) => `${istioNs} 中没有运行出口网关 Pod：安装出口网关（\`${install}\`），或使用 Istio 的 demo 配置档。`,
+    noDestinationRule: (clientNs: string) => `HTTP 503（找不到集群，NC）：在 ${clientNs} 中看不到带有出口网关子集的目标规则——请先应用网关和目标规则那一步。`,
+    subsetMissing: (clientNs: string) => `HTTP 503（找不到集群，NC）：虚拟服务路由到的目标规则子集不存在，或在 ${clientNs} 中不可见——在 ${clientNs} 中创建目标规则，并包含虚拟服务引用的子集。`,
+    noRoute: 'HTTP 404（没有路由，NR）：网关与虚拟服务不匹配——虚拟服务的 `gateways` 必须列出网关的名字，且 hosts 和端口要与网关的 server 一致。',
+    accessLogOff: '访问日志未开启，网关不会输出日志行：设置 meshConfig.accessLogFile=/dev/stdout（或应用一个 Telemetry 资源），然后重试。',
+    noSidecar: (clientNs: string) => `客户端 Pod 没有 istio-proxy 边车，它的流量绕过了网格：给命名空间 ${clientNs} 加上 istio-injection=enabled 标签，再重启客户端。`,
+    notThroughGateway: '请求成功了，但网关日志中没有对应的行：流量没有经过出口网关——检查虚拟服务是否绑定了 `mesh` 并路由到出口网关、客户端是否有边车、访问日志是否开启。',
+    noLine: '网关日志中没有出现匹配的行：请先发出请求（上一步），并确认客户端有边车、访问日志已开启。',
+    wrongStatus: (got: number, want: number) => `得到 HTTP ${got}，而不是 ${want}：把集群中的对象与课程的清单对比一下（\`egress-tutorial manifests\`）。`,
+    curlFailed: (code: number, message: string) => `curl 失败，退出码 ${code}（${message}）。`,
+    lacks: (text: string) => `输出中没有“${text}”。`,
+    differs: '结果与课程预期不同：把集群中的对象与课程的清单对比一下（`egress-tutorial manifests`）。',
+    changing: '超时时结果仍在变化，Istio 可能还没有下发完配置：按 Enter 重试。',
+  },
+};
+
 /** The cause and fix of the failure, as the learner should read it. */
 function cause(input: DiagnoseInput): string {
+  const t = SENTENCES[input.lang ?? 'en'];
   const { curl, facts } = input;
   const istioNs = input.istioNamespace ?? 'istio-system';
   const clientNs = input.clientNamespace ?? 'default';
-  const host = input.host ?? 'the external host';
+  const host = input.host ?? t.someHost;
   const status = curl?.httpStatus;
   const curlCode = curl?.curlError?.code;
 
   if (input.expectFailure && curl && (status === 200 || (curlCode === undefined && curl.exitCode === 0 && status !== undefined && status < 400))) {
-    if (serviceEntryFor(facts, input.host)) return `The request to ${host} succeeded, but this step expects it to be blocked: a ServiceEntry for ${host} already exists (left from another lesson?); run \`egress-tutorial reset\` or delete it, then retry.`;
-    return `The request to ${host} succeeded, but this step expects it to be blocked: the outbound policy is ${facts?.outboundPolicy ?? 'not'} REGISTRY_ONLY for this namespace — apply the previous step's Sidecar and retry.`;
+    if (serviceEntryFor(facts, input.host)) return t.leftoverServiceEntry(host);
+    return t.notRegistryOnly(host, facts?.outboundPolicy ?? 'ALLOW_ANY');
   }
 
-  if (curlCode === 6) return `curl could not resolve ${host}: check the host name (override it with --set) and that the cluster's nodes have DNS and internet access.`;
+  if (curlCode === 6) return t.dns(host);
   if (curlCode === 35 || status === 502) {
-    if (facts?.outboundPolicy === 'REGISTRY_ONLY' || serviceEntryFor(facts, input.host) === false)
-      return `The sidecar refused the connection to ${host}: the outbound policy is REGISTRY_ONLY and no ServiceEntry registers ${host} — apply the ServiceEntry.`;
-    return `The connection to ${host} was refused (${status === 502 ? 'HTTP 502' : 'curl exit 35'}): with REGISTRY_ONLY outbound traffic a host needs a ServiceEntry — apply the ServiceEntry, and check the host can be reached from the cluster.`;
+    if (facts?.outboundPolicy === 'REGISTRY_ONLY' || serviceEntryFor(facts, input.host) === false) return t.registryOnly(host);
+    return t.refused(host, status === 502 ? 'HTTP 502' : 'curl exit 35');
   }
-  if (curlCode === 7 || curlCode === 28 || curlCode === 56 || curlCode === 52)
-    return `curl failed with exit ${curlCode} (${curl?.curlError?.message ?? 'connection problem'}): check that the cluster can reach ${host} and that the egress gateway pods in ${istioNs} are Ready.`;
+  if (curlCode === 7 || curlCode === 28 || curlCode === 56 || curlCode === 52) return t.network(curlCode, curl?.curlError?.message ?? '', host, istioNs);
 
-  if (facts && facts.egressGatewayPods === 0 && (status === 503 || status === 404 || input.missingLogLine))
-    return `No egress gateway pods run in ${istioNs}: install the gateway (\`${EGRESS_INSTALL}\`) or use Istio's demo profile.`;
+  if (facts && facts.egressGatewayPods === 0 && (status === 503 || status === 404 || input.missingLogLine)) return t.noGateway(istioNs, EGRESS_INSTALL);
 
-  if (status === 503 || hasFlag(input.gatewayLines, 'NC')) {
-    const drs = kindsPresent(facts, 'DestinationRule');
-    if (drs === 0) return `HTTP 503 (cluster not found, NC): no DestinationRule with the subset for the egress gateway is visible from ${clientNs} — apply the Gateway and DestinationRule step.`;
-    return `HTTP 503 (cluster not found, NC): the VirtualService routes to a DestinationRule subset that is missing or not visible from ${clientNs} — create the DestinationRule in ${clientNs} with the subset the VirtualService names.`;
-  }
-  if (status === 404 || hasFlag(input.gatewayLines, 'NR'))
-    return `HTTP 404 (no route, NR): the Gateway and the VirtualService do not match — the VirtualService must list the Gateway's name in \`gateways\` and its hosts and port must match the Gateway's server.`;
+  if (status === 503 || hasFlag(input.gatewayLines, 'NC')) return kindsPresent(facts, 'DestinationRule') === 0 ? t.noDestinationRule(clientNs) : t.subsetMissing(clientNs);
+  if (status === 404 || hasFlag(input.gatewayLines, 'NR')) return t.noRoute;
 
   if (input.missingLogLine) {
-    if (facts?.accessLogging === 'off') return `Access logging is off, so the gateway writes no lines: set meshConfig.accessLogFile=/dev/stdout (or apply a Telemetry resource) and retry.`;
-    if (facts?.clientHasSidecar === false) return `The client pod has no istio-proxy sidecar, so its traffic bypasses the mesh: label the namespace ${clientNs} with istio-injection=enabled and restart the client.`;
-    if (status === 200)
-      return `The request succeeded but no gateway line appeared: it did not cross the gateway — check the VirtualService binds \`mesh\` and routes to the egress gateway, the client has a sidecar, and access logging is on.`;
-    return `No matching line appeared in the gateway's log: make the request first (the previous step), and check the client has a sidecar and access logging is on.`;
+    if (facts?.accessLogging === 'off') return t.accessLogOff;
+    if (facts?.clientHasSidecar === false) return t.noSidecar(clientNs);
+    if (status === 200) return t.notThroughGateway;
+    return t.noLine;
   }
 
-  if (status !== undefined && input.expect?.httpStatus !== undefined && status !== input.expect.httpStatus)
-    return `Got HTTP ${status} instead of ${input.expect.httpStatus}: compare the applied objects with the lesson's manifests (\`egress-tutorial manifests\`).`;
-  if (curl && curl.curlError) return `curl failed with exit ${curl.curlError.code} (${curl.curlError.message}).`;
-  if (input.expect?.outputContains !== undefined) return `The output did not contain "${input.expect.outputContains}".`;
-  return 'The result differs from what the lesson expects: compare the applied objects with the lesson\'s manifests (`egress-tutorial manifests`).';
+  if (status !== undefined && input.expect?.httpStatus !== undefined && status !== input.expect.httpStatus) return t.wrongStatus(status, input.expect.httpStatus);
+  if (curl && curl.curlError) return t.curlFailed(curl.curlError.code, curl.curlError.message);
+  if (input.expect?.outputContains !== undefined) return t.lacks(input.expect.outputContains);
+  return t.differs;
 }
 
 /** One or two sentences: whether the result was still changing (not propagated yet) or stable (wrong), then cause and fix. */
 export function diagnose(input: DiagnoseInput): string {
   const reason = cause(input);
-  if (input.changing) return `The result was still changing when time ran out, so Istio may not have pushed the configuration yet: press Enter to retry. ${reason}`;
+  if (input.changing) return `${SENTENCES[input.lang ?? 'en'].changing}${input.lang === 'zh' ? '' : ' '}${reason}`;
   return reason;
 }

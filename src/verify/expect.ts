@@ -1,22 +1,37 @@
 // Does an exec step's result meet its expectation?
 
-import type { ExecExpect } from '../lesson/model.js';
+import type { ExecExpect, Lang } from '../lesson/model.js';
 import type { CurlOutcome } from './curl.js';
 
 export interface ExpectationResult {
   ok: boolean;
-  /** What did not hold, e.g. "HTTP 404, expected 200". */
+  /** What did not hold, e.g. "HTTP 404, expected HTTP 200". */
   mismatch?: string;
 }
 
-export function checkExecExpectation(expect: ExecExpect, curl: CurlOutcome, stdout: string): ExpectationResult {
+const words = {
+  en: {
+    noResponse: (exit: number) => `no HTTP response (exit ${exit})`,
+    expectedStatus: (got: string, want: number) => `${got}, expected HTTP ${want}`,
+    expectedExit: (got: number, want: number) => `exit code ${got}, expected ${want}`,
+    lacks: (text: string) => `output lacks "${text}"`,
+  },
+  zh: {
+    noResponse: (exit: number) => `没有 HTTP 响应（退出码 ${exit}）`,
+    expectedStatus: (got: string, want: number) => `得到 ${got}，预期 HTTP ${want}`,
+    expectedExit: (got: number, want: number) => `退出码 ${got}，预期 ${want}`,
+    lacks: (text: string) => `输出中没有“${text}”`,
+  },
+};
+
+export function checkExecExpectation(expect: ExecExpect, curl: CurlOutcome, stdout: string, lang: Lang = 'en'): ExpectationResult {
+  const w = words[lang];
   const wantExit = expect.exitCode ?? 0;
   if (expect.httpStatus !== undefined && curl.httpStatus !== expect.httpStatus) {
-    const got = curl.httpStatus !== undefined ? `HTTP ${curl.httpStatus}` : `no HTTP response (exit ${curl.exitCode})`;
-    return { ok: false, mismatch: `${got}, expected HTTP ${expect.httpStatus}` };
+    const got = curl.httpStatus !== undefined ? `HTTP ${curl.httpStatus}` : w.noResponse(curl.exitCode);
+    return { ok: false, mismatch: w.expectedStatus(got, expect.httpStatus) };
   }
-  if (curl.exitCode !== wantExit) return { ok: false, mismatch: `exit code ${curl.exitCode}, expected ${wantExit}` };
-  if (expect.outputContains !== undefined && !stdout.includes(expect.outputContains))
-    return { ok: false, mismatch: `output lacks "${expect.outputContains}"` };
+  if (curl.exitCode !== wantExit) return { ok: false, mismatch: w.expectedExit(curl.exitCode, wantExit) };
+  if (expect.outputContains !== undefined && !stdout.includes(expect.outputContains)) return { ok: false, mismatch: w.lacks(expect.outputContains) };
   return { ok: true };
 }

@@ -1,0 +1,160 @@
+// The engine's sentences in both languages (verdicts, activity lines, output notes).
+// Diagnoses live in src/verify/diagnose.ts; UI chrome lives in the UI.
+
+import type { Lang } from '../lesson/model.js';
+
+type Ref = string; // "Kind/name (namespace)"
+
+export interface EngineMessages {
+  objects(n: number): string;
+  applying(n: number): string;
+  resultWord(result: 'created' | 'configured' | 'unchanged' | 'conflict' | 'error' | 'deleted' | 'absent' | 'not-ours'): string;
+  servedAs(version: string): string;
+  conflictSummary(refs: Ref[]): string;
+  conflictAdvice: string;
+  applyErrors(failed: number, total: number): string;
+  waitingForPod(selector: string, namespace: string): string;
+  podReady(pod: string): string;
+  noSidecar(pod: string, namespace: string): string;
+  applied(total: number, changed: number): string;
+  deleting(n: number): string;
+  deleteErrors(failed: number, total: number): string;
+  removed(deleted: number, notOurs: number): string;
+  lookingForPod(selector: string, namespace: string): string;
+  noReadyPod(selector: string, namespace: string): string;
+  runLessonFirst(lessonId: string, title: string, stepId: string, cause: string): string;
+  attempt(n: number): string;
+  running(program: string, pod: string): string;
+  waitingForPush(attempt: number, got: string): string;
+  asExpected(what: string): string;
+  blockedAsExpected(what: string): string;
+  afterAttempts(mismatch: string, attempts: number): string;
+  unexpectedResult: string;
+  cancelled: string;
+  diagnosing: string;
+  notRunThisSession(stepId: string): string;
+  following(selector: string, container: string, namespace: string, requestId?: string): string;
+  stillFollowing(selector: string): string;
+  proofFound(pod: string): string;
+  streamEnded: string;
+  noLogLine(seconds: number): string;
+  checking(names: string): string;
+  checksFailed(n: number, names: string): string;
+  checksPassed(n: number, warned: string[]): string;
+  read: string;
+  shuttingDown: string;
+  alreadyRunning: string;
+  leftAlone: string;
+  noConflict: string;
+  noAutoFix(name: string): string;
+  fixNotApplied(detail: string): string;
+  applyingFix(description: string): string;
+  runThisToFix(command: string): string;
+  appliesNothing: string;
+  saveFailed(code: string): string;
+  clearFailed(reason: string): string;
+}
+
+const en: EngineMessages = {
+  objects: (n) => `${n} object${n === 1 ? '' : 's'}`,
+  applying: (n) => `applying ${en.objects(n)}`,
+  resultWord: (r) => ({ created: 'created', configured: 'configured', unchanged: 'unchanged', conflict: 'conflict', error: 'error', deleted: 'deleted', absent: 'already gone', 'not-ours': 'left alone: not created by the tutorial' })[r],
+  servedAs: (v) => ` as ${v} (the version this cluster serves)`,
+  conflictSummary: (refs) => `${refs.join(', ')} already exist${refs.length === 1 ? 's' : ''} and ${refs.length === 1 ? 'was' : 'were'} not created by the tutorial.`,
+  conflictAdvice: 'Take them over (the tutorial will manage and later delete them) or leave them and skip this step.',
+  applyErrors: (f, t) => `${f} of ${t} objects could not be applied.`,
+  waitingForPod: (sel, ns) => `waiting for a pod ${sel} in ${ns} to be Ready`,
+  podReady: (pod) => ` Pod ${pod} is Ready.`,
+  noSidecar: (pod, ns) => `Pod ${pod} has no istio-proxy sidecar, so its traffic bypasses the mesh: label namespace ${ns} with istio-injection=enabled and delete the pod so it is recreated.`,
+  applied: (t, c) => `Applied ${en.objects(t)} (${c} changed).`,
+  deleting: (n) => `deleting ${en.objects(n)} and waiting until they are gone`,
+  deleteErrors: (f, t) => `${f} of ${t} objects could not be deleted.`,
+  removed: (d, n) => `Removed ${en.objects(d)}${n ? `; ${n} not created by the tutorial left alone` : ''}.`,
+  lookingForPod: (sel, ns) => `looking for a Ready pod ${sel} in ${ns}`,
+  noReadyPod: (sel, ns) => `No Ready pod ${sel} in ${ns}.`,
+  runLessonFirst: (id, title, step, cause) => `Run lesson ${id} ("${title}") first: its step ${step} creates that pod. (${cause})`,
+  attempt: (n) => `Attempt ${n}`,
+  running: (program, pod) => `running ${program} in ${pod}`,
+  waitingForPush: (n, got) => `attempt ${n}, got ${got}, waiting for Istio to push the configuration`,
+  asExpected: (what) => `${what}, as expected.`,
+  blockedAsExpected: (what) => `${what}: blocked, as this step expects.`,
+  afterAttempts: (m, n) => `${m} after ${n} attempt${n === 1 ? '' : 's'}.`,
+  unexpectedResult: 'Unexpected result',
+  cancelled: 'Cancelled.',
+  diagnosing: 'diagnosing',
+  notRunThisSession: (step) => `Step ${step} has not run in this session: any matching line since the tutorial started counts.`,
+  following: (sel, c, ns, id) => `following the logs of ${sel} (${c}) in ${ns}, looking for ${id ? `request ${id}` : 'the request'}`,
+  stillFollowing: (sel) => `still following the logs of ${sel}`,
+  proofFound: (pod) => `Found the request in ${pod}'s log: the traffic crossed the egress gateway.`,
+  streamEnded: 'The log stream ended before the request appeared.',
+  noLogLine: (s) => `No line for this request appeared in the log within ${s} s.`,
+  checking: (names) => `checking ${names}`,
+  checksFailed: (n, names) => `${n} check${n === 1 ? '' : 's'} failed: ${names}.`,
+  checksPassed: (n, warned) => `${n} check${n === 1 ? '' : 's'} passed${warned.length ? `, ${warned.length} with a warning (${warned.join(', ')})` : ''}.`,
+  read: 'Read.',
+  shuttingDown: 'The tutorial is shutting down.',
+  alreadyRunning: 'This step is already running.',
+  leftAlone: 'Left the existing objects alone; this step was not applied.',
+  noConflict: 'There is no conflict to resolve on this step.',
+  noAutoFix: (name) => `The ${name} check has no automatic fix.`,
+  fixNotApplied: (d) => `The fix could not be applied: ${d}`,
+  applyingFix: (d) => `Applying: ${d}`,
+  runThisToFix: (cmd) => `Run this to fix it: ${cmd}`,
+  appliesNothing: '# This step applies nothing.',
+  saveFailed: (code) => `Progress could not be saved (${code}).`,
+  clearFailed: (reason) => `Progress could not be cleared (${reason}).`,
+};
+
+const zh: EngineMessages = {
+  objects: (n) => `${n} 个对象`,
+  applying: (n) => `正在应用 ${zh.objects(n)}`,
+  resultWord: (r) => ({ created: '已创建', configured: '已更新', unchanged: '无变化', conflict: '冲突', error: '出错', deleted: '已删除', absent: '本就不存在', 'not-ours': '未动：不是本教程创建的' })[r],
+  servedAs: (v) => `（按集群提供的版本 ${v} 应用）`,
+  conflictSummary: (refs) => `${refs.join('、')} 已经存在，且不是本教程创建的。`,
+  conflictAdvice: '可以接管它们（之后由本教程管理并删除），也可以保留它们并跳过这一步。',
+  applyErrors: (f, t) => `${t} 个对象中有 ${f} 个未能应用。`,
+  waitingForPod: (sel, ns) => `等待 ${ns} 中的 Pod ${sel} 就绪`,
+  podReady: (pod) => ` Pod ${pod} 已就绪。`,
+  noSidecar: (pod, ns) => `Pod ${pod} 没有 istio-proxy 边车，它的流量绕过了网格：给命名空间 ${ns} 加上 istio-injection=enabled 标签，再删除该 Pod 让它重建。`,
+  applied: (t, c) => `已应用 ${zh.objects(t)}（${c} 个有变化）。`,
+  deleting: (n) => `正在删除 ${zh.objects(n)}，并等待它们消失`,
+  deleteErrors: (f, t) => `${t} 个对象中有 ${f} 个未能删除。`,
+  removed: (d, n) => `已删除 ${zh.objects(d)}${n ? `；${n} 个不是本教程创建的对象未动` : ''}。`,
+  lookingForPod: (sel, ns) => `在 ${ns} 中查找就绪的 Pod ${sel}`,
+  noReadyPod: (sel, ns) => `${ns} 中没有就绪的 Pod ${sel}。`,
+  runLessonFirst: (id, title, step, cause) => `请先完成课程 ${id}（“${title}”）：它的步骤 ${step} 会创建这个 Pod。（${cause}）`,
+  attempt: (n) => `第 ${n} 次尝试`,
+  running: (program, pod) => `正在 ${pod} 中运行 ${program}`,
+  waitingForPush: (n, got) => `第 ${n} 次尝试得到 ${got}，等待 Istio 下发配置`,
+  asExpected: (what) => `${what}，符合预期。`,
+  blockedAsExpected: (what) => `${what}：请求被拦截，正是这一步所预期的。`,
+  afterAttempts: (m, n) => `尝试 ${n} 次后仍是：${m}。`,
+  unexpectedResult: '结果不符合预期',
+  cancelled: '已取消。',
+  diagnosing: '正在诊断',
+  notRunThisSession: (step) => `步骤 ${step} 在本次会话中还没有运行：教程启动以来任何匹配的日志行都算数。`,
+  following: (sel, c, ns, id) => `正在跟踪 ${ns} 中 ${sel}（${c}）的日志，查找${id ? `请求 ${id}` : '这次请求'}`,
+  stillFollowing: (sel) => `仍在跟踪 ${sel} 的日志`,
+  proofFound: (pod) => `在 ${pod} 的日志中找到了这次请求：流量经过了出口网关。`,
+  streamEnded: '日志流在请求出现之前就结束了。',
+  noLogLine: (s) => `${s} 秒内日志中没有出现这次请求的记录。`,
+  checking: (names) => `正在检查 ${names}`,
+  checksFailed: (n, names) => `${n} 项检查未通过：${names}。`,
+  checksPassed: (n, warned) => `${n} 项检查通过${warned.length ? `，其中 ${warned.length} 项有警告（${warned.join('、')}）` : ''}。`,
+  read: '已阅读。',
+  shuttingDown: '教程正在退出。',
+  alreadyRunning: '这一步正在运行。',
+  leftAlone: '保留了已有对象；这一步没有应用。',
+  noConflict: '这一步没有需要解决的冲突。',
+  noAutoFix: (name) => `检查项 ${name} 没有自动修复。`,
+  fixNotApplied: (d) => `修复未能应用：${d}`,
+  applyingFix: (d) => `正在应用：${d}`,
+  runThisToFix: (cmd) => `运行以下命令修复：${cmd}`,
+  appliesNothing: '# 这一步不应用任何对象。',
+  saveFailed: (code) => `进度未能保存（${code}）。`,
+  clearFailed: (reason) => `进度未能清除（${reason}）。`,
+};
+
+export function engineMessages(lang: Lang): EngineMessages {
+  return lang === 'zh' ? zh : en;
+}
