@@ -71,7 +71,9 @@ export interface FakeApi {
   close(): Promise<void>;
 }
 
-export async function startFakeApi(handler: Handler = () => undefined): Promise<FakeApi> {
+export type UpgradeHandler = (req: http.IncomingMessage, socket: import('node:stream').Duplex, head: Buffer) => void;
+
+export async function startFakeApi(handler: Handler = () => undefined, upgrade?: UpgradeHandler): Promise<FakeApi> {
   const requests: Recorded[] = [];
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -89,6 +91,7 @@ export async function startFakeApi(handler: Handler = () => undefined): Promise<
       res.end(text);
     });
   });
+  if (upgrade) server.on('upgrade', upgrade);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {

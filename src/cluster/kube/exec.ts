@@ -1,11 +1,15 @@
-// A command in a container over client-node's WebSocket Exec. client-node's WebSocketHandler
-// defaults its streams to process.stdin/stdout/stderr and a v5 CLOSE frame ends them, so it is
-// built here with our own streams. Output is decoded with a StringDecoder (a multi-byte character
-// split across frames stays whole); the exit code comes from the status channel's V1Status.
+// A command in a container over client-node's WebSocket connection (its WebSocketHandler: the
+// kubeconfig's TLS and credentials, the channel subprotocols). client-node's handler defaults its
+// streams to process.stdin/stdout/stderr and a v5 CLOSE frame ends them, so it is built here with
+// our own streams; and its Exec class throws "Unknown stream: 255" from inside the socket's message
+// handler when a v5 CLOSE frame arrives, so the frames are handled here instead. Output is decoded
+// with a StringDecoder (a multi-byte character split across frames stays whole); the exit code
+// comes from the status channel's V1Status.
 
 import { StringDecoder } from 'node:string_decoder';
 import { PassThrough, Writable } from 'node:stream';
-import { Exec, type KubeConfig, type V1Status } from '@kubernetes/client-node';
+import querystring from 'node:querystring';
+import type { KubeConfig, V1Status } from '@kubernetes/client-node';
 // Not re-exported by the package index; the package has no exports map, so the deep path is stable for 1.4.
 import { WebSocketHandler } from '@kubernetes/client-node/dist/web-socket-handler.js';
 import { ClusterError, type ExecOptions, type ExecResult } from '../port.js';
@@ -13,6 +17,9 @@ import { formatDuration } from './backoff.js';
 import { httpError, sanitize, toClusterError, type Where } from './errors.js';
 
 export const DEFAULT_EXEC_TIMEOUT_MS = 60_000;
+const STDOUT = 1;
+const STDERR = 2;
+const STATUS = 3;
 const MAX_CAPTURE = 1_000_000; // characters kept per stream in the result; callbacks see everything
 
 /** A Writable that decodes UTF-8 and hands text to `onText`, keeping a bounded copy. */
@@ -76,7 +83,8 @@ export async function runExec(
   const stderr = new DecodingSink(options.onStderr);
   // Our own streams, never the process's: a v5 CLOSE frame ends whatever streams the handler holds.
   const handler = new WebSocketHandler(kc, undefined, { stdin: new PassThrough(), stdout, stderr });
-  const exec = new Exec(kc, handler);
+  const query = querystring.stringify({ stdout: true, stderr: true, stdin: false, tty: false, command: argv, container });
+  const path = `/api/v1/namespaces/${encodeURIComponent(pod.namespace)}/pods/${encodeURIComponent(pod.name)}/exec?${query}`;
   const timeoutMs = options.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS;
 
   return new Promise<ExecResult>((resolve, reject) => {
@@ -121,11 +129,27 @@ export async function runExec(
     );
     options.signal?.addEventListener('abort', onAbort, { once: true });
 
-    exec
-      .exec(pod.namespace, pod.name, container, argv, stdout, stderr, null, false, (s: V1Status) => {
-        status = s;
+    /** One binary frame: channel byte + payload. Returns false to close the socket. */
+    const onFrame = (channel: number, payload: Buffer): boolean => {
+      if (settled) return false;
+      if (channel === STDOUT) stdout.write(payload);
+      else if (channel === STDERR) stderr.write(payload);
+      else if (channel === STATUS) {
+        try {
+          status = JSON.parse(payload.toString('utf8')) as V1Status;
+        } catch {
+          // v1-v3 servers send the error as plain text
+          status = { status: 'Failure', message: payload.toString('utf8') };
+        }
         void finish();
-      })
+        return false;
+      }
+      // CLOSE (255) frames were already applied to our streams by the handler; others are ignored.
+      return true;
+    };
+
+    handler
+      .connect(path, null, onFrame)
       .then((ws) => {
         socket = ws as unknown as typeof socket;
         if (settled) {
