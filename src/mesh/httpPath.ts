@@ -276,7 +276,7 @@ function forwardHttp(
         logHttp(net, proxy.pod, base, { ...common, responseCode: 0, responseFlags: 'DC', responseCodeDetails: 'downstream_remote_disconnect', bytesSent: 0, durationMs: net.maxTimeMs });
         return { kind: 'abandoned' };
       }
-      const body = `upstream connect error or disconnect/reset before headers. retried and the latest reset reason: remote connection failure, transport failure reason: delayed connect error: ${why.replace('_', ' ')}`;
+      const body = `upstream connect error or disconnect/reset before headers. retried and the latest reset reason: remote connection failure, transport failure reason: delayed connect error: ${why.replaceAll('_', ' ')}`;
       const durationMs = hop.kind === 'refused' ? net.dice.int(30, 90) : 3 * CONNECT_TIMEOUT_MS + net.dice.int(0, 20);
       logHttp(net, proxy.pod, base, {
         ...common, responseCode: 503, responseFlags: 'URX,UF',

@@ -24,6 +24,6 @@ export function runCommand(ctx: CommandContext): CommandResult {
   if (ctx.argv.length === 0) {
     return { stdout: '', stderr: 'OCI runtime exec failed: exec failed: unable to start container process: exec: no command: unknown\n', exitCode: 126, accessLog: [] };
   }
-  const result = runProgram({ net, ...podEnvironment(net) }, ctx.argv, '', false);
+  const result = runProgram({ net, ...podEnvironment(net) }, ctx.argv, ctx.stdin ?? '', false);
   return { ...result, accessLog: net.logs };
 }

@@ -48,7 +48,7 @@ export function runProgram(pe: PodEnvironment, argv: string[], stdin: string, in
     case 'sh':
     case 'bash':
     case 'ash':
-      return runShell(pe, name, args);
+      return runShell(pe, name, args, stdin);
     case 'echo':
       return echo(args);
     case 'hostname':
@@ -207,8 +207,8 @@ function wc(args: string[], stdin: string): ProgramOutput {
 
 // ---- the shell ------------------------------------------------------------------------------
 
-function runShell(pe: PodEnvironment, name: string, args: string[]): ProgramOutput {
-  if (args.length === 0) return ok(); // an interactive shell with no stdin: exits at once
+function runShell(pe: PodEnvironment, name: string, args: string[], stdin: string): ProgramOutput {
+  if (args.length === 0 || args[0] === '-s') return runScript(pe, stdin); // reads its commands from stdin
   if (args[0] !== '-c') {
     return fail(`${name}: can't open '${args[0]}': No such file or directory\n`, 2);
   }

@@ -62,4 +62,6 @@ export interface CommandContext {
   now: Date;
   /** Deterministic request ids and ports in tests. */
   random?: () => number;
+  /** Optional: what the exec session sent on stdin (`kubectl exec -i ... -- sh < script`), read by sh and cat. */
+  stdin?: string;
 }

@@ -112,3 +112,12 @@ describe('small network and system tools', () => {
     expect(direct(['which', 'kubectl']).exitCode).toBe(1);
   });
 });
+
+describe('stdin', () => {
+  it('sh without -c runs what arrives on stdin; cat echoes it', () => {
+    const r = run(baseState(), ['sh'], { stdin: 'echo one\ncurl -s -o /dev/null -w "%{http_code}" http://httpbin.org/status/204\n' });
+    expect(r).toMatchObject({ stdout: 'one\n204', exitCode: 0 });
+    expect(run(baseState(), ['cat'], { stdin: 'piped' }).stdout).toBe('piped');
+    expect(run(baseState(), ['sh']).exitCode).toBe(0);
+  });
+});
