@@ -18,6 +18,8 @@ export interface Answer {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** Take over the response (streaming answers such as a followed log). */
+  stream?: (res: http.ServerResponse, req: http.IncomingMessage) => void;
 }
 
 export type Handler = (req: Recorded) => Answer | undefined;
@@ -86,6 +88,11 @@ export async function startFakeApi(handler: Handler = () => undefined, upgrade?:
         status: 404,
         body: { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'NotFound', code: 404, message: 'the server could not find the requested resource' },
       };
+      if (answer.stream) {
+        res.writeHead(answer.status, { 'content-type': 'text/plain', ...(answer.headers ?? {}) });
+        answer.stream(res, req);
+        return;
+      }
       const text = answer.body === undefined ? '' : typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
       res.writeHead(answer.status, { 'content-type': 'application/json', ...(answer.headers ?? {}) });
       res.end(text);
