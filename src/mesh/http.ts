@@ -12,6 +12,8 @@ export interface HttpRequest {
   pathAndQuery: string;
   headers: Header[]; // in the order curl sends them (after Host)
   body: string;
+  /** The protocol on this hop; curl speaks HTTP/1.1, proxies may upgrade to HTTP/2 towards an `http2` port. */
+  protocol?: 'HTTP/1.1' | 'HTTP/2';
 }
 
 export interface HttpResponse {

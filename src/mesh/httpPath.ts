@@ -77,7 +77,7 @@ function httpLogBase(net: Net, req: HttpRequest, requestId: string, downstreamLo
     startTime: startTime(net, 0),
     method: req.method,
     path: req.pathAndQuery,
-    protocol: 'HTTP/1.1',
+    protocol: req.protocol ?? 'HTTP/1.1',
     userAgent: getHeader(req.headers, 'user-agent'),
     requestId,
     authority: req.authority,
@@ -241,6 +241,9 @@ function forwardHttp(
     internal: proxy.edge,
     dice: net.dice,
   });
+  // Istio speaks HTTP/2 to a service port declared http2/grpc (the egress gateway's port 80 is `http2`).
+  const servicePortName = cluster.kind === 'service' ? cluster.service.ports.find((p) => p.port === cluster.port)?.name ?? '' : '';
+  upstreamReq.protocol = /^(http2|grpc)(-|$)/.test(servicePortName) ? 'HTTP/2' : 'HTTP/1.1';
   const hop = deliverHttp(net, upstreamReq, target, upstreamLocal);
   const common = { upstreamHost: address(target.ip, target.port), upstreamCluster: cluster.name, upstreamLocalAddress: upstreamLocal, routeName };
 

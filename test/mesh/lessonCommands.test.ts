@@ -45,6 +45,8 @@ describe('HTTP part of the seed', () => {
     const [gateway] = logsOf(r, GATEWAY_POD.name);
     expect(client).toContain('"GET /headers HTTP/1.1" 200 - via_upstream -');
     expect(client).toContain('"lesson-42" "httpbin.org" "10.244.0.8:8080" outbound|80|cnn|istio-egressgateway.istio-system.svc.cluster.local ');
+    // The gateway's Service port 80 is named http2, so the sidecar speaks HTTP/2 to it.
+    expect(gateway).toContain('"GET /headers HTTP/2" 200 - via_upstream -');
     expect(gateway).toContain('"10.244.0.12" "curl/8.16.0" "lesson-42" "httpbin.org"');
     expect(gateway).toContain(' outbound|80||httpbin.org 10.244.0.8:');
     expect(gateway).toContain(' 10.244.0.8:8080 10.244.0.12:');

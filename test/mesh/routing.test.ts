@@ -103,7 +103,7 @@ describe('HTTP through the egress gateway: failure signatures', () => {
     const r = run(baseState({ objects: [SE_HTTPBIN, wrongHosts, DR_CNN, VS_HTTP] }), HTTP_CMD);
     expect(statusLine(r.stdout)).toBe('HTTP/1.1 404 Not Found');
     expect(r.stdout).toContain('server: envoy');
-    expect(logsOf(r, GATEWAY_POD.name)[0]).toMatch(/"GET \/headers HTTP\/1\.1" 404 NR route_not_found - "-" 0 0 0 - "10\.244\.0\.12" .* "-" - - 10\.244\.0\.8:8080 10\.244\.0\.12:\d+ - -$/);
+    expect(logsOf(r, GATEWAY_POD.name)[0]).toMatch(/"GET \/headers HTTP\/2" 404 NR route_not_found - "-" 0 0 0 - "10\.244\.0\.12" .* "-" - - 10\.244\.0\.8:8080 10\.244\.0\.12:\d+ - -$/);
     expect(logsOf(r, CLIENT.name)[0]).toContain('" 404 - via_upstream - ');
   });
 
@@ -210,6 +210,27 @@ describe('HTTP through the egress gateway: failure signatures', () => {
 });
 
 describe('TLS through the egress gateway: failure signatures', () => {
+  it('+ Gateway + DestinationRule without VirtualService: still straight from the sidecar', () => {
+    const r = run(baseState({ objects: [SE_BAIDU, GW_TLS, DR_CNN] }), HTTPS_CMD);
+    expect(r.exitCode).toBe(0);
+    expect(logsOf(r, CLIENT.name)[0]).toContain(' outbound|443||www.baidu.com ');
+    expect(logsOf(r, GATEWAY_POD.name)).toEqual([]);
+  });
+
+  it('VirtualService not bound to the gateway: no filter chain at the gateway, curl 35', () => {
+    const meshOnly: IstioObject = { ...VS_TLS, spec: { ...VS_TLS.spec, gateways: ['mesh'] } };
+    const r = run(baseState({ objects: [SE_BAIDU, GW_TLS, DR_CNN, meshOnly] }), HTTPS_CMD);
+    expect(r.exitCode).toBe(35);
+    expect(logsOf(r, GATEWAY_POD.name)[0]).toContain('"- - -" 0 NR filter_chain_not_found ');
+  });
+
+  it('resolution NONE behind the gateway: the stream loops back into the gateway until it is cut', () => {
+    const none: IstioObject = { ...SE_BAIDU, spec: { ...SE_BAIDU.spec, resolution: 'NONE' } };
+    const r = run(baseState({ objects: [none, GW_TLS, DR_CNN, VS_TLS] }), HTTPS_CMD);
+    expect(r.exitCode).toBe(35);
+    expect(logsOf(r, GATEWAY_POD.name).some((l) => l.includes('"10.244.0.8:8443" outbound|443||www.baidu.com'))).toBe(true);
+  });
+
   it('Gateway hosts do not match the SNI: filter_chain_not_found at the gateway, curl 35', () => {
     const wrong: IstioObject = { ...GW_TLS, spec: { ...GW_TLS.spec, servers: [{ port: { number: 443, name: 'tls', protocol: 'TLS' }, hosts: ['edition.cnn.com'], tls: { mode: 'PASSTHROUGH' } }] } };
     const r = run(baseState({ objects: [SE_BAIDU, wrong, DR_CNN, VS_TLS] }), HTTPS_CMD);
@@ -286,7 +307,7 @@ describe('access logging', () => {
     const r = run(baseState({ objects: full, meshConfig: { outboundTrafficPolicy: 'ALLOW_ANY', accessLogFile: '/dev/stdout', accessLogEncoding: 'JSON' } }), HTTP_CMD);
     const entry = JSON.parse(logsOf(r, GATEWAY_POD.name)[0]);
     expect(entry).toMatchObject({
-      method: 'GET', path: '/headers', protocol: 'HTTP/1.1', response_code: 200, response_flags: null,
+      method: 'GET', path: '/headers', protocol: 'HTTP/2', response_code: 200, response_flags: null,
       response_code_details: 'via_upstream', authority: 'httpbin.org', upstream_cluster: 'outbound|80||httpbin.org',
       downstream_local_address: '10.244.0.8:8080', x_forwarded_for: '10.244.0.12', start_time: '2026-11-24T06:00:00.124Z',
     });
