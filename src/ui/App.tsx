@@ -469,6 +469,7 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
       ...(warningRows.length ? [{ text: '' }, ...warningRows] : []),
     ];
     body = <Rows rows={rows} height={bodyHeight} />;
+    hints = [...(failed.backend === 'kube' ? [m.offerPracticeKey] : []), m.keyHint.retryConnect, m.keyHint.quit];
   } else if (screen === 'resume' && snapshot) {
     const target = resumeTarget(snapshot) ?? { lessonIndex: snapshot.lessonIndex, stepIndex: snapshot.stepIndex };
     const lesson = snapshot.lessons[target.lessonIndex];
@@ -533,7 +534,7 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
       <Line text={header} width={width} role="title" />
       {body}
       {footer}
-      <StatusBar text={statusText(snapshot, lang)} width={width} />
+      <StatusBar text={statusText(snapshot, lang, screen === 'step')} width={width} />
       <Line text={hints.join(' · ')} width={width} role="muted" />
     </Box>
   );

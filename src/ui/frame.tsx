@@ -46,7 +46,8 @@ export function Activity({ text, width, suffix }: { text: string; width: number;
   );
 }
 
-export function statusText(snapshot: EngineSnapshot | undefined, lang: Lang): string {
+/** Backend and context, namespace, language, and (on the step screen) lesson and step n/m. */
+export function statusText(snapshot: EngineSnapshot | undefined, lang: Lang, showPosition = true): string {
   const m = messages(lang);
   const parts: string[] = [];
   if (snapshot) {
@@ -56,7 +57,7 @@ export function statusText(snapshot: EngineSnapshot | undefined, lang: Lang): st
     parts.push(m.statusNamespace(snapshot.namespace));
   }
   parts.push(m.langName);
-  if (snapshot) {
+  if (snapshot && showPosition) {
     parts.push(`${m.lessonOf(snapshot.lessonIndex + 1, snapshot.lessons.length)} ${m.stepOf(snapshot.stepIndex + 1, snapshot.lesson.steps.length)}`);
   }
   return ' ' + parts.join(' │ ');

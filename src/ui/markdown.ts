@@ -13,15 +13,30 @@ export interface Renderer {
 
 const CACHE_LIMIT = 200;
 
+const WIDE = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/;
+
+/** Join the lines of a paragraph: a space between words, nothing between CJK characters. */
+export function joinSoftBreaks(text: string): string {
+  return text.replace(/[ \t]*\n[ \t]*/g, (_match, offset: number, whole: string) => {
+    const before = whole[offset - 1] ?? '';
+    const after = whole[offset + _match.length] ?? '';
+    return WIDE.test(before) && WIDE.test(after) ? '' : ' ';
+  });
+}
+
 function createRenderer(): Renderer {
   // reflowText:false: marked-terminal measures with .length and would break CJK lines.
   const marked = new Marked(markedTerminal({ reflowText: false, width: 1000, tab: 2, showSectionPrefix: true }));
   // marked-terminal prints a tight list item's text token raw (`**bold**` stays literal): render
   // block-level text tokens that carry inline tokens through the inline parser instead.
+  // Soft line breaks inside a paragraph join the lines (authors wrap prose at ~80 columns; ink
+  // wraps it again at the real width): with a space, or with nothing between two CJK characters.
   marked.use({
     renderer: {
       text(token) {
-        return 'tokens' in token && token.tokens ? this.parser.parseInline(token.tokens) : false;
+        if ('tokens' in token && token.tokens) return this.parser.parseInline(token.tokens);
+        token.text = joinSoftBreaks(token.text);
+        return false; // marked-terminal renders the joined text
       },
     },
   });

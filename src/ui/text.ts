@@ -9,6 +9,10 @@ const ANSI_PATTERN = /\x1b\[[0-9;:?]*[A-Za-z]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)/
 const SGR_PATTERN = /^\x1b\[[0-9;:]*m$/;
 const SGR_RESET = '\x1b[0m';
 
+// CJK line-breaking: no closing punctuation at the start of a row, no opening one at its end.
+const NO_LINE_START = /^[，。、；：！？）」』》〉】〕”’…%,.;:!?)\]}]$/;
+const NO_LINE_END = /^[（「『《〈【〔“‘]$/;
+
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
 export function stripAnsi(text: string): string {
@@ -54,6 +58,7 @@ interface Token {
   ansi: boolean;
   space: boolean;
   wide: boolean; // a line may break before or after a wide (CJK) character
+  pad?: boolean; // the hanging indent of a continuation row
 }
 
 function tokenize(line: string): Token[] {
@@ -101,9 +106,12 @@ export function wrap(text: string, width: number): string[] {
   const limit = Math.max(1, width);
   let state: string[] = [];
   for (const line of sanitize(text).split('\n')) {
+    // Continuation rows hang under the text of an indented line or a list item ("  * ", "1. ").
+    const lead = /^(\s*(?:(?:[*+\-•]|\d+\.)\s+)?)/.exec(stripAnsi(line))?.[1] ?? '';
+    const hang = lead.length > 0 && lead.length <= limit / 2 ? ' '.repeat(lead.length) : '';
     let row: Token[] = [];
     let used = 0;
-    let breakAt = -1; // row index where the row may be cut (tokens from it go to the next row)
+    let breaks: number[] = []; // row indexes where the row may be cut (tokens from there go down)
     let continuation = false;
     const flush = (tokens: Token[]) => {
       let end = tokens.length;
@@ -112,40 +120,42 @@ export function wrap(text: string, width: number): string[] {
       rows.push(emit(state, kept));
       state = applySgr(state, tokens);
     };
+    const lastText = () => [...row].reverse().find((t) => !t.ansi && !t.pad);
+    const isBlank = () => row.every((t) => t.ansi || t.pad);
     for (const token of tokenize(line)) {
       if (token.ansi) {
         row.push(token);
         continue;
       }
-      if (continuation && row.every((t) => t.ansi) && token.space) continue; // no leading space on a wrapped row
-      if (used + token.width > limit) {
-        let carry: Token[];
-        if (token.space) {
-          carry = [];
-        } else if (token.wide) {
-          carry = [];
-        } else if (breakAt > 0) {
-          carry = row.slice(breakAt);
-          row = row.slice(0, breakAt);
-        } else {
-          carry = [];
+      if (continuation && isBlank() && token.space) continue; // no leading space on a wrapped row
+      const prev = lastText();
+      // Break before a wide character unless it is closing punctuation or follows an opening one.
+      const breakBefore = token.wide && prev !== undefined && !NO_LINE_START.test(token.text) && !NO_LINE_END.test(prev.text);
+      if (used + token.width > limit && !isBlank()) {
+        let cut = row.length;
+        if (!token.space && !breakBefore) {
+          const earlier = breaks.filter((b) => b > 0 && (token.wide ? b < row.length : b <= row.length));
+          cut = earlier.length > 0 ? earlier[earlier.length - 1] : row.length; // else a hard break
         }
-        flush(row);
+        const carry = row.slice(cut);
+        flush(row.slice(0, cut));
         continuation = true;
-        row = [];
-        used = 0;
-        breakAt = -1;
+        row = hang ? [{ text: hang, width: hang.length, ansi: false, space: false, wide: false, pad: true }] : [];
+        used = hang.length;
+        breaks = [];
         for (const t of carry) {
-          if (!t.ansi && t.space && row.every((r) => r.ansi)) continue;
+          if (!t.ansi && t.space && isBlank()) continue;
           row.push(t);
           used += t.width;
         }
         if (token.space) continue;
+      } else if (breakBefore) {
+        breaks.push(row.length);
       }
-      if (token.wide && row.length > 0) breakAt = row.length; // may break before a wide char
       row.push(token);
       used += token.width;
-      if (token.space || token.wide) breakAt = row.length; // may break after a space or wide char
+      // May break after a space, or after a wide character that is not an opening bracket.
+      if (token.space || (token.wide && !NO_LINE_END.test(token.text))) breaks.push(row.length);
     }
     flush(row);
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import stringWidth from 'string-width';
+import { joinSoftBreaks } from '../../src/ui/markdown.js';
 import { padTo, stripAnsi, truncate, wrap } from '../../src/ui/text.js';
 import { noColorRequested } from '../../src/ui/theme.js';
 import { throttle } from '../../src/ui/throttle.js';
@@ -14,6 +15,12 @@ describe('wrap', () => {
     const rows = wrap('默认情况下离开网格的流量会直接出去', 10);
     expect(rows).toEqual(['默认情况下', '离开网格的', '流量会直接', '出去']);
     for (const row of rows) expect(stringWidth(row)).toBeLessThanOrEqual(10);
+  });
+
+  it('keeps closing punctuation off the start of a row and opening brackets off its end', () => {
+    const rows = wrap('我们创建它时没写命名空间，没有问题', 24);
+    expect(rows).toEqual(['我们创建它时没写命名空', '间，没有问题']); // the comma takes 间 along
+    expect(wrap('日志里的响应标志（NC）', 18)).toEqual(['日志里的响应标志', '（NC）']); // （ goes down with NC
   });
 
   it('mixes CJK and Latin words without overflowing', () => {
@@ -35,8 +42,22 @@ describe('wrap', () => {
     expect(rows[1].startsWith('\x1b[1mhere')).toBe(true);
   });
 
+  it('hangs continuation rows under the text of list items and indented lines', () => {
+    expect(wrap('  * first item wraps here', 14)).toEqual(['  * first item', '    wraps here']);
+    expect(wrap('1. one two three', 10)).toEqual(['1. one two', '   three']);
+    expect(wrap('-A1 outboundTrafficPolicy x', 20)).toEqual(['-A1', 'outboundTrafficPolic', 'y x']);
+  });
+
   it('does not count escapes as width', () => {
     expect(wrap('\x1b[36mkind:\x1b[39m \x1b[31mPod\x1b[39m', 9).map(stripAnsi)).toEqual(['kind: Pod']);
+  });
+});
+
+describe('joinSoftBreaks', () => {
+  it('joins prose lines with a space, CJK lines with nothing', () => {
+    expect(joinSoftBreaks('one\ntwo')).toBe('one two');
+    expect(joinSoftBreaks('定义了两条 HTTP 路\n由：')).toBe('定义了两条 HTTP 路由：');
+    expect(joinSoftBreaks('的 Service\n子集')).toBe('的 Service 子集');
   });
 });
 
