@@ -107,7 +107,8 @@ async function list(flags: CliFlags, io: CliIO): Promise<number> {
   const width = Math.max(...set.lessons.map((l) => l.id.length));
   for (const lesson of set.lessons) {
     const steps = lesson.steps.length;
-    io.out(`${lesson.id.padEnd(width)}  ${lesson.title[flags.lang]}  (${steps} step${steps === 1 ? '' : 's'})`);
+    const count = flags.lang === 'zh' ? `${steps} 步` : `${steps} step${steps === 1 ? '' : 's'}`;
+    io.out(`${lesson.id.padEnd(width)}  ${lesson.title[flags.lang]}  (${count})`);
   }
   return 0;
 }
@@ -186,9 +187,11 @@ async function run(named: string[], flags: CliFlags, io: CliIO): Promise<number>
     return await withSignals(io, () => session.disposeNow(), async (interrupted) => {
       const identity = session.port.identity();
       for (const w of session.warnings) io.err(`egress-tutorial: ${w}`);
-      io.out(`Running ${ids.length} lesson${ids.length === 1 ? '' : 's'} on ${backend === 'practice' ? 'the practice cluster (simulated)' : `context ${identity.context} (${identity.server})`}, namespace ${session.namespace}.`);
+      const zh = flags.lang === 'zh';
+      const where = backend === 'practice' ? (zh ? '练习集群（模拟）' : 'the practice cluster (simulated)') : `context ${identity.context} (${identity.server})`;
+      io.out(zh ? `在${where}上运行 ${ids.length} 门课程，命名空间 ${session.namespace}。` : `Running ${ids.length} lesson${ids.length === 1 ? '' : 's'} on ${where}, namespace ${session.namespace}.`);
       const added = ids.filter((id) => named.length > 0 && !named.includes(id));
-      if (added.length) io.out(`Including ${added.join(', ')}: required by the lessons named.`);
+      if (added.length) io.out(zh ? `同时运行 ${added.join('、')}：所列课程依赖它们。` : `Including ${added.join(', ')}: required by the lessons named.`);
       const result = await runHeadless(session.engine, ids, flags.lang, (t) => io.out(t));
       const signal = interrupted();
       if (signal) {
@@ -199,7 +202,7 @@ async function run(named: string[], flags: CliFlags, io: CliIO): Promise<number>
         io.err(`egress-tutorial: FAILED at ${result.failed.lesson}/${result.failed.step}: ${result.failed.verdict.summary}`);
         return 1;
       }
-      io.out(`\nAll ${result.passed} verifications passed.`);
+      io.out(zh ? `\n全部 ${result.passed} 项验证通过。` : `\nAll ${result.passed} verifications passed.`);
       return 0;
     });
   } finally {
