@@ -1,0 +1,67 @@
+// Builds the mesh model's input (MeshState) from what the store holds.
+
+import { load as loadYaml } from 'js-yaml';
+import type { IstioObject, MeshPod, MeshState } from '../mesh/types.js';
+import { isPlainObject } from './patch.js';
+import type { ResourceRegistry } from './resources.js';
+import type { KObject, Store } from './store.js';
+import { isPodReady } from './controllers.js';
+
+export const ISTIO_NAMESPACE = 'istio-system';
+
+export function parseMeshConfig(text: string | undefined): MeshState['meshConfig'] {
+  let doc: unknown;
+  try {
+    doc = loadYaml(text ?? '');
+  } catch {
+    doc = undefined;
+  }
+  const cfg = isPlainObject(doc) ? doc : {};
+  const otp = isPlainObject(cfg.outboundTrafficPolicy) ? cfg.outboundTrafficPolicy : {};
+  const out: MeshState['meshConfig'] = { outboundTrafficPolicy: otp.mode === 'REGISTRY_ONLY' ? 'REGISTRY_ONLY' : 'ALLOW_ANY' };
+  if (typeof cfg.accessLogFile === 'string' && cfg.accessLogFile !== '') out.accessLogFile = cfg.accessLogFile;
+  if (cfg.accessLogEncoding === 'JSON' || cfg.accessLogEncoding === 'TEXT') out.accessLogEncoding = cfg.accessLogEncoding;
+  return out;
+}
+
+export function toMeshPod(pod: KObject): MeshPod {
+  const spec = (pod.spec ?? {}) as Record<string, unknown>;
+  const containers = ((spec.containers as { name?: string }[]) ?? []).map((c) => c.name);
+  const inits = ((spec.initContainers as { name?: string; restartPolicy?: string }[]) ?? []).filter((c) => c.restartPolicy === 'Always').map((c) => c.name);
+  return {
+    namespace: pod.metadata.namespace ?? 'default',
+    name: pod.metadata.name,
+    labels: pod.metadata.labels ?? {},
+    ip: String((pod.status as Record<string, unknown> | undefined)?.podIP ?? ''),
+    hasSidecar: containers.includes('istio-proxy') || inits.includes('istio-proxy'),
+    ready: isPodReady(pod),
+  };
+}
+
+export function buildMeshState(store: Store, registry: ResourceRegistry): MeshState {
+  const cm = store.get({ group: '', plural: 'configmaps' }, ISTIO_NAMESPACE, 'istio');
+  const objects: IstioObject[] = [];
+  for (const res of registry.all.filter((r) => r.istio)) {
+    for (const o of store.list(res)) {
+      objects.push({ kind: res.kind as IstioObject['kind'], namespace: o.metadata.namespace ?? '', name: o.metadata.name, spec: (isPlainObject(o.spec) ? o.spec : {}) as Record<string, unknown> });
+    }
+  }
+  const services = store.list({ group: '', plural: 'services' }).map((s) => {
+    const spec = (s.spec ?? {}) as Record<string, unknown>;
+    const ports = ((spec.ports as Record<string, unknown>[]) ?? []).map((p) => {
+      const port = Number(p.port);
+      const target = typeof p.targetPort === 'number' ? p.targetPort : port;
+      const out: { port: number; targetPort: number; name?: string } = { port, targetPort: target };
+      if (typeof p.name === 'string') out.name = p.name;
+      return out;
+    });
+    return { namespace: s.metadata.namespace ?? 'default', name: s.metadata.name, ports, selector: (spec.selector as Record<string, string>) ?? {} };
+  });
+  return {
+    istioNamespace: ISTIO_NAMESPACE,
+    meshConfig: parseMeshConfig((cm?.data as Record<string, string> | undefined)?.mesh),
+    objects,
+    pods: store.list({ group: '', plural: 'pods' }).map(toMeshPod),
+    services,
+  };
+}

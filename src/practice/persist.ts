@@ -1,0 +1,94 @@
+// Optional state file: the store and logs as JSON, written atomically after changes (debounced)
+// and read back at start so a restarted practice cluster resumes where it was.
+
+import { readFile } from 'node:fs/promises';
+import { writeFileSync, renameSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { StoreSnapshot } from './store.js';
+import { writePrivateFile } from './kubeconfig.js';
+
+export const STATE_FORMAT = 'egress-tutorial-practice-state/v1';
+
+export interface SavedState {
+  format: typeof STATE_FORMAT;
+  savedAt: string;
+  store: StoreSnapshot;
+  logs: Record<string, { time: string; text: string }[]>;
+}
+
+/** Reads a state file; undefined when there is none. Throws one clear sentence when it is unusable. */
+export async function loadState(path: string): Promise<SavedState | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new Error(`Cannot read the practice state file ${path} (${(e as NodeJS.ErrnoException).code ?? 'error'}); fix its permissions or choose another state file.`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new Error(`The practice state file ${path} is not valid JSON; move it aside or choose another state file to start fresh.`);
+  }
+  const s = parsed as Partial<SavedState>;
+  if (s?.format !== STATE_FORMAT || !s.store || !Array.isArray(s.store.objects) || typeof s.store.resourceVersion !== 'number') {
+    throw new Error(`The file ${path} is not a practice cluster state file; move it aside or choose another state file to start fresh.`);
+  }
+  return { format: STATE_FORMAT, savedAt: String(s.savedAt ?? ''), store: s.store, logs: s.logs ?? {} };
+}
+
+export class StateSaver {
+  private timer: NodeJS.Timeout | undefined;
+  private writing: Promise<void> = Promise.resolve();
+  private lastError: Error | undefined;
+
+  constructor(
+    private readonly path: string,
+    private readonly snapshot: () => SavedState,
+    private readonly delayMs = 200,
+  ) {}
+
+  /** Schedules a save soon; many changes in a burst make one write. */
+  changed(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.writing = this.writing.then(() => this.write());
+    }, this.delayMs);
+    this.timer.unref?.();
+  }
+
+  /** Writes now and waits for pending writes. */
+  async flush(): Promise<void> {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      this.writing = this.writing.then(() => this.write());
+    }
+    await this.writing;
+  }
+
+  /** Synchronous last-chance save (process exit). */
+  flushSync(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    mkdirSync(dirname(this.path), { recursive: true });
+    const tmp = `${this.path}.${process.pid}.exit.tmp`;
+    writeFileSync(tmp, JSON.stringify(this.snapshot()), { mode: 0o600 });
+    renameSync(tmp, this.path);
+  }
+
+  error(): Error | undefined {
+    return this.lastError;
+  }
+
+  private async write(): Promise<void> {
+    try {
+      await writePrivateFile(this.path, JSON.stringify(this.snapshot()));
+      this.lastError = undefined;
+    } catch (e) {
+      this.lastError = e as Error;
+    }
+  }
+}
