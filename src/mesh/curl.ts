@@ -9,6 +9,31 @@ import { type CurlUrl, hostHeader, parseCurlUrl } from './url.js';
 
 export const CURL_USER_AGENT = 'curl/8.16.0';
 
+const CURL_VERSION_TEXT =
+  'curl 8.16.0 (x86_64-alpine-linux-musl) libcurl/8.16.0 OpenSSL/3.5.4 zlib/1.3.1 brotli/1.1.0 zstd/1.5.7 c-ares/1.34.5 libidn2/2.3.7 libpsl/0.21.5 nghttp2/1.67.1\n' +
+  'Release-Date: 2025-09-10\n' +
+  'Protocols: dict file ftp ftps gopher gophers http https imap imaps ipfs ipns mqtt pop3 pop3s rtsp smb smbs smtp smtps telnet tftp ws wss\n' +
+  'Features: alt-svc AsynchDNS brotli HSTS HTTP2 HTTPS-proxy IDN IPv6 Largefile libz NTLM PSL SSL threadsafe TLS-SRP UnixSockets zstd\n';
+
+const CURL_HELP_TEXT =
+  'Usage: curl [options...] <url>\n' +
+  ' -d, --data <data>           HTTP POST data\n' +
+  ' -f, --fail                  Fail fast with no output on HTTP errors\n' +
+  ' -h, --help <subject>        Get help for commands\n' +
+  ' -i, --include               Include response headers in output\n' +
+  ' -o, --output <file>         Write to file instead of stdout\n' +
+  ' -O, --remote-name           Write output to file named as remote file\n' +
+  ' -s, --silent                Silent mode\n' +
+  ' -T, --upload-file <file>    Transfer local FILE to destination\n' +
+  ' -u, --user <user:password>  Server user and password\n' +
+  ' -A, --user-agent <name>     Send User-Agent <name> to server\n' +
+  ' -v, --verbose               Make the operation more talkative\n' +
+  ' -V, --version               Show version number and quit\n' +
+  '\n' +
+  'This is not the full help; this menu is split into categories.\n' +
+  'Use "--help category" to get an overview of all categories.\n' +
+  'Use "--help all" to list all options\n';
+
 export interface ProgramOutput {
   stdout: string;
   stderr: string;
@@ -76,6 +101,8 @@ export function runCurl(net: Net, args: string[]): ProgramOutput {
   const parsed = parseCurlArgs(args);
   if (!parsed.ok) return { stdout: '', stderr: parsed.stderr, exitCode: parsed.exitCode };
   const o = parsed.options;
+  if (o.version) return { stdout: CURL_VERSION_TEXT, stderr: '', exitCode: 0 };
+  if (o.help) return { stdout: CURL_HELP_TEXT, stderr: '', exitCode: 0 };
   if (o.maxTimeSec !== undefined && o.maxTimeSec > 0) net.maxTimeMs = Math.round(o.maxTimeSec * 1000);
   const connectTimeoutMs = o.connectTimeoutSec !== undefined && o.connectTimeoutSec > 0 ? Math.round(o.connectTimeoutSec * 1000) : undefined;
   let stdout = '';

@@ -11,6 +11,8 @@ export interface CurlOptions {
   fail: boolean;
   include: boolean;
   noProgressMeter: boolean;
+  version: boolean;
+  help: boolean;
   output?: string;
   dumpHeader?: string;
   /** Raw -H values in order, e.g. "x-request-id: abc". */
@@ -27,7 +29,7 @@ export interface CurlOptions {
 
 export type CurlArgsResult = { ok: true; options: CurlOptions } | { ok: false; stderr: string; exitCode: number };
 
-type Flag = 'silent' | 'showError' | 'location' | 'head' | 'verbose' | 'insecure' | 'fail' | 'include' | 'noProgressMeter';
+type Flag = 'silent' | 'showError' | 'location' | 'head' | 'verbose' | 'insecure' | 'fail' | 'include' | 'noProgressMeter' | 'version' | 'help';
 type Valued = 'output' | 'dumpHeader' | 'header' | 'userAgent' | 'maxTime' | 'connectTimeout' | 'writeOut' | 'method' | 'data' | 'maxRedirs' | 'url' | 'ignoredValue';
 
 interface OptionSpec {
@@ -46,6 +48,8 @@ const LONG: Record<string, OptionSpec> = {
   fail: { flag: 'fail' },
   include: { flag: 'include' },
   'no-progress-meter': { flag: 'noProgressMeter' },
+  version: { flag: 'version' },
+  help: { flag: 'help' },
   output: { valued: 'output' },
   'dump-header': { valued: 'dumpHeader' },
   header: { valued: 'header' },
@@ -91,6 +95,8 @@ const SHORT: Record<string, OptionSpec> = {
   e: LONG.referer,
   '4': LONG.ipv4,
   N: LONG['no-buffer'],
+  V: LONG.version,
+  h: LONG.help,
 };
 
 const TRY_HELP = "curl: try 'curl --help' or 'curl --manual' for more information\n";
@@ -102,7 +108,7 @@ function usageError(message: string): CurlArgsResult {
 export function parseCurlArgs(args: string[]): CurlArgsResult {
   const o: CurlOptions = {
     silent: false, showError: false, location: false, head: false, verbose: false, insecure: false,
-    fail: false, include: false, noProgressMeter: false, headers: [], urls: [], maxRedirs: 50,
+    fail: false, include: false, noProgressMeter: false, version: false, help: false, headers: [], urls: [], maxRedirs: 50,
   };
 
   const apply = (spec: OptionSpec, shown: string, value: string | undefined): CurlArgsResult | undefined => {
@@ -175,6 +181,6 @@ export function parseCurlArgs(args: string[]): CurlArgsResult {
       o.urls.push(arg);
     }
   }
-  if (o.urls.length === 0) return usageError('no URL specified');
+  if (o.urls.length === 0 && !o.version && !o.help) return usageError('no URL specified');
   return { ok: true, options: o };
 }

@@ -142,3 +142,11 @@ describe('output', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ data: 'a=1', method: 'POST' });
   });
 });
+
+describe('curl --version and --help', () => {
+  it('print and exit 0 without a URL', () => {
+    expect(run(state(), ['curl', '--version'])).toMatchObject({ exitCode: 0, stdout: expect.stringMatching(/^curl 8\.16\.0 /) });
+    expect(run(state(), ['curl', '-V']).stdout).toContain('Features: ');
+    expect(run(state(), ['curl', '--help'])).toMatchObject({ exitCode: 0, stdout: expect.stringMatching(/^Usage: curl \[options\.\.\.\] <url>\n/) });
+  });
+});
