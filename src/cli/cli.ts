@@ -3,6 +3,8 @@
 
 import pkg from '../../package.json' with { type: 'json' };
 import type { Backend } from '../cluster/port.js';
+import type { Engine } from '../engine/types.js';
+import type { Session } from './session.js';
 import { parseCli, UsageError, type CliFlags, type ParsedCli } from './args.js';
 import { CliError, describeFailure } from './errors.js';
 import { HEADLESS_HINT, helpText } from './usage.js';
@@ -73,30 +75,40 @@ async function interactive(flags: CliFlags, io: CliIO): Promise<number> {
     io.err(HEADLESS_HINT);
     return 2;
   }
-  const [{ runInteractive }, { load }, { describeTarget }, { openSession }] = await Promise.all([
-    import('../ui/index.js'),
-    import('js-yaml'),
-    import('./target.js'),
-    import('./session.js'),
-  ]);
-  const sessions: { close(): Promise<void>; disposeNow(): void }[] = [];
+  const [{ runInteractive }, { load }, { describeTarget }] = await Promise.all([import('../ui/index.js'), import('js-yaml'), import('./target.js')]);
+  const sessions = interactiveSessions(flags, io.env);
   try {
     return await runInteractive({
       lang: flags.lang,
       preferPractice: flags.practice,
       warnings: [],
       describeTarget: describeTarget(flags, io.env, load),
-      connect: async (backend) => {
-        // A retry or a switch to the practice cluster replaces the previous session.
-        for (const s of sessions.splice(0)) await s.close();
-        const session = await openSession(flags, backend, { persistProgress: true, persistPractice: true, env: io.env });
-        sessions.push(session);
-        return session.engine;
-      },
+      connect: sessions.connect,
     });
   } finally {
-    for (const s of sessions.splice(0)) await s.close().catch(() => undefined);
+    await sessions.closeAll();
   }
+}
+
+/**
+ * The UI's `connect`: load the lessons, connect (or start the practice cluster), open the
+ * progress store, create the engine. A retry or a switch of backend replaces the earlier session.
+ */
+export function interactiveSessions(flags: CliFlags, env: NodeJS.ProcessEnv): { connect(backend: Backend): Promise<Engine>; closeAll(): Promise<void> } {
+  const open: Session[] = [];
+  const closeAll = async (): Promise<void> => {
+    for (const s of open.splice(0)) await s.close().catch(() => undefined);
+  };
+  return {
+    connect: async (backend) => {
+      await closeAll();
+      const { openSession } = await import('./session.js');
+      const session = await openSession(flags, backend, { persistProgress: true, persistPractice: true, env });
+      open.push(session);
+      return session.engine;
+    },
+    closeAll,
+  };
 }
 
 // ---- lesson-only verbs ---------------------------------------------------------------------------
