@@ -2,7 +2,7 @@
 
 import { findServiceByFqdn, serviceEndpoints, serviceFqdn } from './dns.js';
 import { resolvePublicName } from './internet.js';
-import { type Destination, findServiceEntryPort, type RouteChoice, serviceEntryEndpoint, subsetDefined } from './istioConfig.js';
+import { type Destination, findServiceEntryPort, type RouteChoice, serviceEntryEndpoint, findSubset } from './istioConfig.js';
 import type { Dice } from './random.js';
 import type { MeshPod, MeshService, MeshState } from './types.js';
 
@@ -47,20 +47,22 @@ export function resolveCluster(
     const port = dest.port ?? (service.ports.length === 1 ? service.ports[0].port : requestPort);
     const servicePort = service.ports.find((p) => p.port === port);
     if (!servicePort) return { kind: 'not-found' };
-    if (dest.subset && !subsetDefined(state, proxyNamespace, serviceFqdn(service), dest.subset)) return { kind: 'not-found' };
+    const subsetLabels = dest.subset ? findSubset(state, proxyNamespace, serviceFqdn(service), dest.subset) : {};
+    if (!subsetLabels) return { kind: 'not-found' };
     return {
       kind: 'service',
       name: clusterName(port, dest.subset, serviceFqdn(service)),
       service,
       port,
       targetPort: servicePort.targetPort,
-      endpoints: serviceEndpoints(state, service),
+      // A subset's cluster holds only the endpoints carrying its labels.
+      endpoints: serviceEndpoints(state, service).filter((pod) => Object.entries(subsetLabels).every(([k, v]) => pod.labels[k] === v)),
     };
   }
   const port = dest.port ?? requestPort;
   const entry = findServiceEntryPort(state, proxyNamespace, dest.host, port);
   if (!entry) return { kind: 'not-found' };
-  if (dest.subset && !subsetDefined(state, proxyNamespace, dest.host, dest.subset)) return { kind: 'not-found' };
+  if (dest.subset && !findSubset(state, proxyNamespace, dest.host, dest.subset)) return { kind: 'not-found' };
   const name = clusterName(port, dest.subset, dest.host);
   return externalCluster(name, dest.host, port, entry.resolution, serviceEntryEndpoint(entry.entry), originalDst);
 }

@@ -287,10 +287,11 @@ export function lookupTlsRoute(
 // ---- DestinationRule ------------------------------------------------------------------------
 
 /**
- * Whether the DestinationRule Istio picks for `fqdn`, seen from `namespace`, defines `subset`.
- * Istio looks in the client's namespace first, then the service's, then the root namespace.
+ * The labels of `subset` in the DestinationRule Istio picks for `fqdn`, seen from `namespace`, or
+ * undefined when that rule does not define it. Istio looks in the client's namespace first, then
+ * the service's, then the root namespace.
  */
-export function subsetDefined(state: MeshState, namespace: string, fqdn: string, subset: string): boolean {
+export function findSubset(state: MeshState, namespace: string, fqdn: string, subset: string): Record<string, string> | undefined {
   const rules = ofKind(state, 'DestinationRule').filter(
     (dr) => typeof dr.spec.host === 'string' && hostMatches(qualifyIfShort(dr.spec.host, dr.namespace), fqdn) && isExportedTo(dr, namespace),
   );
@@ -302,7 +303,13 @@ export function subsetDefined(state: MeshState, namespace: string, fqdn: string,
     rules,
   ];
   const chosen = tiers.find((t) => t.length > 0) ?? [];
-  return chosen.some((dr) => asArray(dr.spec.subsets).some((s) => asRecord(s).name === subset));
+  for (const dr of chosen) {
+    const found = asArray(dr.spec.subsets).map(asRecord).find((s) => s.name === subset);
+    if (found) {
+      return Object.fromEntries(Object.entries(asRecord(found.labels)).filter((e): e is [string, string] => typeof e[1] === 'string'));
+    }
+  }
+  return undefined;
 }
 
 // ---- Gateway ----------------------------------------------------------------------------------

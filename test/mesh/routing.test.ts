@@ -151,6 +151,19 @@ describe('HTTP through the egress gateway: failure signatures', () => {
     expect(logsOf(run(baseState({ objects: [SE_HTTPBIN, GW_HTTP, other, VS_HTTP] }), HTTP_CMD), CLIENT.name)[0]).toContain(' 503 NC cluster_not_found ');
   });
 
+  it('a subset whose labels no gateway pod carries: 503 UH', () => {
+    const labelled: IstioObject = { ...DR_CNN, spec: { ...DR_CNN.spec, subsets: [{ name: 'cnn', labels: { version: 'v2' } }] } };
+    expect(logsOf(run(baseState({ objects: [SE_HTTPBIN, GW_HTTP, labelled, VS_HTTP] }), HTTP_CMD), CLIENT.name)[0]).toContain(' 503 UH no_healthy_upstream ');
+    const matching: IstioObject = { ...DR_CNN, spec: { ...DR_CNN.spec, subsets: [{ name: 'cnn', labels: { istio: 'egressgateway' } }] } };
+    expect(statusLine(run(baseState({ objects: [SE_HTTPBIN, GW_HTTP, matching, VS_HTTP] }), HTTP_CMD).stdout)).toBe('HTTP/1.1 200 OK');
+  });
+
+  it('a ServiceEntry exported only to its own namespace is invisible to the gateway: 503 NC there', () => {
+    const local: IstioObject = { ...SE_HTTPBIN, spec: { ...SE_HTTPBIN.spec, exportTo: ['.'] } };
+    const r = run(baseState({ objects: [local, GW_HTTP, DR_CNN, VS_HTTP] }), HTTP_CMD);
+    expect(logsOf(r, GATEWAY_POD.name)[0]).toContain(' 503 NC cluster_not_found ');
+  });
+
   it('gateway pods absent: 503 UH no_healthy_upstream', () => {
     const state = baseState({ objects: [SE_HTTPBIN, GW_HTTP, DR_CNN, VS_HTTP] });
     state.pods = [CLIENT];
