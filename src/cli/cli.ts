@@ -7,7 +7,7 @@ import type { Engine } from '../engine/types.js';
 import type { Session } from './session.js';
 import { parseCli, UsageError, type CliFlags, type ParsedCli } from './args.js';
 import { CliError, describeFailure } from './errors.js';
-import { HEADLESS_HINT, helpText } from './usage.js';
+import { HEADLESS_HINT, HEADLESS_HINT_ZH, helpText } from './usage.js';
 
 export const VERSION: string = pkg.version;
 
@@ -32,7 +32,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       return 0;
     }
     if (parsed.flags.help || parsed.verb === 'help') {
-      io.out(helpText(VERSION).replace(/\n$/, ''));
+      io.out(helpText(VERSION, parsed.flags.lang).replace(/\n$/, ''));
       return 0;
     }
     return await dispatch(parsed, io);
@@ -72,7 +72,7 @@ async function dispatch({ verb, args, flags }: ParsedCli, io: CliIO): Promise<nu
 
 async function interactive(flags: CliFlags, io: CliIO): Promise<number> {
   if (!io.stdinIsTTY || !io.stdoutIsTTY) {
-    io.err(HEADLESS_HINT);
+    io.err(flags.lang === 'zh' ? HEADLESS_HINT_ZH : HEADLESS_HINT);
     return 2;
   }
   const [{ runInteractive }, { load }, { describeTarget }] = await Promise.all([import('../ui/index.js'), import('js-yaml'), import('./target.js')]);

@@ -1,6 +1,9 @@
 // --help text. Kept free of imports so `--help` loads nothing heavy.
 
-export function helpText(version: string): string {
+type Lang = 'en' | 'zh';
+
+export function helpText(version: string, lang: Lang = 'en'): string {
+  if (lang === 'zh') return helpTextZh(version);
   return `egress-tutorial ${version} — learn Istio egress gateways by doing it, in your terminal.
 
 Usage: egress-tutorial [COMMAND] [FLAGS]
@@ -37,3 +40,41 @@ export const HEADLESS_HINT =
   'The interactive tutorial needs a terminal (stdin and stdout must be a TTY). Without one, use: ' +
   '`egress-tutorial run --yes` (walk every lesson headless), `egress-tutorial list`, `egress-tutorial check`, ' +
   '`egress-tutorial manifests` or `egress-tutorial --help`.';
+
+function helpTextZh(version: string): string {
+  return `egress-tutorial ${version} —— 在终端里动手学习 Istio 出口网关（Egress Gateway）。
+
+用法：egress-tutorial [命令] [选项]
+
+命令：
+  （无）              交互式教程（需要终端）
+  list                列出课程
+  run [课程...]       无界面地运行课程（不指定则运行全部）：应用、验证、输出纯文本；
+                      需要 --yes；所有验证都通过时退出码才为 0
+  check               集群预检报告；集群就绪时退出码为 0
+  reset [--yes]       删除本教程创建的所有对象，并清除保存的进度
+  manifests [课程...] 输出课程将要应用的 YAML（已替换变量）
+  validate [目录]     检查课程目录；输出 file:line: problem，有问题时退出码为 1
+  practice            启动练习集群（模拟，运行在 127.0.0.1）并输出它的 KUBECONFIG
+
+选项：
+  --kubeconfig PATH   使用的 kubeconfig 文件（默认：$KUBECONFIG，其次 ~/.kube/config）
+  --context NAME      kubeconfig 上下文（默认：当前上下文）
+  -n, --namespace NS  客户端所在命名空间（默认：上下文的命名空间，否则 default）
+  --istio-namespace NS  Istio 和出口网关所在的命名空间（默认：istio-system）
+  --lang en|zh        语言（默认取自 LC_ALL / LC_MESSAGES / LANG）
+  --practice          使用内置的练习集群，而不是真实集群
+  --lessons DIR       使用自定义课程目录
+  --set NAME=VALUE    覆盖课程变量，例如 --set httpHost=example.com（可重复）
+  -y, --yes           不再询问，直接确认变更（run、reset）
+  -h, --help          显示本帮助
+  --version           显示版本
+
+按键（交互式）：Enter 继续 · y/n 确认 · ← 或 b 返回 · l 课程列表 · r 重置 · ? 帮助 · q 退出
+`;
+}
+
+export const HEADLESS_HINT_ZH =
+  '交互式教程需要终端（stdin 和 stdout 都必须是 TTY）。没有终端时可以使用：' +
+  '`egress-tutorial run --yes`（无界面地运行全部课程）、`egress-tutorial list`、`egress-tutorial check`、' +
+  '`egress-tutorial manifests` 或 `egress-tutorial --help`。';

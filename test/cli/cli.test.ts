@@ -100,3 +100,15 @@ describe('CLI', () => {
     expect(io.stderr[0]).not.toMatch(/\n\s+at /);
   });
 });
+
+describe('CLI in Chinese', () => {
+  it('help and the no-terminal hint follow --lang / LANG', async () => {
+    const help = memoryIO({ LANG: 'zh_CN.UTF-8' });
+    expect(await runCli(['--help'], help)).toBe(0);
+    expect(help.stdout[0]).toMatch(/^egress-tutorial \S+ —— 在终端里动手学习/);
+    expect(help.stdout[0]).toContain('--kubeconfig');
+    const hint = memoryIO({}, false);
+    expect(await runCli(['--lang', 'zh'], hint)).toBe(2);
+    expect(hint.stderr[0]).toMatch(/交互式教程需要终端.*egress-tutorial run --yes/);
+  });
+});
