@@ -94,6 +94,7 @@ function stepHints(snapshot: EngineSnapshot, m: Messages, fixable: boolean): str
   else first.push(step.kind === 'apply' ? k.apply : step.kind === 'delete' ? k.delete : k.run);
   if (step.kind === 'apply' && stepState.phase !== 'conflict') first.push(k.dryRun);
   if (fixable) first.push(k.fix);
+  if (stepState.activity) first.push(k.cancel); // a log follow still running after the verdict
   return [...first, k.back, k.list, k.reset, k.lang, k.help, k.quit];
 }
 
@@ -425,6 +426,7 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
     visitedStep,
     busy: busy !== undefined,
     page: bodyHeight,
+    following: snapshot !== undefined && snapshot.stepState.phase !== 'running' && snapshot.stepState.activity !== undefined,
   };
 
   // The handler reads this render's state through a ref: keys typed before React re-registers
@@ -510,6 +512,7 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
     else if (busy) footer = <Activity text={busy} width={width} />;
     else if (phase === 'running') footer = <Activity text={snapshot.stepState.activity ?? m.running} width={width} suffix={m.escCancels} />;
     else if (notice) footer = <Line text={notice.text} width={width} role={notice.role} />;
+    else if (snapshot.stepState.activity) footer = <Activity text={snapshot.stepState.activity} width={width} suffix={m.escStops} />;
     else if (overlay.kind === 'dry-run') footer = <Line text={m.closeKeys} width={width} role="muted" />;
     else if (view.rows.length > bodyHeight) footer = <Line text={m.scrollInfo(offset + 1, Math.min(view.rows.length, offset + bodyHeight), view.rows.length)} width={width} role="muted" />;
     hints =

@@ -59,6 +59,8 @@ export interface KeyContext {
   busy: boolean;
   /** Rows of the scrolling body (a page). */
   page: number;
+  /** Something still runs after the verdict (a logs step keeps following): Esc stops it. */
+  following?: boolean;
 }
 
 const isQuit = (input: string, key: Key) => key.ctrl && input === 'c';
@@ -100,7 +102,7 @@ function overlayKey(ctx: KeyContext, input: string, key: Key): Intent | undefine
 
 function stepKey(ctx: KeyContext, input: string, key: Key): Intent | undefined {
   const running = ctx.phase === 'running';
-  if (key.escape) return running ? { type: 'cancel' } : undefined;
+  if (key.escape) return running || ctx.following ? { type: 'cancel' } : undefined;
   if (input === 'q') return { type: 'quit' };
   if (input === '?') return { type: 'overlay', overlay: { kind: 'help' } };
   if (input === 'L') return { type: 'toggle-lang' };

@@ -66,6 +66,7 @@ const en = {
   confirmFix: (what: string) => `${what} — do it now? y/n`,
   running: 'working',
   escCancels: 'Esc cancels',
+  escStops: 'Esc stops',
   scrollInfo: (from: number, to: number, total: number) => `lines ${from}–${to} of ${total} · PgUp/PgDn j/k`,
   keyHint: {
     continue: 'Enter continue',
@@ -198,6 +199,7 @@ const zh: Messages = {
   confirmFix: (what) => `${what} —— 现在执行？y/n`,
   running: '进行中',
   escCancels: 'Esc 取消',
+  escStops: 'Esc 停止',
   scrollInfo: (from, to, total) => `第 ${from}–${to} 行，共 ${total} 行 · PgUp/PgDn j/k`,
   keyHint: {
     continue: 'Enter 继续',

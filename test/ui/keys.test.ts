@@ -32,6 +32,11 @@ describe('decideKey', () => {
     expect(decideKey(running, 'c', k({ ctrl: true }))).toEqual({ type: 'quit' });
   });
 
+  it('Esc stops a log follow that continues after the verdict, and does nothing otherwise', () => {
+    expect(decideKey(step({ phase: 'passed', following: true }), '', k({ escape: true }))).toEqual({ type: 'cancel' });
+    expect(decideKey(step({ phase: 'passed' }), '', k({ escape: true }))).toBeUndefined();
+  });
+
   it('conflict keys, dry run only on apply steps, f only with a fixable check', () => {
     expect(decideKey(step({ phase: 'conflict' }), 't', noKey)).toEqual({ type: 'ask', action: { type: 'take-over' } });
     expect(decideKey(step({ phase: 'conflict' }), 's', noKey)).toEqual({ type: 'skip-conflict' });

@@ -119,6 +119,11 @@ describe('with the real engine', () => {
     expect(frame).toMatch(/★ PROOF \[.*GET \/headers/);
     expect(frame).toContain('PASSED');
     expect(progress.saved?.lessons['01-intro']?.done).toEqual(expect.arrayContaining(['why', 'client', 'curl', 'gateway-log']));
+    // the log follow goes on after the pass; Esc stops it
+    await ui.waitForText('Esc stops');
+    await ui.press(KEY.esc);
+    await ui.waitForNoText('Esc stops');
+    expect(ui.frame()).toContain('PASSED');
     await ui.press('q');
     expect(ui.exitCodes).toEqual([0]);
   });
