@@ -402,6 +402,7 @@ export class PracticeServer {
     const entries = this.deps.logs.read(ns, pod.metadata.name, container, { tailLines: tailLines !== undefined && tailLines >= 0 ? tailLines : undefined, since });
     const follow = query.get('follow') === 'true';
     res.writeHead(200, { 'Content-Type': 'text/plain', 'Cache-Control': 'no-cache, private', ...(follow ? { 'Transfer-Encoding': 'chunked' } : {}) });
+    if (follow) res.flushHeaders();
     const write = (chunk: string): boolean => {
       if (limitBytes <= 0) return false;
       const b = Buffer.from(chunk, 'utf8');

@@ -21,6 +21,7 @@ export function serveWatch(api: Api, t: Target, query: URLSearchParams, res: Ser
   const timeoutSeconds = Number(query.get('timeoutSeconds') ?? 0);
 
   res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+  res.flushHeaders(); // clients wait for the head before the first event
   let closed = false;
   const write = (type: string, object: unknown): void => {
     if (!closed) res.write(`${JSON.stringify({ type, object })}\n`);
