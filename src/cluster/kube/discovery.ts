@@ -25,11 +25,19 @@ interface ApiResourceList {
   resources?: { name: string; kind: string; namespaced: boolean; verbs?: string[] }[];
 }
 
+/** An answer that lacks what was asked for is asked again after this long (Istio may have been installed meanwhile). */
+const STALE_MS = 5000;
+
 export class Discovery {
   private groups?: Promise<Map<string, GroupInfo>>;
+  private groupsAt = 0;
   private readonly resources = new Map<string, Promise<ResourceInfo[] | undefined>>();
+  private readonly resourcesAt = new Map<string, number>();
 
-  constructor(private readonly rest: KubeRest) {}
+  constructor(
+    private readonly rest: KubeRest,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   forget(): void {
     this.groups = undefined;
@@ -53,11 +61,15 @@ export class Discovery {
         if (this.groups === loading) this.groups = undefined;
       });
       this.groups = loading;
+      this.groupsAt = this.now();
     }
     return this.groups;
   }
 
   async group(group: string, signal?: AbortSignal): Promise<GroupInfo | undefined> {
+    const found = (await this.allGroups(signal)).get(group);
+    if (found || this.now() - this.groupsAt < STALE_MS) return found;
+    this.groups = undefined;
     return (await this.allGroups(signal)).get(group);
   }
 
@@ -91,12 +103,16 @@ export class Discovery {
         if (this.resources.get(apiVersion) === loading) this.resources.delete(apiVersion);
       });
       this.resources.set(apiVersion, cached);
+      this.resourcesAt.set(apiVersion, this.now());
     }
     return cached;
   }
 
   /** How `kind` of `apiVersion` is served, or undefined. */
   async resource(apiVersion: string, kind: string, signal?: AbortSignal): Promise<ResourceInfo | undefined> {
+    const found = (await this.resourceList(apiVersion, signal))?.find((r) => r.kind === kind);
+    if (found || this.now() - (this.resourcesAt.get(apiVersion) ?? 0) < STALE_MS) return found;
+    this.resources.delete(apiVersion);
     return (await this.resourceList(apiVersion, signal))?.find((r) => r.kind === kind);
   }
 

@@ -176,7 +176,7 @@ export async function followLogs(deps: FollowDeps, target: PodTarget, options: F
         wake?.();
       } else if (!f.stopped && !signal.aborted) {
         f.failures++;
-        if (f.failures === 1 || f.failures % 5 === 0) event(`cannot follow pod ${f.pod} yet (${e.reason}); retrying`);
+        if (f.failures === 1 || f.failures % 5 === 0) event(`cannot follow pod ${f.pod} yet${e.status ? ` (HTTP ${e.status})` : ''}; retrying`);
         f.sink = undefined;
         void reconnectLater(f);
       }

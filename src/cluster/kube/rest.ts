@@ -137,15 +137,7 @@ export class KubeRest {
   async json<T = Record<string, unknown>>(req: RestRequest): Promise<T> {
     const response = await this.sendWithRetry(req);
     if (response.status < 200 || response.status > 299) throw httpError(response.status, response.text, this.where, req.action, response.attempts);
-    try {
-      return JSON.parse(response.text) as T;
-    } catch {
-      throw new ClusterError(
-        `${req.action ? `Could not ${req.action}` : 'A request failed'}: the API server of context "${this.where.context}" answered with something that is not JSON; check that ${this.where.server} is a Kubernetes API server.`,
-        'other',
-        response.status,
-      );
-    }
+    return this.parse<T>(response.text, req, response.status);
   }
 
   /** Like json(), but a 404 is `undefined` instead of an error. */
@@ -153,6 +145,18 @@ export class KubeRest {
     const response = await this.sendWithRetry(req);
     if (response.status === 404) return undefined;
     if (response.status < 200 || response.status > 299) throw httpError(response.status, response.text, this.where, req.action, response.attempts);
-    return JSON.parse(response.text) as T;
+    return this.parse<T>(response.text, req, response.status);
+  }
+
+  private parse<T>(text: string, req: RestRequest, status: number): T {
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw new ClusterError(
+        `${req.action ? `Could not ${req.action}` : 'A request failed'}: the API server of context "${this.where.context}" answered with something that is not JSON; check that ${this.where.server} is a Kubernetes API server.`,
+        'other',
+        status,
+      );
+    }
   }
 }
