@@ -97,7 +97,7 @@ function resolveLocation(base: CurlUrl, location: string): string {
 const redirectCodes = new Set([301, 302, 303, 307, 308]);
 
 /** Run curl with its arguments (argv[0] excluded). */
-export function runCurl(net: Net, args: string[]): ProgramOutput {
+export function runCurl(net: Net, args: string[], writeFile: (path: string, text: string) => void = () => undefined): ProgramOutput {
   const parsed = parseCurlArgs(args);
   if (!parsed.ok) return { stdout: '', stderr: parsed.stderr, exitCode: parsed.exitCode };
   const o = parsed.options;
@@ -109,8 +109,10 @@ export function runCurl(net: Net, args: string[]): ProgramOutput {
   let stderr = '';
   let exitCode = 0;
   const showErrors = !o.silent || o.showError;
+  let fileText = '';
   const toOutput = (text: string): void => {
     if (o.output === undefined || o.output === '-') stdout += text;
+    else fileText += text;
   };
 
   for (const rawUrl of o.urls) {
@@ -173,6 +175,7 @@ export function runCurl(net: Net, args: string[]): ProgramOutput {
     }
     if (o.writeOut !== undefined && transfer) stdout += writeOut(o.writeOut, transfer, failure, elapsedMs);
   }
+  if (o.output !== undefined && o.output !== '-' && fileText !== '') writeFile(o.output, fileText);
   return { stdout, stderr, exitCode };
 }
 

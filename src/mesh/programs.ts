@@ -2,6 +2,7 @@
 // utilities as busybox (the curl image's userland) prints them.
 
 import { runCurl, type ProgramOutput } from './curl.js';
+import { runWget } from './wget.js';
 import { resolveInPod } from './dns.js';
 import { type Net, startTime } from './net.js';
 import { expandWord, parseCommandLine, type Pipeline } from './shell.js';
@@ -44,7 +45,9 @@ export function runProgram(pe: PodEnvironment, argv: string[], stdin: string, in
   const name = program.split('/').pop() ?? program;
   switch (name) {
     case 'curl':
-      return runCurl(pe.net, args);
+      return runCurl(pe.net, args, (path, text) => writeFile(pe, path, text));
+    case 'wget':
+      return runWget(pe.net, args, (path, text) => writeFile(pe, path, text));
     case 'sh':
     case 'bash':
     case 'ash':
@@ -82,7 +85,7 @@ export function runProgram(pe: PodEnvironment, argv: string[], stdin: string, in
     case 'date':
       return ok(`${busyboxDate(startTime(pe.net, 0))}\n`);
     case 'pwd':
-      return ok('/home/curl_user\n');
+      return ok(`${HOME}\n`);
     case 'whoami':
       return ok('curl_user\n');
     case 'id':
@@ -102,8 +105,17 @@ const KNOWN_PROGRAMS: Record<string, string> = {
   curl: '/usr/bin/curl', sh: '/bin/sh', ash: '/bin/ash', echo: '/bin/echo', hostname: '/bin/hostname', true: '/bin/true',
   false: '/bin/false', sleep: '/bin/sleep', env: '/usr/bin/env', printenv: '/usr/bin/printenv', cat: '/bin/cat', head: '/usr/bin/head',
   tail: '/usr/bin/tail', grep: '/bin/grep', wc: '/usr/bin/wc', nslookup: '/usr/bin/nslookup', date: '/bin/date', pwd: '/bin/pwd',
-  whoami: '/usr/bin/whoami', id: '/usr/bin/id', which: '/usr/bin/which',
+  whoami: '/usr/bin/whoami', id: '/usr/bin/id', which: '/usr/bin/which', wget: '/usr/bin/wget',
 };
+
+const HOME = '/home/curl_user';
+const absolute = (path: string): string => (path.startsWith('/') ? path : `${HOME}/${path.replace(/^\.\//, '')}`);
+
+/** Files written during one exec (curl -o, wget) stay readable by later commands of that exec. */
+function writeFile(pe: PodEnvironment, path: string, text: string): void {
+  if (path === '/dev/null' || path === '/dev/stdout' || path === '-') return;
+  pe.files[absolute(path)] = text;
+}
 
 function which(args: string[]): ProgramOutput {
   const found = args.map((a) => KNOWN_PROGRAMS[a]).filter((p): p is string => p !== undefined);
@@ -143,7 +155,7 @@ function cat(pe: PodEnvironment, args: string[], stdin: string): ProgramOutput {
   let stdout = '';
   let stderr = '';
   for (const file of args) {
-    const text = file === '-' ? stdin : pe.files[file];
+    const text = file === '-' ? stdin : pe.files[absolute(file)];
     if (text === undefined) stderr += `cat: can't open '${file}': No such file or directory\n`;
     else stdout += text;
   }

@@ -121,3 +121,23 @@ describe('stdin', () => {
     expect(run(baseState(), ['sh']).exitCode).toBe(0);
   });
 });
+
+describe('wget and files', () => {
+  const sh2 = (line: string, state = baseState({ objects: [SE_HTTPBIN] })) => run(state, ['sh', '-c', line]);
+
+  it('wget -qO- prints the body; its request shows up in the sidecar log with user agent Wget', () => {
+    const r = sh2('wget -qO- http://httpbin.org/user-agent');
+    expect(JSON.parse(r.stdout)).toEqual({ 'user-agent': 'Wget' });
+    expect(r.accessLog[0].line).toContain('"Wget"');
+  });
+
+  it('wget reports HTTP errors and DNS failures as busybox does', () => {
+    expect(sh2('wget -q -O - http://httpbin.org/status/503')).toMatchObject({ exitCode: 1, stderr: 'wget: server returned error: HTTP/1.1 503 Service Unavailable\n' });
+    expect(sh2('wget -q http://nope.invalid/')).toMatchObject({ exitCode: 1, stderr: "wget: bad address 'nope.invalid'\n" });
+  });
+
+  it('files written by wget and curl -o can be read later in the same exec', () => {
+    expect(sh2('wget -q http://httpbin.org/ip && cat ip').stdout).toContain('"origin"');
+    expect(sh2('curl -s -o /tmp/h.json http://httpbin.org/ip; cat /tmp/h.json').stdout).toContain('203.0.113.10');
+  });
+});
