@@ -69,6 +69,7 @@ const SENTENCES = {
     lacks: (text: string) => `The output did not contain "${text}".`,
     differs: 'The result differs from what the lesson expects: compare the applied objects with the lesson\'s manifests (`egress-tutorial manifests`).',
     changing: 'The result was still changing when time ran out, so Istio may not have pushed the configuration yet: press Enter to retry.',
+    upstreamAnswered: (status: number, host: string) => `${host} itself answered HTTP ${status} (the response passed through Envoy from the upstream, so the mesh routed the request): check the URL's host and path.`,
   },
   zh: {
     someHost: '外部主机',
@@ -91,6 +92,7 @@ const SENTENCES = {
     lacks: (text: string) => `输出中没有“${text}”。`,
     differs: '结果与课程预期不同：把集群中的对象与课程的清单对比一下（`egress-tutorial manifests`）。',
     changing: '超时时结果仍在变化，Istio 可能还没有下发完配置：按 Enter 重试。',
+    upstreamAnswered: (status: number, host: string) => `HTTP ${status} 是 ${host} 自己返回的（响应经 Envoy 从上游转发而来，说明网格已经路由了请求）：检查 URL 的主机和路径。`,
   },
 };
 
@@ -117,6 +119,10 @@ function cause(input: DiagnoseInput): string {
   if (curlCode === 7 || curlCode === 28 || curlCode === 56 || curlCode === 52) return t.network(curlCode, curl?.curlError?.message ?? '', host, istioNs);
 
   if (facts && facts.egressGatewayPods === 0 && (status === 503 || status === 404 || input.missingLogLine)) return t.noGateway(istioNs, EGRESS_INSTALL);
+
+  // Envoy's own replies (no route, no cluster) carry no x-envoy-upstream-service-time: with it,
+  // the status came from the upstream server, not from the mesh configuration.
+  if (status !== undefined && status >= 400 && !input.missingLogLine && curl?.headers['x-envoy-upstream-service-time'] !== undefined) return t.upstreamAnswered(status, host);
 
   if (status === 503 || hasFlag(input.gatewayLines, 'NC')) return kindsPresent(facts, 'DestinationRule') === 0 ? t.noDestinationRule(clientNs) : t.subsetMissing(clientNs);
   if (status === 404 || hasFlag(input.gatewayLines, 'NR')) return t.noRoute;

@@ -66,3 +66,12 @@ describe('diagnose', () => {
     expect(text).toMatch(/ServiceEntry for httpbin.org already exists/);
   });
 });
+
+describe('diagnose: who answered', () => {
+  it('a 404 that came from the upstream is not a mesh routing problem', () => {
+    const curl = parseCurlOutput('HTTP/1.1 404 Not Found\r\nserver: envoy\r\nx-envoy-upstream-service-time: 12\r\n\r\n', '', 0);
+    const text = diagnose({ curl, expect: { httpStatus: 200 }, host: 'httpbin.org', facts: facts() });
+    expect(text).toMatch(/^httpbin.org itself answered HTTP 404/);
+    expect(text).not.toMatch(/NR/);
+  });
+});
