@@ -120,6 +120,12 @@ async function findPod(ctx: RunContext, target: PodTarget): Promise<PodInfo | Ve
   }
 }
 
+/** "Not propagated yet" vs "wrong": did the outcome still vary over the later half of the attempts? */
+export function stillChanging(outcomes: string[]): boolean {
+  const recent = outcomes.slice(Math.floor(outcomes.length / 2));
+  return recent.length > 1 && new Set(recent).size > 1;
+}
+
 function backoffMs(attempt: number): number {
   return Math.min(2000, 250 * 2 ** (attempt - 1));
 }
@@ -216,7 +222,7 @@ export async function runExec(ctx: RunContext, step: ExecStep): Promise<Verdict>
       expect: step.expect,
       expectFailure: step.expectFailure,
       facts,
-      changing: new Set(seen).size > 1,
+      changing: stillChanging(seen),
       host,
       clientNamespace: ctx.namespace,
       istioNamespace: ctx.istioNamespace,

@@ -52,3 +52,13 @@ describe('step machine', () => {
     expect(lessonsToRun(lessons, ['nope']).unknown).toEqual(['nope']);
   });
 });
+
+describe('not propagated yet vs wrong', () => {
+  it('only a result that still varies late counts as changing', async () => {
+    const { stillChanging } = await import('../../src/engine/runners.js');
+    expect(stillChanging(['HTTP 404'])).toBe(false);
+    expect(stillChanging(['HTTP 404', 'HTTP 503'])).toBe(true);
+    expect(stillChanging(['HTTP 404', 'HTTP 503', 'HTTP 503', 'HTTP 503'])).toBe(false);
+    expect(stillChanging(['HTTP 503', 'HTTP 503', 'HTTP 404', 'HTTP 503'])).toBe(true);
+  });
+});
