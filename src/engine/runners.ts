@@ -122,7 +122,7 @@ async function findPod(ctx: RunContext, target: PodTarget): Promise<PodInfo | Ve
 
 /** "Not propagated yet" vs "wrong": did the outcome still vary over the later half of the attempts? */
 export function stillChanging(outcomes: string[]): boolean {
-  const recent = outcomes.slice(Math.floor(outcomes.length / 2));
+  const recent = outcomes.slice(Math.floor((outcomes.length - 1) / 2));
   return recent.length > 1 && new Set(recent).size > 1;
 }
 
