@@ -505,16 +505,23 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
       ];
     } else if (overlay.kind === 'dry-run') rows = dryRows.slice(dryOffset, dryOffset + bodyHeight);
     else rows = [...warningRows, ...view.rows.slice(offset, offset + bodyHeight - warningRows.length)];
+
+    // A y/n question too long for the footer takes the body's last rows too: y/n must stay visible.
+    const question = overlay.kind === 'confirm' ? wrap(confirmText(overlay.action, snapshot, m), width) : [];
+    if (question.length > 1) {
+      const above = question.slice(0, -1).slice(-(bodyHeight - 1));
+      rows = [...rows.slice(0, bodyHeight - above.length), ...Array.from({ length: Math.max(0, bodyHeight - above.length - rows.length) }, () => ({ text: '' })), ...above.map((text) => ({ text, role: 'warn' as Role }))];
+    }
     body = <Rows rows={rows} height={bodyHeight} />;
 
     const phase = snapshot.stepState.phase;
-    if (overlay.kind === 'confirm') footer = <Line text={confirmText(overlay.action, snapshot, m)} width={width} role="warn" />;
+    if (overlay.kind === 'confirm') footer = <Line text={question[question.length - 1] ?? ''} width={width} role="warn" />;
     else if (busy) footer = <Activity text={busy} width={width} />;
     else if (phase === 'running') footer = <Activity text={snapshot.stepState.activity ?? m.running} width={width} suffix={m.escCancels} />;
     else if (notice) footer = <Line text={notice.text} width={width} role={notice.role} />;
     else if (snapshot.stepState.activity) footer = <Activity text={snapshot.stepState.activity} width={width} suffix={m.escStops} />;
     else if (overlay.kind === 'dry-run') footer = <Line text={m.closeKeys} width={width} role="muted" />;
-    else if (view.rows.length > bodyHeight) footer = <Line text={m.scrollInfo(offset + 1, Math.min(view.rows.length, offset + bodyHeight), view.rows.length)} width={width} role="muted" />;
+    else if (overlay.kind === 'none' && view.rows.length > bodyHeight) footer = <Line text={m.scrollInfo(offset + 1, Math.min(view.rows.length, offset + bodyHeight), view.rows.length)} width={width} role="muted" />;
     hints =
       overlay.kind === 'none'
         ? fitHints(stepHints(snapshot, m, fixable !== undefined), width)

@@ -172,6 +172,20 @@ describe('reset dialog', () => {
     });
   }
 
+  it('a long question wraps above the footer and keeps y/n visible at 80 columns', async () => {
+    const engine = new FakeEngine();
+    engine.lessons[0].title.en = 'HTTP through the egress gateway, with a much longer title than usual';
+    const ui = await atStep(engine, 0, 0, { columns: 80, rows: 24 });
+    await ui.press('r');
+    await ui.waitForText('What should be reset?');
+    await ui.press('1');
+    const frame = await ui.waitForText('y/n');
+    expect(frame).toContain('Delete the objects “HTTP through the egress gateway, with a much longer');
+    const lines = frame.split('\n');
+    expect(lines.length).toBeLessThanOrEqual(23);
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(80);
+  });
+
   it('n at the reset confirmation resets nothing', async () => {
     const engine = new FakeEngine();
     const ui = await atStep(engine);
@@ -245,6 +259,7 @@ describe('results', () => {
     };
     const ui = await atStep(engine, 1);
     await ui.press(KEY.enter);
+    await ui.waitForText('y/n');
     await ui.press('y');
     let frame = await ui.waitForText('t take over');
     expect(frame).toContain('! CONFLICT  ServiceAccount/curl');
@@ -259,6 +274,7 @@ describe('results', () => {
     engine.notify();
     await ui.waitForNoText('taken over');
     await ui.press(KEY.enter);
+    await ui.waitForText('y/n');
     await ui.press('y');
     await ui.waitForText('t take over');
     await ui.press('s');
