@@ -77,7 +77,12 @@ function buildRequest(url: CurlUrl, o: CurlOptions, method: string, body: string
   }
   const has = (n: string): boolean => custom.some(([c]) => c.toLowerCase() === n) || removed.has(n);
   if (!has('user-agent')) headers.push(['User-Agent', o.userAgent ?? CURL_USER_AGENT]);
+  if (o.user !== undefined && !has('authorization')) {
+    const credentials = o.user.includes(':') ? o.user : `${o.user}:`;
+    headers.unshift(['Authorization', `Basic ${Buffer.from(credentials).toString('base64')}`]);
+  }
   if (!has('accept')) headers.push(['Accept', '*/*']);
+  if (o.referer !== undefined && !has('referer')) headers.push(['Referer', o.referer]);
   headers.push(...custom);
   if (o.data !== undefined) {
     if (!has('content-length')) headers.push(['Content-Length', String(byteLength(body))]);

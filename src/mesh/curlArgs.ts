@@ -18,6 +18,9 @@ export interface CurlOptions {
   /** Raw -H values in order, e.g. "x-request-id: abc". */
   headers: string[];
   userAgent?: string;
+  /** -u user:password → basic Authorization. */
+  user?: string;
+  referer?: string;
   maxTimeSec?: number;
   connectTimeoutSec?: number;
   writeOut?: string;
@@ -30,7 +33,7 @@ export interface CurlOptions {
 export type CurlArgsResult = { ok: true; options: CurlOptions } | { ok: false; stderr: string; exitCode: number };
 
 type Flag = 'silent' | 'showError' | 'location' | 'head' | 'verbose' | 'insecure' | 'fail' | 'include' | 'noProgressMeter' | 'version' | 'help';
-type Valued = 'output' | 'dumpHeader' | 'header' | 'userAgent' | 'maxTime' | 'connectTimeout' | 'writeOut' | 'method' | 'data' | 'maxRedirs' | 'url' | 'ignoredValue';
+type Valued = 'output' | 'dumpHeader' | 'header' | 'userAgent' | 'user' | 'referer' | 'maxTime' | 'connectTimeout' | 'writeOut' | 'method' | 'data' | 'maxRedirs' | 'url' | 'ignoredValue';
 
 interface OptionSpec {
   flag?: Flag;
@@ -63,7 +66,8 @@ const LONG: Record<string, OptionSpec> = {
   'data-binary': { valued: 'data' },
   'max-redirs': { valued: 'maxRedirs' },
   url: { valued: 'url' },
-  referer: { valued: 'ignoredValue' },
+  referer: { valued: 'referer' },
+  user: { valued: 'user' },
   resolve: { valued: 'ignoredValue' },
   retry: { valued: 'ignoredValue' },
   cacert: { valued: 'ignoredValue' },
@@ -93,6 +97,7 @@ const SHORT: Record<string, OptionSpec> = {
   X: LONG.request,
   d: LONG.data,
   e: LONG.referer,
+  u: LONG.user,
   '4': LONG.ipv4,
   N: LONG['no-buffer'],
   V: LONG.version,
@@ -123,6 +128,8 @@ export function parseCurlArgs(args: string[]): CurlArgsResult {
       case 'dumpHeader': o.dumpHeader = value; break;
       case 'header': o.headers.push(value); break;
       case 'userAgent': o.userAgent = value; break;
+      case 'user': o.user = value; break;
+      case 'referer': o.referer = value; break;
       case 'writeOut': o.writeOut = value; break;
       case 'method': o.method = value; break;
       case 'data': o.data = o.data === undefined ? value : `${o.data}&${value}`; break;

@@ -150,3 +150,12 @@ describe('curl --version and --help', () => {
     expect(run(state(), ['curl', '--help'])).toMatchObject({ exitCode: 0, stdout: expect.stringMatching(/^Usage: curl \[options\.\.\.\] <url>\n/) });
   });
 });
+
+describe('-u and -e', () => {
+  it('send Authorization and Referer as curl does', () => {
+    const r = run(state(), ['curl', '-s', '-u', 'learner:secret', '-e', 'http://lesson/', 'http://httpbin.org/headers']);
+    const headers = JSON.parse(r.stdout).headers;
+    expect(headers.Authorization).toBe(`Basic ${Buffer.from('learner:secret').toString('base64')}`);
+    expect(headers.Referer).toBe('http://lesson/');
+  });
+});
