@@ -2,7 +2,7 @@
 // medians, ratios against `node -e 0` measured in the same run, and the result format that
 // bench/all.mjs turns into the README's "Performance" section.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,6 +58,46 @@ const shellQuote = (word) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.re
 const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*(\x07|\x1b\\)|\x1b[()][0-9A-Za-z]|\x1b[=>78DEHMc]/g;
 export const stripAnsi = (text) => text.replace(ANSI, '');
 
+/** Process ids of every descendant of `pid` (Linux /proc), deepest last. */
+function descendantsOf(pid) {
+  const children = new Map();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // Fields after the command name (which may hold spaces) start after the last ')'.
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (!children.has(ppid)) children.set(ppid, []);
+      children.get(ppid).push(Number(entry));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  const found = [];
+  const visit = (p) => {
+    for (const child of children.get(p) ?? []) {
+      found.push(child);
+      visit(child);
+    }
+  };
+  visit(pid);
+  return found;
+}
+
+/**
+ * End a process and everything it started. `script` puts its command in a new session, so
+ * killing script's process group would leave the bin running: kill the tree by process id.
+ */
+export function killTree(pid) {
+  for (const id of [pid, ...descendantsOf(pid)].reverse()) {
+    try {
+      process.kill(id, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+
 /**
  * Start a command in a pseudo-terminal (util-linux `script`) of cols x rows and resolve with the
  * time until `marker` (a string or RegExp, matched on the output without ANSI escapes) appears.
@@ -68,18 +108,14 @@ export function timeUntilOutput(command, args, marker, options = {}) {
   const inner = `stty cols ${cols} rows ${rows}; exec ${[command, ...args].map(shellQuote).join(' ')}`;
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn('script', ['-qfec', inner, '/dev/null'], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+    const child = spawn('script', ['-qfec', inner, '/dev/null'], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
     let seen = '';
     let done = false;
     const finish = (error, ms) => {
       if (done) return;
       done = true;
       clearTimeout(timer);
-      try {
-        process.kill(-child.pid, 'SIGKILL'); // the whole group: script, the shell, the bin
-      } catch {
-        // already gone
-      }
+      killTree(child.pid); // script, the shell, the bin
       if (error) reject(error);
       else resolve({ ms, output: seen });
     };
@@ -101,6 +137,31 @@ export async function medianOf(runs, once) {
   const times = [];
   for (let i = 0; i < runs; i++) times.push(await once());
   return { median: median(times), min: Math.min(...times), max: Math.max(...times), runs };
+}
+
+/**
+ * Run every measurement once per round, in turn, for `rounds` rounds (after one warm-up round),
+ * so that a baseline and the figures divided by it see the same machine load. Returns, per name,
+ * the median time and the median of the per-round ratios to `baselineName`.
+ * @param {number} rounds
+ * @param {Record<string, () => Promise<number>>} measures
+ * @param {string} baselineName
+ */
+export async function interleaved(rounds, measures, baselineName) {
+  const names = Object.keys(measures);
+  const times = Object.fromEntries(names.map((n) => [n, []]));
+  for (let round = -1; round < rounds; round++) {
+    for (const name of names) {
+      const ms = await measures[name]();
+      if (round >= 0) times[name].push(ms);
+    }
+  }
+  const result = {};
+  for (const name of names) {
+    const ratios = times[name].map((ms, i) => ms / times[baselineName][i]);
+    result[name] = { median: median(times[name]), ratio: median(ratios), times: times[name], min: Math.min(...times[name]), max: Math.max(...times[name]), runs: rounds };
+  }
+  return result;
 }
 
 /** The baseline every figure is divided by: `node -e 0`, run the same way, in the same run. */
