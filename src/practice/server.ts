@@ -251,10 +251,14 @@ export class PracticeServer {
     const t = route.target;
     const knobs = this.deps.knobs();
     const attrs = this.attributes(route, method, query);
+    const contentType = String(req.headers['content-type'] ?? 'application/json');
     if (!t.res.virtual && isDenied(knobs.deny, attrs)) throw forbidden(attrs);
+    // An apply that creates the object needs create permission too, as in kube-apiserver.
+    if (method === 'PATCH' && contentType.startsWith('application/apply-patch') && isDenied(knobs.deny, { ...attrs, verb: 'create' }) && !api.store.get(t.res, t.namespace, t.name ?? '')) {
+      throw forbidden({ ...attrs, verb: 'create' });
+    }
     if (!t.subresource && !t.res.verbs.includes(attrs.verb)) throw errors.methodNotAllowed();
     const dryRun = query.getAll('dryRun').includes('All');
-    const contentType = String(req.headers['content-type'] ?? 'application/json');
     const ua = String(req.headers['user-agent'] ?? '');
     const fieldManager = query.get('fieldManager') || (method === 'PATCH' && contentType.startsWith('application/apply-patch') ? '' : ua.split('/')[0] || 'unknown');
     const force = query.get('force') === 'true';
