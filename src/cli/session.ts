@@ -86,7 +86,8 @@ export async function connect(flags: CliFlags, backend: Backend, options: { pers
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     stateFile = join(dir, 'practice-cluster.json');
   }
-  const practice = await startPracticeCluster(stateFile ? { stateFile } : {});
+  // A throw-away practice cluster (headless runs) need not pretend pods take time to start.
+  const practice = await startPracticeCluster(stateFile ? { stateFile } : { knobs: { podReadyDelayMs: 0 } });
   try {
     // The same client-node path as a real cluster, handed the kubeconfig without a file.
     const { port, namespace } = await connectCluster({
