@@ -194,7 +194,7 @@ async function run(named: string[], flags: CliFlags, io: CliIO): Promise<number>
   if (unknown.length > 0) throw new UsageError(`Unknown lesson ${unknown.map((u) => `"${u}"`).join(', ')}; the lessons are ${preview.lessons.map((l) => l.id).join(', ')}.`);
 
   const backend = backendOf(flags);
-  const session = await openSession(flags, backend, { persistProgress: backend === 'kube', persistPractice: false, env: io.env });
+  const session = await openSession(flags, backend, { persistProgress: backend === 'kube', persistPractice: false, env: io.env, lessons: preview });
   try {
     return await withSignals(io, () => session.disposeNow(), async (interrupted) => {
       const identity = session.port.identity();

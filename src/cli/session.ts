@@ -20,6 +20,8 @@ export interface SessionOptions {
   persistPractice: boolean;
   verifyTimeoutMs?: number;
   env?: NodeJS.ProcessEnv;
+  /** Lessons already loaded for the flags' namespace (saves loading them twice). */
+  lessons?: LessonSet;
 }
 
 export interface Session {
@@ -119,7 +121,7 @@ export function progressKey(port: ClusterPort, backend: Backend): string {
 }
 
 export async function openSession(flags: CliFlags, backend: Backend, options: SessionOptions): Promise<Session> {
-  let lessons = await loadLessons(flags);
+  let lessons = options.lessons ?? (await loadLessons(flags));
   const connection = await connect(flags, backend, { persistPractice: options.persistPractice, env: options.env });
   try {
     // The context's namespace may differ from the default the lessons were first rendered with.
