@@ -1,7 +1,6 @@
 // What Envoy does to HTTP messages it proxies, and the replies it makes up itself.
 
 import { byteLength, type Header, type HttpRequest, type HttpResponse, httpDate } from './http.js';
-import type { Dice } from './random.js';
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade']);
 
@@ -41,7 +40,7 @@ export interface TraceIds {
 /** Headers a proxy adds to a request it forwards (as httpbin's /headers shows them). */
 export function envoyRequestHeaders(
   req: HttpRequest,
-  opts: { requestId: string; trace: TraceIds; decorator?: string; peerId: string; forwardedFor?: string; internal?: boolean; dice: Dice },
+  opts: { requestId: string; trace: TraceIds; decorator?: string; peerId: string; forwardedFor?: string; internal?: boolean },
 ): HttpRequest {
   const drop = new Set(['x-b3-traceid', 'x-b3-spanid', 'x-b3-parentspanid', 'x-b3-sampled', 'x-envoy-attempt-count', 'x-envoy-decorator-operation', 'x-envoy-peer-metadata-id', 'x-request-id', 'x-forwarded-proto', 'x-forwarded-for', 'x-envoy-internal']);
   const headers: Header[] = req.headers.filter(([n]) => !drop.has(n.toLowerCase()));

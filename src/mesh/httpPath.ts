@@ -239,7 +239,6 @@ function forwardHttp(
     peerId: proxy.peerId,
     forwardedFor: proxy.edge ? base.downstreamRemoteAddress.split(':')[0] : undefined,
     internal: proxy.edge,
-    dice: net.dice,
   });
   // Istio speaks HTTP/2 to a service port declared http2/grpc (the egress gateway's port 80 is `http2`).
   const servicePortName = cluster.kind === 'service' ? cluster.service.ports.find((p) => p.port === cluster.port)?.name ?? '' : '';

@@ -1,6 +1,6 @@
 // The seed's lesson commands, stage by stage, with the exact curl output and the log lines.
 import { describe, expect, it } from 'vitest';
-import { baseState, CLIENT, DR_CNN, GATEWAY_POD, GW_HTTP, GW_TLS, HTTP_CMD, HTTPS_CMD, logsOf, run, SE_BAIDU, SE_HTTPBIN, VS_HTTP, VS_TLS } from './fixtures.js';
+import { baseState, CLIENT, DR_CNN, GATEWAY_POD, GW_HTTP, GW_TLS, HTTP_CMD, HTTPS_CMD, logsOf, run, SE_BAIDU, SE_HTTPBIN, seeded, VS_HTTP, VS_TLS } from './fixtures.js';
 
 describe('HTTP part of the seed', () => {
   it('ServiceEntry only: 200 from the sidecar straight to httpbin.org, no gateway line', () => {
@@ -85,5 +85,17 @@ describe('HTTPS part of the seed', () => {
     expect(client).toContain('"10.244.0.8:8443" outbound|443|cnn|istio-egressgateway.istio-system.svc.cluster.local ');
     expect(gateway).toContain('"110.242.70.57:443" outbound|443||www.baidu.com 10.244.0.8:');
     expect(gateway).toMatch(/ 10\.244\.0\.8:8443 10\.244\.0\.12:\d+ www\.baidu\.com -$/);
+  });
+});
+
+describe('determinism', () => {
+  it('the same random source gives the same output and log lines; another gives other ids', () => {
+    const state = baseState({ objects: [SE_HTTPBIN, GW_HTTP, DR_CNN, VS_HTTP] });
+    const a = run(state, HTTP_CMD);
+    const b = run(state, HTTP_CMD);
+    expect(b).toEqual(a);
+    const c = run(state, HTTP_CMD, { random: seeded(7) });
+    expect(c.accessLog[0].line).not.toBe(a.accessLog[0].line);
+    expect(c.stdout.split('\r\n')[0]).toBe('HTTP/1.1 200 OK');
   });
 });
