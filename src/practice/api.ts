@@ -266,15 +266,20 @@ export class Api {
       else delete next.metadata[k];
     }
     next.metadata.generation = old.metadata.generation ?? 1;
+    this.admit(t.res, next, old); // defaults first, so a re-sent default is no change
     const specOf = (o: KObject): unknown => {
       const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest } = o;
       return rest;
     };
     if (!deepEqual(specOf(old), specOf(next))) next.metadata.generation = (old.metadata.generation ?? 1) + 1;
-    this.admit(t.res, next, old);
     this.validate(t, next);
     const oldView = this.present(t.res, t.version, old);
-    const sameAsBefore = deepEqual({ ...next, metadata: { ...next.metadata, resourceVersion: undefined } }, { ...oldView, metadata: { ...oldView.metadata, resourceVersion: undefined } });
+    // Compare without resourceVersion and managedFields times: re-applying the same thing is a no-op.
+    const comparable = (o: KObject): unknown => ({
+      ...o,
+      metadata: { ...o.metadata, resourceVersion: undefined, managedFields: (o.metadata.managedFields as Record<string, unknown>[] | undefined)?.map((m) => ({ ...m, time: undefined })) },
+    });
+    const sameAsBefore = deepEqual(comparable(next), comparable(oldView));
     if (sameAsBefore) return oldView; // a no-op write does not bump resourceVersion
     return this.commit(t, old, next, dryRun);
   }

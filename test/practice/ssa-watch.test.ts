@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, stream, start, waitFor } from './helpers.js';
+import { call, CURL_DEPLOYMENT, readyPod, stream, start, waitFor } from './helpers.js';
 import type { PracticeCluster } from '../../src/practice/types.js';
 
 let cluster: PracticeCluster;
@@ -100,5 +100,32 @@ describe('watch', () => {
     const err = JSON.parse(old.lines[0]);
     expect(err.type).toBe('ERROR');
     expect(err.object).toMatchObject({ kind: 'Status', code: 410, reason: 'Expired' });
+  });
+});
+
+describe('server-side apply of built-in kinds', () => {
+  it('keeps resourceVersion when a Service with server-defaulted fields is applied again unchanged', async () => {
+    const svc = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'curl', labels: { app: 'curl' } }, spec: { ports: [{ port: 80, name: 'http' }], selector: { app: 'curl' } } };
+    const path = '/api/v1/namespaces/default/services/curl?fieldManager=egress-tutorial';
+    const first = await call(cluster, path, { method: 'PATCH', contentType: 'application/apply-patch+yaml', body: svc });
+    expect(first.status).toBe(201);
+    expect(first.json.spec).toMatchObject({ type: 'ClusterIP', ports: [{ port: 80, name: 'http', protocol: 'TCP', targetPort: 80 }] });
+    expect(first.json.spec.clusterIP).toMatch(/^10\.96\./);
+    const second = await call(cluster, path, { method: 'PATCH', contentType: 'application/apply-patch+yaml', body: svc });
+    expect(second.status).toBe(200);
+    expect(second.json.metadata.resourceVersion).toBe(first.json.metadata.resourceVersion);
+    expect(second.json.spec.clusterIP).toBe(first.json.spec.clusterIP);
+  });
+
+  it('keeps a Deployment (and its pods) untouched when it is applied again unchanged', async () => {
+    const path = '/apis/apps/v1/namespaces/default/deployments/curl?fieldManager=egress-tutorial';
+    const first = await call(cluster, path, { method: 'PATCH', contentType: 'application/apply-patch+yaml', body: CURL_DEPLOYMENT });
+    expect(first.status).toBe(201);
+    const pod = await readyPod(cluster, 'default', 'app=curl');
+    const now = (await call(cluster, '/apis/apps/v1/namespaces/default/deployments/curl')).json;
+    const second = await call(cluster, path, { method: 'PATCH', contentType: 'application/apply-patch+yaml', body: CURL_DEPLOYMENT });
+    expect(second.json.metadata.resourceVersion).toBe(now.metadata.resourceVersion);
+    expect(second.json.metadata.generation).toBe(1);
+    expect((await readyPod(cluster, 'default', 'app=curl')).metadata.name).toBe(pod.metadata.name);
   });
 });
