@@ -11,7 +11,7 @@ import { loadRenderer as defaultLoader, useEngineSnapshot, useRenderer, useTermi
 import { decideKey, type ConfirmAction, type Intent, type KeyContext, type Overlay, type Screen } from './keys.js';
 import type { Renderer } from './markdown.js';
 import { messages, type Messages } from './messages.js';
-import { buildStepView, clampOffset, ruleRow, type Row } from './stepView.js';
+import { buildStepResult, buildStepText, clampOffset, combineStepView, ruleRow, type Row } from './stepView.js';
 import { cellWidth, padTo, stripAnsi, truncate, wrap } from './text.js';
 import { createTheme, noColorRequested, ThemeContext, type Role } from './theme.js';
 
@@ -248,9 +248,16 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [engine, snapshot?.step, snapshot?.lang]);
 
+  // The step's text is wrapped once per step/language/width; only the result follows the snapshot
+  // (many times a second while logs stream).
+  const step = snapshot?.step;
+  const textRows = useMemo(
+    () => (step && screen === 'step' ? buildStepText({ step, lang, kubectl, renderer, width, plain }) : []),
+    [step, lang, screen, kubectl, renderer, width, plain],
+  );
   const view = useMemo(
-    () => (snapshot && screen === 'step' ? buildStepView({ snapshot, kubectl, renderer, width, plain, logRows: logLimit }) : undefined),
-    [snapshot, screen, kubectl, renderer, width, plain, logLimit],
+    () => (snapshot && screen === 'step' ? combineStepView(textRows, buildStepResult({ snapshot, width, plain, logRows: logLimit })) : undefined),
+    [snapshot, screen, textRows, width, plain, logLimit],
   );
   const maxOffset = view ? Math.max(0, view.rows.length - bodyHeight) : 0;
   const offset = scroll.follow ? maxOffset : clampOffset(scroll.offset, view?.rows.length ?? 0, bodyHeight);

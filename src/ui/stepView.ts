@@ -3,7 +3,7 @@
 
 import type { ApplyOutcome, CheckResult, DeleteOutcome } from '../cluster/port.js';
 import type { EngineSnapshot, StepState } from '../engine/types.js';
-import type { ObjectRef, Step } from '../lesson/model.js';
+import type { Lang, ObjectRef, Step } from '../lesson/model.js';
 import type { Renderer } from './markdown.js';
 import { messages, type Messages } from './messages.js';
 import type { Role } from './theme.js';
@@ -165,10 +165,9 @@ function stepDetails(step: Step, m: Messages, width: number, plain: boolean, ren
   return rows;
 }
 
-/** All rows of the step screen body: text, details, kubectl, then the result. */
-export function buildStepView(input: StepViewInput): StepView {
-  const { snapshot, renderer, width, plain } = input;
-  const { step, stepState: state, lang } = snapshot;
+/** The step's own rows (title, text, details, kubectl): they change only with the step, language or width. */
+export function buildStepText(input: { step: Step; lang: Lang; kubectl: string[]; renderer?: Renderer; width: number; plain: boolean }): Row[] {
+  const { step, lang, renderer, width, plain } = input;
   const m = messages(lang);
   const rows: Row[] = [];
   rows.push(...wrapped(step.title[lang], width, plain, 'title'));
@@ -180,7 +179,14 @@ export function buildStepView(input: StepViewInput): StepView {
     rows.push({ text: '' }, ruleRow(m.sectionKubectl, width));
     for (const command of input.kubectl) rows.push(...wrapped(command, width, plain, 'accent'));
   }
+  return rows;
+}
 
+/** The result rows (outcomes, checks, output, log panel, verdict); empty before the step ran. */
+export function buildStepResult(input: Omit<StepViewInput, 'kubectl' | 'renderer'>): Row[] {
+  const { snapshot, width, plain } = input;
+  const { step, stepState: state, lang } = snapshot;
+  const m = messages(lang);
   const result: Row[] = [
     ...applyRows(state.applied ?? [], m, width, plain),
     ...deleteRows(state.deleted ?? [], m, width, plain),
@@ -195,12 +201,18 @@ export function buildStepView(input: StepViewInput): StepView {
   }
   if (state.phase === 'conflict') result.push(...wrapped(m.conflictHelp, width, plain, 'warn'));
   result.push(...verdictRows(state, m, width, plain));
+  if (result.length === 0) return [];
+  return [{ text: '' }, ruleRow(m.sectionResult, width), ...result];
+}
 
-  if (result.length === 0) return { rows, resultStart: -1 };
-  rows.push({ text: '' }, ruleRow(m.sectionResult, width));
-  const resultStart = rows.length - 1;
-  rows.push(...result);
-  return { rows, resultStart };
+/** All rows of the step screen body: text, details, kubectl, then the result. */
+export function combineStepView(text: Row[], result: Row[]): StepView {
+  return { rows: [...text, ...result], resultStart: result.length > 0 ? text.length + 1 : -1 };
+}
+
+export function buildStepView(input: StepViewInput): StepView {
+  const { step, lang } = input.snapshot;
+  return combineStepView(buildStepText({ ...input, step, lang }), buildStepResult(input));
 }
 
 /** The first rows of a scrolled view: clamps the offset so the last page is full. */
