@@ -7,7 +7,7 @@ import type { Resolved } from './dns.js';
 import { serviceEndpoints, serviceIp } from './dns.js';
 import { envoyRequestHeaders, envoyResponse, localReply, type TraceIds } from './envoyHttp.js';
 import { byteLength, getHeader, type HttpRequest, type HttpResponse, removeHeader, setHeader } from './http.js';
-import { CLUSTER_EGRESS_IP, originListens, originRespond } from './internet.js';
+import { CLUSTER_EGRESS_IP, isPrivateAddress, originListens, originRespond } from './internet.js';
 import {
   findServiceEntryPort,
   gatewayServers,
@@ -322,6 +322,7 @@ export function deliverHttp(net: Net, req: HttpRequest, target: { ip: string; po
     const endpoint = endpoints[net.dice.int(0, endpoints.length - 1)];
     return deliverHttp(net, req, { ip: endpoint.ip, port: port.targetPort }, fromAddress);
   }
+  if (isPrivateAddress(target.ip)) return { kind: 'timeout' };
   if (!originListens(target.port, false)) return originListens(target.port, true) ? respondFromOrigin(net, req) : { kind: 'timeout' };
   return respondFromOrigin(net, req);
 }

@@ -42,6 +42,12 @@ export function originListens(port: number, tls: boolean): boolean {
   return tls ? port === 443 || port === 8443 : port === 80 || port === 8080;
 }
 
+/** Private and reserved ranges: nothing answers there outside the cluster's own pods and services. */
+export function isPrivateAddress(ip: string): boolean {
+  const [a, b] = ip.split('.').map(Number);
+  return a === 10 || a === 127 || a === 0 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254);
+}
+
 export interface OriginContext {
   now: Date;
   dice: Dice;

@@ -7,7 +7,7 @@ import { clusterName, externalCluster, pickDestination, resolveCluster, type Ups
 import { type Resolved, serviceEndpoints, serviceIp } from './dns.js';
 import { byteLength, type HttpRequest, type HttpResponse } from './http.js';
 import { deliverHttp, gatewayServicePort, LOOP_LIMIT } from './httpPath.js';
-import { CLUSTER_EGRESS_IP, originListens, originRespond } from './internet.js';
+import { CLUSTER_EGRESS_IP, isPrivateAddress, originListens, originRespond } from './internet.js';
 import { findServiceEntryPort, gatewayServers, lookupTlsRoute, outboundPolicy, serverAcceptsHost, serviceEntryEndpoint, sidecarView } from './istioConfig.js';
 import { address, isEgressGatewayPod, type Net, startTime, writeAccessLog } from './net.js';
 import type { MeshPod } from './types.js';
@@ -193,6 +193,7 @@ export function deliverTls(net: Net, req: HttpRequest, target: { ip: string; por
     const endpoint = endpoints[net.dice.int(0, endpoints.length - 1)];
     return deliverTls(net, req, { ip: endpoint.ip, port: port.targetPort }, fromAddress);
   }
+  if (isPrivateAddress(target.ip)) return { kind: 'timeout' };
   if (originListens(target.port, true)) {
     const response = originRespond(req, { now: startTime(net, 0), dice: net.dice, clientIp: CLUSTER_EGRESS_IP });
     const handshakeMs = net.dice.int(40, 120);

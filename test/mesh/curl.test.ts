@@ -159,3 +159,11 @@ describe('-u and -e', () => {
     expect(headers.Referer).toBe('http://lesson/');
   });
 });
+
+describe('addresses', () => {
+  it('an unused private address times out; a public IP literal answers', () => {
+    const noSidecar = { pod: { ...CLIENT, hasSidecar: false } };
+    expect(run(state(), ['curl', '-sS', '-m', '2', 'http://10.1.2.3/'], noSidecar).exitCode).toBe(28);
+    expect(run(state(), ['curl', '-s', '-o', '/dev/null', '-w', '%{http_code}', 'http://44.207.188.95/'], noSidecar).stdout).toBe('200');
+  });
+});
