@@ -463,14 +463,14 @@ export class PracticeServer {
         this.sockets.add(ws);
         ws.on('close', () => this.sockets.delete(ws));
         ws.on('error', () => this.sockets.delete(ws));
-        this.runExec(ws, pod, container, argv);
+        this.runExec(ws, pod, container, argv, url.searchParams.get('tty') === 'true' || url.searchParams.get('tty') === '1');
       });
     } catch (e) {
       reject(e);
     }
   }
 
-  private runExec(ws: WebSocket, pod: KObject, container: string, argv: string[]): void {
+  private runExec(ws: WebSocket, pod: KObject, container: string, argv: string[], tty: boolean): void {
     if (this.deps.knobs().hangExec) return; // the session stays open until the client gives up
     const { api, logs } = this.deps;
     let result: CommandResult;
@@ -483,6 +483,8 @@ export class PracticeServer {
       return;
     }
     for (const r of result.accessLog) logs.append(r.namespace, r.pod, r.container, r.line);
+    // With a terminal there is one stream: stderr arrives on stdout, with terminal line ends.
+    if (tty) result = { ...result, stdout: `${result.stdout}${result.stderr}`.replace(/\r?\n/g, '\r\n'), stderr: '' };
     sendResult(ws, result);
   }
 }

@@ -20,8 +20,8 @@ interface ExecOutcome {
   closeCode: number;
 }
 
-function exec(c: PracticeCluster, pod: string, container: string, argv: string[], protocols = ['v5.channel.k8s.io', 'v4.channel.k8s.io'], namespace = 'default'): Promise<ExecOutcome> {
-  const q = new URLSearchParams({ container, stdout: 'true', stderr: 'true' });
+function exec(c: PracticeCluster, pod: string, container: string, argv: string[], protocols = ['v5.channel.k8s.io', 'v4.channel.k8s.io'], namespace = 'default', tty = false): Promise<ExecOutcome> {
+  const q = new URLSearchParams({ container, stdout: 'true', stderr: 'true', tty: String(tty) });
   for (const a of argv) q.append('command', a);
   const url = `${c.url.replace('https', 'wss')}/api/v1/namespaces/${namespace}/pods/${pod}/exec?${q}`;
   return new Promise((resolve, reject) => {
@@ -138,7 +138,7 @@ describe('exec and log follow through the mesh model', () => {
 });
 
 describe('exec framing with a stand-in command runner', () => {
-  it('sends text status on v2 and never completes when hangExec is on', async () => {
+  it('sends text status on v2, merges stderr into stdout with a tty, and never completes when hangExec is on', async () => {
     const runCommand = (ctx: CommandContext): CommandResult => ({ stdout: `ran ${ctx.argv.join(' ')}\n`, stderr: 'warn\n', exitCode: ctx.argv[0] === 'false' ? 3 : 0, accessLog: [] });
     const c = await startPracticeClusterWith({ istioKinds, schema: { validate: validateIstioObject, formatInvalid }, runCommand }, { knobs: { podReadyDelayMs: 10 } });
     try {
@@ -148,6 +148,11 @@ describe('exec framing with a stand-in command runner', () => {
         { channel: 1, text: 'ran false\n' },
         { channel: 2, text: 'warn\n' },
         { channel: 3, text: 'command terminated with non-zero exit code: error executing command, exit status 3' },
+      ]);
+      const tty = await exec(c, gw.metadata.name, 'istio-proxy', ['true'], ['v4.channel.k8s.io'], 'istio-system', true);
+      expect(tty.frames).toEqual([
+        { channel: 1, text: 'ran true\r\nwarn\r\n' },
+        { channel: 3, text: '{"metadata":{},"status":"Success"}' },
       ]);
       c.setKnobs({ hangExec: true });
       const hung = exec(c, gw.metadata.name, 'istio-proxy', ['true'], undefined, 'istio-system');
