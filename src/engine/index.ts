@@ -319,7 +319,7 @@ class LessonEngine implements Engine {
       }
       // Labelling a namespace is not an apply of a tutorial-owned object (reset must never delete
       // the namespace), so a port offers it separately; without that the learner runs kubectl.
-      const port = ctx.port as typeof ctx.port & { labelNamespace?: (ns: string, labels: Record<string, string>, signal?: AbortSignal) => Promise<void> };
+      const port = ctx.port;
       const labels = Object.entries(fix.labels).map(([k, v]) => `${k}=${v}`).join(' ');
       if (!port.labelNamespace) return { ok: false, summary: ctx.m.runThisToFix(`kubectl label namespace ${fix.namespace} ${labels} --overwrite`) };
       await port.labelNamespace(fix.namespace, fix.labels, ctx.signal);

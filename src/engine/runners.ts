@@ -132,7 +132,7 @@ function backoffMs(attempt: number): number {
 
 async function safeFacts(ctx: RunContext): Promise<MeshFacts | undefined> {
   try {
-    return await ctx.port.meshFacts({ clientNamespace: ctx.namespace, istioNamespace: ctx.istioNamespace, signal: ctx.signal });
+    return await ctx.port.meshFacts({ clientNamespace: ctx.namespace, istioNamespace: ctx.istioNamespace, signal: ctx.signal, client: clientTarget(ctx.lessons, ctx.namespace) });
   } catch {
     return undefined;
   }
@@ -151,6 +151,7 @@ export async function runExec(ctx: RunContext, step: ExecStep): Promise<Verdict>
   for (;;) {
     attempt++;
     ctx.state.clearOutput();
+    if (!pod.hasSidecar) ctx.state.write('error', ctx.m.noSidecar(pod.name, pod.namespace));
     if (attempt > 1) ctx.state.write('info', ctx.m.attempt(attempt));
     setActivity(ctx, attempt === 1 ? ctx.m.running(step.command[0], pod.name) : ctx.m.waitingForPush(attempt - 1, seen[seen.length - 1]));
     // A fresh id per attempt: the proof line must be the request that passed, not an earlier try.

@@ -155,3 +155,16 @@ describe('engine: progress problems are warnings, not crashes', () => {
     engine.dispose();
   });
 });
+
+describe('engine: a client without a sidecar', () => {
+  it('says so next to the command output', async () => {
+    const port = new FakePort();
+    port.sidecar = false;
+    const { engine } = setup(port);
+    engine.openLesson('02-http', 'curl');
+    await engine.run();
+    const errors = engine.snapshot().stepState.output.filter((o) => o.stream === 'error');
+    expect(errors.map((e) => e.text).join('\n')).toMatch(/Pod curl-1 has no istio-proxy sidecar/);
+    engine.dispose();
+  });
+});

@@ -93,6 +93,7 @@ export class FakePort implements ClusterPort {
   calls: { method: string; args: unknown[] }[] = [];
   existingForeign = new Set<string>(); // kind/name of objects not created by the tutorial
   podReady = true;
+  sidecar = true;
   execScript: ExecScript = () => ({ exitCode: 0, stdout: 'HTTP/1.1 200 OK\r\nserver: envoy\r\n\r\n', stderr: '' });
   execAttempts = 0;
   checkResults: CheckResult[] = [];
@@ -131,7 +132,7 @@ export class FakePort implements ClusterPort {
     this.calls.push({ method: 'waitForPod', args: [target, options] });
     options.onProgress?.('pod curl-1 Pending: ContainerCreating');
     if (!this.podReady) throw new ClusterError(`No pod ${Object.values(target.labels)[0]} became Ready in time.`, 'timeout');
-    return { name: 'curl-1', namespace: target.namespace, phase: 'Running', ready: true, containers: [target.container, 'istio-proxy'], hasSidecar: true };
+    return { name: 'curl-1', namespace: target.namespace, phase: 'Running', ready: true, containers: [target.container, 'istio-proxy'], hasSidecar: this.sidecar };
   }
   async exec(pod: { namespace: string; name: string }, container: string, argv: string[], options: ExecOptions): Promise<ExecResult> {
     this.calls.push({ method: 'exec', args: [pod, container, argv] });
