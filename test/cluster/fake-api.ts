@@ -90,6 +90,7 @@ export async function startFakeApi(handler: Handler = () => undefined, upgrade?:
       };
       if (answer.stream) {
         res.writeHead(answer.status, { 'content-type': 'text/plain', ...(answer.headers ?? {}) });
+        res.flushHeaders(); // kube-apiserver sends the head of a follow stream at once
         answer.stream(res, req);
         return;
       }

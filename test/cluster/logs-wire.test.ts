@@ -157,4 +157,16 @@ describe('followLogs on the wire', () => {
     await following;
     port.close();
   });
+
+  it('close() stops every follow and wait started through the port', async () => {
+    const world = new LogWorld();
+    const port = await start(world);
+    const following = port.followLogs(TARGET, { signal: new AbortController().signal, onLine: () => undefined });
+    await until(() => world.open === 1, 'the stream');
+    const waiting = port.waitForPod({ ...TARGET, labels: { app: 'never' } }, { timeoutMs: 60_000 });
+    port.close();
+    await expect(following).resolves.toBeUndefined();
+    await expect(waiting).rejects.toMatchObject({ reason: 'cancelled' });
+    await until(() => world.open === 0, 'the stream to close');
+  });
 });

@@ -54,3 +54,17 @@ export function formatDuration(ms: number): string {
   const seconds = Math.round(ms / 100) / 10;
   return `${seconds} s`;
 }
+
+/** AbortSignal.any, which Node 20 only has from 20.3 on. */
+export function anySignal(signals: AbortSignal[]): AbortSignal {
+  if (typeof AbortSignal.any === 'function') return AbortSignal.any(signals);
+  const controller = new AbortController();
+  for (const signal of signals) {
+    if (signal.aborted) {
+      controller.abort(signal.reason);
+      break;
+    }
+    signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true });
+  }
+  return controller.signal;
+}

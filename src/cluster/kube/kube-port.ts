@@ -21,6 +21,7 @@ import {
   type WaitOptions,
 } from '../port.js';
 import { applyObjects } from './apply.js';
+import { anySignal } from './backoff.js';
 import { deleteManagedObjects, deleteRefs, listManagedTargets } from './cleanup.js';
 import type { Discovery } from './discovery.js';
 import { httpError, type Where } from './errors.js';
@@ -48,7 +49,7 @@ export class KubeClusterPort implements ClusterPort {
   constructor(private readonly parts: KubePortParts) {}
 
   private signal(own?: AbortSignal): AbortSignal {
-    return own ? AbortSignal.any([own, this.closing.signal]) : this.closing.signal;
+    return own ? anySignal([own, this.closing.signal]) : this.closing.signal;
   }
 
   private get reads(): { rest: KubeRest; discovery: Discovery } {

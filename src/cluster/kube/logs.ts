@@ -166,6 +166,8 @@ export async function followLogs(deps: FollowDeps, target: PodTarget, options: F
       logOptions.sinceTime = new Date(Math.floor(f.since / 1000) * 1000).toISOString().replace('.000Z', 'Z');
     }
     try {
+      // client-node hands out the AbortController only once the response head has arrived; a
+      // follower stopped before that is aborted here, as soon as it exists.
       const controller = await new Log(kc).log(target.namespace, f.pod, target.container, sink, logOptions);
       f.controller = controller;
       if (f.stopped || signal.aborted) controller.abort();

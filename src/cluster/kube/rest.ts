@@ -9,7 +9,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { createConfiguration, HttpMethod, ServerConfiguration, type KubeConfig, type User } from '@kubernetes/client-node';
 import { ClusterError } from '../port.js';
-import { DEFAULT_RETRY, formatDuration, isRetryableStatus, retryDelay, sleep, type RetryPolicy } from './backoff.js';
+import { anySignal, DEFAULT_RETRY, formatDuration, isRetryableStatus, retryDelay, sleep, type RetryPolicy } from './backoff.js';
 import { credentialError, httpError, isAbortError, toClusterError, type Where } from './errors.js';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -77,7 +77,7 @@ export class KubeRest {
     if (agent) ctx.setAgent(this.pooled(agent));
     if (req.signal?.aborted) throw new ClusterError(`Stopped: ${req.action ?? 'request'} (cancelled).`, 'cancelled');
     const timeout = AbortSignal.timeout(req.timeoutMs ?? this.timeoutMs);
-    ctx.setSignal(req.signal ? AbortSignal.any([req.signal, timeout]) : timeout);
+    ctx.setSignal(req.signal ? anySignal([req.signal, timeout]) : timeout);
     try {
       const response = await this.configuration.httpApi.send(ctx).toPromise();
       return { status: response.httpStatusCode, headers: response.headers, text: await response.body.text() };
