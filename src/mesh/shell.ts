@@ -103,7 +103,9 @@ export function tokenize(line: string): Token[] | { error: string } {
       i = expand(i);
     } else if (c === ' ' || c === '\t' || c === '\n') {
       flush();
-      if (c === '\n') tokens.push({ kind: 'op', value: ';' });
+      // A newline ends a command like `;`, but empty lines are fine.
+      const last = tokens[tokens.length - 1];
+      if (c === '\n' && last !== undefined && last.kind !== 'op') tokens.push({ kind: 'op', value: ';' });
       i++;
     } else if (c === '#' && !inWord) {
       const end = line.indexOf('\n', i);
@@ -176,7 +178,7 @@ export function parseCommandLine(line: string): ParseResult {
       if (pipeline.commands.length > 0) {
         list.items.push({ op, pipeline });
         pipeline = { commands: [] };
-      } else if (t.value !== ';' || had) {
+      } else if (!had) {
         return { ok: false, message: `syntax error: unexpected "${t.value}"` };
       }
       op = t.value;
