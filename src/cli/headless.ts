@@ -20,7 +20,10 @@ const indent = (text: string, prefix = '    '): string =>
 function printResult(engine: Engine, step: Step, out: (text: string) => void): void {
   const state = engine.snapshot().stepState;
   if (step.kind === 'exec') {
-    for (const entry of state.output) if (entry.stream === 'stdout' || entry.stream === 'stderr') out(indent(entry.text.replace(/\r/g, ''), '    | '));
+    for (const entry of state.output) {
+      if (entry.stream === 'stdout' || entry.stream === 'stderr') out(indent(entry.text.replace(/\r/g, ''), '    | '));
+      else if (entry.stream === 'error') out(indent(entry.text, '    ! '));
+    }
   } else if (step.kind === 'logs') {
     const proof = state.logs.find((l) => l.proof);
     if (proof) out(indent(`${proof.line.pod}: ${proof.line.text}`, '    ▶ PROOF '));
