@@ -44,6 +44,9 @@ export async function startPracticeClusterWith(deps: PracticeDeps, options: Prac
     logs.restore(saved.logs);
     admission.skipUsedServiceIps(store.list({ group: '', plural: 'services' }));
     controllers.resume();
+    // Knobs given explicitly win over the saved state, as a reinstall with those flags would.
+    const installKnobs = ['egressGateway', 'accessLog', 'outboundPolicy', 'injection'] as const;
+    if (installKnobs.some((k) => options.knobs?.[k] !== undefined)) applyKnobs(api, knobs);
   } else {
     seedCluster(api, knobs);
     controllers.settleNow();

@@ -102,6 +102,13 @@ describe('state file', () => {
     } finally {
       await b.stop();
     }
+    const c = await start({ stateFile: file, knobs: { egressGateway: false } });
+    try {
+      expect((await call(c, '/api/v1/namespaces/default/configmaps/remember-me')).status).toBe(200);
+      expect((await call(c, '/apis/apps/v1/namespaces/istio-system/deployments/istio-egressgateway')).status).toBe(404);
+    } finally {
+      await c.stop();
+    }
   });
 
   it('refuses a state file that is not one, with one sentence naming the fix, and leaves it alone', async () => {
