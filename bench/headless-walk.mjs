@@ -1,17 +1,14 @@
 #!/usr/bin/env node
-// Headless-walk benchmark: every lesson walked on the practice cluster, as `run --yes --practice`
-// does, as a median of N runs with its ratio to `node -e 0` in the same run. Target (issue 5):
-// ≤ 3 s with the practice cluster's delays at zero. The delays-at-zero walk runs
-// bench/headless-walk-harness.ts (the CLI's own pieces, bundled with the product's settings);
-// the shipped bin's `run --yes --practice` is timed too, with the practice cluster's default
-// delays (a pod becomes Ready after 1.5 s, as on a real cluster, only faster).
+// Headless-walk benchmark: `egress-tutorial run --yes --practice` (every lesson, on a fresh
+// practice cluster, which a headless run starts with its pod delay at zero), as a median of N
+// runs with its ratio to `node -e 0` in the same rounds. Target (issue 5): ≤ 3 s.
+// The output's arrival times split the run: start-up until the first lesson's header (Node,
+// the bundle, the lessons, the practice cluster, the connection), then each lesson.
 //
 // Usage: node bench/headless-walk.mjs [--runs N] [--json FILE]
-import path from 'node:path';
+import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { build } from 'esbuild';
-import { bundleOptions } from '../scripts/build.mjs';
-import { BIN, ROOT, figure, medianOf, nodeBaseline, printFigures, requireBuiltBin, scratchEnv, timeRun, writeJson } from './lib.mjs';
+import { BIN, figure, interleaved, median, printFigures, requireBuiltBin, scratchEnv, timeRun, writeJson } from './lib.mjs';
 
 const { values: flags } = parseArgs({
   options: {
@@ -24,43 +21,72 @@ if (!Number.isInteger(runs) || runs < 1) {
   process.stderr.write('--runs takes a whole number of runs, e.g. --runs 5.\n');
   process.exit(2);
 }
-
-const harness = path.join(ROOT, 'bench/.out/headless-walk-harness.mjs');
-await build({ ...bundleOptions(), entryPoints: ['bench/headless-walk-harness.ts'], outfile: harness, logLevel: 'error' });
 requireBuiltBin();
+
+/** Run the walk; resolve with its wall time and when each lesson's header ("== id: title") arrived. */
+function walk(env) {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const since = () => Number(process.hrtime.bigint() - started) / 1e6;
+    const child = spawn(process.execPath, [BIN, 'run', '--yes', '--practice'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const lessons = [];
+    let output = '';
+    let partial = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk) => {
+      output += chunk;
+      const lines = (partial + chunk).split('\n');
+      partial = lines.pop();
+      for (const line of lines) {
+        const header = /^== ([^:]+):/.exec(line);
+        if (header) lessons.push({ id: header[1], at: since() });
+      }
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk) => (output += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const ms = since();
+      if (code !== 0) reject(new Error(`run --yes --practice exited ${code}: ${output.trim().split('\n').slice(-3).join(' | ')}`));
+      else resolve({ ms, lessons, summary: output.trim().split('\n').pop() });
+    });
+  });
+}
 
 const scratch = scratchEnv();
 try {
   const env = scratch.env;
-  const baseline = (await nodeBaseline(runs, env)).median;
-
-  let lastPhases;
-  const zero = await medianOf(runs, async () => {
-    const r = await timeRun(process.execPath, [harness, '--quiet'], { env });
-    if (r.code !== 0) throw new Error(`the walk failed (exit ${r.code}): ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' ')}`);
-    lastPhases = JSON.parse(r.stdout.trim().split('\n').pop());
-    return r.ms;
+  const walks = [];
+  const m = await interleaved(
+    runs,
+    {
+      'node -e 0': async () => (await timeRun(process.execPath, ['-e', '0'], { env })).ms,
+      walk: async () => {
+        const w = await walk(env);
+        walks.push(w);
+        return w.ms;
+      },
+    },
+    'node -e 0',
+  );
+  const measured = walks.slice(1); // the first was the warm-up round
+  const startup = median(measured.map((w) => w.lessons[0]?.at ?? w.ms));
+  const perLesson = measured[0].lessons.map((lesson, i) => {
+    const spans = measured.map((w) => (w.lessons[i + 1]?.at ?? w.ms) - w.lessons[i].at);
+    return `${lesson.id} ${median(spans).toFixed(0)}`;
   });
-  const bin = await medianOf(runs, async () => {
-    const r = await timeRun(process.execPath, [BIN, 'run', '--yes', '--practice'], { env });
-    if (r.code !== 0) throw new Error(`run --yes --practice failed (exit ${r.code}): ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' ')}`);
-    return r.ms;
-  });
-
-  const p = lastPhases.phases;
   const figures = [
-    figure('all lessons, practice delays at zero', {
-      value: zero.median,
+    figure('run --yes --practice, all lessons', {
+      value: m.walk.median,
       unit: 'ms',
-      ratio: zero.median / baseline,
+      ratio: m.walk.ratio,
       target: 3000,
       targetOn: 'value',
-      note: `(${lastPhases.lessons} lessons, ${lastPhases.passed} verifications; load ${p.loadLessons.toFixed(0)} ms, practice start ${p.startPracticeCluster.toFixed(0)} ms, connect ${p.connect.toFixed(0)} ms, walk ${p.walk.toFixed(0)} ms)`,
+      note: `(${measured[0].summary})`,
     }),
-    figure('bin run --yes --practice, default delays', { value: bin.median, unit: 'ms', ratio: bin.median / baseline }),
+    figure('  of which start-up to the first lesson', { value: startup, unit: 'ms', note: '(Node, bundle, lessons, practice cluster, connection)' }),
   ];
-  printFigures(`Headless walk (median of ${runs} runs; ratios to node -e 0 in this run)`, figures, baseline);
-  await writeJson(flags.json, { bench: 'headless-walk', runs, baselineMs: baseline, phases: p, figures });
+  printFigures(`Headless walk (median of ${runs} interleaved rounds; ratios to node -e 0 in the same round)`, figures, m['node -e 0'].median);
+  process.stdout.write(`  per lesson (ms): ${perLesson.join(', ')}\n`);
+  await writeJson(flags.json, { bench: 'headless-walk', runs, baselineMs: m['node -e 0'].median, perLesson, figures });
 } finally {
   scratch.cleanup();
 }

@@ -18,6 +18,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { collectBundledPackages, renderNotices } from './notices.mjs';
+import { highlightLanguageSubset } from './bundle-plugins.mjs';
 import { yogaWasmWithoutFetch } from './yoga-wasm-plugin.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -48,9 +49,12 @@ export function bundleOptions() {
     target: 'node20',
     minify: true,
     banner: { js: REQUIRE_BANNER },
-    alias: { 'react-devtools-core': path.join(ROOT, 'scripts/react-devtools-core-stub.mjs') },
+    alias: {
+      'react-devtools-core': path.join(ROOT, 'scripts/react-devtools-core-stub.mjs'),
+      'whatwg-url': path.join(ROOT, 'scripts/whatwg-url-stub.mjs'),
+    },
     define: { 'process.env.NODE_ENV': '"production"' },
-    plugins: [yogaWasmWithoutFetch],
+    plugins: [yogaWasmWithoutFetch, highlightLanguageSubset],
   };
 }
 
