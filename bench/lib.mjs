@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const BIN = path.join(ROOT, 'dist', 'egress-tutorial.mjs');
+/** Where benchmarks put what they build (ignored by git with node_modules, never packed). */
+export const BENCH_OUT = 'node_modules/.cache/egress-tutorial-bench';
 
 export function median(values) {
   const sorted = [...values].sort((a, b) => a - b);

@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
-import { ROOT, figure, printFigures, scratchEnv, timeRun, writeJson } from './lib.mjs';
+import { BENCH_OUT, ROOT, figure, printFigures, scratchEnv, timeRun, writeJson } from './lib.mjs';
 import { bundleOptions } from '../scripts/build.mjs';
 
 const { values: flags } = parseArgs({
@@ -16,11 +16,11 @@ const { values: flags } = parseArgs({
     rate: { type: 'string', default: '5000' },
     seconds: { type: 'string', default: '30' },
     json: { type: 'string' },
-    profile: { type: 'boolean', default: false }, // readable names + a CPU profile in bench/.out/
+    profile: { type: 'boolean', default: false }, // readable names + a CPU profile in node_modules/.cache/egress-tutorial-bench/profiles
   },
 });
 
-const harness = path.join(ROOT, 'bench/.out/log-tail-harness.mjs');
+const harness = path.join(ROOT, BENCH_OUT, 'log-tail-harness.mjs');
 await build({
   ...bundleOptions(),
   entryPoints: ['bench/log-tail-harness.tsx'],
@@ -31,7 +31,7 @@ await build({
 
 const scratch = scratchEnv();
 try {
-  const profile = flags.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, 'bench/.out/profiles')}`] : [];
+  const profile = flags.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, BENCH_OUT, 'profiles')}`] : [];
   const run = await timeRun(process.execPath, ['--expose-gc', ...profile, harness, `--rate=${flags.rate}`, `--seconds=${flags.seconds}`], {
     env: scratch.env,
   });

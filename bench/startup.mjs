@@ -13,7 +13,7 @@
 // Usage: node bench/startup.mjs [--runs N] [--bin FILE] [--frame-text TEXT] [--compare-one-file] [--json FILE]
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { BIN, figure, interleaved, median, printFigures, requireBuiltBin, scratchEnv, timeRun, timeUntilOutput, writeJson } from './lib.mjs';
+import { BENCH_OUT, BIN, figure, interleaved, median, printFigures, requireBuiltBin, scratchEnv, timeRun, timeUntilOutput, writeJson } from './lib.mjs';
 
 // The first frame with --practice says it is starting the practice cluster (src/ui/messages.ts);
 // without a cluster it says it is connecting. Either is the learner's first sight of the UI.
@@ -41,7 +41,7 @@ try {
   const bins = [{ label: 'bin', file: path.resolve(flags.bin) }];
   if (flags['compare-one-file']) {
     const { buildBundle } = await import('../scripts/build.mjs');
-    const built = await buildBundle({ oneFile: true, outdir: 'bench/.out/one-file', notices: false, quiet: true });
+    const built = await buildBundle({ oneFile: true, outdir: `${BENCH_OUT}/one-file`, notices: false, quiet: true });
     bins.push({ label: 'one-file bundle', file: built.bin });
   }
 

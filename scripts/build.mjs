@@ -12,7 +12,7 @@
 // Usage: node scripts/build.mjs [--one-file] [--outdir DIR] [--no-notices] [--analyze] [--quiet] [--entry FILE]
 import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
-import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { isBuiltin } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -140,7 +140,6 @@ export async function buildBundle(options = {}) {
     throw new Error(`the bundle would need these packages at run time: ${bad.join(', ')} (bundle them or list them in OPTIONAL_EXTERNALS with the reason)`);
   }
 
-  await rm(outAbs, { recursive: true, force: true });
   await mkdir(outAbs, { recursive: true });
   const binPath = path.join(outAbs, `${BIN_NAME}.mjs`);
   const files = [];
@@ -152,6 +151,12 @@ export async function buildBundle(options = {}) {
     files.push({ path: path.relative(ROOT, file.path), bytes: file.contents.byteLength });
   }
   files.sort((a, b) => b.bytes - a.bytes);
+  // Only now remove what the previous build left (chunks are named by content hash), so a bin
+  // already running from dist/ keeps finding the chunks both builds share.
+  const written = new Set(result.outputFiles.map((f) => f.path));
+  for (const name of await readdir(outAbs)) {
+    if (!written.has(path.join(outAbs, name))) await rm(path.join(outAbs, name), { recursive: true, force: true });
+  }
 
   let warnings = [];
   if (notices) {
