@@ -19,9 +19,13 @@ export function stripAnsi(text: string): string {
   return text.replace(ANSI_PATTERN, '');
 }
 
+// Printable ASCII is one cell per character: a fast path for log lines and YAML (string-width and
+// grapheme segmentation dominate the render cost otherwise while logs stream).
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
 /** Cells a string takes on screen. */
 export function cellWidth(text: string): number {
-  return stringWidth(text);
+  return PRINTABLE_ASCII.test(text) ? text.length : stringWidth(text);
 }
 
 /** Tabs to spaces, carriage returns and other control characters (except ESC) removed. */
@@ -33,6 +37,11 @@ export function sanitize(text: string): string {
 export function truncate(text: string, width: number, ellipsis = '…'): string {
   const plain = sanitize(stripAnsi(text));
   if (width <= 0) return '';
+  if (PRINTABLE_ASCII.test(plain)) {
+    if (plain.length <= width) return plain;
+    const mark = stringWidth(ellipsis);
+    return width > mark ? plain.slice(0, width - mark) + ellipsis : plain.slice(0, width);
+  }
   if (stringWidth(plain) <= width) return plain;
   const room = width - stringWidth(ellipsis);
   let out = '';
@@ -49,7 +58,7 @@ export function truncate(text: string, width: number, ellipsis = '…'): string 
 /** Pad plain text with spaces to exactly `width` cells (truncating first if needed). */
 export function padTo(text: string, width: number): string {
   const cut = truncate(text, width);
-  return cut + ' '.repeat(Math.max(0, width - stringWidth(cut)));
+  return cut + ' '.repeat(Math.max(0, width - cellWidth(cut)));
 }
 
 interface Token {
@@ -65,6 +74,10 @@ function tokenize(line: string): Token[] {
   const tokens: Token[] = [];
   let last = 0;
   const pushText = (chunk: string) => {
+    if (PRINTABLE_ASCII.test(chunk)) {
+      for (const ch of chunk) tokens.push({ text: ch, width: 1, ansi: false, space: ch === ' ', wide: false });
+      return;
+    }
     for (const { segment } of graphemes.segment(chunk)) {
       const width = stringWidth(segment);
       tokens.push({ text: segment, width, ansi: false, space: segment === ' ', wide: width > 1 });
