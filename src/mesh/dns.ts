@@ -2,7 +2,7 @@
 
 import { resolvePublicName } from './internet.js';
 import { stableHash } from './random.js';
-import { CLUSTER_DOMAIN } from './istioConfig.js';
+import { CLUSTER_DOMAIN } from './istioHosts.js';
 import type { MeshPod, MeshService, MeshState } from './types.js';
 
 export type Resolved =

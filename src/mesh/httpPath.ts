@@ -12,13 +12,12 @@ import {
   findServiceEntryPort,
   gatewayServers,
   lookupHttpRoute,
-  outboundPolicy,
   serverAcceptsHost,
   serviceEntryEndpoint,
   type HttpRouteLookup,
   type RouteChoice,
-  sidecarView,
 } from './istioConfig.js';
+import { outboundPolicy, sidecarView } from './meshPolicy.js';
 import { address, isEgressGatewayPod, type Net, startTime, writeAccessLog } from './net.js';
 import type { MeshPod, MeshState } from './types.js';
 

@@ -1,52 +1,10 @@
-// Reading the Istio objects as the control plane does: host matching, exportTo visibility,
-// ServiceEntry ports, VirtualService routes bound to `mesh` or a gateway, DestinationRule subsets,
-// Gateway servers, outbound policy and access-log settings.
+// Reading the Istio objects that route traffic, as the control plane does: ServiceEntry ports,
+// VirtualService routes bound to `mesh` or a gateway, DestinationRule subsets, Gateway servers.
 
+import { CLUSTER_DOMAIN, hostMatches, isExportedTo, ofKind, qualifyIfShort } from './istioHosts.js';
 import { type HttpRouteActions, routeActions } from './routeActions.js';
+import { asArray, asNumber, asRecord, asStrings, type Spec } from './specValues.js';
 import type { IstioObject, MeshPod, MeshState } from './types.js';
-
-type Spec = Record<string, unknown>;
-
-const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-const asStrings = (v: unknown): string[] => asArray(v).filter((x): x is string => typeof x === 'string');
-const asRecord = (v: unknown): Spec => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Spec) : {});
-const asNumber = (v: unknown): number | undefined => (typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : undefined);
-
-export const CLUSTER_DOMAIN = 'svc.cluster.local';
-
-/** Istio host matching: `*` matches anything, `*.example.com` any name ending in `.example.com`. */
-export function hostMatches(pattern: string, host: string): boolean {
-  const p = pattern.toLowerCase();
-  const h = host.toLowerCase();
-  if (p === '*') return true;
-  if (p.startsWith('*.')) return h.endsWith(p.slice(1));
-  if (p.startsWith('*')) return h.endsWith(p.slice(1));
-  return p === h;
-}
-
-/** Whether two host patterns (either may be a wildcard) can name the same host. */
-export function hostsIntersect(a: string, b: string): boolean {
-  return hostMatches(a, b) || hostMatches(b, a);
-}
-
-/** exportTo: absent or `*` → every namespace; `.` → the object's own; else the names listed. */
-export function isExportedTo(obj: IstioObject, namespace: string): boolean {
-  const exportTo = asStrings(obj.spec.exportTo);
-  if (exportTo.length === 0) return true;
-  return exportTo.some((e) => e === '*' || (e === '.' ? obj.namespace === namespace : e === namespace));
-}
-
-const ofKind = (state: MeshState, kind: IstioObject['kind']): IstioObject[] => state.objects.filter((o) => o.kind === kind);
-
-/** A short or partial service name written in an object of `namespace`, made fully qualified. */
-export function qualifyHost(host: string, namespace: string): string {
-  const h = host.toLowerCase();
-  if (h.includes('*') || h.endsWith('.' + CLUSTER_DOMAIN)) return h;
-  const parts = h.split('.');
-  if (parts.length === 1) return `${h}.${namespace}.${CLUSTER_DOMAIN}`;
-  if (parts.length === 2 || (parts.length === 3 && parts[2] === 'svc')) return `${parts[0]}.${parts[1]}.${CLUSTER_DOMAIN}`;
-  return h;
-}
 
 // ---- ServiceEntry ---------------------------------------------------------------------------
 
@@ -158,10 +116,6 @@ export function virtualServicesFor(state: MeshState, namespace: string, host: st
   );
 }
 
-// A VS host with no dot is a short service name; external names are kept as written.
-function qualifyIfShort(host: string, namespace: string): string {
-  return host.includes('.') || host.includes('*') ? host.toLowerCase() : qualifyHost(host, namespace);
-}
 
 function destinationsOf(route: Spec, vsNamespace: string): { destination: Destination; weight: number }[] {
   const list = asArray(route.route).map(asRecord);
@@ -355,76 +309,4 @@ export function gatewayServers(state: MeshState, pod: MeshPod, port: number): Ga
 /** Whether a server accepts `host` for a VirtualService in `vsNamespace`. */
 export function serverAcceptsHost(server: GatewayServer, host: string, vsNamespace: string): boolean {
   return server.hosts.some((h) => (h.namespace === '*' || h.namespace === vsNamespace) && hostMatches(h.host, host));
-}
-
-// ---- Sidecar and Telemetry --------------------------------------------------------------------
-
-/** The Sidecar that configures the sidecars of a namespace: its own (no workloadSelector), else the root namespace's. */
-function namespaceSidecar(state: MeshState, namespace: string): IstioObject | undefined {
-  const sidecars = ofKind(state, 'Sidecar').filter((s) => s.spec.workloadSelector === undefined);
-  return sidecars.find((s) => s.namespace === namespace) ?? sidecars.find((s) => s.namespace === state.istioNamespace);
-}
-
-/**
- * The mesh as a sidecar in `namespace` sees it: a Sidecar's `egress.hosts` ("ns/host", with `*`,
- * `.` and `~`) limit which services, ServiceEntries and VirtualServices it imports.
- */
-export function sidecarView(state: MeshState, namespace: string): MeshState {
-  const sidecar = namespaceSidecar(state, namespace);
-  const hosts = asArray(sidecar?.spec.egress).map(asRecord).flatMap((e) => asStrings(e.hosts));
-  if (!sidecar || hosts.length === 0) return state;
-  const imports = hosts.map((h) => {
-    const slash = h.indexOf('/');
-    const ns = slash === -1 ? '*' : h.slice(0, slash);
-    return { namespace: ns === '.' ? namespace : ns, host: slash === -1 ? h : h.slice(slash + 1) };
-  });
-  const imported = (objectNamespace: string, host: string): boolean =>
-    imports.some((i) => i.namespace !== '~' && (i.namespace === '*' || i.namespace === objectNamespace) && hostsIntersect(i.host, host));
-  return {
-    ...state,
-    services: state.services.filter((s) => imported(s.namespace, `${s.name}.${s.namespace}.${CLUSTER_DOMAIN}`)),
-    objects: state.objects.filter((o) =>
-      o.kind === 'ServiceEntry' || o.kind === 'VirtualService' ? asStrings(o.spec.hosts).some((h) => imported(o.namespace, qualifyIfShort(h, o.namespace))) : true,
-    ),
-  };
-}
-
-/** The outbound policy for a namespace: its Sidecar (no workloadSelector), else the root namespace's, else mesh config. */
-export function outboundPolicy(state: MeshState, namespace: string): 'ALLOW_ANY' | 'REGISTRY_ONLY' {
-  const sidecars = ofKind(state, 'Sidecar').filter((s) => s.spec.workloadSelector === undefined);
-  for (const ns of [namespace, state.istioNamespace]) {
-    const sidecar = sidecars.find((s) => s.namespace === ns);
-    const mode = asRecord(sidecar?.spec.outboundTrafficPolicy).mode;
-    if (mode === 'ALLOW_ANY' || mode === 'REGISTRY_ONLY') return mode;
-    if (sidecar) break; // a Sidecar without a mode means the mesh default
-  }
-  return state.meshConfig.outboundTrafficPolicy;
-}
-
-/**
- * Whether the pod's proxy writes access logs: the most specific Telemetry with `accessLogging`
- * (workload selector, then namespace, then root namespace) decides; otherwise mesh config.
- */
-export function accessLogEnabled(state: MeshState, pod: MeshPod): boolean {
-  const meshDefault = Boolean(state.meshConfig.accessLogFile);
-  const telemetries = ofKind(state, 'Telemetry').filter((t) => asArray(t.spec.accessLogging).length > 0);
-  const selects = (t: IstioObject): boolean => {
-    const labels = asRecord(asRecord(t.spec.selector).matchLabels);
-    return Object.entries(labels).every(([k, v]) => pod.labels[k] === v);
-  };
-  const hasSelector = (t: IstioObject): boolean => Object.keys(asRecord(asRecord(t.spec.selector).matchLabels)).length > 0;
-  const tiers = [
-    telemetries.filter((t) => t.namespace === pod.namespace && hasSelector(t) && selects(t)),
-    telemetries.filter((t) => t.namespace === pod.namespace && !hasSelector(t)),
-    telemetries.filter((t) => t.namespace === state.istioNamespace && !hasSelector(t)),
-  ];
-  const chosen = tiers.find((t) => t.length > 0);
-  if (!chosen) return meshDefault;
-  const rules = chosen.flatMap((t) => asArray(t.spec.accessLogging).map(asRecord));
-  return rules.some((r) => {
-    if (r.disabled === true) return false;
-    const providers = asArray(r.providers).map((p) => asRecord(p).name);
-    // No providers listed: the default provider, which exists when mesh config turns logging on.
-    return providers.length === 0 ? meshDefault : providers.includes('envoy');
-  });
 }

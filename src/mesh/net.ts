@@ -2,7 +2,7 @@
 // access-log lines the proxies write along the way.
 
 import { type AccessLogFields, formatAccessLog } from './accessLog.js';
-import { accessLogEnabled } from './istioConfig.js';
+import { accessLogEnabled } from './meshPolicy.js';
 import type { Dice } from './random.js';
 import type { AccessLogRecord, MeshPod, MeshState } from './types.js';
 

@@ -8,7 +8,8 @@ import { type Resolved, serviceEndpoints, serviceIp } from './dns.js';
 import { byteLength, type HttpRequest, type HttpResponse } from './http.js';
 import { deliverHttp, gatewayServicePort, LOOP_LIMIT } from './httpPath.js';
 import { CLUSTER_EGRESS_IP, isPrivateAddress, originListens, originRespond } from './internet.js';
-import { findServiceEntryPort, gatewayServers, lookupTlsRoute, outboundPolicy, serverAcceptsHost, serviceEntryEndpoint, sidecarView } from './istioConfig.js';
+import { findServiceEntryPort, gatewayServers, lookupTlsRoute, serverAcceptsHost, serviceEntryEndpoint } from './istioConfig.js';
+import { outboundPolicy, sidecarView } from './meshPolicy.js';
 import { address, isEgressGatewayPod, type Net, startTime, writeAccessLog } from './net.js';
 import type { MeshPod } from './types.js';
 
