@@ -106,6 +106,21 @@ describe('the built bundle', () => {
     for (const id of lessonIds) expect(r.stdout).toContain(id);
   });
 
+  it('is an executable node script', () => {
+    expect(readFileSync(BIN, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+    expect(statSync(BIN).mode & 0o111).not.toBe(0);
+  });
+
+  it('ships a licence notice with the licence text of each bundled package', () => {
+    const notices = readFileSync(path.join(ROOT, 'THIRD_PARTY_NOTICES.md'), 'utf8');
+    for (const name of ['ink', 'react', '@kubernetes/client-node', 'js-yaml', 'marked', 'marked-terminal', 'yoga-layout']) {
+      const version = (JSON.parse(readFileSync(path.join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+      expect(notices).toContain(`## ${name} ${version}\n`);
+    }
+    expect(notices).toMatch(/Permission is hereby granted, free of charge/); // MIT texts
+    expect(notices).toMatch(/Apache License/); // client-node's
+  });
+
   it('runs from a copy of the package with no node_modules in reach', () => {
     expect(existsSync(path.join(installed, 'node_modules'))).toBe(false);
     const bin = path.join(installed, 'dist', 'egress-tutorial.mjs');
