@@ -62,7 +62,7 @@ export async function connectCluster(options: ConnectOptions): Promise<{ port: C
   if (probe.status === 401 || probe.status === 403) {
     if (probe.status === 403) {
       throw new ClusterError(
-        `The API server of context "${where.context}" (${where.server}) refused discovery (403 Forbidden), so the credentials were not accepted: log in again or check the user entry in your kubeconfig.`,
+        `The API server of context "${where.context}" at ${where.server} refused discovery (403 Forbidden), so the credentials were not accepted: log in again or check the user entry in your kubeconfig.`,
         'unauthorized',
         403,
       );

@@ -32,7 +32,7 @@ describe('ApiException shapes', () => {
   it('401 has no body and says the credentials may have expired', () => {
     const err = toClusterError(new ApiException(401, 'Unsuccessful HTTP Request', undefined, {}), where);
     expect(err).toMatchObject({ reason: 'unauthorized', status: 401 });
-    expect(err.message).toMatch(/context "kind-egress" \(https:\/\/127\.0\.0\.1:6443\) rejected the credentials .*log in again/);
+    expect(err.message).toMatch(/context "kind-egress" at https:\/\/127\.0\.0\.1:6443 rejected the credentials .*log in again/);
   });
 
   it('404 tells an absent object from a kind that is not served', () => {
@@ -65,7 +65,7 @@ describe('ApiException shapes', () => {
     const ws = { type: 'error', message: 'Unexpected server response: 403', error: new Error('Unexpected server response: 403') };
     expect(toClusterError(ws, where, 'exec').reason).toBe('forbidden');
     expect(transportError(Object.assign(new Error('self-signed certificate'), { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' }), where).message).toBe(
-      'The API server of context "kind-egress" (https://127.0.0.1:6443) presented a self-signed certificate (DEPTH_ZERO_SELF_SIGNED_CERT): check certificate-authority-data in your kubeconfig or fetch a fresh kubeconfig from your cluster provider.',
+      'The API server of context "kind-egress" at https://127.0.0.1:6443 presented a self-signed certificate (DEPTH_ZERO_SELF_SIGNED_CERT): check certificate-authority-data in your kubeconfig or fetch a fresh kubeconfig from your cluster provider.',
     );
     expect(transportError({ name: 'FetchError', type: 'system', code: 'ENOTFOUND', message: 'getaddrinfo ENOTFOUND' }, where).message).toMatch(/\(host name not found\)/);
     expect(toClusterError(Object.assign(new Error('The user aborted a request.'), { name: 'AbortError' }), where, 'list pods')).toMatchObject({ reason: 'cancelled' });
@@ -120,7 +120,7 @@ describe('through client-node against a recording API server', () => {
     const err = (await connectCluster({ kubeconfigYaml: yaml }).catch((e: unknown) => e)) as ClusterError;
     expect(err).toBeInstanceOf(ClusterError);
     expect(err.reason).toBe('tls');
-    expect(err.message).toMatch(/^The API server of context "fake-ctx" \(https:\/\/127\.0\.0\.1:\d+\) presented /);
+    expect(err.message).toMatch(/^The API server of context "fake-ctx" at https:\/\/127\.0\.0\.1:\d+ presented /);
   });
 
   it('sends the bearer token and resolves the namespace: -n, else the context\'s, else default', async () => {

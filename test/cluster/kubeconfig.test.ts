@@ -110,7 +110,7 @@ describe('connectCluster failures', () => {
     const err = await connectError({ kubeconfig: file });
     expect(err.reason).toBe('unreachable');
     expect(err.message).toBe(
-      'Cannot reach the Kubernetes API of context "kind-down" (https://127.0.0.1:1) (connection refused): start the cluster or pick another with --context, or try the practice cluster with --practice.',
+      'Cannot reach the Kubernetes API of context "kind-down" at https://127.0.0.1:1 (connection refused): start the cluster or pick another with --context, or try the practice cluster with --practice.',
     );
     expect(err.message).not.toContain('secret-token');
     expect(err.stack ?? '').not.toContain('secret-token');
@@ -132,7 +132,7 @@ describe('connectCluster failures', () => {
     const err = await connectError({ kubeconfigYaml: text });
     expect(err.reason).toBe('unauthorized');
     expect(err.message).toBe(
-      'The credential plugin "egress-tutorial-no-such-plugin" of context "cloud" (https://127.0.0.1:1) failed (not found on PATH): install it or log in again with your cluster provider\'s tool.',
+      'The credential plugin "egress-tutorial-no-such-plugin" of context "cloud" at https://127.0.0.1:1 failed (not found on PATH): install it or log in again with your cluster provider\'s tool.',
     );
   });
 

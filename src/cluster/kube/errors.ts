@@ -69,7 +69,7 @@ export function sanitize(text: string, max = 200): string {
 }
 
 function onCluster(where: Where): string {
-  return `context "${where.context}" (${where.server})`;
+  return `context "${where.context}" at ${where.server}`;
 }
 
 function couldNot(action: string | undefined): string {

@@ -85,7 +85,7 @@ export class KubeRest {
       if (req.signal?.aborted) throw new ClusterError(`Stopped: ${req.action ?? 'request'} (cancelled).`, 'cancelled');
       if (timeout.aborted || (isAbortError(err) && !req.signal?.aborted)) {
         throw new ClusterError(
-          `${req.action ? `Could not ${req.action}` : 'A request failed'}: the API server of context "${this.where.context}" (${this.where.server}) did not answer within ${formatDuration(req.timeoutMs ?? this.timeoutMs)}; check the network or the cluster's health.`,
+          `${req.action ? `Could not ${req.action}` : 'A request failed'}: the API server of context "${this.where.context}" at ${this.where.server} did not answer within ${formatDuration(req.timeoutMs ?? this.timeoutMs)}; check the network or the cluster's health.`,
           'timeout',
         );
       }
