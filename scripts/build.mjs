@@ -18,8 +18,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { collectBundledPackages, renderNotices } from './notices.mjs';
-import { highlightLanguageSubset } from './bundle-plugins.mjs';
-import { yogaWasmWithoutFetch } from './yoga-wasm-plugin.mjs';
+import { highlightLanguageSubset, yogaWasmWithoutFetch } from './bundle-plugins.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DEFAULT_ENTRY = 'src/cli/main.ts';
