@@ -99,3 +99,46 @@ describe('determinism', () => {
     expect(c.stdout.split('\r\n')[0]).toBe('HTTP/1.1 200 OK');
   });
 });
+
+describe('exact output of the lesson commands through the egress gateway (seeded)', () => {
+  it('curl -sSL -o /dev/null -D - http://httpbin.org/headers', () => {
+    const r = run(baseState({ objects: [SE_HTTPBIN, GW_HTTP, DR_CNN, VS_HTTP] }), HTTP_CMD);
+    expect(r.stdout).toBe(
+      'HTTP/1.1 200 OK\r\n' +
+        'date: Tue, 24 Nov 2026 06:00:00 GMT\r\n' +
+        'content-type: application/json\r\n' +
+        'content-length: 604\r\n' +
+        'server: envoy\r\n' +
+        'access-control-allow-origin: *\r\n' +
+        'access-control-allow-credentials: true\r\n' +
+        'x-envoy-upstream-service-time: 439\r\n' +
+        '\r\n',
+    );
+    expect(r.stderr).toBe('');
+    expect(logsOf(r, GATEWAY_POD.name)).toEqual([
+      '[2026-11-24T06:00:00.124Z] "GET /headers HTTP/2" 200 - via_upstream - "-" 0 604 437 436 "10.244.0.12" "curl/8.16.0" "936071df-d7ad-4912-8fee-8284fd2d7008" "httpbin.org" "44.207.188.95:80" outbound|80||httpbin.org 10.244.0.8:56468 10.244.0.8:8080 10.244.0.12:51991 - -',
+    ]);
+  });
+
+  it('curl -sSL -o /dev/null -D - https://www.baidu.com?q=1', () => {
+    const r = run(baseState({ objects: [SE_BAIDU, GW_TLS, DR_CNN, VS_TLS] }), HTTPS_CMD);
+    expect(r.stdout).toBe(
+      'HTTP/1.1 200 OK\r\n' +
+        'Accept-Ranges: bytes\r\n' +
+        'Cache-Control: private, no-cache, no-store, proxy-revalidate, no-transform\r\n' +
+        'Connection: keep-alive\r\n' +
+        'Content-Length: 141\r\n' +
+        'Content-Type: text/html\r\n' +
+        'Date: Tue, 24 Nov 2026 06:00:00 GMT\r\n' +
+        'Etag: "588603eb-98b"\r\n' +
+        'Last-Modified: Mon, 23 Jan 2017 13:23:55 GMT\r\n' +
+        'Pragma: no-cache\r\n' +
+        'Server: bfe/1.0.8.18\r\n' +
+        'Set-Cookie: BDORZ=27315; max-age=86400; domain=.baidu.com; path=/\r\n' +
+        '\r\n',
+    );
+    expect(logsOf(r, GATEWAY_POD.name)).toEqual([
+      '[2026-11-24T06:00:00.124Z] "- - -" 0 - - - "-" 750 5209 99 - "-" "-" "-" "-" "110.242.70.57:443" outbound|443||www.baidu.com 10.244.0.8:43373 10.244.0.8:8443 10.244.0.12:39051 www.baidu.com -',
+    ]);
+  });
+});
