@@ -7,6 +7,7 @@ import { load as loadYaml } from 'js-yaml';
 import { ApiError, errors, qualifiedResource, successStatus, type StatusCause } from './status.js';
 import { joinApiVersion, splitApiVersion, type ResourceInfo, type ResourceRegistry } from './resources.js';
 import { clone, deepEqual, isPlainObject, jsonPatch, mergePatch } from './patch.js';
+import { strategicMerge } from './strategic-merge.js';
 import { conflictMessage, recordUpdate, serverSideApply, type ManagedFieldsEntry } from './managed-fields.js';
 import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors.js';
 import type { KObject, Store } from './store.js';
@@ -142,10 +143,14 @@ export class Api {
     }
     const base = this.present(t.res, t.version, old);
     let next: unknown;
-    if (type === 'application/merge-patch+json' || type === 'application/strategic-merge-patch+json') {
+    if (type === 'application/merge-patch+json') {
       if (!isPlainObject(patch)) throw errors.badRequest('the server rejected our request due to an error in our request: patch must be a JSON object');
-      if (type === 'application/strategic-merge-patch+json' && t.res.istio) throw new ApiError(415, 'UnsupportedMediaType', 'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml');
-      next = mergePatch(base, stripDirectives(patch));
+      next = mergePatch(base, patch);
+    } else if (type === 'application/strategic-merge-patch+json') {
+      if (!isPlainObject(patch)) throw errors.badRequest('the server rejected our request due to an error in our request: patch must be a JSON object');
+      // Custom resources have no strategic merge information, as in kube-apiserver.
+      if (t.res.istio) throw new ApiError(415, 'UnsupportedMediaType', 'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml');
+      next = strategicMerge(base, patch);
     } else if (type === 'application/json-patch+json') {
       next = jsonPatch(base, patch);
     } else throw errors.unsupportedMediaType(type);
@@ -343,15 +348,6 @@ function stripServerFields(obj: KObject): KObject {
 function randomUUIDLike(): string {
   const h = randomBytes(16).toString('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
-
-/** Strategic-merge directives ($patch, $retainKeys, $setElementOrder/...) are dropped: we merge plainly. */
-function stripDirectives(patch: unknown): unknown {
-  if (Array.isArray(patch)) return patch.map(stripDirectives);
-  if (!isPlainObject(patch)) return patch;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(patch)) if (!k.startsWith('$')) out[k] = stripDirectives(v);
-  return out;
 }
 
 export type { ManagedFieldsEntry };

@@ -181,3 +181,18 @@ describe('kubectl against the practice cluster', () => {
     expect(pods.stdout).toBe('');
   });
 });
+
+describe('kubectl imperative edits', () => {
+  it('set image keeps the rest of the container (strategic merge), and label/annotate work', async () => {
+    expect((await k.apply(CURL_YAML)).code).toBe(0);
+    const set = await k.run(['set', 'image', 'deployment/curl', 'curl=docker.io/curlimages/curl:8.17.0']);
+    expect(set.stdout).toBe('deployment.apps/curl image updated\n');
+    const c = JSON.parse((await k.run(['get', 'deploy', 'curl', '-o', 'jsonpath={.spec.template.spec.containers[0]}'])).stdout);
+    expect(c).toMatchObject({ name: 'curl', image: 'docker.io/curlimages/curl:8.17.0', command: ['/bin/sleep', 'infinity'], volumeMounts: [{ mountPath: '/etc/curl/tls', name: 'secret-volume' }] });
+    const rollout = await k.run(['rollout', 'status', 'deployment/curl', '--timeout=20s']);
+    expect(rollout.stdout).toContain('deployment "curl" successfully rolled out');
+    expect((await k.run(['label', 'deployment', 'curl', 'tier=client'])).stdout).toBe('deployment.apps/curl labeled\n');
+    expect((await k.run(['get', 'deploy', '-l', 'tier=client', '-o', 'name'])).stdout).toBe('deployment.apps/curl\n');
+    expect((await k.run(['delete', '-f', '-'], CURL_YAML)).code).toBe(0);
+  });
+});

@@ -97,3 +97,20 @@ describe('small formats', () => {
     expect(parseMeshConfig('not: [valid')).toEqual({ outboundTrafficPolicy: 'ALLOW_ANY' });
   });
 });
+
+describe('strategic merge patch', () => {
+  it('merges containers by name and ports by their key, honours $patch directives', async () => {
+    const { strategicMerge } = await import('../../src/practice/strategic-merge.js');
+    const spec = { containers: [{ name: 'curl', image: 'a', command: ['sleep'], ports: [{ containerPort: 80, name: 'http' }] }, { name: 'side', image: 's' }], volumes: [{ name: 'v', emptyDir: {} }] };
+    const out = strategicMerge(spec, {
+      $setElementOrder: { containers: [{ name: 'curl' }] },
+      containers: [{ name: 'curl', image: 'b', ports: [{ containerPort: 8080 }] }, { name: 'side', $patch: 'delete' }],
+      volumes: [{ name: 'w', emptyDir: {} }],
+    });
+    expect(out).toEqual({
+      containers: [{ name: 'curl', image: 'b', command: ['sleep'], ports: [{ containerPort: 80, name: 'http' }, { containerPort: 8080 }] }],
+      volumes: [{ name: 'v', emptyDir: {} }, { name: 'w', emptyDir: {} }],
+    });
+    expect(strategicMerge({ args: ['a', 'b'], labels: { x: '1' } }, { args: ['c'], labels: { $patch: 'replace', y: '2' } })).toEqual({ args: ['c'], labels: { y: '2' } });
+  });
+});
