@@ -114,8 +114,7 @@ function helpRows(m: Messages, width: number): Row[] {
     const lines = wrap(what, Math.max(10, width - keyWidth));
     lines.forEach((line, i) => rows.push({ text: (i === 0 ? padTo(keys, keyWidth) : ' '.repeat(keyWidth)) + line, role: undefined }));
   }
-  rows.push({ text: '' }, { text: truncate(m.helpClose, width), role: 'muted' });
-  return rows;
+  return rows; // the hint line says how to close it
 }
 
 function lessonListRows(snapshot: EngineSnapshot, cursor: number, m: Messages, width: number, height: number, plain: boolean, renderer?: Renderer): Row[] {
@@ -495,7 +494,7 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
     header = `${m.appName} · ${m.lessonsTitle}`;
     const rows = overlay.kind === 'help' ? helpRows(m, width) : [...warningRows, ...lessonListRows(snapshot, listCursor, m, width, bodyHeight - warningRows.length, plain, renderer)];
     body = <Rows rows={rows} height={bodyHeight} />;
-    hints = [visitedStep ? m.listKeys : m.listKeysNoBack];
+    hints = [overlay.kind === 'help' ? m.helpClose : visitedStep ? m.listKeys : m.listKeysNoBack];
   } else if (snapshot && view) {
     const { lesson, lessons } = snapshot;
     header = `${m.lessonOf(snapshot.lessonIndex + 1, lessons.length)} · ${lesson.title[lang]} · ${m.stepOf(snapshot.stepIndex + 1, lesson.steps.length)}`;

@@ -125,6 +125,16 @@ describe('resume and lesson list', () => {
     await ui.press(KEY.enter);
     await ui.waitForText('Check the mesh');
     expect(engine.calls).toContain('openLesson:02-checks');
+    // ? shows the help over the list too; any key closes it
+    await ui.press('l');
+    await ui.waitForText('Lessons');
+    await ui.press('?');
+    await ui.waitForText('── Keys');
+    expect(ui.frame()).toContain('Press any key to close the help.');
+    await ui.press('x');
+    await ui.waitForText('── Lessons');
+    await ui.press(KEY.esc);
+    await ui.waitForText('Check the mesh');
     // l opens the list again, Esc goes back to the step
     await ui.press('l');
     await ui.waitForText('Lessons');
