@@ -83,7 +83,7 @@ export function runProgram(pe: PodEnvironment, argv: string[], stdin: string, in
     case 'nslookup':
       return nslookup(pe, args);
     case 'date':
-      return ok(`${busyboxDate(startTime(pe.net, 0))}\n`);
+      return ok(`${formatDate(startTime(pe.net, 0), args.find((a) => a.startsWith('+'))?.slice(1))}\n`);
     case 'pwd':
       return ok(`${HOME}\n`);
     case 'whoami':
@@ -120,6 +120,18 @@ function writeFile(pe: PodEnvironment, path: string, text: string): void {
 function which(args: string[]): ProgramOutput {
   const found = args.map((a) => KNOWN_PROGRAMS[a]).filter((p): p is string => p !== undefined);
   return { stdout: found.map((p) => `${p}\n`).join(''), stderr: '', exitCode: found.length === args.length && args.length > 0 ? 0 : 1 };
+}
+
+/** `date` or `date +FORMAT` (the common % conversions), in UTC like a container. */
+function formatDate(d: Date, format?: string): string {
+  if (format === undefined) return busyboxDate(d);
+  const two = (n: number): string => String(n).padStart(2, '0');
+  const conversions: Record<string, string> = {
+    s: String(Math.floor(d.getTime() / 1000)), Y: String(d.getUTCFullYear()), m: two(d.getUTCMonth() + 1), d: two(d.getUTCDate()),
+    H: two(d.getUTCHours()), M: two(d.getUTCMinutes()), S: two(d.getUTCSeconds()), N: String(d.getUTCMilliseconds() * 1_000_000).padStart(9, '0'),
+    Z: 'UTC', F: d.toISOString().slice(0, 10), T: d.toISOString().slice(11, 19), '%': '%',
+  };
+  return format.replace(/%(.)/g, (all, c: string) => conversions[c] ?? all);
 }
 
 // busybox `date`: "Tue Nov 24 06:00:00 UTC 2026"
@@ -239,7 +251,8 @@ export function runScript(pe: PodEnvironment, line: string): ProgramOutput {
   for (const { op, pipeline } of parsed.list.items) {
     if (op === '&&' && last !== 0) continue;
     if (op === '||' && last === 0) continue;
-    const exit = pipeline.commands.length === 1 && expandWord(pipeline.commands[0].argv[0] ?? [], lookup) === 'exit';
+    const first = pipeline.commands[0]?.argv[0] ?? [];
+    const exit = pipeline.commands.length === 1 && first.length === 1 && 'text' in first[0] && first[0].text === 'exit';
     const result = runPipeline(pe, pipeline, lookup);
     stdout += result.stdout;
     stderr += result.stderr;
@@ -254,7 +267,7 @@ function runPipeline(pe: PodEnvironment, pipeline: Pipeline, lookup: (name: stri
   let stderr = '';
   let last: ProgramOutput = ok();
   for (const command of pipeline.commands) {
-    const argv = command.argv.map((w) => expandWord(w, lookup));
+    const argv = command.argv.map((w) => expandWord(w, lookup, (line) => runScript(pe, line).stdout));
     let result: ProgramOutput;
     if (argv.length === 0) result = ok();
     else if (argv[0] === 'exit') {

@@ -2,7 +2,7 @@
 // `|` pipelines, and redirections to /dev/null or between stdout and stderr.
 
 /** A word as written: literal text and variable references, expanded when the command runs (so `$?` is current). */
-export type WordPart = { text: string } | { variable: string };
+export type WordPart = { text: string } | { variable: string } | { command: string };
 export type Word = WordPart[];
 
 export type Token =
@@ -26,9 +26,28 @@ export interface CommandList {
 
 export type ParseResult = { ok: true; list: CommandList } | { ok: false; message: string };
 
-/** Expand a word's variables with `lookup`. */
-export function expandWord(word: Word, lookup: (name: string) => string): string {
-  return word.map((p) => ('text' in p ? p.text : lookup(p.variable))).join('');
+/** Expand a word: variables with `lookup`, `$(...)` with `substitute` (its output, trailing newlines cut). */
+export function expandWord(word: Word, lookup: (name: string) => string, substitute: (command: string) => string = () => ''): string {
+  return word
+    .map((p) => ('text' in p ? p.text : 'variable' in p ? lookup(p.variable) : substitute(p.command).replace(/\n+$/, '')))
+    .join('');
+}
+
+/** The index of the `)` closing a `$(` whose body starts at `from`, honouring quotes and nesting; -1 if none. */
+function closingParen(line: string, from: number): number {
+  let depth = 1;
+  let quote: string | undefined;
+  for (let i = from; i < line.length; i++) {
+    const c = line[i];
+    if (quote) {
+      if (c === quote) quote = undefined;
+      else if (c === '\\' && quote === '"') i++;
+    } else if (c === "'" || c === '"') quote = c;
+    else if (c === '\\') i++;
+    else if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) return i;
+  }
+  return -1;
 }
 
 /** Split a command line into tokens. Single quotes are literal; double quotes allow `$` references. */
@@ -52,8 +71,15 @@ export function tokenize(line: string): Token[] | { error: string } {
       literal += text;
     },
   };
-  /** Read a `$` reference at line[i]; returns the index after it. */
+  /** Read a `$` reference or `$(...)` at line[i]; returns the index after it, or -1 when `$(` is not closed. */
   const expand = (i: number): number => {
+    if (line[i + 1] === '(') {
+      const end = closingParen(line, i + 2);
+      if (end === -1) return -1;
+      endLiteral();
+      parts.push({ command: line.slice(i + 2, end) });
+      return end + 1;
+    }
     const rest = line.slice(i + 1);
     const match = /^\{([A-Za-z_][A-Za-z0-9_]*)\}/.exec(rest) ?? /^([?$#0-9])/.exec(rest) ?? /^([A-Za-z_][A-Za-z0-9_]*)/.exec(rest);
     if (!match) {
@@ -89,6 +115,7 @@ export function tokenize(line: string): Token[] | { error: string } {
           i += 2;
         } else if (d === '$') {
           i = expand(i);
+          if (i === -1) return { error: 'syntax error: unterminated $(' };
         } else {
           word.add(d);
           i++;
@@ -101,6 +128,7 @@ export function tokenize(line: string): Token[] | { error: string } {
     } else if (c === '$') {
       inWord = true;
       i = expand(i);
+      if (i === -1) return { error: 'syntax error: unterminated $(' };
     } else if (c === ' ' || c === '\t' || c === '\n') {
       flush();
       // A newline ends a command like `;`, but empty lines are fine.

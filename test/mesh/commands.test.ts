@@ -141,3 +141,16 @@ describe('wget and files', () => {
     expect(sh2('curl -s -o /tmp/h.json http://httpbin.org/ip; cat /tmp/h.json').stdout).toContain('203.0.113.10');
   });
 });
+
+describe('command substitution', () => {
+  it('$(...) runs a command and splices its output in', () => {
+    const r = run(baseState({ objects: [SE_HTTPBIN] }), ['sh', '-c', 'curl -s -H "x-request-id: run-$(date +%s)" http://httpbin.org/headers | grep Request-Id; echo "host=$(hostname)"']);
+    expect(r.stdout).toBe(`    "X-Request-Id": "run-${Math.floor(Date.parse('2026-11-24T06:00:00.123Z') / 1000)}"\nhost=${CLIENT.name}\n`);
+    expect(run(baseState(), ['sh', '-c', 'echo $(echo "a (b)")']).stdout).toBe('a (b)\n');
+    expect(run(baseState(), ['sh', '-c', 'echo $(hostname']).exitCode).toBe(2);
+  });
+
+  it('date +FORMAT', () => {
+    expect(run(baseState(), ['date', '+%Y-%m-%dT%H:%M:%S%Z']).stdout).toBe('2026-11-24T06:00:00UTC\n');
+  });
+});
