@@ -32,6 +32,10 @@ export interface WriteOptions {
   dryRun: boolean;
   fieldManager: string;
   force?: boolean;
+  /** Strict (default here): unknown fields are errors. Warn/Ignore: they are dropped (Warn adds a warning). */
+  fieldValidation?: 'Strict' | 'Warn' | 'Ignore';
+  /** Filled with warnings for the response's Warning headers. */
+  warnings?: string[];
 }
 
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -119,7 +123,7 @@ export class Api {
     obj.metadata.generation = 1;
     if (t.res.subresources.includes('status') && t.res.istio) delete obj.status;
     this.admit(t.res, obj, undefined);
-    this.validate(t, obj);
+    this.validate(t, obj, opts);
     recordUpdate(undefined, obj, opts.fieldManager, obj.apiVersion, now());
     return this.commit(t, undefined, obj, opts.dryRun);
   }
@@ -192,10 +196,10 @@ export class Api {
       next.metadata.creationTimestamp = now();
       next.metadata.generation = 1;
       this.admit(t.res, next, undefined);
-      this.validate(t, next);
+      this.validate(t, next, opts);
       return { object: this.commit(t, undefined, next, opts.dryRun), created: true };
     }
-    return { object: this.finishUpdate(t, current, next, opts.dryRun), created: false };
+    return { object: this.finishUpdate(t, current, next, opts), created: false };
   }
 
   delete(t: Target, dryRun: boolean): KObject | ReturnType<typeof successStatus> {
@@ -255,17 +259,17 @@ export class Api {
     if (t.subresource === 'status') {
       const onlyStatus = { ...before, status: next.status };
       recordUpdate(before, onlyStatus, opts.fieldManager, gv, now(), 'status');
-      return this.finishUpdate(t, old, onlyStatus as KObject, opts.dryRun);
+      return this.finishUpdate(t, old, onlyStatus as KObject, opts);
     }
     if (t.res.subresources.includes('status')) next.status = before.status;
     // managedFields sent back unchanged (kubectl edit/replace) keep the old ones.
     if (next.metadata.managedFields === undefined || deepEqual(next.metadata.managedFields, before.metadata.managedFields)) next.metadata.managedFields = before.metadata.managedFields;
     recordUpdate(before, next, opts.fieldManager, gv, now());
-    return this.finishUpdate(t, old, next, opts.dryRun);
+    return this.finishUpdate(t, old, next, opts);
   }
 
   /** Keeps server-owned metadata, bumps generation on spec changes, validates, stores. */
-  private finishUpdate(t: Target, old: KObject, next: KObject, dryRun: boolean): KObject {
+  private finishUpdate(t: Target, old: KObject, next: KObject, opts: WriteOptions): KObject {
     for (const k of ['uid', 'creationTimestamp', 'deletionTimestamp'] as const) {
       if (old.metadata[k] !== undefined) next.metadata[k] = old.metadata[k];
       else delete next.metadata[k];
@@ -277,7 +281,7 @@ export class Api {
       return rest;
     };
     if (!deepEqual(specOf(old), specOf(next))) next.metadata.generation = (old.metadata.generation ?? 1) + 1;
-    this.validate(t, next);
+    this.validate(t, next, opts);
     const oldView = this.present(t.res, t.version, old);
     // Compare without resourceVersion and managedFields times: re-applying the same thing is a no-op.
     const comparable = (o: KObject): unknown => ({
@@ -286,7 +290,7 @@ export class Api {
     });
     const sameAsBefore = deepEqual(comparable(next), comparable(oldView));
     if (sameAsBefore) return oldView; // a no-op write does not bump resourceVersion
-    return this.commit(t, old, next, dryRun);
+    return this.commit(t, old, next, opts.dryRun);
   }
 
   private commit(t: Target, old: KObject | undefined, obj: KObject, dryRun: boolean): KObject {
@@ -303,7 +307,7 @@ export class Api {
     return this.present(t.res, t.version, saved);
   }
 
-  private validate(t: Target, obj: KObject): void {
+  private validate(t: Target, obj: KObject, opts: WriteOptions): void {
     const name = obj.metadata.name ?? '';
     const causes: StatusCause[] = [];
     if (!name) causes.push({ reason: 'FieldValueRequired', message: 'Required value: name or generateName is required', field: 'metadata.name' });
@@ -324,7 +328,15 @@ export class Api {
     }
     if (t.res.istio) {
       const view = { ...obj, apiVersion: joinApiVersion(t.res.group, splitApiVersion(obj.apiVersion).version || t.version) };
-      const found = this.schema.validate(stripServerFields(view));
+      let found = this.schema.validate(stripServerFields(view));
+      if (opts.fieldValidation === 'Warn' || opts.fieldValidation === 'Ignore') {
+        // kube-apiserver prunes unknown fields of custom resources unless validation is Strict.
+        for (const e of found.filter((x) => x.message.startsWith('unknown field '))) {
+          removeFieldPath(obj, e.path);
+          if (opts.fieldValidation === 'Warn') opts.warnings?.push(e.message);
+        }
+        found = found.filter((x) => !x.message.startsWith('unknown field '));
+      }
       if (found.length) {
         throw errors.invalid(t.res.kind, t.res.group, name, this.schema.formatInvalid(t.res.kind, name, found), found.map((e) => ({ reason: causeReason(e.message), message: e.message, field: e.path })));
       }
@@ -334,6 +346,19 @@ export class Api {
   qualified(res: ResourceInfo): string {
     return qualifiedResource(res.plural, res.group);
   }
+}
+
+/** Deletes `spec.http[0].route[0].timeout`-style paths. */
+function removeFieldPath(obj: Record<string, unknown>, path: string): void {
+  const parts = path.split(/\.|\[(\d+)\]/).filter((p) => p !== undefined && p !== '');
+  let cur: unknown = obj;
+  for (const part of parts.slice(0, -1)) {
+    if (Array.isArray(cur)) cur = cur[Number(part)];
+    else if (isPlainObject(cur)) cur = cur[part];
+    else return;
+  }
+  const last = parts[parts.length - 1];
+  if (isPlainObject(cur)) delete cur[last];
 }
 
 /** The schema describes what users write; server-filled metadata and status are not checked. */

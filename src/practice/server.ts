@@ -262,6 +262,10 @@ export class PracticeServer {
     const ua = String(req.headers['user-agent'] ?? '');
     const fieldManager = query.get('fieldManager') || (method === 'PATCH' && contentType.startsWith('application/apply-patch') ? '' : ua.split('/')[0] || 'unknown');
     const force = query.get('force') === 'true';
+    const fv = query.get('fieldValidation');
+    const fieldValidation = fv === 'Warn' || fv === 'Ignore' || fv === 'Strict' ? fv : undefined;
+    const warnings: string[] = [];
+    const warningHeaders = (): Record<string, string> => (warnings.length ? { Warning: warnings.map((w) => `299 - ${JSON.stringify(w)}`).join(', ') } : {});
     const accept = String(req.headers.accept ?? '');
 
     if (t.res.virtual) {
@@ -307,17 +311,19 @@ export class PracticeServer {
       case 'POST': {
         if (t.name) throw errors.methodNotAllowed();
         const body = parseBody(await readBody(req), contentType);
-        return sendJson(res, 201, api.create(t, body, { dryRun, fieldManager }));
+        const created = api.create(t, body, { dryRun, fieldManager, fieldValidation, warnings });
+        return sendJson(res, 201, created, warningHeaders());
       }
       case 'PUT': {
         if (!t.name) throw errors.methodNotAllowed();
         const body = parseBody(await readBody(req), contentType);
-        return sendJson(res, 200, api.update(t, body, { dryRun, fieldManager }));
+        const updated = api.update(t, body, { dryRun, fieldManager, fieldValidation, warnings });
+        return sendJson(res, 200, updated, warningHeaders());
       }
       case 'PATCH': {
         if (!t.name) throw errors.methodNotAllowed();
-        const out = api.patch(t, await readBody(req), contentType, { dryRun, fieldManager, force });
-        return sendJson(res, out.created ? 201 : 200, out.object);
+        const out = api.patch(t, await readBody(req), contentType, { dryRun, fieldManager, force, fieldValidation, warnings });
+        return sendJson(res, out.created ? 201 : 200, out.object, warningHeaders());
       }
       case 'DELETE': {
         const raw = await readBody(req);

@@ -111,6 +111,22 @@ describe('objects', () => {
     expect((await call(cluster, `${SE_PATH}/bad`)).status).toBe(404);
   });
 
+  it('prunes unknown fields with fieldValidation=Warn (with a Warning header) or Ignore, and rejects them otherwise', async () => {
+    const body = { ...SERVICE_ENTRY, apiVersion: 'networking.istio.io/v1', metadata: { name: 'loose' }, spec: { ...SERVICE_ENTRY.spec, colour: 'blue' } };
+    const strict = await call(cluster, SE_PATH, { method: 'POST', body });
+    expect(strict.status).toBe(422);
+    expect(strict.json.message).toContain('unknown field "spec.colour"');
+    const warn = await call(cluster, `${SE_PATH}?fieldValidation=Warn`, { method: 'POST', body });
+    expect(warn.status).toBe(201);
+    expect(warn.headers.warning).toBe('299 - "unknown field \\"spec.colour\\""');
+    expect(warn.json.spec.colour).toBeUndefined();
+    const ignore = await call(cluster, `${SE_PATH}/loose?fieldValidation=Ignore&fieldManager=t`, { method: 'PATCH', contentType: 'application/apply-patch+yaml', body });
+    expect(ignore.status).toBe(200);
+    expect(ignore.headers.warning).toBeUndefined();
+    expect(ignore.json.spec.colour).toBeUndefined();
+    await call(cluster, `${SE_PATH}/loose`, { method: 'DELETE' });
+  });
+
   it('answers dry-run create, patch and delete without storing anything', async () => {
     const dry = await call(cluster, `${SE_PATH}?dryRun=All`, { method: 'POST', body: { ...SERVICE_ENTRY, apiVersion: 'networking.istio.io/v1', metadata: { name: 'dry' } } });
     expect(dry.status).toBe(201);
