@@ -2,7 +2,7 @@
 // written atomically (temp file + rename). A corrupt or foreign file is set aside, never fatal.
 
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { xdgState } from 'xdg-basedir';
@@ -46,6 +46,12 @@ function foreignReason(data: unknown, options: ProgressStoreOptions): string | u
   return undefined;
 }
 
+/** `base`, or `base-2`, `base-3`, ... whichever does not exist yet: setting aside never overwrites. */
+function freeName(base: string): string {
+  if (!existsSync(base)) return base;
+  for (let n = 2; ; n++) if (!existsSync(`${base}-${n}`)) return `${base}-${n}`;
+}
+
 function timestampForFile(date: Date): string {
   return date.toISOString().replace(/[:.]/g, '-');
 }
@@ -74,7 +80,7 @@ export function openProgressStore(options: ProgressStoreOptions): ProgressStore 
         problem = 'it is not valid JSON';
       }
       if (problem === undefined) return data as SavedProgress;
-      const aside = `${file}.corrupt-${timestampForFile(new Date())}`;
+      const aside = freeName(`${file}.corrupt-${timestampForFile(new Date())}`);
       try {
         renameSync(file, aside);
         store.warning = `The saved progress file was set aside because ${problem}: ${aside}. Starting fresh.`;

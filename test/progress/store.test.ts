@@ -80,3 +80,21 @@ describe('progress store', () => {
     expect(stateDir({})).toMatch(/egress-tutorial$/);
   });
 });
+
+describe('setting aside never overwrites', () => {
+  it('two bad files set aside in the same millisecond keep both', () => {
+    const d = mkdtempSync(join(tmpdir(), 'progress-aside-'));
+    try {
+      for (let i = 0; i < 3; i++) {
+        const store = openProgressStore({ clusterKey: 'k', namespace: 'default', stateDir: d });
+        writeFileSync(store.file, `bad ${i}`);
+        expect(store.load()).toBeUndefined();
+      }
+      const aside = readdirSync(d).filter((f) => f.includes('.corrupt-'));
+      expect(aside).toHaveLength(3);
+      expect(aside.map((f) => readFileSync(join(d, f), 'utf8')).sort()).toEqual(['bad 0', 'bad 1', 'bad 2']);
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+});
