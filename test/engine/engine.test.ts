@@ -140,7 +140,7 @@ describe('engine: exec', () => {
     engine.openLesson('02-http', 'curl');
     const verdict = await engine.run();
     expect(verdict.ok).toBe(false);
-    expect(verdict.summary).toMatch(/HTTP 503, expected HTTP 200 after \d+ attempts/);
+    expect(verdict.summary).toMatch(/HTTP 503, expected HTTP 200 after \d+ attempts?\./);
     expect(verdict.diagnosis).toMatch(/DestinationRule/);
     expect(verdict.diagnosis).not.toMatch(/still changing/);
     expect(engine.snapshot().stepState.phase).toBe('failed');
