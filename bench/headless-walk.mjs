@@ -23,12 +23,27 @@ if (!Number.isInteger(runs) || runs < 1) {
 }
 requireBuiltBin();
 
+/** User + system ms of the children line of bash's `times` ("0m1.104s 0m0.212s"). */
+function cpuMsOf(times) {
+  const line = times.trim().split('\n')[1] ?? '';
+  return line.split(/\s+/).reduce((sum, t) => {
+    const m = /^(\d+)m([\d.]+)s$/.exec(t);
+    return m ? sum + (Number(m[1]) * 60 + Number(m[2])) * 1000 : sum;
+  }, 0);
+}
+
 /** Run the walk; resolve with its wall time and when each lesson's header ("== id: title") arrived. */
 function walk(env) {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
     const since = () => Number(process.hrtime.bigint() - started) / 1e6;
-    const child = spawn(process.execPath, [BIN, 'run', '--yes', '--practice'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Under bash, whose `times` (to fd 3) gives the walk's CPU time; bash's start is noise here.
+    const child = spawn('bash', ['-c', '"$@"; status=$?; times >&3; exit $status', 'bench', process.execPath, BIN, 'run', '--yes', '--practice'], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+    });
+    let times = '';
+    child.stdio[3].setEncoding('utf8').on('data', (chunk) => (times += chunk));
     const lessons = [];
     let output = '';
     let partial = '';
@@ -46,7 +61,7 @@ function walk(env) {
     child.on('close', (code) => {
       const ms = since();
       if (code !== 0) reject(new Error(`run --yes --practice exited ${code}: ${output.trim().split('\n').slice(-3).join(' | ')}`));
-      else resolve({ ms, lessons, summary: output.trim().split('\n').pop() });
+      else resolve({ ms, cpuMs: cpuMsOf(times), lessons, summary: output.trim().split('\n').pop() });
     });
   });
 }
@@ -82,6 +97,7 @@ try {
       targetOn: 'value',
       note: `(${measured[0].summary})`,
     }),
+    figure('  CPU time of the walk', { value: median(measured.map((w) => w.cpuMs)), unit: 'ms', note: '(user + system, all threads: what a machine with no other load needs, plus the waits)' }),
     figure('  of which start-up to the first lesson', { value: startup, unit: 'ms', note: '(Node, bundle, lessons, practice cluster, connection)' }),
   ];
   printFigures(`Headless walk (median of ${runs} interleaved rounds; ratios to node -e 0 in the same round)`, figures, m['node -e 0'].median);

@@ -38,19 +38,39 @@ export function scratchEnv(extra = {}) {
   return { env, dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** Run a command to completion; resolves with wall time in ms, exit code and output. */
+/**
+ * Run a command to completion; resolves with wall time in ms, exit code and output. With
+ * `options.cpu`, the command runs under bash, whose `times` gives its user + system CPU time in
+ * ms (`cpuMs`), a figure the machine's load moves much less than wall time; the wall time then
+ * includes bash's start, so compare it only with other `cpu` runs.
+ */
 export function timeRun(command, args, options = {}) {
+  const { cpu = false, ...spawnOptions } = options;
+  if (cpu) {
+    args = ['-c', '"$@"; status=$?; times >&3; exit $status', 'bench', command, ...args];
+    command = 'bash';
+  }
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe', ...(cpu ? ['pipe'] : [])], ...spawnOptions });
     let stdout = '';
     let stderr = '';
+    let times = '';
+    if (cpu) child.stdio[3].setEncoding('utf8').on('data', (chunk) => (times += chunk));
     child.stdout.setEncoding('utf8').on('data', (chunk) => (stdout += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk) => (stderr += chunk));
     child.on('error', reject);
     child.on('close', (code, signal) => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      resolve({ ms, code, signal, stdout, stderr });
+      // `times`: the shell's own user/system line, then its children's ("0m0.104s 0m0.012s").
+      const children = times.trim().split('\n')[1];
+      const cpuMs = children
+        ? children
+            .split(/\s+/)
+            .map((t) => /^(\d+)m([\d.]+)s$/.exec(t))
+            .reduce((sum, m) => sum + (m ? (Number(m[1]) * 60 + Number(m[2])) * 1000 : 0), 0)
+        : undefined;
+      resolve({ ms, cpuMs, code, signal, stdout, stderr });
     });
   });
 }

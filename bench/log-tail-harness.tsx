@@ -180,6 +180,20 @@ async function waitFor(what: string, test: () => boolean, timeoutMs = 10_000): P
   }
 }
 
+/** Press a key until the screen answers (a key can arrive before the screen listens for it, on a busy machine). */
+async function press(stdin: NodeJS.ReadStream, stdout: CountingTerminal, key: string, what: string, test: () => boolean): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    stdout.mark();
+    stdin.write(key);
+    try {
+      await waitFor(what, test, 3000);
+      return;
+    } catch (error) {
+      if (attempt === 5) throw error;
+    }
+  }
+}
+
 async function main(): Promise<void> {
   const port = new FloodPort();
   const engine = createEngine({ lessons, port, progress: new MemoryProgress(), lang: 'en', namespace: 'default', istioNamespace: 'istio-system', verifyTimeoutMs: 1000 });
@@ -200,12 +214,8 @@ async function main(): Promise<void> {
 
   // Lesson list -> Enter opens the lesson -> Enter runs the logs step (it changes nothing: no y/n).
   await waitFor('the lesson list', () => stdout.last.includes('Log flood'));
-  stdout.mark();
-  stdin.write('\r');
-  await waitFor('the step screen', () => stdout.last.includes('Follow the egress gateway log'));
-  stdout.mark();
-  stdin.write('\r');
-  await waitFor('log lines on screen', () => stdout.last.includes('GET /status/200'));
+  await press(stdin, stdout, '\r', 'the step screen', () => stdout.last.includes('Follow the egress gateway log'));
+  await press(stdin, stdout, '\r', 'log lines on screen', () => stdout.last.includes('GET /status/200'));
 
   await sleep(WARMUP_SECONDS * 1000);
   gc();

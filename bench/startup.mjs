@@ -8,7 +8,8 @@
 // in a pseudo-terminal (`script`), from spawn until the frame's text appears; its baseline is
 // `node -e` printing one line through the same pseudo-terminal, so the harness's own cost
 // (script, sh, stty) is in both. `--compare-one-file` also builds and times the single-file
-// bundle, to show why the bin is split into lazily imported chunks.
+// bundle, to show why the bin is split into lazily imported chunks. `--version` is also measured
+// in CPU time (bash's `times`), which a busy machine distorts less than wall time.
 //
 // Usage: node bench/startup.mjs [--runs N] [--bin FILE] [--frame-text TEXT] [--compare-one-file] [--json FILE]
 import path from 'node:path';
@@ -50,14 +51,17 @@ try {
     if (r.code !== 0) throw new Error(`node ${args.join(' ')} exited ${r.code}: ${r.stderr.trim().split('\n')[0]}`);
     return r.ms;
   };
+  const cpuTime = (args) => async () => (await timeRun(process.execPath, args, { env, cpu: true })).cpuMs ?? NaN;
   const frameTime = (args, marker) => async () => (await timeUntilOutput(process.execPath, args, marker, { env })).ms;
 
   const measures = {
     'node -e 0': exitTime(['-e', '0']),
     'node -e 0 in the pseudo-terminal': frameTime(['-e', "process.stdout.write('node-ready\\n')"], 'node-ready'),
   };
+  measures['CPU: node -e 0'] = cpuTime(['-e', '0']);
   for (const { label, file } of bins) {
     requireBuiltBin(file);
+    measures[`CPU: ${label} --version`] = cpuTime([file, '--version']);
     measures[`${label} --version`] = exitTime([file, '--version']);
     measures[`${label} --help`] = exitTime([file, '--help']);
     measures[`${label} first interactive frame (--practice)`] = frameTime([file, '--practice'], frameMarker);
@@ -71,6 +75,11 @@ try {
       const t = m[`${label} ${flag}`];
       figures.push(figure(`${label} ${flag}`, { value: t.median, unit: 'ms', ratio: t.ratio, target: 1.3 }));
     }
+    const cpu = m[`CPU: ${label} --version`];
+    const cpuRatio = median(cpu.times.map((ms, i) => ms / m['CPU: node -e 0'].times[i]));
+    figures.push(
+      figure(`${label} --version, CPU time`, { value: cpu.median, unit: 'ms', ratio: cpuRatio, note: '(user + system, all threads; load moves it less than wall time)' }),
+    );
     const frame = m[`${label} first interactive frame (--practice)`];
     // Against the pseudo-terminal baseline: the same harness cost on both sides.
     const ratio = median(frame.times.map((ms, i) => ms / pty.times[i]));
