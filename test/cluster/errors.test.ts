@@ -94,6 +94,25 @@ describe('through client-node against a recording API server', () => {
     port.close();
   });
 
+  it('a connection reset is tried once more; a second reset is an unreachable sentence', async () => {
+    let resets = 1;
+    api = await startFakeApi((req) => {
+      if (req.path !== '/api/v1/namespaces/default/pods') return undefined;
+      if (resets-- > 0) return { status: 0, reset: true };
+      return { status: 200, body: { kind: 'PodList', items: [] } };
+    });
+    const { port } = await connectCluster({ kubeconfigYaml: api.kubeconfigYaml() });
+    const client = { namespace: 'default', labels: { app: 'curl' }, container: 'curl' };
+    const [check] = await port.preflight({ clientNamespace: 'default', istioNamespace: 'istio-system', client, checks: ['client-ready'] });
+    expect(check.summary).toBe('No client pod (app=curl) in namespace "default" yet.'); // answered on the second try
+    expect(api.requests.filter((r) => r.path === '/api/v1/namespaces/default/pods')).toHaveLength(2);
+    resets = 2;
+    const err = await port.waitForPod({ namespace: 'default', labels: { app: 'x' }, container: 'c' }, { timeoutMs: 1000 }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ name: 'ClusterError', reason: 'unreachable' });
+    expect((err as Error).message).toMatch(/^Cannot reach the Kubernetes API of context "fake-ctx" at http:\/\/127\.0\.0\.1:\d+ \(/);
+    port.close();
+  });
+
   it('gives up after the retry budget with a sentence, never the body', async () => {
     api = await startFakeApi((req) => (req.path === '/api/v1/namespaces/default/pods' ? status(503, 'ServiceUnavailable', 'apiserver overloaded') : undefined));
     const { port } = await connectCluster({ kubeconfigYaml: api.kubeconfigYaml(), retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 2 } });

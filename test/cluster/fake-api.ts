@@ -18,6 +18,8 @@ export interface Answer {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** Drop the connection without answering (a reset). */
+  reset?: boolean;
   /** Take over the response (streaming answers such as a followed log). */
   stream?: (res: http.ServerResponse, req: http.IncomingMessage) => void;
 }
@@ -88,6 +90,10 @@ export async function startFakeApi(handler: Handler = () => undefined, upgrade?:
         status: 404,
         body: { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'NotFound', code: 404, message: 'the server could not find the requested resource' },
       };
+      if (answer.reset) {
+        req.socket.destroy();
+        return;
+      }
       if (answer.stream) {
         res.writeHead(answer.status, { 'content-type': 'text/plain', ...(answer.headers ?? {}) });
         res.flushHeaders(); // kube-apiserver sends the head of a follow stream at once

@@ -39,6 +39,18 @@ export interface RestOptions {
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
+/** Internal: a reset connection, worth one more try. */
+class ResetError extends Error {
+  constructor(override readonly cause: unknown) {
+    super('connection reset');
+  }
+}
+
+function isReset(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown } | undefined;
+  return e?.code === 'ECONNRESET' || e?.code === 'EPIPE' || /socket hang up/i.test(String(e?.message ?? ''));
+}
+
 export class KubeRest {
   private readonly configuration;
   private readonly retry: RetryPolicy;
@@ -59,8 +71,26 @@ export class KubeRest {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   }
 
-  /** One try; resolves with any HTTP status, rejects with a ClusterError for transport failures. */
+  /**
+   * One try; resolves with any HTTP status, rejects with a ClusterError for transport failures.
+   * A connection reset on a reused keep-alive connection (the server closed it as we sent) is
+   * tried once more on a fresh one: every request the port sends is idempotent.
+   */
   async send(req: RestRequest): Promise<RestResponse> {
+    try {
+      return await this.sendOnce(req);
+    } catch (err) {
+      if (!(err instanceof ResetError)) throw err;
+      this.close();
+      try {
+        return await this.sendOnce(req);
+      } catch (again) {
+        throw again instanceof ResetError ? toClusterError(again.cause, this.where, req.action) : again;
+      }
+    }
+  }
+
+  private async sendOnce(req: RestRequest): Promise<RestResponse> {
     const ctx = this.configuration.baseServer.makeRequestContext(req.path, HttpMethod[req.method]);
     for (const [key, value] of Object.entries(req.query ?? {})) if (value !== undefined) ctx.setQueryParam(key, String(value));
     ctx.setHeaderParam('Accept', 'application/json');
@@ -89,6 +119,7 @@ export class KubeRest {
           'timeout',
         );
       }
+      if (isReset(err)) throw new ResetError(err);
       throw toClusterError(err, this.where, req.action);
     }
   }
