@@ -44,7 +44,7 @@ export interface StoreSnapshot {
   objects: { group: string; plural: string; object: KObject }[];
 }
 
-const HISTORY = 5000;
+const HISTORY = 2000; // events kept for watches that resume from a resourceVersion
 
 export function objectKey(group: string, plural: string, namespace: string | undefined, name: string): string {
   return `${group}|${plural}|${namespace ?? ''}|${name}`;
