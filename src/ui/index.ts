@@ -8,7 +8,8 @@ import type { Lang } from '../lesson/model.js';
 import { App, type AppProps, type Backend } from './App.js';
 import { RENDER_FPS } from './hooks.js';
 
-export { App, errorSentence, resumeTarget } from './App.js';
+export { App } from './App.js';
+export { errorSentence, resumeTarget } from './screens.js';
 export type { AppProps, Backend } from './App.js';
 
 export interface InteractiveOptions {

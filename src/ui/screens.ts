@@ -1,0 +1,121 @@
+// The screens' contents as plain rows and strings: the lesson list, the help, the hint line, the
+// y/n questions, the resume target. Pure functions of the snapshot; the App lays them out.
+
+import type { CheckResult } from '../cluster/port.js';
+import type { EngineSnapshot } from '../engine/types.js';
+import type { ConfirmAction } from './keys.js';
+import type { Renderer } from './markdown.js';
+import type { Messages } from './messages.js';
+import { ruleRow, type Row } from './stepView.js';
+import { cellWidth, padTo, stripAnsi, truncate, wrap } from './text.js';
+
+/** One sentence from anything thrown: ClusterError messages are already learner sentences. */
+export function errorSentence(error: unknown, fallback: string): string {
+  const text = error instanceof Error ? error.message : typeof error === 'string' ? error : '';
+  const first = text.split('\n')[0]?.trim();
+  return first ? first : fallback;
+}
+
+/** The saved position the resume prompt names: the engine may expose it; else the lesson last worked on. */
+export function resumeTarget(snapshot: EngineSnapshot): { lessonIndex: number; stepIndex: number } | undefined {
+  const exposed = (snapshot as EngineSnapshot & { resumeAt?: { lesson: string; step: string } }).resumeAt;
+  const candidates = exposed ? [[exposed.lesson, exposed.step] as const] : [];
+  for (let i = snapshot.lessons.length - 1; i >= 0 && candidates.length === 0; i--) {
+    const lesson = snapshot.lessons[i];
+    const current = snapshot.progress[lesson.id]?.current;
+    if (current) candidates.push([lesson.id, current] as const);
+  }
+  for (const [lessonId, stepId] of candidates) {
+    const lessonIndex = snapshot.lessons.findIndex((l) => l.id === lessonId);
+    const stepIndex = lessonIndex < 0 ? -1 : snapshot.lessons[lessonIndex].steps.findIndex((s) => s.id === stepId);
+    if (stepIndex >= 0) return { lessonIndex, stepIndex };
+  }
+  return undefined;
+}
+
+export function fixableCheck(snapshot: EngineSnapshot | undefined): CheckResult | undefined {
+  return snapshot?.stepState.checks?.find((c) => c.level !== 'pass' && c.autoFix);
+}
+
+export function confirmText(action: ConfirmAction, snapshot: EngineSnapshot, m: Messages): string {
+  const { step, lang } = snapshot;
+  switch (action.type) {
+    case 'run':
+      if (step.kind === 'apply') return m.confirmApply(step.manifests.reduce((n, mf) => n + mf.objects.length, 0), snapshot.namespace);
+      if (step.kind === 'delete') return m.confirmDelete(step.objects.length);
+      return m.confirmRun;
+    case 'take-over':
+      return m.confirmTakeOver;
+    case 'fix':
+      return m.confirmFix(action.check.autoFix?.description ?? action.check.name);
+    case 'reset':
+      return action.scope === 'lesson' ? m.resetConfirm.lesson(snapshot.lesson.title[lang]) : m.resetConfirm[action.scope];
+  }
+}
+
+export function stepHints(snapshot: EngineSnapshot, m: Messages, fixable: boolean): string[] {
+  const k = m.keyHint;
+  const { step, stepState } = snapshot;
+  if (stepState.phase === 'running') return [k.cancel, k.help, k.quit];
+  const first: string[] = [];
+  if (stepState.phase === 'conflict') first.push(k.takeOver, k.skip);
+  else if (stepState.phase === 'passed') first.push(k.next);
+  else if (step.kind === 'explain') first.push(k.continue);
+  else if (stepState.phase === 'failed' || stepState.phase === 'cancelled') first.push(k.retry);
+  else first.push(step.kind === 'apply' ? k.apply : step.kind === 'delete' ? k.delete : k.run);
+  if (step.kind === 'apply' && stepState.phase !== 'conflict') first.push(k.dryRun);
+  if (fixable) first.push(k.fix);
+  if (stepState.activity) first.push(k.cancel); // a log follow still running after the verdict
+  return [...first, k.back, k.list, k.reset, k.lang, k.help, k.quit];
+}
+
+/** Drop the least needed hints until the line fits (help and quit always stay). */
+export function fitHints(hints: string[], width: number): string[] {
+  const kept = [...hints];
+  const droppable = () => kept.length > 3;
+  // Remove from the end, keeping the last two (help, quit) and the first (what Enter does).
+  while (cellWidth(kept.join(' · ')) > width && droppable()) kept.splice(kept.length - 3, 1);
+  return kept;
+}
+
+export function helpRows(m: Messages, width: number): Row[] {
+  const rows: Row[] = [ruleRow(m.helpTitle, width)];
+  const keyWidth = 14;
+  for (const [keys, what] of m.help) {
+    const lines = wrap(what, Math.max(10, width - keyWidth));
+    lines.forEach((line, i) => rows.push({ text: (i === 0 ? padTo(keys, keyWidth) : ' '.repeat(keyWidth)) + line, role: undefined }));
+  }
+  return rows; // the hint line says how to close it
+}
+
+export function lessonListRows(snapshot: EngineSnapshot, cursor: number, m: Messages, width: number, height: number, plain: boolean, renderer?: Renderer): Row[] {
+  const { lessons, lang } = snapshot;
+  const listHeight = Math.min(lessons.length, Math.max(1, height - 4));
+  const first = Math.max(0, Math.min(cursor - Math.floor(listHeight / 2), lessons.length - listHeight));
+  const rows: Row[] = [ruleRow(m.lessonsTitle, width)];
+  lessons.slice(first, first + listHeight).forEach((lesson, i) => {
+    const index = first + i;
+    const total = lesson.steps.length;
+    const doneIds = new Set(snapshot.progress[lesson.id]?.done ?? []);
+    const done = lesson.steps.filter((s) => doneIds.has(s.id)).length;
+    const complete = total > 0 && done === total;
+    const symbol = complete ? '✓' : done > 0 ? '◐' : '·';
+    const status = complete ? `${done}/${total} ${m.lessonComplete}` : `${done}/${total} ${m.lessonDone}`;
+    const here = index === snapshot.lessonIndex ? ` (${m.lessonCurrent})` : '';
+    const right = ` ${status}${here}`;
+    const marker = index === cursor ? '›' : ' ';
+    const left = `${marker} ${symbol} ${index + 1}. ${lesson.title[lang]}`;
+    const leftWidth = Math.max(1, width - cellWidth(right));
+    rows.push({ text: padTo(left, leftWidth) + truncate(right, width - leftWidth), role: index === cursor ? 'selected' : undefined });
+  });
+  const selected = lessons[cursor];
+  const summary = selected?.summary[lang]?.trim();
+  if (summary) {
+    const room = height - rows.length - 1;
+    if (room > 0) {
+      const text = renderer ? renderer.markdown(summary) : summary;
+      rows.push({ text: '' }, ...wrap(plain ? stripAnsi(text) : text, width).slice(0, room).map((t) => ({ text: t })));
+    }
+  }
+  return rows;
+}
