@@ -233,6 +233,7 @@ export async function followLogs(deps: FollowDeps, target: PodTarget, options: F
     if (gone.length && added.length) event(`pod ${gone.join(', ')} replaced, following ${added.join(', ')}`);
     else if (gone.length) event(`pod ${gone.join(', ')} is gone`);
     else if (added.length && !firstList) event(`following new pod ${added.join(', ')}`);
+    if (pods.length > MAX_PODS && firstList) event(`${pods.length} pods match ${selector}; following the first ${MAX_PODS}`);
     if (firstList && names.size === 0) event(`no running pod with ${selector} in namespace "${target.namespace}" yet; waiting for one`);
     firstList = false;
   };

@@ -81,7 +81,7 @@ export class KubeRest {
       return await this.sendOnce(req);
     } catch (err) {
       if (!(err instanceof ResetError)) throw err;
-      this.close();
+      // The agent has dropped the broken socket; the next try opens a fresh one.
       try {
         return await this.sendOnce(req);
       } catch (again) {
