@@ -13,6 +13,9 @@ import type { KObject, Store, StoreEvent } from './store.js';
 const POD = { group: '', plural: 'pods' };
 const RS = { group: 'apps', plural: 'replicasets' };
 const DEPLOY = { group: 'apps', plural: 'deployments' };
+const SERVICE = { group: '', plural: 'services' };
+const ENDPOINTS = { group: '', plural: 'endpoints' };
+const SLICE = { group: 'discovery.k8s.io', plural: 'endpointslices' };
 const NODE_NAME = 'practice-control-plane';
 const HOST_IP = '172.18.0.2';
 
@@ -98,6 +101,7 @@ export class Controllers {
     if (e.type === 'DELETED') {
       this.collectDependents(o);
       if (e.group === '' && e.plural === 'namespaces') this.emptyNamespace(o.metadata.name);
+      if (e.group === '' && e.plural === 'services' && this.store.get(ENDPOINTS, o.metadata.namespace, o.metadata.name)) this.store.delete(ENDPOINTS, o.metadata.namespace, o.metadata.name);
       if (e.group === '' && e.plural === 'pods') {
         const key = `${o.metadata.namespace}/${o.metadata.name}`;
         const t = this.podTimers.get(key);
@@ -106,9 +110,11 @@ export class Controllers {
         this.logs.drop(o.metadata.namespace ?? '', o.metadata.name);
         this.reconcileOwnersOf(o);
       }
+      if (e.group === '' && (e.plural === 'services' || e.plural === 'pods')) this.reconcileEndpoints(o.metadata.namespace ?? 'default');
       return;
     }
     if (e.group === '' && e.plural === 'namespaces' && e.type === 'ADDED') this.seedNamespace(o.metadata.name);
+    if (e.group === '' && (e.plural === 'services' || e.plural === 'pods')) this.reconcileEndpoints(o.metadata.namespace ?? 'default');
     if (e.group === 'apps' && e.plural === 'deployments') this.reconcileDeployment(o);
     if (e.group === 'apps' && e.plural === 'replicasets') {
       this.reconcileReplicaSet(o);
@@ -119,6 +125,61 @@ export class Controllers {
       const phaseChanged = !deepEqual((e.old?.status as Record<string, unknown> | undefined)?.phase, (o.status as Record<string, unknown> | undefined)?.phase);
       if (e.type === 'ADDED' || phaseChanged) this.reconcileOwnersOf(o);
     }
+  }
+
+  /** Endpoints and EndpointSlices of every selector service in a namespace, from its Ready pods. */
+  private reconcileEndpoints(namespace: string): void {
+    if (!this.store.get({ group: '', plural: 'namespaces' }, undefined, namespace)) return;
+    const pods = this.store.list(POD, namespace).filter((p) => (p.status as Record<string, unknown> | undefined)?.podIP);
+    for (const svc of this.store.list(SERVICE, namespace)) {
+      const spec = (svc.spec ?? {}) as Record<string, unknown>;
+      const selector = spec.selector as Record<string, string> | undefined;
+      if (!selector || Object.keys(selector).length === 0) continue;
+      const members = pods.filter((p) => Object.entries(selector).every(([k, v]) => p.metadata.labels?.[k] === v));
+      const ports = ((spec.ports as Record<string, unknown>[]) ?? []).map((sp) => {
+        let port = Number(sp.targetPort ?? sp.port);
+        if (typeof sp.targetPort === 'string') {
+          const named = members
+            .flatMap((p) => ((p.spec as Record<string, unknown>).containers as { ports?: { name?: string; containerPort: number }[] }[]) ?? [])
+            .flatMap((c) => c.ports ?? [])
+            .find((cp) => cp.name === sp.targetPort);
+          port = named?.containerPort ?? Number(sp.port);
+        }
+        return { ...(sp.name ? { name: sp.name } : {}), port, protocol: sp.protocol ?? 'TCP' };
+      });
+      const address = (p: KObject) => ({
+        ip: String((p.status as Record<string, unknown>).podIP),
+        nodeName: (p.spec as Record<string, unknown>).nodeName,
+        targetRef: { kind: 'Pod', namespace, name: p.metadata.name, uid: p.metadata.uid },
+      });
+      const ready = members.filter(isPodReady);
+      const notReady = members.filter((p) => !isPodReady(p));
+      const subsets = members.length ? [{ ...(ready.length ? { addresses: ready.map(address) } : {}), ...(notReady.length ? { notReadyAddresses: notReady.map(address) } : {}), ports }] : undefined;
+      const name = svc.metadata.name;
+      const owner = [{ apiVersion: 'v1', kind: 'Service', name, uid: svc.metadata.uid ?? '', controller: true, blockOwnerDeletion: true }];
+      const endpoints: KObject = { apiVersion: 'v1', kind: 'Endpoints', metadata: { name, namespace, labels: svc.metadata.labels ?? {} }, ...(subsets ? { subsets } : {}) };
+      this.upsert(ENDPOINTS, endpoints, (old) => deepEqual(old.subsets, endpoints.subsets) && deepEqual(old.metadata.labels, endpoints.metadata.labels));
+      const slice: KObject = {
+        apiVersion: 'discovery.k8s.io/v1',
+        kind: 'EndpointSlice',
+        metadata: { name: `${name}-${templateHash(svc.metadata.uid).slice(0, 5)}`, namespace, labels: { ...(svc.metadata.labels ?? {}), 'kubernetes.io/service-name': name, 'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io' }, ownerReferences: owner },
+        addressType: 'IPv4',
+        endpoints: members.map((p) => ({
+          addresses: [String((p.status as Record<string, unknown>).podIP)],
+          conditions: { ready: isPodReady(p), serving: isPodReady(p), terminating: false },
+          nodeName: (p.spec as Record<string, unknown>).nodeName,
+          targetRef: { kind: 'Pod', namespace, name: p.metadata.name, uid: p.metadata.uid },
+        })),
+        ports,
+      };
+      this.upsert(SLICE, slice, (old) => deepEqual(old.endpoints, slice.endpoints) && deepEqual(old.ports, slice.ports));
+    }
+  }
+
+  private upsert(res: { group: string; plural: string }, obj: KObject, same: (old: KObject) => boolean): void {
+    const old = this.store.get(res, obj.metadata.namespace, obj.metadata.name);
+    if (!old) this.store.create(res, obj);
+    else if (!same(old)) this.store.update(res, { ...old, ...obj, metadata: { ...old.metadata, labels: obj.metadata.labels } });
   }
 
   private seedNamespace(name: string): void {
@@ -142,7 +203,7 @@ export class Controllers {
   private collectDependents(owner: KObject): void {
     const uid = owner.metadata.uid;
     if (!uid) return;
-    for (const res of [POD, RS]) {
+    for (const res of [POD, RS, SLICE]) {
       for (const o of this.store.list(res, owner.metadata.namespace)) {
         if (o.metadata.ownerReferences?.some((r) => r.uid === uid)) this.store.delete(res, o.metadata.namespace, o.metadata.name);
       }

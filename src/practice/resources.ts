@@ -58,6 +58,7 @@ export const BUILTIN_RESOURCES: ResourceInfo[] = [
   builtin('', 'Secret', 'secrets'),
   builtin('', 'Event', 'events', { shortNames: ['ev'] }),
   builtin('', 'Endpoints', 'endpoints', { shortNames: ['ep'], singular: 'endpoints' }),
+  builtin('discovery.k8s.io', 'EndpointSlice', 'endpointslices'),
   builtin('apps', 'Deployment', 'deployments', { shortNames: ['deploy'], categories: ['all'], subresources: ['status', 'scale'] }),
   builtin('apps', 'ReplicaSet', 'replicasets', { shortNames: ['rs'], categories: ['all'], subresources: ['status', 'scale'] }),
   builtin('apiextensions.k8s.io', 'CustomResourceDefinition', 'customresourcedefinitions', { namespaced: false, shortNames: ['crd', 'crds'], verbs: ['get', 'list', 'watch'], categories: ['api-extensions'] }),

@@ -96,6 +96,21 @@ const COLUMNS: Record<string, Column[]> = {
   configmaps: [NAME, { name: 'Data', type: 'integer', description: 'Number of data entries.', cell: (o) => Object.keys(rec(o.data)).length + Object.keys(rec(o.binaryData)).length }, AGE],
   secrets: [NAME, { name: 'Type', type: 'string', description: 'The type of the secret', cell: (o) => o.type ?? 'Opaque' }, { name: 'Data', type: 'integer', description: 'Number of data entries.', cell: (o) => Object.keys(rec(o.data)).length }, AGE],
   serviceaccounts: [NAME, { name: 'Secrets', type: 'integer', description: 'Number of secrets.', cell: (o) => arr(o.secrets).length }, AGE],
+  endpoints: [
+    NAME,
+    { name: 'Endpoints', type: 'string', description: 'Endpoints of the service', cell: (o) => {
+      const eps = arr(o.subsets).flatMap((ss) => arr(ss.addresses).flatMap((a) => arr(ss.ports).map((p) => `${a.ip}:${p.port}`)));
+      return eps.length ? eps.slice(0, 3).join(',') + (eps.length > 3 ? ` + ${eps.length - 3} more...` : '') : '<none>';
+    } },
+    AGE,
+  ],
+  endpointslices: [
+    NAME,
+    { name: 'AddressType', type: 'string', description: 'Type of address carried by this EndpointSlice', cell: (o) => o.addressType ?? 'IPv4' },
+    { name: 'Ports', type: 'string', description: 'Ports of the EndpointSlice', cell: (o) => arr(o.ports).map((p) => p.port).join(',') || '<unset>' },
+    { name: 'Endpoints', type: 'string', description: 'Addresses of the endpoints', cell: (o) => arr(o.endpoints).flatMap((e) => (e.addresses as string[]) ?? []).join(',') || '<unset>' },
+    AGE,
+  ],
   // Istio CRDs' additionalPrinterColumns
   serviceentries: [
     NAME,

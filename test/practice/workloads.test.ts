@@ -66,6 +66,12 @@ describe('deployments and pods', () => {
       return x.status?.readyReplicas === 1 ? x : undefined;
     });
     expect(dep.status.conditions.find((c: { type: string }) => c.type === 'Available').status).toBe('True');
+    const slices = (await call(cluster, '/apis/discovery.k8s.io/v1/namespaces/istio-system/endpointslices?labelSelector=kubernetes.io%2Fservice-name%3Distio-egressgateway')).json.items;
+    expect(slices).toHaveLength(1);
+    expect(slices[0].endpoints[0]).toMatchObject({ conditions: { ready: true } });
+    expect(slices[0].ports.map((p: { port: number }) => p.port)).toEqual([8080, 8443]);
+    const eps = (await call(cluster, '/api/v1/namespaces/istio-system/endpoints/istio-egressgateway')).json;
+    expect(eps.subsets[0].addresses[0].ip).toMatch(/^10\.244\./);
     const rs = (await call(cluster, '/apis/apps/v1/namespaces/default/replicasets?labelSelector=app%3Dcurl')).json.items;
     expect(rs).toHaveLength(1);
     await call(cluster, '/apis/apps/v1/namespaces/default/deployments/curl', { method: 'DELETE' });
