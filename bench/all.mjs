@@ -3,8 +3,10 @@
 // each printing its own figures. With --readme, the figures also replace the "Performance"
 // section at the end of README.md (only that section; the rest of the README is not touched).
 //
-// Usage: node bench/all.mjs [--quick] [--readme]
+// Usage: node bench/all.mjs [--quick] [--readme] [--section]
 //   --quick   fewer runs and a 10 s log tail (a smoke run, not the reported figures)
+//   --readme  write the figures into README.md's Performance section
+//   --section print that section instead
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -12,7 +14,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ROOT } from './lib.mjs';
 
-const { values: flags } = parseArgs({ options: { quick: { type: 'boolean', default: false }, readme: { type: 'boolean', default: false } } });
+const { values: flags } = parseArgs({
+  options: { quick: { type: 'boolean', default: false }, readme: { type: 'boolean', default: false }, section: { type: 'boolean', default: false } },
+});
 const out = mkdtempSync(path.join(tmpdir(), 'egress-bench-all-'));
 
 const benches = [
@@ -44,9 +48,20 @@ function performanceSection(results, loadBefore) {
   const lines = [
     '## Performance',
     '',
-    `Measured by \`npm run bench\` (scripts in \`bench/\`) on ${when}: Node ${process.version}, ${cpus().length} cores, load average ${loadBefore} at the start`,
-    '(the machine was shared with other work, so absolute times vary; each time is a median and its ratio is to',
-    '`node -e 0` measured in the same run, which is what the targets are stated in).',
+    `Measured by \`npm run bench\` (the scripts in \`bench/\`) on ${when}: Node ${process.version}, ${cpus().length} cores, load average ${loadBefore} at the start.`,
+    'The machine was shared with other work, so absolute times are inflated and vary between runs; each time is a median,',
+    'and each ratio is to `node -e 0` measured in the same rounds (a baseline and the figures divided by it are run in turn),',
+    'which is how the targets are stated. CPU times (user + system) are given where a busy machine distorts wall time most.',
+    '',
+    'How start-up is kept short: the bin (`dist/egress-tutorial.mjs`, about 15 kB) holds only argument parsing, `--help`',
+    'and `--version`; the ink UI, the lesson loader, the Markdown renderer, client-node and the practice cluster are',
+    'chunks beside it in `dist/` that it imports only on the paths that need them, and the UI draws its first frame',
+    'before client-node, Markdown or the practice cluster load. The build also trims what dependencies would load for',
+    'nothing: yoga decodes its inlined wasm without `fetch()` (which would load undici), node-fetch\'s unused `whatwg-url`',
+    'fallback and its Unicode table are left out, and marked-terminal\'s highlighter gets the languages the lessons show',
+    'instead of all 190 (`scripts/bundle-plugins.mjs`). The issue asks for a one-file bundle; that is the deviation: the',
+    'same code as one file (`node scripts/build.mjs --one-file`, measured below) makes V8 read and pre-parse all of it',
+    'before `--version` can answer.',
     '',
   ];
   const byName = Object.fromEntries(results.map((r) => [r.name, r]));
@@ -55,22 +70,25 @@ function performanceSection(results, loadBefore) {
       lines.push(`**${title}**: not measured (the benchmark failed; run \`node bench/${result?.name}.mjs\` to see why).`, '');
       return;
     }
-    lines.push(`**${title}**`, '', '| Figure | Value | Ratio to `node -e 0` | Target |', '| --- | --- | --- | --- |');
+    lines.push(`**${title}**`, '', '| Figure | Value | Ratio to `node -e 0` | Target | Notes |', '| --- | --- | --- | --- | --- |');
+    const cell = (text) => text.replace(/\|/g, '/').replace(/</g, '&lt;').replace(/^\((.*)\)$/, '$1');
     for (const f of result.result.figures) {
       const { value, ratio, target } = fmt(f);
-      lines.push(`| ${f.name}${f.note ? ` ${f.note.replace(/\|/g, '/')}` : ''} | ${value} | ${ratio} | ${target} |`);
+      lines.push(`| ${cell(f.name.trim())} | ${value} | ${ratio} | ${target} | ${f.note ? cell(f.note) : ''} |`);
     }
     lines.push('', ...extra);
   };
   const s = byName.startup?.result;
-  table(`Start-up${s ? ` (median of ${s.runs} runs; node -e 0 took ${s.baselineMs.toFixed(0)} ms)` : ''}`, byName.startup, [
-    'The first frame is timed in a pseudo-terminal from spawn until the frame\'s text appears; its ratio is to `node -e 0` printing one line through the same pseudo-terminal. The "one-file bundle" rows are the same code built as a single file (`node scripts/build.mjs --one-file`), for comparison: V8 must read and pre-parse the whole file before running any of it, which is why the shipped bin is a small entry plus chunks in `dist/` that it imports only on the paths that need them.',
+  table(`Start-up${s ? ` (median of ${s.runs} rounds; node -e 0 took ${s.baselineMs.toFixed(0)} ms)` : ''}`, byName.startup, [
+    'The first frame is timed in a pseudo-terminal from spawn until its text appears; its ratio is to `node -e 0` printing one line through the same pseudo-terminal.',
     '',
   ]);
   const h = byName['headless-walk']?.result;
-  table(`Headless walk${h ? ` (median of ${h.runs} runs; node -e 0 took ${h.baselineMs.toFixed(0)} ms)` : ''}`, byName['headless-walk']);
-  table('Log tail', byName['log-tail'], [
-    'Resident memory is measured after a garbage collection at the end of the run against the same after a 3 s warm-up; the peak is between collections.',
+  table(`Headless walk: \`run --yes --practice\`, all lessons${h ? ` (median of ${h.runs} rounds; node -e 0 took ${h.baselineMs.toFixed(0)} ms)` : ''}`, byName['headless-walk'], [
+    ...(h ? [`Per lesson (ms): ${h.perLesson.join(', ')}.`, ''] : []),
+  ]);
+  table('Log tail: 5,000 lines/s from three pods for 30 s through the engine and the ink UI', byName['log-tail'], [
+    'Resident memory is compared after a garbage collection at the end of the run and after a 3 s warm-up; the peak is between collections.',
     '',
   ]);
   table('Package', byName['pack-check']);
@@ -100,6 +118,7 @@ try {
   for (const bench of benches) results.push(await runBench(bench));
   const failed = results.filter((r) => r.code !== 0).map((r) => r.name);
   if (flags.readme) writeReadme(performanceSection(results, loadBefore));
+  if (flags.section) process.stdout.write(`\n${performanceSection(results, loadBefore)}`);
   if (failed.length > 0) {
     process.stderr.write(`\nbenchmarks that failed: ${failed.join(', ')}\n`);
     process.exitCode = 1;

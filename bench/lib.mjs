@@ -3,7 +3,7 @@
 // bench/all.mjs turns into the README's "Performance" section.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -214,7 +214,7 @@ export function figure(name, { value, unit, ratio, target, targetOn = ratio === 
 
 export function printFigures(title, figures, baselineMs) {
   process.stdout.write(`\n${title}\n`);
-  if (baselineMs !== undefined) process.stdout.write(`  node -e 0 (same run): ${fmtMs(baselineMs)}\n`);
+  if (baselineMs !== undefined) process.stdout.write(`  node -e 0 (same run): ${fmtMs(baselineMs)}; load average now ${loadavg()[0].toFixed(1)} on ${cpus().length} cores\n`);
   for (const f of figures) {
     const value = f.unit === 'ms' ? fmtMs(f.value) : `${Number.isInteger(f.value) ? f.value : f.value.toFixed(1)} ${f.unit}`;
     const ratio = f.ratio === undefined ? '' : `  ${fmtRatio(f.ratio)}`;

@@ -3,11 +3,10 @@
 // plus the chunks it imports lazily, plus THIRD_PARTY_NOTICES.md.
 //
 // Why chunks and not one file: V8 has to read and pre-parse every byte of an ES module before
-// running any of it. With everything in one ~5.5 MB file, `--version` alone cost ~3x `node -e 0`
-// (see bench/startup.mjs). With code splitting the bin is a few kB and the UI, client-node,
-// marked and the practice cluster are separate files in dist/ loaded by the CLI's dynamic
-// import()s only on the paths that need them. `--one-file` builds the single-file variant for
-// comparison (bench/startup.mjs measures both).
+// running any of it. As one ~2 MB file, `--version` alone costs ~2.5x `node -e 0`; as a ~15 kB
+// bin that imports the rest lazily it costs ~1x (bench/startup.mjs measures both). The chunks
+// (the UI, the lesson loader, Markdown, client-node, the practice cluster) sit beside the bin in
+// dist/ and load only on the paths that need them. `--one-file` builds the single-file variant.
 //
 // Usage: node scripts/build.mjs [--one-file] [--outdir DIR] [--no-notices] [--analyze] [--quiet] [--entry FILE]
 import { build } from 'esbuild';
