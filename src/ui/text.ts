@@ -121,7 +121,7 @@ export function wrap(text: string, width: number): string[] {
   for (const line of sanitize(text).split('\n')) {
     // Continuation rows hang under the text of an indented line or a list item ("  * ", "1. ").
     // Also a one- or two-character key followed by two spaces ("1  reset this lesson").
-    const lead = /^(\s*(?:(?:[*+\-•]|\d+\.)\s+|\S{1,2} {2,})?)/.exec(stripAnsi(line))?.[1] ?? '';
+    const lead = /^(\s*(?:(?:[*+\-•│>]|\d+\.)\s+|\S{1,2} {2,})?)/.exec(stripAnsi(line))?.[1] ?? '';
     const hang = lead.length > 0 && lead.length <= limit / 2 ? ' '.repeat(lead.length) : '';
     let row: Token[] = [];
     let used = 0;
