@@ -43,6 +43,8 @@ export class Controllers {
   private stopped = false;
   private readonly queue: StoreEvent[] = [];
   private draining = false;
+  /** The last error a controller hit (it keeps running). */
+  lastError: Error | undefined;
 
   constructor(
     private readonly api: Api,
@@ -90,7 +92,15 @@ export class Controllers {
     if (this.draining) return;
     this.draining = true;
     try {
-      while (this.queue.length > 0 && !this.stopped) this.handle(this.queue.shift() as StoreEvent);
+      while (this.queue.length > 0 && !this.stopped) {
+        const e = this.queue.shift() as StoreEvent;
+        try {
+          this.handle(e);
+        } catch (err) {
+          // A controller must never take the API server down; remember it for tests and debugging.
+          this.lastError = err instanceof Error ? err : new Error(String(err));
+        }
+      }
     } finally {
       this.draining = false;
     }
