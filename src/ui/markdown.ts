@@ -44,8 +44,12 @@ function createRenderer(): Renderer {
   const render = (source: string): string => {
     const hit = cache.get(source);
     if (hit !== undefined) return hit;
-    const out = marked.parse(source, { async: false }) as string;
-    const text = out.replace(/\n+$/, '');
+    let text: string;
+    try {
+      text = (marked.parse(source, { async: false }) as string).replace(/\n+$/, '');
+    } catch {
+      text = source; // a lesson's odd Markdown must not take the screen down: show it as written
+    }
     if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
     cache.set(source, text);
     return text;
