@@ -67,7 +67,16 @@ export async function startPracticeClusterWith(deps: PracticeDeps, options: Prac
   const token = randomBytes(32).toString('base64url');
   const tls = generateServingCertificate();
   const server = new PracticeServer({ api, logs, token, tls, knobs: () => knobs, runCommand: deps.runCommand });
-  const bound = await server.listen(host, options.port ?? 0);
+  let bound: { host: string; port: number };
+  try {
+    bound = await server.listen(host, options.port ?? 0);
+  } catch (e) {
+    controllers.stop();
+    unsubscribeSaver();
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new Error(`Port ${options.port} on ${host} is already in use; choose another port or leave it out for a random one.`);
+    throw new Error(`The practice cluster cannot listen on ${host}:${options.port ?? 0} (${code ?? (e as Error).message}); choose another port or leave it out.`);
+  }
   const url = `https://${bound.host.includes(':') ? `[${bound.host}]` : bound.host}:${bound.port}`;
   let stopped = false;
 

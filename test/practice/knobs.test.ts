@@ -118,3 +118,11 @@ describe('state file', () => {
     expect(await readFile(file, 'utf8')).toBe('{ nope');
   });
 });
+
+describe('start-up problems', () => {
+  it('says in one sentence when the port is taken or the host is not loopback', async () => {
+    const port = Number(new URL(cluster.url).port);
+    await expect(start({ port })).rejects.toThrow(`Port ${port} on 127.0.0.1 is already in use; choose another port or leave it out for a random one.`);
+    await expect(start({ host: '0.0.0.0' })).rejects.toThrow('The practice cluster listens on loopback only; "0.0.0.0" is not a loopback address.');
+  });
+});
