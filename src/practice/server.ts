@@ -298,7 +298,7 @@ export class PracticeServer {
           serveWatch(api, { ...t, name: undefined }, query, res, (h) => {
             this.watches.add(h);
             res.on('close', () => this.watches.delete(h));
-          });
+          }, wantsTable(accept));
           return;
         }
         if (t.name) {

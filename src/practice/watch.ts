@@ -5,12 +5,13 @@ import type { Api, Target } from './api.js';
 import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors.js';
 import type { KObject, StoreEvent } from './store.js';
 import { errors } from './status.js';
+import { toTable } from './tables.js';
 
 export interface WatchHandle {
   close(): void;
 }
 
-export function serveWatch(api: Api, t: Target, query: URLSearchParams, res: ServerResponse, onClose: (h: WatchHandle) => void): WatchHandle {
+export function serveWatch(api: Api, t: Target, query: URLSearchParams, res: ServerResponse, onClose: (h: WatchHandle) => void, asTable = false): WatchHandle {
   const labels = parseLabelSelector(query.get('labelSelector'));
   const fields = parseFieldSelector(query.get('fieldSelector'), t.res.plural);
   const matches = (o: KObject | undefined): boolean =>
@@ -26,7 +27,8 @@ export function serveWatch(api: Api, t: Target, query: URLSearchParams, res: Ser
   const write = (type: string, object: unknown): void => {
     if (!closed) res.write(`${JSON.stringify({ type, object })}\n`);
   };
-  const present = (o: KObject): KObject => api.present(t.res, t.version, o);
+  // `kubectl get -w` asks for Table events: one row per event, in the same columns as the list.
+  const present = (o: KObject): unknown => (asTable ? toTable(t.res, [api.present(t.res, t.version, o)], query, Number(o.metadata.resourceVersion ?? 0)) : api.present(t.res, t.version, o));
 
   const fromEvent = (e: StoreEvent): void => {
     if (e.group !== t.res.group || e.plural !== t.res.plural) return;
@@ -55,7 +57,7 @@ export function serveWatch(api: Api, t: Target, query: URLSearchParams, res: Ser
 
   if (!rvParam || rvParam === '0' || sendInitial) {
     for (const o of api.store.list(t.res, t.namespace)) if (matches(o)) write('ADDED', present(o));
-    if (sendInitial && bookmarks) write('BOOKMARK', { kind: t.res.kind, apiVersion: present({ apiVersion: '', kind: '', metadata: { name: '' } }).apiVersion, metadata: { resourceVersion: String(api.store.resourceVersion()), annotations: { 'k8s.io/initial-events-end': 'true' } } });
+    if (sendInitial && bookmarks) write('BOOKMARK', { kind: t.res.kind, apiVersion: api.present(t.res, t.version, { apiVersion: '', kind: '', metadata: { name: '' } }).apiVersion, metadata: { resourceVersion: String(api.store.resourceVersion()), annotations: { 'k8s.io/initial-events-end': 'true' } } });
   } else {
     const since = Number(rvParam);
     const backlog = Number.isFinite(since) ? api.store.eventsSince(since) : undefined;

@@ -89,6 +89,26 @@ describe('watch', () => {
     await w.ended;
   });
 
+  it('sends one-row Tables per event when asked, as kubectl get -w does', async () => {
+    const { request } = await import('node:https');
+    const { caOf } = await import('./helpers.js');
+    const text = await new Promise<string>((resolve, reject) => {
+      const req = request(new URL('/api/v1/namespaces?watch=true&timeoutSeconds=1', cluster.url), { headers: { authorization: `Bearer ${cluster.token}`, accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json' }, ca: caOf(cluster) }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => resolve(body));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    const first = JSON.parse(text.split('\n')[0]);
+    expect(first.type).toBe('ADDED');
+    expect(first.object.kind).toBe('Table');
+    expect(first.object.columnDefinitions.map((c: { name: string }) => c.name)).toEqual(['Name', 'Status', 'Age']);
+    expect(first.object.rows).toHaveLength(1);
+  });
+
   it('sends the current objects first without a resourceVersion, ends at timeoutSeconds, and expires old versions', async () => {
     const w = stream(cluster, '/api/v1/namespaces?watch=true&timeoutSeconds=1');
     await w.ended;
