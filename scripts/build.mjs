@@ -17,7 +17,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { collectBundledPackages, renderNotices } from './notices.mjs';
-import { highlightLanguageSubset, yogaWasmWithoutFetch } from './bundle-plugins.mjs';
+import { highlightLanguageSubset, stringWidthEmojiPrefilter, yogaWasmWithoutFetch } from './bundle-plugins.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DEFAULT_ENTRY = 'src/cli/main.ts';
@@ -52,7 +52,7 @@ export function bundleOptions() {
       'whatwg-url': path.join(ROOT, 'scripts/whatwg-url-stub.mjs'),
     },
     define: { 'process.env.NODE_ENV': '"production"' },
-    plugins: [yogaWasmWithoutFetch, highlightLanguageSubset],
+    plugins: [yogaWasmWithoutFetch, highlightLanguageSubset, stringWidthEmojiPrefilter],
   };
 }
 

@@ -42,3 +42,31 @@ export const yogaWasmWithoutFetch = {
     });
   },
 };
+
+// string-width 8 tests every non-ASCII grapheme against /^\p{RGI_Emoji}$/v, a regex V8 takes
+// 30-50 ms to compile on first use: on ink's first frame (the spinner and '…' are not ASCII).
+// Every RGI emoji holds an Extended_Pictographic or Emoji_Component code point (checked for every
+// single code point, alone and with U+FE0F; sequences hold ZWJ, U+FE0F, a keycap, a regional
+// indicator, a skin tone or a tag, all Emoji_Component), so a cheap test of that class first gives
+// the same widths and skips the big regex for braille, box drawing, CJK and the like.
+const STRING_WIDTH = /[\\/]string-width[\\/]index\.js$/;
+const RGI_DECLARATION = 'const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;';
+const RGI_USE = 'rgiEmojiRegex.test(segment)';
+
+export const stringWidthEmojiPrefilter = {
+  name: 'string-width-emoji-prefilter',
+  setup(build) {
+    build.onLoad({ filter: STRING_WIDTH }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      if (!source.includes(RGI_DECLARATION)) return undefined; // another major version: leave it be
+      if (!source.includes(RGI_USE)) {
+        return { errors: [{ text: `string-width changed (no '${RGI_USE}' in ${args.path}): update scripts/bundle-plugins.mjs` }] };
+      }
+      const patched = source
+        .replace(RGI_DECLARATION, `${RGI_DECLARATION}\nconst emojiCandidateRegex = /[\\p{Extended_Pictographic}\\p{Emoji_Component}]/u;`)
+        .split(RGI_USE)
+        .join(`(emojiCandidateRegex.test(segment) && ${RGI_USE})`);
+      return { contents: patched, loader: 'js' };
+    });
+  },
+};
