@@ -4,7 +4,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { load as loadYaml } from 'js-yaml';
-import { ApiError, errors, qualifiedResource, successStatus, type StatusCause } from './status.js';
+import { ApiError, errors, successStatus, type StatusCause } from './status.js';
 import { joinApiVersion, splitApiVersion, type ResourceInfo, type ResourceRegistry } from './resources.js';
 import { clone, deepEqual, isPlainObject, jsonPatch, mergePatch } from './patch.js';
 import { strategicMerge } from './strategic-merge.js';
@@ -341,10 +341,6 @@ export class Api {
         throw errors.invalid(t.res.kind, t.res.group, name, this.schema.formatInvalid(t.res.kind, name, found), found.map((e) => ({ reason: causeReason(e.message), message: e.message, field: e.path })));
       }
     }
-  }
-
-  qualified(res: ResourceInfo): string {
-    return qualifiedResource(res.plural, res.group);
   }
 }
 

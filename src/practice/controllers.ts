@@ -7,7 +7,6 @@ import type { Api } from './api.js';
 import type { PodLogs } from './logs.js';
 import { proxyStartupLines } from './logs.js';
 import { clone, deepEqual } from './patch.js';
-import { matchesLabelSelectorObject } from './selectors.js';
 import type { KObject, Store, StoreEvent } from './store.js';
 
 const POD = { group: '', plural: 'pods' };
@@ -35,7 +34,6 @@ export interface ControllerOptions {
 }
 
 export class Controllers {
-  private readonly timers = new Set<NodeJS.Timeout>();
   private readonly podTimers = new Map<string, NodeJS.Timeout>();
   private readonly podIps = new Map<string, string>();
   private nextPodIp = 10;
@@ -61,9 +59,7 @@ export class Controllers {
   stop(): void {
     this.stopped = true;
     this.unsubscribe();
-    for (const t of this.timers) clearTimeout(t);
     for (const t of this.podTimers.values()) clearTimeout(t);
-    this.timers.clear();
     this.podTimers.clear();
   }
 
@@ -459,5 +455,3 @@ export function isPodReady(pod: KObject): boolean {
   const conds = ((pod.status as Record<string, unknown> | undefined)?.conditions as { type: string; status: string }[] | undefined) ?? [];
   return conds.some((c) => c.type === 'Ready' && c.status === 'True');
 }
-
-export { matchesLabelSelectorObject };

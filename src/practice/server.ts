@@ -34,7 +34,6 @@ export interface ServerDeps {
 const MAX_BODY = 8 * 1024 * 1024;
 
 interface Route {
-  kind: 'resource';
   target: Target;
   watch: boolean;
 }
@@ -216,7 +215,7 @@ export class PracticeServer {
     if (namespace !== undefined && !res.namespaced) return undefined;
     const subresource = rest[2];
     if (subresource !== undefined && !res.subresources.includes(subresource)) return undefined;
-    return { kind: 'resource', watch, target: { res, version, namespace, name: rest[1], subresource } };
+    return { watch, target: { res, version, namespace, name: rest[1], subresource } };
   }
 
   private attributes(route: Route, method: string, query: URLSearchParams): Attributes {
