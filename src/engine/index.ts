@@ -93,6 +93,10 @@ class LessonEngine implements Engine {
       istioNamespace: this.options.istioNamespace,
       canResume: this.canResume,
     };
+    if (this.canResume && this.savedPosition) {
+      const lesson = this.lessons[this.savedPosition.lessonIndex];
+      this.cached.resumeAt = { lesson: lesson.id, step: lesson.steps[this.savedPosition.stepIndex].id };
+    }
     const warnings = [this.options.progress.warning, this.saveWarning].filter((w): w is string => !!w);
     if (warnings.length) this.cached.warnings = warnings;
     return this.cached;
@@ -381,7 +385,7 @@ class LessonEngine implements Engine {
     const record = this.requests.get(`${this.lesson.id}/${step.id}`);
     return kubectlCommands(
       step,
-      { namespace: this.options.namespace, istioNamespace: this.options.istioNamespace, requestId: record?.requestId },
+      { namespace: this.options.namespace, istioNamespace: this.options.istioNamespace, requestId: record?.requestId, lang: this.lang },
       clientTarget(this.options.lessons, this.options.namespace),
     );
   }

@@ -1,13 +1,15 @@
 // The kubectl commands equivalent to what a step does, for the learner to read or copy.
 
 import { FIELD_MANAGER } from '../cluster/port.js';
-import type { CheckName, ObjectRef, PodTarget, Step } from '../lesson/model.js';
+import type { CheckName, Lang, ObjectRef, PodTarget, Step } from '../lesson/model.js';
 
 export interface KubectlContext {
   namespace: string; // client namespace
   istioNamespace: string;
   /** The x-request-id the engine sent last time it ran this exec step, if it did. */
   requestId?: string;
+  /** Language of the comment lines (default en). */
+  lang?: Lang;
 }
 
 const SAFE = /^[A-Za-z0-9_\-.,/:=@%+^]+$/;
@@ -31,13 +33,20 @@ function podReference(target: PodTarget): string {
   return `"$(kubectl get pod -l ${shellQuote(selector(target.labels))} -n ${target.namespace} -o jsonpath='{.items[0].metadata.name}')"`;
 }
 
-/** The name kubectl resolves without ambiguity: `gateway.networking.istio.io`, not `gateway` or `gw`. */
+/** The name kubectl resolves without ambiguity: `gateway.networking.istio.io`, never plain `gateway`. */
 export function resourceName(ref: ObjectRef): string {
   const slash = ref.apiVersion.indexOf('/');
   const group = slash < 0 ? '' : ref.apiVersion.slice(0, slash);
   const kind = ref.kind.toLowerCase();
   return group === '' || group === 'apps' ? kind : `${kind}.${group}`;
 }
+
+// `gw` is Istio's own short name and `gtw` the Gateway API's; only plain `gateway` names both
+// kinds once the Gateway API CRDs are installed (lesson 04, step gw-vs-gtw).
+const GATEWAY_NAME_NOTE: Record<Lang, string> = {
+  en: '# gateway.networking.istio.io (short name gw), not plain "gateway": with the Gateway API CRDs installed, "gateway" is ambiguous (the Gateway API\'s short name is gtw).',
+  zh: '# 使用 gateway.networking.istio.io（简称 gw），不要只写 "gateway"：安装了 Gateway API CRD 后，"gateway" 有歧义（Gateway API 的简称是 gtw）。',
+};
 
 const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition']);
 
@@ -84,7 +93,7 @@ export function kubectlCommands(step: Step, ctx: KubectlContext, client?: PodTar
         return `kubectl delete ${resourceName(ref)} ${ref.name}${ns}`;
       });
       if (step.objects.some((r) => r.kind === 'Gateway' && r.apiVersion.startsWith('networking.istio.io/')))
-        lines.unshift('# gateway.networking.istio.io, not "gateway" or "gw": with the Gateway API CRDs installed, the short names are ambiguous.');
+        lines.unshift(GATEWAY_NAME_NOTE[ctx.lang ?? 'en']);
       return lines;
     }
     case 'exec': {

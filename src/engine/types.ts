@@ -68,6 +68,8 @@ export interface EngineSnapshot {
   istioNamespace: string;
   /** True when a saved position exists that differs from the start: the UI offers to resume. */
   canResume: boolean;
+  /** The saved position the resume prompt offers (present while canResume). Additive. */
+  resumeAt?: { lesson: string; step: string };
   /** Warnings for the learner (a corrupt progress file set aside, progress that could not be saved). Additive. */
   warnings?: string[];
 }

@@ -42,6 +42,21 @@ describe('engine: moving', () => {
     engine.dispose();
   });
 
+  it('exposes the saved position as resumeAt, also after going back to an earlier lesson', () => {
+    const first = setup();
+    first.engine.openLesson('02-http', 'curl');
+    first.engine.openLesson('01-setup', 'client');
+    first.engine.dispose();
+    const engine = createEngine({ lessons: lessonSet(), port: new FakePort(), progress: first.progress, lang: 'en', namespace: 'default', istioNamespace: 'istio-system' });
+    // 02-http still remembers its own current step; the position saved last is 01-setup/client.
+    expect(engine.snapshot().progress['02-http'].current).toBe('curl');
+    expect(engine.snapshot().resumeAt).toEqual({ lesson: '01-setup', step: 'client' });
+    engine.resume();
+    expect(at(engine)).toBe('01-setup/client');
+    expect(engine.snapshot().resumeAt).toBeUndefined();
+    engine.dispose();
+  });
+
   it('coalesces change bursts into few listener calls', async () => {
     const { engine } = setup();
     let calls = 0;

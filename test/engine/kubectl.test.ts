@@ -21,9 +21,14 @@ describe('kubectl equivalents', () => {
     expect(kubectlCommands(http.steps[2], ctx)).toEqual(['kubectl logs -f -l istio=egressgateway -c istio-proxy -n istio-system']);
   });
 
-  it('delete: the full resource name for Istio kinds, with why not "gw"', () => {
+  it('delete: the full resource name for Istio kinds; only plain "gateway" is ambiguous (gw is Istio\'s, gtw the Gateway API\'s)', () => {
     const lines = kubectlCommands(http.steps[3], ctx);
-    expect(lines[0]).toMatch(/^# gateway\.networking\.istio\.io, not "gateway" or "gw"/);
+    expect(lines[0]).toMatch(/^# gateway\.networking\.istio\.io \(short name gw\), not plain "gateway"/);
+    expect(lines[0]).toContain('gtw');
+    expect(lines[0]).not.toMatch(/not "gateway" or "gw"/);
+    const zh = kubectlCommands(http.steps[3], { ...ctx, lang: 'zh' })[0];
+    expect(zh).toMatch(/^# 使用 gateway\.networking\.istio\.io（简称 gw）/);
+    expect(zh).toContain('gtw');
     expect(lines.slice(1)).toEqual([
       'kubectl delete gateway.networking.istio.io istio-egressgateway -n default',
       'kubectl delete serviceentry.networking.istio.io cnn -n default',

@@ -148,4 +148,22 @@ describe('with the real engine', () => {
     await ui.waitForNoText('uid: from-the-server');
     await ui.press('q');
   });
+
+  it('after going back to an earlier lesson, the resume prompt names the position saved last', async () => {
+    // 02-checks remembers its own step, but the learner went back to 01-intro/curl afterwards.
+    const { engine } = realEngine({
+      version: 1,
+      clusterKey: 'kube:test',
+      namespace: 'default',
+      lessons: { '01-intro': { done: ['why', 'client'], current: 'curl' }, '02-checks': { done: ['preflight'], current: 'cleanup' } },
+      position: { lesson: '01-intro', step: 'curl' },
+      updatedAt: new Date().toISOString(),
+    });
+    const ui = renderApp({ connect: async () => engine });
+    await ui.waitForText('Continue at “Ways out of the mesh”, step 3/4?');
+    expect(ui.frame()).not.toContain('Pre-flight');
+    await ui.press('y');
+    await ui.waitForText('Call httpbin');
+    await ui.press('q');
+  });
 });
