@@ -2,7 +2,7 @@
 // Kubernetes API with @kubernetes/client-node (src/cluster/kube); the practice cluster is such an
 // API on loopback, so there is no second code path. Tests of the engine may use a small in-test port.
 
-import type { CheckName, KubeObject, ObjectRef, PodTarget } from '../lesson/model.js';
+import type { CheckName, KubeObject, Lang, ObjectRef, PodTarget } from '../lesson/model.js';
 
 export type Backend = 'kube' | 'practice';
 
@@ -142,6 +142,11 @@ export interface ClusterPort {
    * missing). Not an apply: the namespace does not become the tutorial's, so reset never deletes it.
    */
   labelNamespace?(namespace: string, labels: Record<string, string>, signal?: AbortSignal): Promise<void>;
+  /**
+   * Additive: the learner's language for every sentence the port produces from now on (check
+   * summaries and fixes, wait progress, conflict and error messages). Default 'en'.
+   */
+  setLang?(lang: Lang): void;
   close(): void;
 }
 
