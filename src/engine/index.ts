@@ -49,6 +49,7 @@ class LessonEngine implements Engine {
     this.now = options.now ?? Date.now;
     this.startedAt = this.now();
     this.lang = options.lang;
+    options.port.setLang?.(options.lang);
     const saved = safeLoad(options);
     this.progress = saved?.lessons ? structuredClone(saved.lessons) : {};
     this.pos = positionAfter(this.lessons, { lessonIndex: -1, stepIndex: 0 }) ?? { lessonIndex: 0, stepIndex: 0 };
@@ -133,6 +134,7 @@ class LessonEngine implements Engine {
   setLang(lang: Lang): void {
     if (lang === this.lang) return;
     this.lang = lang;
+    this.options.port.setLang?.(lang);
     this.changed();
   }
 
