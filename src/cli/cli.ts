@@ -96,18 +96,44 @@ async function interactive(flags: CliFlags, io: CliIO): Promise<number> {
  */
 export function interactiveSessions(flags: CliFlags, env: NodeJS.ProcessEnv): { connect(backend: Backend): Promise<Engine>; closeAll(): Promise<void> } {
   const open: Session[] = [];
-  const closeAll = async (): Promise<void> => {
+  // Connects still in flight (the practice cluster starting, a kube connect): closeAll waits for them.
+  const pending = new Set<Promise<unknown>>();
+  let generation = 0; // the newest connect; an older one that finishes late is closed at once
+  let finished = false; // closeAll was called: the UI has quit
+  const closeOpen = async (): Promise<void> => {
     for (const s of open.splice(0)) await s.close().catch(() => undefined);
   };
   return {
     connect: async (backend) => {
-      await closeAll();
+      const mine = ++generation;
+      await closeOpen();
       const { openSession } = await import('./session.js');
-      const session = await openSession(flags, backend, { persistProgress: true, persistPractice: true, env });
+      const settle = async (): Promise<Session | undefined> => {
+        const session = await openSession(flags, backend, { persistProgress: true, persistPractice: true, env });
+        if (!finished && mine === generation) return session;
+        // The learner quit (or connected again) while this one was starting: nobody will use it.
+        await session.close().catch(() => undefined);
+        return undefined;
+      };
+      const opening = settle();
+      pending.add(opening);
+      let session: Session | undefined;
+      try {
+        session = await opening;
+      } finally {
+        pending.delete(opening);
+      }
+      if (!session) throw new CliError(flags.lang === 'zh' ? '连接已被取代或教程已退出。' : 'This connection was replaced or the tutorial quit.', 1);
       open.push(session);
       return session.engine;
     },
-    closeAll,
+    closeAll: async () => {
+      finished = true;
+      await closeOpen();
+      // A session still opening closes itself when it arrives (see connect); wait for that.
+      await Promise.allSettled([...pending]);
+      await closeOpen();
+    },
   };
 }
 
