@@ -7,17 +7,24 @@ import { Discovery } from './kube/discovery.js';
 import { httpError, type Where } from './kube/errors.js';
 import { KubeClusterPort } from './kube/kube-port.js';
 import { displayServer, loadKubeconfig } from './kube/kubeconfig.js';
+import { isPracticeCluster } from './kube/practice-identity.js';
 import { KubeRest } from './kube/rest.js';
 
 export * from './port.js';
 export { KubeClusterPort } from './kube/kube-port.js';
+export { isPracticeCluster, PRACTICE_CONTEXT_NAME } from './kube/practice-identity.js';
 
 export interface ConnectOptions {
   kubeconfig?: string; // path(s), like --kubeconfig (several joined with the path delimiter)
   context?: string;
   namespace?: string; // -n; default the context's namespace, else "default"
   istioNamespace?: string;
-  backend?: Backend; // 'practice' when the kubeconfig is the practice cluster's (identity and progress key)
+  /**
+   * 'practice' when the caller knows the kubeconfig is the practice cluster's (identity and
+   * progress key). Otherwise the practice cluster is still recognised by its context/cluster name
+   * together with a loopback server, so an exported practice KUBECONFIG counts as practice too.
+   */
+  backend?: Backend;
   /** Additive: a kubeconfig as YAML text instead of a file (the practice cluster's kubeconfig()). */
   kubeconfigYaml?: string;
   /** Additive: per-request timeout (default 30 s) and the retry policy for 429/5xx. */
@@ -71,7 +78,8 @@ export async function connectCluster(options: ConnectOptions): Promise<{ port: C
   }
   if (probe.status < 200 || probe.status > 299) throw httpError(probe.status, probe.text, where, 'list the API groups', probe.attempts);
 
-  const backend: Backend = options.backend ?? 'kube';
+  const backend: Backend =
+    options.backend === 'practice' || isPracticeCluster(loaded.context.name, loaded.cluster.name, loaded.cluster.server) ? 'practice' : 'kube';
   const port = new KubeClusterPort({
     kc: loaded.kc,
     rest,
