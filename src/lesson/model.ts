@@ -87,7 +87,8 @@ export interface DeleteStep extends StepBase {
 /** What a verification command must show. All given fields must hold. */
 export interface ExecExpect {
   httpStatus?: number; // status of the last response in curl's `-D -` output
-  exitCode?: number; // default 0
+  /** curl's exit code, or any of several (the same cause may exit 35 or 56); default 0. */
+  exitCode?: number | number[];
   outputContains?: string;
 }
 
@@ -159,4 +160,10 @@ export interface LessonProblem {
   file: string;
   line: number;
   message: string;
+}
+
+/** The exit codes an expectation accepts (default: 0 only). */
+export function expectedExitCodes(expect: ExecExpect): number[] {
+  const code = expect.exitCode;
+  return code === undefined ? [0] : Array.isArray(code) ? code : [code];
 }

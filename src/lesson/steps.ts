@@ -186,6 +186,17 @@ function readInteger(v: unknown, what: string, line: number, ctx: StepContext, m
   return v;
 }
 
+/** One exit code, or a non-empty list of them (any of which passes). */
+function readExitCodes(v: unknown, what: string, line: number, ctx: StepContext): number | number[] | undefined {
+  if (!Array.isArray(v)) return readInteger(v, what, line, ctx, 0, 255);
+  const valid = (c: unknown): c is number => typeof c === 'number' && Number.isInteger(c) && c >= 0 && c <= 255;
+  if (v.length === 0 || !v.every(valid)) {
+    ctx.problems.add(ctx.file, line, `${what} must be a whole number from 0 to 255, or a non-empty list of them like [35, 56]`);
+    return undefined;
+  }
+  return [...new Set(v)];
+}
+
 function readString(v: unknown, what: string, line: number, ctx: StepContext): string | undefined {
   if (v === undefined) return undefined;
   if (typeof v !== 'string' || v === '') {
@@ -210,7 +221,7 @@ function readExecExpect(v: unknown, id: string, at: At, ctx: StepContext): ExecE
   checkKeys(v, ['httpStatus', 'exitCode', 'outputContains'], `the expect of step "${id}"`, at, 'expect', ctx);
   const out: ExecExpect = {};
   const httpStatus = readInteger(v.httpStatus, `expect.httpStatus of step "${id}"`, at('expect', 'httpStatus'), ctx, 100, 599);
-  const exitCode = readInteger(v.exitCode, `expect.exitCode of step "${id}"`, at('expect', 'exitCode'), ctx, 0, 255);
+  const exitCode = readExitCodes(v.exitCode, `expect.exitCode of step "${id}"`, at('expect', 'exitCode'), ctx);
   const outputContains = readString(v.outputContains, `expect.outputContains of step "${id}"`, at('expect', 'outputContains'), ctx);
   if (httpStatus !== undefined) out.httpStatus = httpStatus;
   if (exitCode !== undefined) out.exitCode = exitCode;

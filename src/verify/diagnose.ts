@@ -2,7 +2,7 @@
 // Pure: the engine gathers the facts (curl outcome, mesh facts, gateway log lines) and asks here.
 
 import type { MeshFacts } from '../cluster/port.js';
-import type { ExecExpect, Lang, LogExpect } from '../lesson/model.js';
+import { expectedExitCodes, type ExecExpect, type Lang, type LogExpect } from '../lesson/model.js';
 import type { AccessLogFields } from './access-log.js';
 import type { CurlOutcome } from './curl.js';
 
@@ -67,6 +67,7 @@ const SENTENCES = {
     wrongStatus: (got: number, want: number) => `Got HTTP ${got} instead of ${want}: compare the applied objects with the lesson's manifests (\`egress-tutorial manifests\`).`,
     curlFailed: (code: number, message: string) => `curl failed with exit ${code} (${message}).`,
     lacks: (text: string) => `The output did not contain "${text}".`,
+    wrongExit: (got: number, want: number[]) => `curl exited ${got}, but this step expects exit ${want.join(' or ')}: compare the objects in the cluster with the lesson's manifests (\`egress-tutorial manifests\`).`,
     differs: 'The result differs from what the lesson expects: compare the applied objects with the lesson\'s manifests (`egress-tutorial manifests`).',
     changing: 'The result was still changing when time ran out, so Istio may not have pushed the configuration yet: press Enter to retry.',
     upstreamAnswered: (status: number, host: string) => `${host} itself answered HTTP ${status} (the response passed through Envoy from the upstream, so the mesh routed the request): check the URL's host and path.`,
@@ -90,6 +91,7 @@ const SENTENCES = {
     wrongStatus: (got: number, want: number) => `得到 HTTP ${got}，而不是 ${want}：把集群中的对象与课程的清单对比一下（\`egress-tutorial manifests\`）。`,
     curlFailed: (code: number, message: string) => `curl 失败，退出码 ${code}（${message}）。`,
     lacks: (text: string) => `输出中没有“${text}”。`,
+    wrongExit: (got: number, want: number[]) => `curl 的退出码是 ${got}，而这一步预期 ${want.join(' 或 ')}：把集群中的对象与课程的清单对比一下（\`egress-tutorial manifests\`）。`,
     differs: '结果与课程预期不同：把集群中的对象与课程的清单对比一下（`egress-tutorial manifests`）。',
     changing: '超时时结果仍在变化，Istio 可能还没有下发完配置：按 Enter 重试。',
     upstreamAnswered: (status: number, host: string) => `HTTP ${status} 是 ${host} 自己返回的（响应经 Envoy 从上游转发而来，说明网格已经路由了请求）：检查 URL 的主机和路径。`,
@@ -112,9 +114,12 @@ function cause(input: DiagnoseInput): string {
   }
 
   if (curlCode === 6) return t.dns(host);
-  if (curlCode === 35 || status === 502) {
+  // A lesson that accepts 35 alongside other codes (e.g. [35, 56]) says they are the same refusal.
+  const expectedExits = input.expect?.exitCode !== undefined ? expectedExitCodes(input.expect) : [];
+  const refusal = curlCode !== undefined && (curlCode === 35 || (expectedExits.includes(35) && expectedExits.includes(curlCode)));
+  if (refusal || status === 502) {
     if (facts?.outboundPolicy === 'REGISTRY_ONLY' || serviceEntryFor(facts, input.host) === false) return t.registryOnly(host);
-    return t.refused(host, status === 502 ? 'HTTP 502' : 'curl exit 35');
+    return t.refused(host, status === 502 ? 'HTTP 502' : `curl exit ${curlCode}`);
   }
   if (curlCode === 7 || curlCode === 28 || curlCode === 56 || curlCode === 52) return t.network(curlCode, curl?.curlError?.message ?? '', host, istioNs);
 
@@ -135,6 +140,7 @@ function cause(input: DiagnoseInput): string {
   }
 
   if (status !== undefined && input.expect?.httpStatus !== undefined && status !== input.expect.httpStatus) return t.wrongStatus(status, input.expect.httpStatus);
+  if (curl && input.expect?.exitCode !== undefined && !expectedExits.includes(curl.exitCode)) return t.wrongExit(curl.exitCode, expectedExits);
   if (curl && curl.curlError) return t.curlFailed(curl.curlError.code, curl.curlError.message);
   if (input.expect?.outputContains !== undefined) return t.lacks(input.expect.outputContains);
   return t.differs;

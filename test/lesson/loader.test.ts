@@ -318,6 +318,25 @@ describe('problems, each at its file:line', () => {
   });
 });
 
+describe('expect.exitCode', () => {
+  it('takes one code or a list of codes (any of which passes)', () => {
+    const lesson = GOOD['02-http/lesson.yaml'].replace('expect: { httpStatus: 200 }', 'expect: { exitCode: [35, 56] }');
+    const r = load({ '02-http/lesson.yaml': lesson });
+    expect(r.problems).toEqual([]);
+    const step = r.set?.lessons[1].steps.find((s) => s.id === 'curl-direct');
+    expect(step?.kind === 'exec' && step.expect.exitCode).toEqual([35, 56]);
+  });
+
+  it('a bad list is a problem at its file:line', () => {
+    for (const bad of ['[]', '[35, "56"]', '[35, 300]']) {
+      const lesson = GOOD['02-http/lesson.yaml'].replace('expect: { httpStatus: 200 }', `expect: { exitCode: ${bad} }`);
+      expectProblems(load({ '02-http/lesson.yaml': lesson }).problems, [
+        [`02-http/lesson.yaml:${lineOf(lesson, 'exitCode')}`, /^expect\.exitCode of step "curl-direct" must be a whole number from 0 to 255, or a non-empty list of them like \[35, 56\]$/],
+      ]);
+    }
+  });
+});
+
 describe('formatProblems', () => {
   it('prints file:line: problem, and file: problem for whole files and flags', () => {
     expect(

@@ -28,6 +28,15 @@ describe('diagnose', () => {
     expect(diagnose({ curl: parseCurlOutput('', 'curl: (35) OpenSSL SSL_connect: SSL_ERROR_SYSCALL\n', 35), host: 'www.baidu.com' })).toMatch(/ServiceEntry/);
   });
 
+  it('an expected exit list with 35 makes its other codes (56) the same refusal; other codes name the expected ones', () => {
+    const reset = parseCurlOutput('', 'curl: (56) Recv failure: Connection reset by peer\n', 56);
+    const registryOnly = facts({ outboundPolicy: 'REGISTRY_ONLY' });
+    expect(diagnose({ curl: reset, expect: { exitCode: [35, 56] }, facts: registryOnly, host: 'www.baidu.com' })).toMatch(/REGISTRY_ONLY and no ServiceEntry registers www.baidu.com/);
+    expect(diagnose({ curl: reset, facts: registryOnly, host: 'www.baidu.com' })).toMatch(/curl failed with exit 56/);
+    const other = parseCurlOutput('', 'curl: (60) SSL certificate problem\n', 60);
+    expect(diagnose({ curl: other, expect: { exitCode: [35, 56] }, facts: facts() })).toMatch(/^curl exited 60, but this step expects exit 35 or 56/);
+  });
+
   it('curl 6 → DNS / host', () => {
     expect(diagnose({ curl: parseCurlOutput('', 'curl: (6) Could not resolve host: h\n', 6), host: 'h' })).toMatch(/could not resolve h/);
   });
