@@ -8,7 +8,9 @@ import { httpError, type Where } from './kube/errors.js';
 import { KubeClusterPort } from './kube/kube-port.js';
 import { displayServer, loadKubeconfig } from './kube/kubeconfig.js';
 import { isPracticeCluster } from './kube/practice-identity.js';
+import { say } from './kube/lang.js';
 import { KubeRest } from './kube/rest.js';
+import type { Lang } from '../lesson/model.js';
 
 export * from './port.js';
 export { KubeClusterPort } from './kube/kube-port.js';
@@ -34,6 +36,8 @@ export interface ConnectOptions {
   pollMs?: number;
   /** Additive: environment for KUBECONFIG lookup (tests); default process.env. */
   env?: NodeJS.ProcessEnv;
+  /** Additive: the learner's language for connect errors and, initially, for the port (setLang changes it). Default 'en'. */
+  lang?: Lang;
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -50,33 +54,50 @@ export function identityKey(backend: Backend, server: string, clusterName: strin
  * sentence naming the context, the server and what to try.
  */
 export async function connectCluster(options: ConnectOptions): Promise<{ port: ClusterPort; namespace: string }> {
-  const loaded = loadKubeconfig({ kubeconfig: options.kubeconfig, kubeconfigYaml: options.kubeconfigYaml, context: options.context, env: options.env });
-  const where: Where = { context: loaded.context.name, server: displayServer(loaded.cluster.server) };
+  const lang = options.lang;
+  const loaded = loadKubeconfig({ kubeconfig: options.kubeconfig, kubeconfigYaml: options.kubeconfigYaml, context: options.context, env: options.env, lang });
+  // One Where object shared by the REST client and the port: setLang changes its lang in place.
+  const where: Where = { context: loaded.context.name, server: displayServer(loaded.cluster.server), lang };
   const namespace = options.namespace ?? loaded.context.namespace ?? 'default';
   if (!DNS_LABEL.test(namespace)) {
-    throw new ClusterError(`"${namespace}" is not a valid namespace name (lowercase letters, digits and '-', at most 63): fix -n or the context's namespace.`, 'config');
+    throw new ClusterError(
+      say(
+        lang,
+        `"${namespace}" is not a valid namespace name (lowercase letters, digits and '-', at most 63): fix -n or the context's namespace.`,
+        `"${namespace}" 不是有效的命名空间名称（只能用小写字母、数字和 '-'，最多 63 个字符）：请修正 -n 或上下文的命名空间。`,
+      ),
+      'config',
+    );
   }
   if (options.istioNamespace !== undefined && !DNS_LABEL.test(options.istioNamespace)) {
-    throw new ClusterError(`"${options.istioNamespace}" is not a valid namespace name: fix --istio-namespace.`, 'config');
+    throw new ClusterError(
+      say(lang, `"${options.istioNamespace}" is not a valid namespace name: fix --istio-namespace.`, `"${options.istioNamespace}" 不是有效的命名空间名称：请修正 --istio-namespace。`),
+      'config',
+    );
   }
   const rest = new KubeRest(loaded.kc, where, loaded.user, { retry: options.retry, timeoutMs: options.requestTimeoutMs });
 
   // Reachability (and TLS) first: /version is the cheapest answer an API server gives.
-  await rest.json({ method: 'GET', path: '/version', timeoutMs: Math.min(CONNECT_TIMEOUT_MS, options.requestTimeoutMs ?? CONNECT_TIMEOUT_MS), action: 'reach the API server' });
+  await rest.json({ method: 'GET', path: '/version', timeoutMs: Math.min(CONNECT_TIMEOUT_MS, options.requestTimeoutMs ?? CONNECT_TIMEOUT_MS), action: say(lang, 'reach the API server', '连接 API 服务器') });
   // Then the credentials: /version is often public, discovery is not.
   const discovery = new Discovery(rest);
-  const probe = await rest.sendWithRetry({ method: 'GET', path: '/apis', action: 'list the API groups' });
+  const listGroups = say(lang, 'list the API groups', '列出 API 组');
+  const probe = await rest.sendWithRetry({ method: 'GET', path: '/apis', action: listGroups });
   if (probe.status === 401 || probe.status === 403) {
     if (probe.status === 403) {
       throw new ClusterError(
-        `The API server of context "${where.context}" at ${where.server} refused discovery (403 Forbidden), so the credentials were not accepted: log in again or check the user entry in your kubeconfig.`,
+        say(
+          lang,
+          `The API server of context "${where.context}" at ${where.server} refused discovery (403 Forbidden), so the credentials were not accepted: log in again or check the user entry in your kubeconfig.`,
+          `上下文 "${where.context}"（${where.server}）的 API 服务器拒绝了 API 发现请求（403 Forbidden），说明凭据没有被接受：请重新登录，或检查 kubeconfig 中的用户条目。`,
+        ),
         'unauthorized',
         403,
       );
     }
     throw httpError(401, probe.text, where, 'connect');
   }
-  if (probe.status < 200 || probe.status > 299) throw httpError(probe.status, probe.text, where, 'list the API groups', probe.attempts);
+  if (probe.status < 200 || probe.status > 299) throw httpError(probe.status, probe.text, where, listGroups, probe.attempts);
 
   const backend: Backend =
     options.backend === 'practice' || isPracticeCluster(loaded.context.name, loaded.cluster.name, loaded.cluster.server) ? 'practice' : 'kube';

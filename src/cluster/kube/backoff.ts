@@ -1,6 +1,7 @@
 // Bounded exponential backoff and an abortable sleep. The schedule is pure so it can be tested.
 
 import { ClusterError } from '../port.js';
+import { say, type Lang } from './lang.js';
 
 export interface RetryPolicy {
   attempts: number; // total tries, including the first
@@ -29,30 +30,30 @@ export function isRetryableStatus(status: number): boolean {
 }
 
 /** Resolves after `ms`, or rejects with a 'cancelled' ClusterError as soon as `signal` aborts. */
-export function sleep(ms: number, signal?: AbortSignal, what = 'waiting'): Promise<void> {
+export function sleep(ms: number, signal?: AbortSignal, what = 'waiting', lang?: Lang): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(cancelled(what));
+    if (signal?.aborted) return reject(cancelled(what, lang));
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
     const onAbort = (): void => {
       clearTimeout(timer);
-      reject(cancelled(what));
+      reject(cancelled(what, lang));
     };
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
 
-export function cancelled(what: string): ClusterError {
-  return new ClusterError(`Stopped ${what} (cancelled).`, 'cancelled');
+export function cancelled(what: string, lang?: Lang): ClusterError {
+  return new ClusterError(say(lang, `Stopped ${what} (cancelled).`, `已停止${what}（已取消）。`), 'cancelled');
 }
 
-/** "300 ms", "1.5 s", "60 s": for sentences about waits. */
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
+/** "300 ms", "1.5 s", "60 s" (zh: "300 毫秒", "1.5 秒"): for sentences about waits. */
+export function formatDuration(ms: number, lang?: Lang): string {
+  if (ms < 1000) return say(lang, `${Math.round(ms)} ms`, `${Math.round(ms)} 毫秒`);
   const seconds = Math.round(ms / 100) / 10;
-  return `${seconds} s`;
+  return say(lang, `${seconds} s`, `${seconds} 秒`);
 }
 
 /** AbortSignal.any, which Node 20 only has from 20.3 on. */

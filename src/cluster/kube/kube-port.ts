@@ -2,7 +2,7 @@
 // cluster is just another API server reached through this same class.
 
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { KubeObject, ObjectRef, PodTarget } from '../../lesson/model.js';
+import type { KubeObject, Lang, ObjectRef, PodTarget } from '../../lesson/model.js';
 import {
   ClusterError,
   type ApplyOptions,
@@ -27,6 +27,7 @@ import type { Discovery } from './discovery.js';
 import { httpError, type Where } from './errors.js';
 import { runExec } from './exec.js';
 import { readMeshFacts } from './facts.js';
+import { say } from './lang.js';
 import { followLogs } from './logs.js';
 import { runPreflight } from './preflight.js';
 import type { KubeRest } from './rest.js';
@@ -58,6 +59,12 @@ export class KubeClusterPort implements ClusterPort {
 
   identity(): ClusterIdentity {
     return this.parts.identity;
+  }
+
+  /** Every sentence from now on in `lang`: they are all made from the shared Where (errors, reads, checks). */
+  setLang(lang: Lang): void {
+    this.parts.where.lang = lang;
+    this.parts.rest.where.lang = lang;
   }
 
   preflight(options: PreflightOptions): Promise<CheckResult[]> {
@@ -106,7 +113,8 @@ export class KubeClusterPort implements ClusterPort {
 
   async labelNamespace(namespace: string, labels: Record<string, string>, signal?: AbortSignal): Promise<void> {
     const s = this.signal(signal);
-    const action = `label namespace "${namespace}"`;
+    const lang = this.parts.where.lang;
+    const action = say(lang, `label namespace "${namespace}"`, `给命名空间 "${namespace}" 加标签`);
     const response = await this.parts.rest.sendWithRetry({
       method: 'PATCH',
       path: `/api/v1/namespaces/${encodeURIComponent(namespace)}`,
@@ -121,7 +129,7 @@ export class KubeClusterPort implements ClusterPort {
         path: '/api/v1/namespaces',
         body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels } },
         signal: s,
-        action: `create namespace "${namespace}"`,
+        action: say(lang, `create namespace "${namespace}"`, `创建命名空间 "${namespace}"`),
       });
       return;
     }
@@ -131,7 +139,7 @@ export class KubeClusterPort implements ClusterPort {
   }
 
   close(): void {
-    if (!this.closing.signal.aborted) this.closing.abort(new ClusterError('The cluster connection was closed.', 'cancelled'));
+    if (!this.closing.signal.aborted) this.closing.abort(new ClusterError(say(this.parts.where.lang, 'The cluster connection was closed.', '与集群的连接已关闭。'), 'cancelled'));
     this.parts.rest.close();
   }
 }

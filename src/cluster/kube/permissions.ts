@@ -1,6 +1,7 @@
 // The verbs and resources the lessons use, checked with SelfSubjectAccessReviews so a learner
 // hears which permission is missing before a step fails halfway.
 
+import type { Lang } from './lang.js';
 import type { KubeRest } from './rest.js';
 
 export interface Permission {
@@ -39,10 +40,13 @@ export function describePermission(p: Permission): string {
 }
 
 /** Group missing permissions by resource: "create, patch, delete gateways.networking.istio.io in default". Pure. */
-export function summarizeMissing(missing: Permission[]): string[] {
+export function summarizeMissing(missing: Permission[], lang?: Lang): string[] {
   const byResource = new Map<string, string[]>();
   for (const p of missing) {
-    const key = describePermission({ ...p, verb: '' }).trim();
+    const key =
+      lang === 'zh'
+        ? `${p.resource}${p.subresource ? `/${p.subresource}` : ''}${p.group ? `.${p.group}` : ''}${p.namespace ? `（命名空间 ${p.namespace}）` : ''}`
+        : describePermission({ ...p, verb: '' }).trim();
     byResource.set(key, [...(byResource.get(key) ?? []), p.verb]);
   }
   return [...byResource].map(([resource, verbs]) => `${verbs.join(', ')} ${resource}`);
@@ -69,7 +73,7 @@ export async function missingPermissions(rest: KubeRest, permissions: Permission
           spec: { resourceAttributes: { verb: p.verb, group: p.group, resource: p.resource, subresource: p.subresource, namespace: p.namespace } },
         },
         signal,
-        action: 'check permissions (SelfSubjectAccessReview)',
+        action: rest.where.lang === 'zh' ? '检查权限（SelfSubjectAccessReview）' : 'check permissions (SelfSubjectAccessReview)',
       });
       allowed[i] = review.status?.allowed === true;
     }

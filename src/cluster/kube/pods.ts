@@ -1,6 +1,7 @@
 // Reading pods: readiness, the Istio sidecar, and what a waiting learner should be told. Pure.
 
 import type { PodInfo } from '../port.js';
+import { say, type Lang } from './lang.js';
 
 export interface ContainerStatus {
   name: string;
@@ -63,6 +64,15 @@ const STUCK_ADVICE: Record<string, string> = {
   Unschedulable: 'no node can run it: check node resources and taints (kubectl describe pod)',
 };
 
+const STUCK_ADVICE_ZH: Record<string, string> = {
+  ImagePullBackOff: '请检查镜像名称，以及节点能否访问镜像仓库',
+  ErrImagePull: '请检查镜像名称，以及节点能否访问镜像仓库',
+  InvalidImageName: '请修正清单中的镜像名称',
+  CrashLoopBackOff: '请查看容器日志（kubectl logs --previous）',
+  CreateContainerConfigError: 'Pod 需要的 ConfigMap 或 Secret 不存在',
+  Unschedulable: '没有节点能运行它：请检查节点资源和污点（kubectl describe pod）',
+};
+
 /** The most telling reason a pod is not Ready yet, e.g. "ImagePullBackOff". */
 export function waitingReason(pod: RawPod): { reason?: string; message?: string } {
   const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
@@ -79,19 +89,21 @@ export function waitingReason(pod: RawPod): { reason?: string; message?: string 
 }
 
 /** One line for the spinner: "pod curl-5d8-x Pending: ImagePullBackOff (check the image name …)". */
-export function describeProgress(pod: RawPod): string {
+export function describeProgress(pod: RawPod, lang?: Lang): string {
   const name = pod.metadata?.name ?? '?';
-  if (isTerminating(pod)) return `pod ${name} is terminating`;
-  if (isReady(pod)) return `pod ${name} is Running and Ready`;
+  if (isTerminating(pod)) return say(lang, `pod ${name} is terminating`, `Pod ${name} 正在终止`);
+  if (isReady(pod)) return say(lang, `pod ${name} is Running and Ready`, `Pod ${name} 已 Running 且 Ready`);
   const phase = pod.status?.phase ?? 'Pending';
   const { reason } = waitingReason(pod);
-  const advice = reason ? STUCK_ADVICE[reason] : undefined;
+  const advice = adviceFor(reason, lang);
+  if (lang === 'zh') return `Pod ${name} 处于 ${phase}${reason ? `：${reason}` : ''}${advice ? `（${advice}）` : ''}`;
   return `pod ${name} ${phase}${reason ? `: ${reason}` : ''}${advice ? ` (${advice})` : ''}`;
 }
 
 /** Advice for a reason, if it is one that needs the learner. */
-export function adviceFor(reason: string | undefined): string | undefined {
-  return reason ? STUCK_ADVICE[reason] : undefined;
+export function adviceFor(reason: string | undefined, lang?: Lang): string | undefined {
+  if (!reason) return undefined;
+  return lang === 'zh' ? STUCK_ADVICE_ZH[reason] : STUCK_ADVICE[reason];
 }
 
 /** The pod to use among matches: Ready and not terminating, newest first. */

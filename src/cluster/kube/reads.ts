@@ -5,6 +5,7 @@ import { resourcePath } from './discovery.js';
 import { parseMeshConfig, sidecarOutboundPolicy, telemetryEnablesAccessLog, type MeshSettings } from './meshconfig.js';
 import type { RawObject } from './ownership.js';
 import { labelSelector, type RawPod } from './pods.js';
+import { say } from './lang.js';
 import type { KubeRest } from './rest.js';
 
 export interface Reads {
@@ -21,13 +22,17 @@ export async function listPods(r: Reads, namespace: string, labels: Record<strin
     path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`,
     query: selector ? { labelSelector: selector } : undefined,
     signal,
-    action: `list the pods${selector ? ` with ${selector}` : ''} in namespace "${namespace}"`,
+    action: say(
+      r.rest.where.lang,
+      `list the pods${selector ? ` with ${selector}` : ''} in namespace "${namespace}"`,
+      `列出命名空间 "${namespace}" 中${selector ? `带有 ${selector} 的` : '的'} Pod`,
+    ),
   });
   return list.items ?? [];
 }
 
 export async function getNamespace(r: Reads, name: string, signal?: AbortSignal): Promise<RawObject | undefined> {
-  return r.rest.jsonOrAbsent<RawObject>({ method: 'GET', path: `/api/v1/namespaces/${encodeURIComponent(name)}`, signal, action: `read namespace "${name}"` });
+  return r.rest.jsonOrAbsent<RawObject>({ method: 'GET', path: `/api/v1/namespaces/${encodeURIComponent(name)}`, signal, action: say(r.rest.where.lang, `read namespace "${name}"`, `读取命名空间 "${name}"`) });
 }
 
 /** The mesh config from ConfigMap "istio"; undefined when the ConfigMap does not exist. */
@@ -36,7 +41,7 @@ export async function meshSettings(r: Reads, istioNamespace: string, signal?: Ab
     method: 'GET',
     path: `/api/v1/namespaces/${encodeURIComponent(istioNamespace)}/configmaps/istio`,
     signal,
-    action: `read the mesh config (ConfigMap "istio" in "${istioNamespace}")`,
+    action: say(r.rest.where.lang, `read the mesh config (ConfigMap "istio" in "${istioNamespace}")`, `读取网格配置（"${istioNamespace}" 中的 ConfigMap "istio"）`),
   });
   return cm ? parseMeshConfig(cm.data?.mesh) : undefined;
 }
@@ -51,7 +56,7 @@ export async function listIstio(r: Reads, group: string, kind: string, namespace
     method: 'GET',
     path: resourcePath(resource, namespace),
     signal,
-    action: `list ${kind} objects in namespace "${namespace}"`,
+    action: say(r.rest.where.lang, `list ${kind} objects in namespace "${namespace}"`, `列出命名空间 "${namespace}" 中的 ${kind} 对象`),
   });
   return (list?.items ?? []).map((item) => ({ ...item, kind: item.kind ?? kind }));
 }
@@ -62,7 +67,8 @@ export interface AccessLogState {
 }
 
 export async function accessLogState(r: Reads, istioNamespace: string, mesh: MeshSettings | undefined, signal?: AbortSignal): Promise<AccessLogState> {
-  if (mesh?.accessLogFile) return { state: 'on', source: `accessLogFile: ${mesh.accessLogFile} in the mesh config` };
+  const lang = r.rest.where.lang;
+  if (mesh?.accessLogFile) return { state: 'on', source: say(lang, `accessLogFile: ${mesh.accessLogFile} in the mesh config`, `网格配置中的 accessLogFile: ${mesh.accessLogFile}`) };
   const telemetries = await listIstio(r, 'telemetry.istio.io', 'Telemetry', istioNamespace, signal);
   const enabling = telemetryEnablesAccessLog(telemetries as never[], istioNamespace) as RawObject | undefined;
   if (enabling) return { state: 'on', source: `Telemetry ${istioNamespace}/${enabling.metadata?.name}` };
@@ -77,7 +83,8 @@ export async function outboundPolicy(
 ): Promise<{ policy: 'ALLOW_ANY' | 'REGISTRY_ONLY' | 'unknown'; source: string }> {
   const sidecars = await listIstio(r, 'networking.istio.io', 'Sidecar', clientNamespace, signal);
   const override = sidecarOutboundPolicy(sidecars as never[]);
-  if (override) return { policy: override, source: `a Sidecar in namespace "${clientNamespace}"` };
-  if (!mesh) return { policy: 'unknown', source: 'the mesh config was not found' };
-  return { policy: mesh.outboundPolicy, source: 'the mesh config' };
+  const lang = r.rest.where.lang;
+  if (override) return { policy: override, source: say(lang, `a Sidecar in namespace "${clientNamespace}"`, `命名空间 "${clientNamespace}" 中的 Sidecar`) };
+  if (!mesh) return { policy: 'unknown', source: say(lang, 'the mesh config was not found', '找不到网格配置') };
+  return { policy: mesh.outboundPolicy, source: say(lang, 'the mesh config', '网格配置') };
 }

@@ -10,7 +10,8 @@ import https from 'node:https';
 import { createConfiguration, HttpMethod, ServerConfiguration, type KubeConfig, type User } from '@kubernetes/client-node';
 import { ClusterError } from '../port.js';
 import { anySignal, DEFAULT_RETRY, formatDuration, isRetryableStatus, retryDelay, sleep, type RetryPolicy } from './backoff.js';
-import { credentialError, httpError, isAbortError, toClusterError, type Where } from './errors.js';
+import { couldNot, credentialError, httpError, isAbortError, stoppedMessage, toClusterError, type Where } from './errors.js';
+import { say } from './lang.js';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -65,7 +66,7 @@ export class KubeRest {
     options: RestOptions = {},
   ) {
     const cluster = kc.getCurrentCluster();
-    if (!cluster) throw new ClusterError(`Context "${where.context}" has no cluster: fix the kubeconfig.`, 'config');
+    if (!cluster) throw new ClusterError(say(where.lang, `Context "${where.context}" has no cluster: fix the kubeconfig.`, `上下文 "${where.context}" 没有集群：请修正 kubeconfig。`), 'config');
     this.configuration = createConfiguration({ baseServer: new ServerConfiguration(cluster.server, {}), authMethods: { default: kc } });
     this.retry = options.retry ?? DEFAULT_RETRY;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -105,17 +106,22 @@ export class KubeRest {
     }
     const agent = ctx.getAgent();
     if (agent) ctx.setAgent(this.pooled(agent));
-    if (req.signal?.aborted) throw new ClusterError(`Stopped: ${req.action ?? 'request'} (cancelled).`, 'cancelled');
+    if (req.signal?.aborted) throw new ClusterError(stoppedMessage(req.action ?? say(this.where.lang, 'request', '请求'), this.where.lang), 'cancelled');
     const timeout = AbortSignal.timeout(req.timeoutMs ?? this.timeoutMs);
     ctx.setSignal(req.signal ? anySignal([req.signal, timeout]) : timeout);
     try {
       const response = await this.configuration.httpApi.send(ctx).toPromise();
       return { status: response.httpStatusCode, headers: response.headers, text: await response.body.text() };
     } catch (err) {
-      if (req.signal?.aborted) throw new ClusterError(`Stopped: ${req.action ?? 'request'} (cancelled).`, 'cancelled');
+      if (req.signal?.aborted) throw new ClusterError(stoppedMessage(req.action ?? say(this.where.lang, 'request', '请求'), this.where.lang), 'cancelled');
       if (timeout.aborted || (isAbortError(err) && !req.signal?.aborted)) {
+        const lang = this.where.lang;
         throw new ClusterError(
-          `${req.action ? `Could not ${req.action}` : 'A request failed'}: the API server of context "${this.where.context}" at ${this.where.server} did not answer within ${formatDuration(req.timeoutMs ?? this.timeoutMs)}; check the network or the cluster's health.`,
+          say(
+            lang,
+            `${req.action ? `Could not ${req.action}` : 'A request failed'}: the API server of context "${this.where.context}" at ${this.where.server} did not answer within ${formatDuration(req.timeoutMs ?? this.timeoutMs)}; check the network or the cluster's health.`,
+            `${couldNot(req.action, lang)}：上下文 "${this.where.context}"（${this.where.server}）的 API 服务器在 ${formatDuration(req.timeoutMs ?? this.timeoutMs, lang)}内没有响应；请检查网络或集群的健康状况。`,
+          ),
           'timeout',
         );
       }
@@ -160,7 +166,7 @@ export class KubeRest {
     for (let attempt = 1; ; attempt++) {
       const response = await this.send(req);
       if (!isRetryableStatus(response.status) || attempt >= this.retry.attempts) return { ...response, attempts: attempt };
-      await sleep(retryDelay(attempt, this.retry, response.headers['retry-after']), req.signal, req.action ?? 'retrying');
+      await sleep(retryDelay(attempt, this.retry, response.headers['retry-after']), req.signal, req.action ?? say(this.where.lang, 'retrying', '重试'), this.where.lang);
     }
   }
 
@@ -184,7 +190,11 @@ export class KubeRest {
       return JSON.parse(text) as T;
     } catch {
       throw new ClusterError(
-        `${req.action ? `Could not ${req.action}` : 'A request failed'}: the API server of context "${this.where.context}" answered with something that is not JSON; check that ${this.where.server} is a Kubernetes API server.`,
+        say(
+          this.where.lang,
+          `${req.action ? `Could not ${req.action}` : 'A request failed'}: the API server of context "${this.where.context}" answered with something that is not JSON; check that ${this.where.server} is a Kubernetes API server.`,
+          `${couldNot(req.action, 'zh')}：上下文 "${this.where.context}" 的 API 服务器返回的不是 JSON；请确认 ${this.where.server} 是 Kubernetes API 服务器。`,
+        ),
         'other',
         status,
       );

@@ -1,0 +1,13 @@
+// The learner's language for the sentences the kube backend produces. Every sentence is written
+// in both languages side by side at the place it is made, so the English text stays exactly what
+// tests and scripts grep, and the Chinese one reads naturally (commands, kinds and resource names
+// stay as they are inside it).
+
+import type { Lang } from '../../lesson/model.js';
+
+export type { Lang };
+
+/** The English or the Chinese sentence. */
+export function say(lang: Lang | undefined, en: string, zh: string): string {
+  return lang === 'zh' ? zh : en;
+}
