@@ -62,7 +62,7 @@ async function dispatch({ verb, args, flags }: ParsedCli, io: CliIO): Promise<nu
     case 'reset':
       return reset(flags, io);
     case 'practice':
-      return practice(io);
+      return practice(flags, io);
     case 'help':
       return 0;
   }
@@ -226,7 +226,14 @@ async function run(named: string[], flags: CliFlags, io: CliIO): Promise<number>
       const identity = session.port.identity();
       for (const w of session.warnings) io.err(`egress-tutorial: ${w}`);
       const zh = flags.lang === 'zh';
-      const where = backend === 'practice' ? (zh ? '练习集群（模拟）' : 'the practice cluster (simulated)') : `context ${identity.context} (${identity.server})`;
+      const practiceWhere = session.joined
+        ? zh
+          ? `正在运行的练习集群（模拟，进程 ${session.joined.pid}）`
+          : `the running practice cluster (simulated, pid ${session.joined.pid})`
+        : zh
+          ? '练习集群（模拟）'
+          : 'the practice cluster (simulated)';
+      const where = backend === 'practice' ? practiceWhere : zh ? `上下文 ${identity.context}（${identity.server}）` : `context ${identity.context} (${identity.server})`;
       io.out(zh ? `在${where}上运行 ${ids.length} 门课程，命名空间 ${session.namespace}。` : `Running ${ids.length} lesson${ids.length === 1 ? '' : 's'} on ${where}, namespace ${session.namespace}.`);
       const added = ids.filter((id) => named.length > 0 && !named.includes(id));
       if (added.length) io.out(zh ? `同时运行 ${added.join('、')}：所列课程依赖它们。` : `Including ${added.join(', ')}: required by the lessons named.`);
@@ -302,15 +309,27 @@ async function reset(flags: CliFlags, io: CliIO): Promise<number> {
   }
 }
 
-async function practice(io: CliIO): Promise<number> {
-  const [{ startPracticeCluster }, { stateDir }, { mkdirSync }, { join }] = await Promise.all([
+async function practice(flags: CliFlags, io: CliIO): Promise<number> {
+  const [{ startPracticeCluster }, { stateDir }, { mkdirSync }, { join }, info] = await Promise.all([
     import('../practice/index.js'),
     import('../progress/index.js'),
     import('node:fs'),
     import('node:path'),
+    import('./practice-info.js'),
   ]);
+  const zh = flags.lang === 'zh';
   const dir = stateDir(io.env);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // Two servers on one state file would overwrite each other's state.
+  const running = await info.findRunningPractice(dir);
+  if (running) {
+    throw new CliError(
+      zh
+        ? `练习集群已经在运行（进程 ${running.pid}，${running.url}）：在其他终端用 \`export KUBECONFIG=${running.kubeconfig}\` 或 \`egress-tutorial --practice\` 加入它。`
+        : `A practice cluster is already running (pid ${running.pid}, ${running.url}): join it with \`export KUBECONFIG=${running.kubeconfig}\` or \`egress-tutorial --practice\` in another terminal.`,
+      1,
+    );
+  }
   const stateFile = join(dir, 'practice-cluster.json');
   const cluster = await startPracticeCluster({ stateFile });
   try {
@@ -318,25 +337,43 @@ async function practice(io: CliIO): Promise<number> {
     let stop!: (signal: NodeJS.Signals) => void;
     const stopped = new Promise<NodeJS.Signals>((resolve) => (stop = resolve));
     const off = io.onSignal((signal) => stop(signal));
-    io.out(
-      [
-        `The practice cluster (simulated: a Kubernetes API with an Istio mesh model, in this process) is running at ${cluster.url}.`,
-        '',
-        'In another terminal:',
-        `  export KUBECONFIG=${path}`,
-        '  kubectl get pods -A          # kubectl works against it',
-        '  egress-tutorial              # the tutorial, on this cluster',
-        '',
-        `Its state is kept in ${stateFile}. Press Ctrl+C to stop it.`,
-      ].join('\n'),
-    );
-    const signal = await stopped;
-    off();
-    io.out('Stopping the practice cluster.');
-    return signal === 'SIGINT' ? 0 : signalExit(signal);
+    info.writePracticeInfo(dir, { pid: process.pid, url: cluster.url, kubeconfig: path });
+    try {
+      io.out(practiceBanner(zh, cluster.url, path, stateFile));
+      const signal = await stopped;
+      io.out(zh ? '正在停止练习集群。' : 'Stopping the practice cluster.');
+      return signal === 'SIGINT' ? 0 : signalExit(signal);
+    } finally {
+      off();
+      info.removePracticeInfo(dir);
+    }
   } finally {
     await cluster.stop();
   }
+}
+
+function practiceBanner(zh: boolean, url: string, kubeconfig: string, stateFile: string): string {
+  if (zh)
+    return [
+      `练习集群（模拟的 Kubernetes API 加 Istio 网格模型，运行在本进程中）已在 ${url} 上运行。`,
+      '',
+      '在另一个终端中：',
+      `  export KUBECONFIG=${kubeconfig}`,
+      '  kubectl get pods -A              # kubectl 用这个 KUBECONFIG 看到的是同一个集群',
+      '  egress-tutorial --practice       # 教程加入这个正在运行的练习集群',
+      '',
+      `它的状态保存在 ${stateFile}。按 Ctrl+C 停止。`,
+    ].join('\n');
+  return [
+    `The practice cluster (simulated: a Kubernetes API with an Istio mesh model, in this process) is running at ${url}.`,
+    '',
+    'In another terminal:',
+    `  export KUBECONFIG=${kubeconfig}`,
+    '  kubectl get pods -A              # kubectl with this KUBECONFIG sees the same cluster',
+    '  egress-tutorial --practice       # the tutorial joins this running practice cluster',
+    '',
+    `Its state is kept in ${stateFile}. Press Ctrl+C to stop it.`,
+  ].join('\n');
 }
 
 export { CliError };

@@ -12,6 +12,7 @@ import type { PracticeCluster } from '../practice/types.js';
 import { memoryProgressStore, openProgressStore, stateDir } from '../progress/index.js';
 import type { CliFlags } from './args.js';
 import { CliError } from './errors.js';
+import { findRunningPractice, type PracticeInfo } from './practice-info.js';
 
 export interface SessionOptions {
   /** Keep progress on disk (interactive, check, reset) or in memory (a headless walk of a throw-away practice cluster). */
@@ -32,6 +33,8 @@ export interface Session {
   namespace: string;
   backend: Backend;
   warnings: string[];
+  /** The running `egress-tutorial practice` this session joined, if it did. Additive. */
+  joined?: PracticeInfo;
   /** Stop streams synchronously (signal handlers). */
   disposeNow(): void;
   /** Stop everything: engine, port, practice cluster. */
@@ -63,6 +66,8 @@ export interface Connection {
   namespace: string;
   backend: Backend;
   practice?: PracticeCluster;
+  /** Set when --practice joined the cluster a running `egress-tutorial practice` serves. Additive. */
+  joined?: PracticeInfo;
   /** Close the port and stop the practice cluster. */
   release(): Promise<void>;
 }
@@ -80,6 +85,19 @@ export async function connect(flags: CliFlags, backend: Backend, options: { pers
       env: options.env,
     });
     return { port, namespace, backend, release: async () => port.close() };
+  }
+  // `egress-tutorial practice` in another terminal: join its cluster rather than start a second
+  // one on the same state file. Same kube backend; it recognises the practice context.
+  const running = await findRunningPractice(stateDir(options.env));
+  if (running) {
+    const { port, namespace } = await connectCluster({
+      kubeconfig: running.kubeconfig,
+      namespace: flags.namespace ?? 'default',
+      istioNamespace: flags.istioNamespace,
+      backend: 'practice',
+      env: options.env,
+    });
+    return { port, namespace, backend, joined: running, release: async () => port.close() };
   }
   const { startPracticeCluster } = await import('../practice/index.js');
   let stateFile: string | undefined;
@@ -148,6 +166,7 @@ export async function openSession(flags: CliFlags, backend: Backend, options: Se
       namespace: connection.namespace,
       backend,
       warnings,
+      ...(connection.joined ? { joined: connection.joined } : {}),
       disposeNow: () => engine.dispose(),
       close: async () => {
         if (closed) return;

@@ -4,7 +4,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { stateDir } from '../progress/index.js';
 import type { CliFlags } from './args.js';
+import { practiceInfoIfAlive } from './practice-info.js';
 
 interface KubeconfigDoc {
   'current-context'?: string;
@@ -16,7 +18,10 @@ type YamlLoad = (text: string) => unknown;
 
 /** "context kind-istio (https://127.0.0.1:6443)", or what is missing. Never throws. */
 export function describeTarget(flags: CliFlags, env: NodeJS.ProcessEnv, load: YamlLoad, home = homedir()): string {
-  if (flags.practice) return 'the practice cluster (simulated, in-process on 127.0.0.1)';
+  if (flags.practice) {
+    const running = practiceInfoIfAlive(stateDir(env));
+    return running ? `the running practice cluster (simulated, pid ${running.pid}, ${running.url})` : 'the practice cluster (simulated, in-process on 127.0.0.1)';
+  }
   const files = flags.kubeconfig
     ? flags.kubeconfig.split(delimiter).filter(Boolean)
     : env.KUBECONFIG
