@@ -9,6 +9,7 @@ import { ClusterError, FIELD_MANAGER, type ApplyOptions, type ApplyOutcome } fro
 import { formatDiff } from './diff.js';
 import { resourcePath, type Discovery, type ResourceInfo } from './discovery.js';
 import { httpError, parseStatus, sanitize } from './errors.js';
+import { say, type Lang } from './lang.js';
 import { isTutorialObject, otherManagers, tutorialLabels, type RawObject } from './ownership.js';
 import type { KubeRest } from './rest.js';
 
@@ -39,7 +40,8 @@ export function prepareObject(source: KubeObject, resource: ResourceInfo, option
   return object;
 }
 
-function describe(kind: string, name: string, namespace?: string): string {
+function describe(kind: string, name: string, namespace?: string, lang?: Lang): string {
+  if (lang === 'zh') return namespace ? `命名空间 "${namespace}" 中的 ${kind} "${name}"` : `${kind} "${name}"`;
   return namespace ? `${kind} "${name}" in namespace "${namespace}"` : `${kind} "${name}"`;
 }
 
@@ -61,7 +63,10 @@ function sameContent(a: RawObject, b: RawObject): boolean {
 
 async function prepare(ctx: KubeContext, source: KubeObject, options: ApplyOptions): Promise<Prepared> {
   if (!source?.kind || !source.apiVersion || !source.metadata?.name) {
-    throw new ClusterError('A manifest object lacks apiVersion, kind or metadata.name: fix the lesson manifest.', 'invalid');
+    throw new ClusterError(
+      say(ctx.rest.where.lang, 'A manifest object lacks apiVersion, kind or metadata.name: fix the lesson manifest.', '清单中有对象缺少 apiVersion、kind 或 metadata.name：请修正课程清单。'),
+      'invalid',
+    );
   }
   const resource = await ctx.discovery.resolve(source.apiVersion, source.kind, options.signal);
   const object = prepareObject(source, resource, options);
@@ -79,16 +84,18 @@ async function readExisting(ctx: KubeContext, p: Prepared, signal?: AbortSignal)
     method: 'GET',
     path: resourcePath(p.resource, p.namespace, p.object.metadata.name),
     signal,
-    action: `read ${describe(p.ref.kind, p.ref.name, p.namespace)}`,
+    action: say(ctx.rest.where.lang, `read ${describe(p.ref.kind, p.ref.name, p.namespace)}`, `读取${describe(p.ref.kind, p.ref.name, p.namespace, 'zh')}`),
   });
 }
 
-function conflictOutcome(p: Prepared, existing: RawObject, why: string): ApplyOutcome {
-  return { ref: p.ref, result: 'conflict', message: why, diff: formatDiff(existing, p.object) };
+function conflictOutcome(p: Prepared, existing: RawObject, why: string, lang?: Lang): ApplyOutcome {
+  return { ref: p.ref, result: 'conflict', message: why, diff: formatDiff(existing, p.object, lang) };
 }
 
 async function applyOne(ctx: KubeContext, p: Prepared, existing: RawObject | undefined, options: ApplyOptions): Promise<ApplyOutcome> {
-  const what = describe(p.ref.kind, p.ref.name, p.namespace);
+  const lang = ctx.rest.where.lang;
+  const what = describe(p.ref.kind, p.ref.name, p.namespace, lang);
+  const applyWhat = say(lang, `apply ${what}`, `应用${what}`);
   const response = await ctx.rest.sendWithRetry({
     method: 'PATCH',
     path: resourcePath(p.resource, p.namespace, p.object.metadata.name),
@@ -97,21 +104,26 @@ async function applyOne(ctx: KubeContext, p: Prepared, existing: RawObject | und
     body: JSON.stringify(p.object),
     contentType: APPLY_PATCH_CONTENT_TYPE,
     signal: options.signal,
-    action: `apply ${what}`,
+    action: applyWhat,
   });
   if (response.status === 409 && existing) {
     // Server-side apply conflict: another field manager owns a field with a different value.
     const info = parseStatus(response.text);
     const fields = info?.causes.map((c) => c.field).filter(Boolean).slice(0, 5).join(', ');
-    const managers = otherManagers(existing).join(', ') || 'another client';
+    const managers = otherManagers(existing).join(', ') || say(lang, 'another client', '另一个客户端');
     return conflictOutcome(
       p,
       existing,
-      `${what} has fields set by ${managers}${fields ? ` (${fields})` : ''}${info?.message ? `: ${sanitize(info.message, 160)}` : ''}; take it over to let the tutorial set them.`,
+      say(
+        lang,
+        `${what} has fields set by ${managers}${fields ? ` (${fields})` : ''}${info?.message ? `: ${sanitize(info.message, 160)}` : ''}; take it over to let the tutorial set them.`,
+        `${what}中有字段由 ${managers} 设置${fields ? `（${fields}）` : ''}${info?.message ? `：${sanitize(info.message, 160)}` : ''}；接管它，教程才能设置这些字段。`,
+      ),
+      lang,
     );
   }
   if (response.status < 200 || response.status > 299) {
-    throw httpError(response.status, response.text, ctx.rest.where, `apply ${what}`, response.attempts);
+    throw httpError(response.status, response.text, ctx.rest.where, applyWhat, response.attempts);
   }
   const stored = JSON.parse(response.text) as RawObject;
   let result: ApplyOutcome['result'];
@@ -123,9 +135,12 @@ async function applyOne(ctx: KubeContext, p: Prepared, existing: RawObject | und
   return outcome;
 }
 
-function errorOutcome(ref: ApplyOutcome['ref'], err: unknown): ApplyOutcome {
+function errorOutcome(ref: ApplyOutcome['ref'], err: unknown, lang?: Lang): ApplyOutcome {
   if (err instanceof ClusterError && err.reason === 'cancelled') throw err;
-  const message = err instanceof ClusterError ? err.message : `Could not apply ${ref.kind} "${ref.name}": ${sanitize(String(err))}.`;
+  const message =
+    err instanceof ClusterError
+      ? err.message
+      : say(lang, `Could not apply ${ref.kind} "${ref.name}": ${sanitize(String(err))}.`, `无法应用 ${ref.kind} "${ref.name}"：${sanitize(String(err))}。`);
   return { ref, result: 'error', message };
 }
 
@@ -135,6 +150,7 @@ function errorOutcome(ref: ApplyOutcome['ref'], err: unknown): ApplyOutcome {
  * Per-object API failures become outcomes with result 'error'; cancellation throws.
  */
 export async function applyObjects(ctx: KubeContext, objects: KubeObject[], options: ApplyOptions): Promise<ApplyOutcome[]> {
+  const lang = ctx.rest.where.lang;
   const prepared: (Prepared | ApplyOutcome)[] = [];
   for (const source of objects) {
     const fallbackRef = {
@@ -146,7 +162,7 @@ export async function applyObjects(ctx: KubeContext, objects: KubeObject[], opti
     try {
       prepared.push(await prepare(ctx, source, options));
     } catch (err) {
-      prepared.push(errorOutcome(fallbackRef, err));
+      prepared.push(errorOutcome(fallbackRef, err, lang));
     }
   }
   const existing = new Map<Prepared, RawObject | undefined>();
@@ -156,7 +172,7 @@ export async function applyObjects(ctx: KubeContext, objects: KubeObject[], opti
     try {
       existing.set(p, await readExisting(ctx, p, options.signal));
     } catch (err) {
-      outcomes.push(errorOutcome(p.ref, err));
+      outcomes.push(errorOutcome(p.ref, err, lang));
     }
   }
   const conflicts = new Set<Prepared>();
@@ -181,19 +197,28 @@ export async function applyObjects(ctx: KubeContext, objects: KubeObject[], opti
         conflictOutcome(
           p,
           found,
-          `${describe(p.ref.kind, p.ref.name, p.namespace)} already exists and was not created by the tutorial${managers.length ? ` (changed by ${managers.join(', ')})` : ''}; take it over or rename it in the lesson.`,
+          say(
+            lang,
+            `${describe(p.ref.kind, p.ref.name, p.namespace)} already exists and was not created by the tutorial${managers.length ? ` (changed by ${managers.join(', ')})` : ''}; take it over or rename it in the lesson.`,
+            `${describe(p.ref.kind, p.ref.name, p.namespace, 'zh')}已经存在，而且不是教程创建的${managers.length ? `（由 ${managers.join(', ')} 修改过）` : ''}；请接管它，或在课程中给它改名。`,
+          ),
+          lang,
         ),
       );
       continue;
     }
     if (conflicts.size > 0) {
-      results.push({ ref: p.ref, result: 'unchanged', message: 'Not applied: decide about the conflicting objects first.' });
+      results.push({
+        ref: p.ref,
+        result: 'unchanged',
+        message: say(lang, 'Not applied: decide about the conflicting objects first.', '未应用：请先决定如何处理有冲突的对象。'),
+      });
       continue;
     }
     try {
       results.push(await applyOne(ctx, p, found, options));
     } catch (err) {
-      results.push(errorOutcome(p.ref, err));
+      results.push(errorOutcome(p.ref, err, lang));
     }
   }
   return results;

@@ -6,6 +6,7 @@ import { ClusterError, type DeleteOutcome, type ManagedScope } from '../port.js'
 import { formatDuration, sleep } from './backoff.js';
 import { resourcePath, type ResourceInfo } from './discovery.js';
 import { httpError } from './errors.js';
+import { say, type Lang } from './lang.js';
 import { isTutorialObject, managedSelector, type RawObject } from './ownership.js';
 import type { Reads } from './reads.js';
 
@@ -35,7 +36,8 @@ export const MANAGED_KINDS: { apiVersion: string; kind: string; required: boolea
   { apiVersion: 'v1', kind: 'ConfigMap', required: false },
 ];
 
-function describe(ref: ObjectRef): string {
+function describe(ref: ObjectRef, lang?: Lang): string {
+  if (lang === 'zh') return ref.namespace ? `命名空间 "${ref.namespace}" 中的 ${ref.kind} "${ref.name}"` : `${ref.kind} "${ref.name}"`;
   return ref.namespace ? `${ref.kind} "${ref.name}" in namespace "${ref.namespace}"` : `${ref.kind} "${ref.name}"`;
 }
 
@@ -49,7 +51,13 @@ async function resolveOrAbsent(r: Reads, ref: ObjectRef, signal?: AbortSignal): 
 }
 
 async function read(r: Reads, resource: ResourceInfo, ref: ObjectRef, signal?: AbortSignal): Promise<RawObject | undefined> {
-  return r.rest.jsonOrAbsent<RawObject>({ method: 'GET', path: resourcePath(resource, ref.namespace, ref.name), signal, action: `read ${describe(ref)}` });
+  const lang = r.rest.where.lang;
+  return r.rest.jsonOrAbsent<RawObject>({
+    method: 'GET',
+    path: resourcePath(resource, ref.namespace, ref.name),
+    signal,
+    action: say(lang, `read ${describe(ref)}`, `读取${describe(ref, lang)}`),
+  });
 }
 
 /** Poll until the object is gone (or replaced by a new one with another uid). */
@@ -61,7 +69,8 @@ async function waitGone(r: Reads, resource: ResourceInfo, ref: ObjectRef, uid: u
     if (!current || (uid && current.metadata?.uid !== uid)) return true;
     const left = deadline - Date.now();
     if (left <= 0) return false;
-    await sleep(Math.min(delay, left), signal, `waiting for ${describe(ref)} to be deleted`);
+    const lang = r.rest.where.lang;
+    await sleep(Math.min(delay, left), signal, say(lang, `waiting for ${describe(ref)} to be deleted`, `等待${describe(ref, lang)}被删除`), lang);
     delay = Math.min(delay * 1.5, 1000);
   }
 }
@@ -73,18 +82,20 @@ interface Target {
 }
 
 async function deleteAndWait(r: Reads, targets: Target[], waitMs: number, signal?: AbortSignal): Promise<DeleteOutcome[]> {
+  const lang = r.rest.where.lang;
   const sent = await Promise.all(
     targets.map(async (t): Promise<DeleteOutcome | Target> => {
+      const action = say(lang, `delete ${describe(t.ref)}`, `删除${describe(t.ref, lang)}`);
       const response = await r.rest.sendWithRetry({
         method: 'DELETE',
         path: resourcePath(t.resource, t.ref.namespace, t.ref.name),
         query: { propagationPolicy: 'Background' },
         signal,
-        action: `delete ${describe(t.ref)}`,
+        action,
       });
       if (response.status === 404) return { ref: t.ref, result: 'absent' };
       if (response.status < 200 || response.status > 299) {
-        return { ref: t.ref, result: 'error', message: httpError(response.status, response.text, r.rest.where, `delete ${describe(t.ref)}`, response.attempts).message };
+        return { ref: t.ref, result: 'error', message: httpError(response.status, response.text, r.rest.where, action, response.attempts).message };
       }
       return t;
     }),
@@ -98,7 +109,11 @@ async function deleteAndWait(r: Reads, targets: Target[], waitMs: number, signal
         : {
             ref: s.ref,
             result: 'error',
-            message: `${describe(s.ref)} is still being deleted after ${formatDuration(waitMs)}; a finalizer may hold it (kubectl get ${s.resource.plural} ${s.ref.name}${s.ref.namespace ? ` -n ${s.ref.namespace}` : ''} -o yaml).`,
+            message: say(
+              lang,
+              `${describe(s.ref)} is still being deleted after ${formatDuration(waitMs)}; a finalizer may hold it (kubectl get ${s.resource.plural} ${s.ref.name}${s.ref.namespace ? ` -n ${s.ref.namespace}` : ''} -o yaml).`,
+              `${formatDuration(waitMs, lang)}后${describe(s.ref, lang)}仍在删除中；可能有 finalizer 拦住了它（kubectl get ${s.resource.plural} ${s.ref.name}${s.ref.namespace ? ` -n ${s.ref.namespace}` : ''} -o yaml）。`,
+            ),
           };
     }),
   );
@@ -122,7 +137,14 @@ export async function deleteRefs(r: Reads, refs: ObjectRef[], options: { namespa
       }
       const current = await read(r, resource, ref, options.signal);
       if (!current) outcomes[index] = { ref, result: 'absent' };
-      else if (!isTutorialObject(current)) outcomes[index] = { ref, result: 'not-ours', message: `${describe(ref)} was not created by the tutorial, so it was left alone.` };
+      else if (!isTutorialObject(current)) {
+        const lang = r.rest.where.lang;
+        outcomes[index] = {
+          ref,
+          result: 'not-ours',
+          message: say(lang, `${describe(ref)} was not created by the tutorial, so it was left alone.`, `${describe(ref, lang)}不是教程创建的，因此没有动它。`),
+        };
+      }
       else targets.push({ index, target: { ref, resource, uid: current.metadata?.uid } });
     } catch (err) {
       if (err instanceof ClusterError && err.reason === 'cancelled') throw err;
@@ -148,16 +170,21 @@ export async function listManagedTargets(r: Reads, scope: ManagedScope, signal?:
     }
     const namespaces = resource.namespaced ? [...new Set(scope.namespaces)] : [undefined];
     for (const namespace of namespaces) {
+      const action = say(
+        r.rest.where.lang,
+        `list the tutorial's ${kind.kind} objects${namespace ? ` in namespace "${namespace}"` : ''}`,
+        `列出${namespace ? `命名空间 "${namespace}" 中` : ''}教程创建的 ${kind.kind} 对象`,
+      );
       const response = await r.rest.sendWithRetry({
         method: 'GET',
         path: resourcePath(resource, namespace),
         query: { labelSelector: managedSelector(scope.lesson) },
         signal,
-        action: `list the tutorial's ${kind.kind} objects${namespace ? ` in namespace "${namespace}"` : ''}`,
+        action,
       });
       if (response.status === 404 || (response.status === 403 && !kind.required)) continue;
       if (response.status < 200 || response.status > 299) {
-        throw httpError(response.status, response.text, r.rest.where, `list the tutorial's ${kind.kind} objects${namespace ? ` in namespace "${namespace}"` : ''}`, response.attempts);
+        throw httpError(response.status, response.text, r.rest.where, action, response.attempts);
       }
       const items = (JSON.parse(response.text) as { items?: RawObject[] }).items ?? [];
       for (const item of items) {

@@ -1,6 +1,8 @@
 // What differs between an object in the cluster and the manifest about to be applied, for the
 // "this object exists and was not created by the tutorial" question. Pure.
 
+import type { Lang } from './lang.js';
+
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
 /** Fields the server owns or fills: never part of what the learner compares. */
@@ -87,9 +89,16 @@ export function diffLines(cluster: Record<string, unknown>, manifest: Record<str
 }
 
 /** The diff as text for ApplyOutcome.diff, bounded. */
-export function formatDiff(cluster: Record<string, unknown>, manifest: Record<string, unknown>): string {
+export function formatDiff(cluster: Record<string, unknown>, manifest: Record<string, unknown>, lang?: Lang): string {
   const lines = diffLines(cluster, manifest);
-  if (lines.length === 0) return 'No differences in the fields the manifest sets; the object was created by someone else.';
-  if (lines.length > MAX_LINES) return [...lines.slice(0, MAX_LINES), `… and ${lines.length - MAX_LINES} more`].join('\n');
+  if (lines.length === 0) {
+    return lang === 'zh'
+      ? '清单设置的字段没有差异；这个对象是别人创建的。'
+      : 'No differences in the fields the manifest sets; the object was created by someone else.';
+  }
+  if (lines.length > MAX_LINES) {
+    const more = lines.length - MAX_LINES;
+    return [...lines.slice(0, MAX_LINES), lang === 'zh' ? `… 另有 ${more} 处` : `… and ${more} more`].join('\n');
+  }
   return lines.join('\n');
 }

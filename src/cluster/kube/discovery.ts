@@ -2,6 +2,7 @@
 // Answers are cached for the life of the port (forget() drops them, e.g. after installing CRDs).
 
 import { ClusterError } from '../port.js';
+import { say } from './lang.js';
 import type { KubeRest } from './rest.js';
 import { chooseVersion, pickApiVersion, splitApiVersion } from './versions.js';
 
@@ -48,7 +49,7 @@ export class Discovery {
   allGroups(signal?: AbortSignal): Promise<Map<string, GroupInfo>> {
     if (!this.groups) {
       const loading = this.rest
-        .json<ApiGroupList>({ method: 'GET', path: '/apis', signal, action: 'discover the API groups' })
+        .json<ApiGroupList>({ method: 'GET', path: '/apis', signal, action: say(this.rest.where.lang, 'discover the API groups', '发现 API 组') })
         .then((list) => {
           const map = new Map<string, GroupInfo>([['', { versions: ['v1'], preferred: 'v1' }]]);
           for (const g of list.groups ?? []) {
@@ -90,7 +91,7 @@ export class Discovery {
     if (!cached) {
       const path = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
       cached = this.rest
-        .jsonOrAbsent<ApiResourceList>({ method: 'GET', path, signal, action: `discover the resources of ${apiVersion}` })
+        .jsonOrAbsent<ApiResourceList>({ method: 'GET', path, signal, action: say(this.rest.where.lang, `discover the resources of ${apiVersion}`, `发现 ${apiVersion} 的资源`) })
         .then((list) =>
           list
             ? (list.resources ?? [])
@@ -125,11 +126,19 @@ export class Discovery {
     const resource = apiVersion ? await this.resource(apiVersion, kind, signal) : undefined;
     if (!resource) {
       const { group } = splitApiVersion(authoredApiVersion);
-      const hint = group.endsWith('istio.io')
+      const lang = this.rest.where.lang;
+      const istio = group.endsWith('istio.io');
+      const served = `${group || 'core'}${apiVersion ? ` ${splitApiVersion(apiVersion).version}` : ''}`;
+      const hint = istio
         ? "install Istio (istioctl install --set profile=demo) so that its CRDs are served"
         : `check the apiVersion (${authoredApiVersion}) and the cluster's Kubernetes version`;
+      const hintZh = istio ? '请安装 Istio（istioctl install --set profile=demo），让集群提供它的 CRD' : `请检查 apiVersion（${authoredApiVersion}）和集群的 Kubernetes 版本`;
       throw new ClusterError(
-        `The cluster of context "${this.rest.where.context}" does not serve ${kind} (${group || 'core'}${apiVersion ? ` ${splitApiVersion(apiVersion).version}` : ''}): ${hint}.`,
+        say(
+          lang,
+          `The cluster of context "${this.rest.where.context}" does not serve ${kind} (${served}): ${hint}.`,
+          `上下文 "${this.rest.where.context}" 的集群不提供 ${kind}（${served}）：${hintZh}。`,
+        ),
         'not-served',
         404,
       );

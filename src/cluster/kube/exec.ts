@@ -14,7 +14,8 @@ import type { KubeConfig, V1Status } from '@kubernetes/client-node';
 import { WebSocketHandler } from '@kubernetes/client-node/dist/web-socket-handler.js';
 import { ClusterError, type ExecOptions, type ExecResult } from '../port.js';
 import { formatDuration } from './backoff.js';
-import { httpError, sanitize, toClusterError, type Where } from './errors.js';
+import { httpError, sanitize, stoppedMessage, toClusterError, type Where } from './errors.js';
+import { say } from './lang.js';
 
 export const DEFAULT_EXEC_TIMEOUT_MS = 60_000;
 const STDOUT = 1;
@@ -77,8 +78,13 @@ export async function runExec(
   argv: string[],
   options: ExecOptions,
 ): Promise<ExecResult> {
-  const what = `run ${argv[0] ?? 'a command'} in container "${container}" of pod "${pod.name}"`;
-  if (options.signal?.aborted) throw new ClusterError(`Stopped: ${what} (cancelled).`, 'cancelled');
+  const lang = where.lang;
+  const what = say(
+    lang,
+    `run ${argv[0] ?? 'a command'} in container "${container}" of pod "${pod.name}"`,
+    `在 Pod "${pod.name}" 的容器 "${container}" 中运行 ${argv[0] ?? '命令'}`,
+  );
+  if (options.signal?.aborted) throw new ClusterError(stoppedMessage(what, lang), 'cancelled');
   const stdout = new DecodingSink(options.onStdout);
   const stderr = new DecodingSink(options.onStderr);
   // Our own streams, never the process's: a v5 CLOSE frame ends whatever streams the handler holds.
@@ -111,20 +117,30 @@ export async function runExec(
       cleanup();
       await Promise.all([ended(stdout), ended(stderr)]);
       if (!status) {
-        reject(new ClusterError(`The session to ${what} closed without an exit status: try again.`, 'other'));
+        reject(new ClusterError(say(lang, `The session to ${what} closed without an exit status: try again.`, `用于${what}的会话在没有退出状态的情况下关闭了：请重试。`), 'other'));
         return;
       }
       const exitCode = exitCodeFromStatus(status);
       if (exitCode === undefined) {
-        const message = sanitize(status.message ?? status.reason ?? 'unknown error', 200);
-        reject(new ClusterError(`Could not ${what}: ${message}.`, 'other'));
+        const message = sanitize(status.message ?? status.reason ?? say(lang, 'unknown error', '未知错误'), 200);
+        reject(new ClusterError(say(lang, `Could not ${what}: ${message}.`, `无法${what}：${message}。`), 'other'));
         return;
       }
       resolve({ exitCode, stdout: stdout.text, stderr: stderr.text });
     };
-    const onAbort = (): void => fail(new ClusterError(`Stopped: ${what} (cancelled).`, 'cancelled'));
+    const onAbort = (): void => fail(new ClusterError(stoppedMessage(what, lang), 'cancelled'));
     const timer = setTimeout(
-      () => fail(new ClusterError(`The command did not finish within ${formatDuration(timeoutMs)}, so it was stopped (${what}); check the pod and try again.`, 'timeout')),
+      () =>
+        fail(
+          new ClusterError(
+            say(
+              lang,
+              `The command did not finish within ${formatDuration(timeoutMs)}, so it was stopped (${what}); check the pod and try again.`,
+              `命令在 ${formatDuration(timeoutMs, lang)}内没有结束，已被停止（${what}）；请检查 Pod 后重试。`,
+            ),
+            'timeout',
+          ),
+        ),
       timeoutMs,
     );
     options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -161,7 +177,17 @@ export async function runExec(
       .catch((err: unknown) => {
         const m = /Unexpected server response: (\d{3})/.exec(String((err as { message?: string })?.message ?? ''));
         if (m && (m[1] === '404' || m[1] === '400')) {
-          fail(new ClusterError(`Could not ${what}: the pod or the container does not exist (any more); wait for the pod to be Ready and try again.`, 'not-found', Number(m[1])));
+          fail(
+            new ClusterError(
+              say(
+                lang,
+                `Could not ${what}: the pod or the container does not exist (any more); wait for the pod to be Ready and try again.`,
+                `无法${what}：Pod 或容器不存在（或已不存在）；请等 Pod Ready 后重试。`,
+              ),
+              'not-found',
+              Number(m[1]),
+            ),
+          );
         } else if (m) {
           fail(httpError(Number(m[1]), undefined, where, what));
         } else {

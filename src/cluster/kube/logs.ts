@@ -11,6 +11,7 @@ import { ClusterError, type FollowOptions, type LogLine } from '../port.js';
 import type { PodTarget } from '../../lesson/model.js';
 import { sleep } from './backoff.js';
 import { toClusterError, type Where } from './errors.js';
+import { say } from './lang.js';
 import { isTerminating, labelSelector, type RawPod } from './pods.js';
 import type { KubeRest } from './rest.js';
 
@@ -121,6 +122,7 @@ export async function followLogs(deps: FollowDeps, target: PodTarget, options: F
   const followers = new Map<string, Follower>();
   const selector = labelSelector(target.labels);
   const event = (message: string): void => options.onEvent?.(message);
+  const t = (en: string, zh: string): string => say(where.lang, en, zh);
   let firstList = true;
   let fatal: ClusterError | undefined;
   let wake: (() => void) | undefined;
@@ -153,7 +155,7 @@ export async function followLogs(deps: FollowDeps, target: PodTarget, options: F
       // The server ended the stream (or the connection dropped): resume where it stopped.
       if (now() - opened > 10_000) f.failures = 0;
       f.failures++;
-      event(`log stream of pod ${f.pod} ended; reconnecting`);
+      event(t(`log stream of pod ${f.pod} ended; reconnecting`, `Pod ${f.pod} 的日志流已结束；正在重新连接`));
       void reconnectLater(f);
     });
     sink.on('error', () => undefined);
@@ -172,13 +174,15 @@ export async function followLogs(deps: FollowDeps, target: PodTarget, options: F
       f.controller = controller;
       if (f.stopped || signal.aborted) controller.abort();
     } catch (err) {
-      const e = toClusterError(err, where, `follow the log of pod "${f.pod}"`);
+      const e = toClusterError(err, where, t(`follow the log of pod "${f.pod}"`, `跟踪 Pod "${f.pod}" 的日志`));
       if (e.reason === 'unauthorized' || e.reason === 'forbidden') {
         fatal = e;
         wake?.();
       } else if (!f.stopped && !signal.aborted) {
         f.failures++;
-        if (f.failures === 1 || f.failures % 5 === 0) event(`cannot follow pod ${f.pod} yet${e.status ? ` (HTTP ${e.status})` : ''}; retrying`);
+        if (f.failures === 1 || f.failures % 5 === 0) {
+          event(t(`cannot follow pod ${f.pod} yet${e.status ? ` (HTTP ${e.status})` : ''}; retrying`, `暂时无法跟踪 Pod ${f.pod}${e.status ? `（HTTP ${e.status}）` : ''}；正在重试`));
+        }
         f.sink = undefined;
         void reconnectLater(f);
       }
@@ -203,7 +207,7 @@ export async function followLogs(deps: FollowDeps, target: PodTarget, options: F
       path: `/api/v1/namespaces/${encodeURIComponent(target.namespace)}/pods`,
       query: { labelSelector: selector },
       signal,
-      action: `list the pods with ${selector} in namespace "${target.namespace}"`,
+      action: t(`list the pods with ${selector} in namespace "${target.namespace}"`, `列出命名空间 "${target.namespace}" 中带有 ${selector} 的 Pod`),
     });
     const pods = (list.items ?? []).filter((p) => p.metadata?.name && !isTerminating(p) && containerRunning(p, target.container));
     const names = new Set(pods.slice(0, MAX_PODS).map((p) => p.metadata!.name!));
@@ -230,11 +234,13 @@ export async function followLogs(deps: FollowDeps, target: PodTarget, options: F
       followers.set(name, f);
       void connect(f);
     }
-    if (gone.length && added.length) event(`pod ${gone.join(', ')} replaced, following ${added.join(', ')}`);
-    else if (gone.length) event(`pod ${gone.join(', ')} is gone`);
-    else if (added.length && !firstList) event(`following new pod ${added.join(', ')}`);
-    if (pods.length > MAX_PODS && firstList) event(`${pods.length} pods match ${selector}; following the first ${MAX_PODS}`);
-    if (firstList && names.size === 0) event(`no running pod with ${selector} in namespace "${target.namespace}" yet; waiting for one`);
+    if (gone.length && added.length) event(t(`pod ${gone.join(', ')} replaced, following ${added.join(', ')}`, `Pod ${gone.join(', ')} 已被替换，改为跟踪 ${added.join(', ')}`));
+    else if (gone.length) event(t(`pod ${gone.join(', ')} is gone`, `Pod ${gone.join(', ')} 已消失`));
+    else if (added.length && !firstList) event(t(`following new pod ${added.join(', ')}`, `开始跟踪新 Pod ${added.join(', ')}`));
+    if (pods.length > MAX_PODS && firstList) event(t(`${pods.length} pods match ${selector}; following the first ${MAX_PODS}`, `有 ${pods.length} 个 Pod 匹配 ${selector}；只跟踪前 ${MAX_PODS} 个`));
+    if (firstList && names.size === 0) {
+      event(t(`no running pod with ${selector} in namespace "${target.namespace}" yet; waiting for one`, `命名空间 "${target.namespace}" 中还没有带 ${selector} 的运行中 Pod；正在等待`));
+    }
     firstList = false;
   };
 
@@ -267,7 +273,7 @@ export async function followLogs(deps: FollowDeps, target: PodTarget, options: F
         const e = err instanceof ClusterError ? err : toClusterError(err, where);
         if (e.reason === 'unauthorized' || e.reason === 'forbidden') throw e;
         listFailures++;
-        if (listFailures === 1) event(`cannot list the pods (${e.reason}); retrying`);
+        if (listFailures === 1) event(t(`cannot list the pods (${e.reason}); retrying`, `无法列出 Pod（${e.reason}）；正在重试`));
       }
     }
     if (fatal && !signal.aborted) throw fatal;
