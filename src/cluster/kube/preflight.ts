@@ -352,7 +352,7 @@ async function checkClient(deps: PreflightDeps, options: PreflightOptions): Prom
     name: 'client-ready',
     level: 'warn',
     summary: t(`No client pod (${selector}) in namespace "${client.namespace}" yet.`, `命名空间 "${client.namespace}" 中还没有客户端 Pod（${selector}）。`),
-    fix: t('The setup lesson deploys it.', '准备课程会部署它。'),
+    fix: t('The setup lesson deploys it.', '“测试环境搭建”一课会部署它。'),
   };
 }
 
