@@ -3,6 +3,7 @@
 
 import { parseArgs } from 'node:util';
 import type { Lang } from '../lesson/model.js';
+import { cliMessages, type CliMessages } from './messages.js';
 
 export const VERBS = ['list', 'run', 'check', 'reset', 'manifests', 'validate', 'practice', 'help'] as const;
 export type Verb = 'interactive' | (typeof VERBS)[number];
@@ -31,8 +32,6 @@ export interface ParsedCli {
 export class UsageError extends Error {
   override name = 'UsageError';
 }
-
-const HINT = 'run `egress-tutorial --help` for usage';
 
 /** zh when the first set of LC_ALL, LC_MESSAGES, LANG starts with "zh"; else en. */
 export function defaultLang(env: NodeJS.ProcessEnv): Lang {
@@ -67,19 +66,29 @@ const MAX_ARGS: Record<Verb, number> = {
   help: 0,
 };
 
-function translateParseError(error: unknown): UsageError {
+function translateParseError(error: unknown, m: CliMessages): UsageError {
   const err = error as { code?: string; message?: string };
   const quoted = /'([^']+)'/.exec(err.message ?? '')?.[1];
   switch (err.code) {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
-      return new UsageError(`Unknown flag ${quoted ?? ''}; ${HINT}.`);
+      return new UsageError(m.unknownFlag(quoted ?? '', m.hint));
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE': {
       const flag = quoted?.split(' ')[0] ?? 'a flag';
-      return new UsageError(`${flag} needs a value (e.g. ${flag} VALUE); ${HINT}.`);
+      return new UsageError(m.needsValue(flag, m.hint));
     }
     default:
-      return new UsageError(`${(err.message ?? 'Bad command line').split('\n')[0]}; ${HINT}.`);
+      return new UsageError(m.badCommandLine((err.message ?? 'Bad command line').split('\n')[0], m.hint));
   }
+}
+
+/** The language for sentences about the command line itself: a valid --lang in argv wins over the locale. */
+export function argvLang(argv: string[], env: NodeJS.ProcessEnv): Lang {
+  let lang = defaultLang(env);
+  argv.forEach((arg, i) => {
+    const value = arg === '--lang' ? argv[i + 1] : arg.startsWith('--lang=') ? arg.slice('--lang='.length) : undefined;
+    if (value === 'en' || value === 'zh') lang = value;
+  });
+  return lang;
 }
 
 const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -89,35 +98,36 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): ParsedCli {
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {
-    throw translateParseError(error);
+    throw translateParseError(error, cliMessages(argvLang(argv, env)));
   }
   const { values, positionals } = parsed;
+  const m = cliMessages(argvLang(argv, env));
   const [first, ...rest] = positionals;
   let verb: Verb = 'interactive';
   if (first !== undefined) {
-    if (!(VERBS as readonly string[]).includes(first)) throw new UsageError(`Unknown command "${first}"; the commands are ${VERBS.filter((v) => v !== 'help').join(', ')} (${HINT}).`);
+    if (!(VERBS as readonly string[]).includes(first)) throw new UsageError(m.unknownCommand(first, VERBS.filter((v) => v !== 'help').join(', '), m.hint));
     verb = first as Verb;
   }
   if (rest.length > MAX_ARGS[verb])
-    throw new UsageError(`${verb === 'interactive' ? 'egress-tutorial' : `"${verb}"`} takes ${MAX_ARGS[verb] === 0 ? 'no arguments' : `at most ${MAX_ARGS[verb]} argument`}, got "${rest.join(' ')}"; ${HINT}.`);
+    throw new UsageError(m.tooManyArgs(verb, MAX_ARGS[verb], rest.join(' '), m.hint));
 
   let lang = defaultLang(env);
   if (values.lang !== undefined) {
-    if (values.lang !== 'en' && values.lang !== 'zh') throw new UsageError(`--lang must be en or zh, not "${values.lang}".`);
+    if (values.lang !== 'en' && values.lang !== 'zh') throw new UsageError(m.badLang(values.lang));
     lang = values.lang;
   }
   for (const [flag, value] of [
     ['-n/--namespace', values.namespace],
     ['--istio-namespace', values['istio-namespace']],
   ] as const) {
-    if (value !== undefined && !NAMESPACE.test(value)) throw new UsageError(`${flag} "${value}" is not a valid namespace name (lower-case letters, digits and '-', at most 63).`);
+    if (value !== undefined && !NAMESPACE.test(value)) throw new UsageError(m.badNamespace(flag, value));
   }
   for (const [flag, value] of [
     ['--kubeconfig', values.kubeconfig],
     ['--context', values.context],
     ['--lessons', values.lessons],
   ] as const) {
-    if (value !== undefined && value.trim() === '') throw new UsageError(`${flag} needs a non-empty value.`);
+    if (value !== undefined && value.trim() === '') throw new UsageError(m.emptyValue(flag));
   }
 
   return {

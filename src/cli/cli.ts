@@ -5,7 +5,8 @@ import pkg from '../../package.json' with { type: 'json' };
 import type { Backend } from '../cluster/port.js';
 import type { Engine } from '../engine/types.js';
 import type { Session } from './session.js';
-import { parseCli, UsageError, type CliFlags, type ParsedCli } from './args.js';
+import { argvLang, parseCli, UsageError, type CliFlags, type ParsedCli } from './args.js';
+import { cliMessages } from './messages.js';
 import { CliError, describeFailure } from './errors.js';
 import { HEADLESS_HINT, HEADLESS_HINT_ZH, helpText } from './usage.js';
 
@@ -37,7 +38,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     }
     return await dispatch(parsed, io);
   } catch (error) {
-    const { text, exitCode } = describeFailure(error);
+    const { text, exitCode } = describeFailure(error, argvLang(argv, io.env));
     io.err(text);
     return exitCode;
   }
@@ -151,9 +152,9 @@ async function list(flags: CliFlags, io: CliIO): Promise<number> {
   return 0;
 }
 
-function selectLessons<T extends { id: string }>(lessons: T[], named: string[]): T[] {
+function selectLessons<T extends { id: string }>(lessons: T[], named: string[], flags: CliFlags): T[] {
   const unknown = named.filter((id) => !lessons.some((l) => l.id === id));
-  if (unknown.length > 0) throw new UsageError(`Unknown lesson ${unknown.map((u) => `"${u}"`).join(', ')}; the lessons are ${lessons.map((l) => l.id).join(', ')}.`);
+  if (unknown.length > 0) throw new UsageError(cliMessages(flags.lang).unknownLesson(unknown, lessons.map((l) => l.id)));
   return named.length === 0 ? lessons : lessons.filter((l) => named.includes(l.id));
 }
 
@@ -161,7 +162,7 @@ async function manifests(named: string[], flags: CliFlags, io: CliIO): Promise<n
   const { loadLessons } = await import('./session.js');
   const set = await loadLessons(flags);
   const docs: string[] = [];
-  for (const lesson of selectLessons(set.lessons, named))
+  for (const lesson of selectLessons(set.lessons, named, flags))
     for (const step of lesson.steps)
       if (step.kind === 'apply')
         for (const manifest of step.manifests) docs.push(`# Source: ${manifest.file} (lesson ${lesson.id}, step ${step.id})\n${manifest.yaml.replace(/^---\n/, '').replace(/\n+$/, '')}`);
@@ -212,12 +213,13 @@ async function withSignals<T>(io: CliIO, dispose: () => void, body: (interrupted
 const signalExit = (signal: NodeJS.Signals): number => (signal === 'SIGINT' ? 130 : 143);
 
 async function run(named: string[], flags: CliFlags, io: CliIO): Promise<number> {
-  if (!flags.yes) throw new UsageError('`run` applies the lessons\' manifests to the cluster: add --yes to confirm (or start the interactive tutorial).');
+  const m = cliMessages(flags.lang);
+  if (!flags.yes) throw new UsageError(m.runNeedsYes);
   const [{ openSession, loadLessons }, { lessonsToRun }, { runHeadless }] = await Promise.all([import('./session.js'), import('../engine/machine.js'), import('./headless.js')]);
   // Check the lesson names before connecting anywhere.
   const preview = await loadLessons(flags);
   const { ids, unknown } = lessonsToRun(preview.lessons, named);
-  if (unknown.length > 0) throw new UsageError(`Unknown lesson ${unknown.map((u) => `"${u}"`).join(', ')}; the lessons are ${preview.lessons.map((l) => l.id).join(', ')}.`);
+  if (unknown.length > 0) throw new UsageError(m.unknownLesson(unknown, preview.lessons.map((l) => l.id)));
 
   const backend = backendOf(flags);
   const session = await openSession(flags, backend, { persistProgress: backend === 'kube', persistPractice: false, env: io.env, lessons: preview });
@@ -240,11 +242,11 @@ async function run(named: string[], flags: CliFlags, io: CliIO): Promise<number>
       const result = await runHeadless(session.engine, ids, flags.lang, (t) => io.out(t));
       const signal = interrupted();
       if (signal) {
-        io.err(`egress-tutorial: interrupted${backend === 'kube' ? '; progress is saved' : ''}.`);
+        io.err(`egress-tutorial: ${m.interrupted(backend === 'kube')}`);
         return signalExit(signal);
       }
       if (!result.ok && result.failed) {
-        io.err(`egress-tutorial: FAILED at ${result.failed.lesson}/${result.failed.step}: ${result.failed.verdict.summary}`);
+        io.err(`egress-tutorial: ${m.failedAt(`${result.failed.lesson}/${result.failed.step}`, result.failed.verdict.summary)}`);
         return 1;
       }
       io.out(zh ? `\n全部 ${result.passed} 项验证通过。` : `\nAll ${result.passed} verifications passed.`);
@@ -263,7 +265,8 @@ async function check(flags: CliFlags, io: CliIO): Promise<number> {
     const lessons = await loadLessons(flags, connection.namespace).catch(() => undefined);
     const client = lessons ? clientTarget(lessons, connection.namespace) : { namespace: connection.namespace, labels: { app: 'curl' }, container: 'curl' };
     const identity = connection.port.identity();
-    io.out(`Pre-flight for ${backend === 'practice' ? 'the practice cluster (simulated)' : `context ${identity.context} (${identity.server})`}, namespace ${connection.namespace}, Istio in ${flags.istioNamespace}:`);
+    const m = cliMessages(flags.lang);
+    io.out(m.preflightFor(backend === 'practice' ? m.practiceWhere : m.contextWhere(identity.context, identity.server), connection.namespace, flags.istioNamespace));
     const results = await connection.port.preflight({ clientNamespace: connection.namespace, istioNamespace: flags.istioNamespace, client });
     for (const r of results) {
       io.out(`${r.level.toUpperCase().padEnd(4)}  ${r.name}: ${r.summary}`);
@@ -272,7 +275,7 @@ async function check(flags: CliFlags, io: CliIO): Promise<number> {
     }
     const fails = results.filter((r) => r.level === 'fail').length;
     const warns = results.filter((r) => r.level === 'warn').length;
-    io.out(fails ? `Not ready: ${fails} check${fails === 1 ? '' : 's'} failed.` : `Ready${warns ? ` (${warns} warning${warns === 1 ? '' : 's'})` : ''}.`);
+    io.out(fails ? m.notReady(fails) : m.ready(warns));
     return fails ? 1 : 0;
   } finally {
     await connection.release();
@@ -280,21 +283,22 @@ async function check(flags: CliFlags, io: CliIO): Promise<number> {
 }
 
 async function reset(flags: CliFlags, io: CliIO): Promise<number> {
-  if (!flags.yes && (!io.stdinIsTTY || !io.stdoutIsTTY)) throw new UsageError('`reset` deletes what the tutorial created and the saved progress: add --yes to confirm.');
+  const m = cliMessages(flags.lang);
+  if (!flags.yes && (!io.stdinIsTTY || !io.stdoutIsTTY)) throw new UsageError(m.resetNeedsYes);
   const [{ connect, progressKey }, { openProgressStore, stateDir }] = await Promise.all([import('./session.js'), import('../progress/index.js')]);
   const backend = backendOf(flags);
   const connection = await connect(flags, backend, { persistPractice: true, env: io.env });
   try {
     const namespaces = [...new Set([connection.namespace, flags.istioNamespace])];
     const managed = await connection.port.listManaged({ namespaces });
-    if (managed.length === 0) io.out('The tutorial created nothing that still exists here.');
+    if (managed.length === 0) io.out(m.nothingCreated);
     else {
-      io.out(`The tutorial created ${managed.length} object${managed.length === 1 ? '' : 's'}:`);
+      io.out(m.created(managed.length));
       for (const ref of managed) io.out(`  ${ref.kind}/${ref.name}${ref.namespace ? ` (${ref.namespace})` : ''}`);
     }
     if (!flags.yes) {
-      if (!(await io.confirm(`Delete ${managed.length ? 'them' : 'nothing'} and clear the saved progress? [y/N] `))) {
-        io.out('Nothing changed.');
+      if (!(await io.confirm(m.confirmReset(managed.length > 0)))) {
+        io.out(m.nothingChanged);
         return 1;
       }
     }
@@ -302,7 +306,7 @@ async function reset(flags: CliFlags, io: CliIO): Promise<number> {
     for (const r of removed) io.out(`  ${r.ref.kind}/${r.ref.name}: ${r.result}${r.message ? ` — ${r.message}` : ''}`);
     openProgressStore({ clusterKey: progressKey(connection.port, backend), namespace: connection.namespace, stateDir: stateDir(io.env) }).clear();
     const errors = removed.filter((r) => r.result === 'error').length;
-    io.out(errors ? `${errors} object${errors === 1 ? '' : 's'} could not be deleted; progress cleared.` : 'Done: removed what the tutorial created and cleared the saved progress.');
+    io.out(errors ? m.resetErrors(errors) : m.resetDone);
     return errors ? 1 : 0;
   } finally {
     await connection.release();

@@ -1,6 +1,7 @@
 // Entry point of the `egress-tutorial` bin. Everything heavy is imported lazily by the verbs.
 
 import { createInterface } from 'node:readline/promises';
+import { argvLang } from './args.js';
 import { runCli, type CliIO } from './cli.js';
 import { describeFailure } from './errors.js';
 
@@ -29,7 +30,7 @@ const io: CliIO = {
 
 // Last line of defence: whatever escapes becomes one sentence, never a stack trace.
 const fail = (error: unknown): void => {
-  const { text, exitCode } = describeFailure(error);
+  const { text, exitCode } = describeFailure(error, argvLang(process.argv.slice(2), process.env));
   process.stderr.write(`${text}\n`);
   process.exit(exitCode);
 };

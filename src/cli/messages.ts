@@ -1,0 +1,72 @@
+// The CLI's own sentences (usage errors, check and reset reports, top-level errors) in both
+// languages. The English text is kept stable: scripts may grep it.
+
+import type { Lang } from '../lesson/model.js';
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+const en = {
+  hint: 'run `egress-tutorial --help` for usage',
+  unknownFlag: (flag: string, hint: string) => `Unknown flag ${flag}; ${hint}.`,
+  needsValue: (flag: string, hint: string) => `${flag} needs a value (e.g. ${flag} VALUE); ${hint}.`,
+  badCommandLine: (detail: string, hint: string) => `${detail}; ${hint}.`,
+  unknownCommand: (command: string, commands: string, hint: string) => `Unknown command "${command}"; the commands are ${commands} (${hint}).`,
+  tooManyArgs: (verb: string, max: number, got: string, hint: string) =>
+    `${verb === 'interactive' ? 'egress-tutorial' : `"${verb}"`} takes ${max === 0 ? 'no arguments' : `at most ${max} argument`}, got "${got}"; ${hint}.`,
+  badLang: (value: string) => `--lang must be en or zh, not "${value}".`,
+  badNamespace: (flag: string, value: string) => `${flag} "${value}" is not a valid namespace name (lower-case letters, digits and '-', at most 63).`,
+  emptyValue: (flag: string) => `${flag} needs a non-empty value.`,
+  unknownLesson: (names: string[], all: string[]) => `Unknown lesson ${names.map((u) => `"${u}"`).join(', ')}; the lessons are ${all.join(', ')}.`,
+  runNeedsYes: '`run` applies the lessons\' manifests to the cluster: add --yes to confirm (or start the interactive tutorial).',
+  resetNeedsYes: '`reset` deletes what the tutorial created and the saved progress: add --yes to confirm.',
+  preflightFor: (where: string, namespace: string, istioNamespace: string) => `Pre-flight for ${where}, namespace ${namespace}, Istio in ${istioNamespace}:`,
+  practiceWhere: 'the practice cluster (simulated)',
+  contextWhere: (context: string, server: string) => `context ${context} (${server})`,
+  notReady: (fails: number) => `Not ready: ${plural(fails, 'check')} failed.`,
+  ready: (warns: number) => `Ready${warns ? ` (${plural(warns, 'warning')})` : ''}.`,
+  nothingCreated: 'The tutorial created nothing that still exists here.',
+  created: (n: number) => `The tutorial created ${plural(n, 'object')}:`,
+  confirmReset: (any: boolean) => `Delete ${any ? 'them' : 'nothing'} and clear the saved progress? [y/N] `,
+  nothingChanged: 'Nothing changed.',
+  resetErrors: (n: number) => `${plural(n, 'object')} could not be deleted; progress cleared.`,
+  resetDone: 'Done: removed what the tutorial created and cleared the saved progress.',
+  interrupted: (saved: boolean) => `interrupted${saved ? '; progress is saved' : ''}.`,
+  failedAt: (where: string, summary: string) => `FAILED at ${where}: ${summary}`,
+  unexpected: (message: string) => `unexpected error: ${message} (please report it with the command you ran).`,
+};
+
+export type CliMessages = typeof en;
+
+const zh: CliMessages = {
+  hint: '用法见 `egress-tutorial --help`',
+  unknownFlag: (flag, hint) => `未知选项 ${flag}；${hint}。`,
+  needsValue: (flag, hint) => `${flag} 需要一个值（例如 ${flag} VALUE）；${hint}。`,
+  badCommandLine: (detail, hint) => `${detail}；${hint}。`,
+  unknownCommand: (command, commands, hint) => `未知命令 "${command}"；可用的命令有 ${commands}（${hint}）。`,
+  tooManyArgs: (verb, max, got, hint) =>
+    `${verb === 'interactive' ? 'egress-tutorial' : `"${verb}"`} ${max === 0 ? '不接受参数' : `最多接受 ${max} 个参数`}，却收到了 "${got}"；${hint}。`,
+  badLang: (value) => `--lang 只能是 en 或 zh，不能是 "${value}"。`,
+  badNamespace: (flag, value) => `${flag} "${value}" 不是合法的命名空间名（小写字母、数字和 '-'，最多 63 个字符）。`,
+  emptyValue: (flag) => `${flag} 需要一个非空的值。`,
+  unknownLesson: (names, all) => `未知课程 ${names.map((u) => `"${u}"`).join('、')}；可用的课程有 ${all.join('、')}。`,
+  runNeedsYes: '`run` 会把课程的清单应用到集群：加上 --yes 确认（或者启动交互式教程）。',
+  resetNeedsYes: '`reset` 会删除本教程创建的对象和保存的进度：加上 --yes 确认。',
+  preflightFor: (where, namespace, istioNamespace) => `预检：${where}，命名空间 ${namespace}，Istio 位于 ${istioNamespace}：`,
+  practiceWhere: '练习集群（模拟）',
+  contextWhere: (context, server) => `上下文 ${context}（${server}）`,
+  notReady: (fails) => `未就绪：${fails} 项检查未通过。`,
+  ready: (warns) => `已就绪${warns ? `（${warns} 项警告）` : ''}。`,
+  nothingCreated: '本教程创建的对象在这里都已不存在。',
+  created: (n) => `本教程创建了 ${n} 个对象：`,
+  confirmReset: (any) => `${any ? '删除它们' : '不删除任何对象'}并清除保存的进度？[y/N] `,
+  nothingChanged: '没有做任何改动。',
+  resetErrors: (n) => `${n} 个对象未能删除；进度已清除。`,
+  resetDone: '完成：已删除本教程创建的对象，并清除了保存的进度。',
+  interrupted: (saved) => `已中断${saved ? '；进度已保存' : ''}。`,
+  failedAt: (where, summary) => `失败（FAILED）于 ${where}：${summary}`,
+  unexpected: (message) => `意外错误：${message}（请连同所运行的命令一起报告）。`,
+};
+
+export function cliMessages(lang: Lang): CliMessages {
+  return lang === 'zh' ? zh : en;
+}
