@@ -83,6 +83,7 @@ export async function connect(flags: CliFlags, backend: Backend, options: { pers
       istioNamespace: flags.istioNamespace,
       backend: 'kube',
       env: options.env,
+      lang: flags.lang,
     });
     return { port, namespace, backend, release: async () => port.close() };
   }
@@ -96,6 +97,7 @@ export async function connect(flags: CliFlags, backend: Backend, options: { pers
       istioNamespace: flags.istioNamespace,
       backend: 'practice',
       env: options.env,
+      lang: flags.lang,
     });
     return { port, namespace, backend, joined: running, release: async () => port.close() };
   }
@@ -116,6 +118,7 @@ export async function connect(flags: CliFlags, backend: Backend, options: { pers
       istioNamespace: flags.istioNamespace,
       backend: 'practice',
       env: options.env,
+      lang: flags.lang,
     });
     return {
       port,

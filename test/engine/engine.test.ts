@@ -57,6 +57,17 @@ describe('engine: moving', () => {
     engine.dispose();
   });
 
+  it('setLang reaches the port, so its own sentences follow the learner\'s language', () => {
+    const port = new FakePort();
+    const langs: string[] = [];
+    Object.assign(port, { setLang: (lang: string) => langs.push(lang) });
+    const engine = createEngine({ lessons: lessonSet(), port, progress: memoryProgressStore(), lang: 'en', namespace: 'default', istioNamespace: 'istio-system' });
+    engine.setLang('zh');
+    engine.setLang('zh');
+    expect(langs).toEqual(['en', 'zh']); // at creation, then once per change
+    engine.dispose();
+  });
+
   it('coalesces change bursts into few listener calls', async () => {
     const { engine } = setup();
     let calls = 0;
