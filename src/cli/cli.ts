@@ -266,7 +266,8 @@ async function check(flags: CliFlags, io: CliIO): Promise<number> {
     const client = lessons ? clientTarget(lessons, connection.namespace) : { namespace: connection.namespace, labels: { app: 'curl' }, container: 'curl' };
     const identity = connection.port.identity();
     const m = cliMessages(flags.lang);
-    io.out(m.preflightFor(backend === 'practice' ? m.practiceWhere : m.contextWhere(identity.context, identity.server), connection.namespace, flags.istioNamespace));
+    // The identity, not the flag: an exported practice KUBECONFIG is the practice cluster too.
+    io.out(m.preflightFor(identity.backend === 'practice' ? m.practiceWhere : m.contextWhere(identity.context, identity.server), connection.namespace, flags.istioNamespace));
     const results = await connection.port.preflight({ clientNamespace: connection.namespace, istioNamespace: flags.istioNamespace, client });
     for (const r of results) {
       io.out(`${r.level.toUpperCase().padEnd(4)}  ${r.name}: ${r.summary}`);

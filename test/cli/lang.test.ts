@@ -40,6 +40,10 @@ describe('CLI sentences in Chinese', () => {
     expect(await runCli(['check', '--practice'], check)).toBe(0);
     expect(check.stdout[0]).toBe('预检：练习集群（模拟），命名空间 default，Istio 位于 istio-system：');
     expect(check.stdout.at(-1)).toMatch(/^已就绪/);
+    // The check lines come from the cluster port: they follow --lang/LANG too.
+    const checkLines = check.stdout.filter((l) => /^(PASS|WARN|FAIL) /.test(l));
+    expect(checkLines.length).toBeGreaterThan(5);
+    for (const line of checkLines) expect(line).toMatch(/[\u4e00-\u9fff]/);
 
     const reset = memoryIO(env);
     expect(await runCli(['reset', '--practice'], reset)).toBe(2);

@@ -45,6 +45,11 @@ describe('joining a running practice cluster', () => {
 
       expect(describeTarget(parseCli(['--practice'], env).flags, env, load)).toBe(`the running practice cluster (simulated, pid ${process.pid}, ${note!.url})`);
 
+      // The learner exported the printed KUBECONFIG instead of passing --practice: still the practice cluster.
+      const viaKubeconfig = memoryIO(env);
+      expect(await runCli(['check', '--kubeconfig', note!.kubeconfig], viaKubeconfig)).toBe(0);
+      expect(viaKubeconfig.stdout[0]).toMatch(/^Pre-flight for the practice cluster \(simulated\)/);
+
       const second = memoryIO(env);
       expect(await runCli(['practice'], second)).toBe(1);
       expect(second.stderr.join('\n')).toMatch(/^egress-tutorial: A practice cluster is already running \(pid \d+/);
