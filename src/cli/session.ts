@@ -54,6 +54,8 @@ export async function loadLessons(flags: CliFlags, namespace?: string): Promise<
   const dir = flags.lessons ?? defaultLessonsDir();
   const loaded = loadLessonSet(dir, { set, namespace: namespace ?? flags.namespace ?? 'default', istioNamespace: flags.istioNamespace });
   if (!loaded.set || loaded.problems.length > 0) {
+    // Only flag values (--set, -n, --istio-namespace) were refused: that is a usage error, not the folder's.
+    if (loaded.problems.every((p) => p.file.startsWith('-'))) throw new CliError(formatProblems(loaded.problems), 2);
     const count = loaded.problems.length;
     throw new CliError(`The lesson folder ${dir} has ${count} problem${count === 1 ? '' : 's'} (listed above); fix them and check with \`egress-tutorial validate ${dir}\`.`, 1, formatProblems(loaded.problems));
   }

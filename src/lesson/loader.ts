@@ -1,5 +1,5 @@
 // Loads and validates a lessons folder (format: lessons/README.md) into a LessonSet.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Lang, Lesson, LessonProblem, LessonSet, Localized, Step } from './model.js';
 import { LANGS } from './model.js';
@@ -103,6 +103,12 @@ export function loadLessonSet(dir: string, options: LoadOptions = {}): { set?: L
   const root = resolve(dir);
   const folders = listLessonFolders(root, problems);
   if (!folders) return { problems: problems.items };
+  // A folder with neither course.yaml nor any lesson.yaml is a wrong path, not a broken course:
+  // one sentence instead of a "file is missing" per subfolder.
+  if (!existsSync(join(root, 'course.yaml')) && !folders.some((f) => existsSync(join(root, f, 'lesson.yaml')))) {
+    problems.add(dir, 0, 'this is not a lessons folder: it has no course.yaml and no lesson folder with a lesson.yaml (see lessons/README.md); pass the folder that holds them');
+    return { problems: problems.items };
+  }
 
   const courseFile = readYamlFile(root, 'course.yaml', problems, false);
   const course = readCourse(courseFile.doc, 'course.yaml', problems);

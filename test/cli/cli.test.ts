@@ -83,6 +83,13 @@ describe('CLI', () => {
     expect(io.stderr[0]).toMatch(/is not name=value/);
   });
 
+  it('a --set value of the wrong type is a usage error naming the flag, not the lesson folder', async () => {
+    const io = memoryIO();
+    expect(await runCli(['manifests', '--set', 'httpHost=Bad_Host'], io)).toBe(2);
+    expect(io.stderr.join('\n')).toMatch(/^egress-tutorial: --set httpHost=Bad_Host: "Bad_Host" is not a DNS name/);
+    expect(io.stderr.join('\n')).not.toMatch(/lesson folder/);
+  });
+
   it('run needs --yes and known lessons', async () => {
     const io = memoryIO();
     expect(await runCli(['run', '--practice'], io)).toBe(2);

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { formatProblems, loadLessonSet, type LessonProblem, type LoadOptions } from '../../src/lesson/index.js';
 import { GOOD, edit, lineOf, makeLessons } from './fixture.js';
 
@@ -109,6 +110,13 @@ describe('problems, each at its file:line', () => {
     cleanups.push(f.cleanup);
     const file = join(f.lessons, 'course.yaml');
     expectProblems(loadLessonSet(file).problems, [[`${file}:0`, /^cannot read the lessons folder: it is not a folder; pass an existing folder with --lessons DIR$/]]);
+  });
+
+  it('a folder that holds no course.yaml and no lesson is named once, not per subfolder', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'not-lessons-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    for (const sub of ['a', 'b', 'c']) mkdirSync(join(dir, sub));
+    expectProblems(loadLessonSet(dir).problems, [[`${dir}:0`, /^this is not a lessons folder: it has no course\.yaml and no lesson folder with a lesson\.yaml/]]);
   });
 
   it('YAML that does not parse, with the parser line', () => {
