@@ -23,6 +23,8 @@ export interface CliIO {
   confirm(question: string): Promise<boolean>;
   /** Register a handler for Ctrl+C / SIGTERM; returns the unregister function. */
   onSignal(handler: (signal: NodeJS.Signals) => void): () => void;
+  /** Write raw terminal output (no newline added); only the real terminal has it. */
+  paint?(raw: string): void;
 }
 
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
@@ -76,14 +78,19 @@ async function interactive(flags: CliFlags, io: CliIO): Promise<number> {
     io.err(flags.lang === 'zh' ? HEADLESS_HINT_ZH : HEADLESS_HINT);
     return 2;
   }
-  const [{ runInteractive }, { load }, { describeTarget }] = await Promise.all([import('../ui/index.js'), import('js-yaml'), import('./target.js')]);
+  // Paint a plain first frame before ink and React load (the largest part of start-up); the
+  // kubeconfig is read (js-yaml) only when there is one to describe.
+  const [{ describeTarget }, { splashFrame }, yaml] = await Promise.all([import('./target.js'), import('../ui/splash.js'), flags.practice ? undefined : import('js-yaml')]);
+  const target = describeTarget(flags, io.env, yaml ? yaml.load : () => undefined);
+  io.paint?.(splashFrame(flags.lang, flags.practice, target));
+  const { runInteractive } = await import('../ui/index.js');
   const sessions = interactiveSessions(flags, io.env);
   try {
     return await runInteractive({
       lang: flags.lang,
       preferPractice: flags.practice,
       warnings: [],
-      describeTarget: describeTarget(flags, io.env, load),
+      describeTarget: target,
       connect: sessions.connect,
     });
   } finally {

@@ -1,6 +1,5 @@
 // Entry point of the `egress-tutorial` bin. Everything heavy is imported lazily by the verbs.
 
-import { createInterface } from 'node:readline/promises';
 import { argvLang } from './args.js';
 import { runCli, type CliIO } from './cli.js';
 import { describeFailure } from './errors.js';
@@ -12,6 +11,8 @@ const io: CliIO = {
   stdinIsTTY: process.stdin.isTTY === true,
   stdoutIsTTY: process.stdout.isTTY === true,
   confirm: async (question) => {
+    // Loaded here: only `reset` without --yes asks, and every start would pay for it otherwise.
+    const { createInterface } = await import('node:readline/promises');
     const rl = createInterface({ input: process.stdin, output: process.stdout });
     try {
       return /^y(es)?$/i.test((await rl.question(question)).trim());
@@ -19,6 +20,7 @@ const io: CliIO = {
       rl.close();
     }
   },
+  paint: (raw) => process.stdout.write(raw),
   onSignal: (handler) => {
     const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
     for (const s of signals) process.on(s, handler);

@@ -7,6 +7,7 @@ import type { Engine } from '../engine/types.js';
 import type { Lang } from '../lesson/model.js';
 import { App, type AppProps, type Backend } from './App.js';
 import { RENDER_FPS } from './hooks.js';
+import { ENTER_ALT_SCREEN, HOME_AND_CLEAR } from './splash.js';
 
 export { App } from './App.js';
 export { errorSentence, resumeTarget } from './screens.js';
@@ -24,7 +25,6 @@ export interface InteractiveOptions {
   describeTarget: string;
 }
 
-const ENTER_ALT_SCREEN = '\x1b[?1049h';
 const LEAVE_ALT_SCREEN = '\x1b[?1049l';
 
 /**
@@ -59,7 +59,9 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
 
   const stdout = process.stdout;
   const useAltScreen = stdout.isTTY === true;
-  if (useAltScreen) stdout.write(ENTER_ALT_SCREEN);
+  // Home and clear: the alternate screen keeps the cursor where the shell left it (often the last
+  // row), and a splash may be on it; ink draws from the cursor.
+  if (useAltScreen) stdout.write(ENTER_ALT_SCREEN + HOME_AND_CLEAR);
   const instance = render(React.createElement(App, props), {
     exitOnCtrlC: false, // the App handles Ctrl+C (raw mode) so it can dispose the engine first
     maxFps: RENDER_FPS,
