@@ -1,165 +1,23 @@
-// The seed's manifests, commands and cleanup orders, copied from
+// The seed's commands and cleanup orders, copied from
 // shared/seed/000_ed461580cd28217c.txt (the Chinese notes of Istio's Egress Gateways task),
 // exactly as the seed writes them: networking.istio.io/v1alpha3, hosts httpbin.org and
 // www.baidu.com, Istio in istio-system. The lessons must reproduce every spec.
 
-export const SEED_HTTP_SERVICE_ENTRY = `
-apiVersion: networking.istio.io/v1alpha3
-kind: ServiceEntry
-metadata:
-  name: cnn
-spec:
-  hosts:
-  - httpbin.org
-  ports:
-  - number: 80
-    name: http-port
-    protocol: HTTP
-  - number: 443
-    name: https
-    protocol: HTTPS
-  resolution: DNS
-`;
+import {
+  SEED_HTTP_GATEWAY_AND_DESTINATION_RULE,
+  SEED_HTTP_SERVICE_ENTRY,
+  SEED_HTTP_VIRTUAL_SERVICE,
+  SEED_HTTPS_GATEWAY_DESTINATION_RULE_VIRTUAL_SERVICE,
+  SEED_HTTPS_SERVICE_ENTRY,
+} from '../fixtures/seed.js';
 
-export const SEED_HTTP_GATEWAY_AND_DESTINATION_RULE = `
-apiVersion: networking.istio.io/v1alpha3
-kind: Gateway
-metadata:
-  name: istio-egressgateway
-spec:
-  selector:
-    istio: egressgateway
-  servers:
-  - port:
-      number: 80
-      name: http
-      protocol: HTTP
-    hosts:
-    - httpbin.org
----
-apiVersion: networking.istio.io/v1alpha3
-kind: DestinationRule
-metadata:
-  name: egressgateway-for-cnn
-spec:
-  host: istio-egressgateway.istio-system.svc.cluster.local
-  subsets:
-  - name: cnn
-`;
-
-export const SEED_HTTP_VIRTUAL_SERVICE = `
-apiVersion: networking.istio.io/v1alpha3
-kind: VirtualService
-metadata:
-  name: direct-cnn-through-egress-gateway
-spec:
-  hosts:
-  - httpbin.org
-  gateways:
-  - istio-egressgateway
-  - mesh
-  http:
-  - match:
-    - gateways:
-      - mesh
-      port: 80
-    route:
-    - destination:
-        host: istio-egressgateway.istio-system.svc.cluster.local
-        subset: cnn
-        port:
-          number: 80
-      weight: 100
-  - match:
-    - gateways:
-      - istio-egressgateway
-      port: 80
-    route:
-    - destination:
-        host: httpbin.org
-        port:
-          number: 80
-      weight: 100
-`;
-
-export const SEED_HTTPS_SERVICE_ENTRY = `
-apiVersion: networking.istio.io/v1alpha3
-kind: ServiceEntry
-metadata:
-  name: cnn
-spec:
-  hosts:
-  - www.baidu.com
-  ports:
-  - number: 443
-    name: tls
-    protocol: TLS
-  resolution: DNS
-`;
-
-export const SEED_HTTPS_GATEWAY_DESTINATION_RULE_VIRTUAL_SERVICE = `
-apiVersion: networking.istio.io/v1alpha3
-kind: Gateway
-metadata:
-  name: istio-egressgateway
-spec:
-  selector:
-    istio: egressgateway
-  servers:
-  - port:
-      number: 443
-      name: tls
-      protocol: TLS
-    hosts:
-    - www.baidu.com
-    tls:
-      mode: PASSTHROUGH
----
-apiVersion: networking.istio.io/v1alpha3
-kind: DestinationRule
-metadata:
-  name: egressgateway-for-cnn
-spec:
-  host: istio-egressgateway.istio-system.svc.cluster.local
-  subsets:
-  - name: cnn
----
-apiVersion: networking.istio.io/v1alpha3
-kind: VirtualService
-metadata:
-  name: direct-cnn-through-egress-gateway
-spec:
-  hosts:
-  - www.baidu.com
-  gateways:
-  - mesh
-  - istio-egressgateway
-  tls:
-  - match:
-    - gateways:
-      - mesh
-      port: 443
-      sniHosts:
-      - "www.baidu.com"
-    route:
-    - destination:
-        host: istio-egressgateway.istio-system.svc.cluster.local
-        subset: cnn
-        port:
-          number: 443
-  - match:
-    - gateways:
-      - istio-egressgateway
-      port: 443
-      sniHosts:
-      - "www.baidu.com"
-    route:
-    - destination:
-        host: www.baidu.com
-        port:
-          number: 443
-      weight: 100
-`;
+export {
+  SEED_HTTP_GATEWAY_AND_DESTINATION_RULE,
+  SEED_HTTP_SERVICE_ENTRY,
+  SEED_HTTP_VIRTUAL_SERVICE,
+  SEED_HTTPS_GATEWAY_DESTINATION_RULE_VIRTUAL_SERVICE,
+  SEED_HTTPS_SERVICE_ENTRY,
+};
 
 /** Each seed `kubectl apply` block, with the lesson whose one apply step reproduces it. */
 export const SEED_APPLIES: { lesson: string; yaml: string }[] = [
