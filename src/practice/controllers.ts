@@ -9,6 +9,9 @@ import { proxyStartupLines } from './logs.js';
 import { clone, deepEqual } from './patch.js';
 import type { KObject, Store, StoreEvent } from './store.js';
 
+/** How long before "Envoy proxy is ready" each earlier start-up line appears, last line first (ms). */
+const STARTUP_OFFSETS_MS = [0, 2, 950, 955, 960, 981, 1110, 1111, 1118, 1119, 1119];
+
 const POD = { group: '', plural: 'pods' };
 const RS = { group: 'apps', plural: 'replicasets' };
 const DEPLOY = { group: 'apps', plural: 'deployments' };
@@ -437,10 +440,13 @@ export class Controllers {
     const isGateway = pod.metadata.labels?.istio === 'egressgateway' || pod.metadata.labels?.istio === 'ingressgateway';
     for (const c of containers) {
       if (c.name !== 'istio-proxy') continue;
-      const when = new Date();
-      for (const line of proxyStartupLines(isGateway ? 'gateway' : 'sidecar', name, namespace)) {
+      // As pilot-agent prints them: flags at once, certificates and xDS over about a second, then ready now.
+      const lines = proxyStartupLines(isGateway ? 'gateway' : 'sidecar', name, namespace);
+      const readyAt = Date.now();
+      lines.forEach((line, i) => {
+        const when = new Date(readyAt - (STARTUP_OFFSETS_MS[lines.length - 1 - i] ?? 0));
         this.logs.append(namespace, name, 'istio-proxy', `${when.toISOString().replace('Z', '000Z')}\t${line}`, when);
-      }
+      });
     }
     if (pod.metadata.labels?.app === 'istiod') {
       const when = new Date();

@@ -99,6 +99,13 @@ describe('logs', () => {
     const tail = await call(cluster, `${base}?container=istio-proxy&tailLines=1&timestamps=true`);
     expect(tail.text.trimEnd().split('\n')).toHaveLength(1);
     expect(tail.text).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z .*Envoy proxy is ready\n$/);
+    // Start-up lines span about a second, in order, as pilot-agent prints them (not one instant).
+    const stamps = (await call(cluster, `${base}?container=istio-proxy&timestamps=true`)).text
+      .trimEnd()
+      .split('\n')
+      .map((l) => Date.parse(l.slice(0, l.indexOf(' '))));
+    expect(stamps.every((t, i) => i === 0 || t >= stamps[i - 1])).toBe(true);
+    expect(stamps.at(-1)! - stamps[0]).toBeGreaterThan(500);
     const future = await call(cluster, `${base}?container=istio-proxy&sinceTime=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`);
     expect(future.text).toBe('');
     await call(cluster, '/apis/apps/v1/namespaces/default/deployments', { method: 'POST', body: CURL_DEPLOYMENT });
