@@ -4,7 +4,6 @@
 import type { AccessLogFields } from './accessLog.js';
 import { pickDestination, resolveCluster, clusterName, externalCluster, type UpstreamCluster } from './cluster.js';
 import type { Resolved } from './dns.js';
-import { serviceEndpoints, serviceIp } from './dns.js';
 import { envoyRequestHeaders, envoyResponse, localReply, type TraceIds } from './envoyHttp.js';
 import { byteLength, getHeader, type HttpRequest, type HttpResponse, removeHeader, setHeader } from './http.js';
 import { CLUSTER_EGRESS_IP, isPrivateAddress, originListens, originRespond } from './internet.js';
@@ -18,7 +17,7 @@ import {
   type RouteChoice,
 } from './istioConfig.js';
 import { outboundPolicy, sidecarView } from './meshPolicy.js';
-import { address, isEgressGatewayPod, type Net, startTime, writeAccessLog } from './net.js';
+import { address, isEgressGatewayPod, type Net, serviceDnat, startTime, writeAccessLog } from './net.js';
 import type { MeshPod, MeshState } from './types.js';
 
 /** What the next hop did with an HTTP request. */
@@ -312,15 +311,9 @@ export function deliverHttp(net: Net, req: HttpRequest, target: { ip: string; po
     if (isEgressGatewayPod(net.state, pod)) return gatewayHttp(net, req, pod, target.port, fromAddress);
     return { kind: 'refused' };
   }
-  const service = net.state.services.find((s) => serviceIp(s) === target.ip);
-  if (service) {
-    // kube-proxy: DNAT to a ready endpoint, or reject when there is none.
-    const port = service.ports.find((p) => p.port === target.port);
-    const endpoints = serviceEndpoints(net.state, service);
-    if (!port || endpoints.length === 0) return { kind: 'refused' };
-    const endpoint = endpoints[net.dice.int(0, endpoints.length - 1)];
-    return deliverHttp(net, req, { ip: endpoint.ip, port: port.targetPort }, fromAddress);
-  }
+  const dnat = serviceDnat(net, target);
+  if (dnat === 'refused') return { kind: 'refused' };
+  if (dnat) return deliverHttp(net, req, dnat, fromAddress);
   if (isPrivateAddress(target.ip)) return { kind: 'timeout' };
   if (!originListens(target.port, false)) return originListens(target.port, true) ? respondFromOrigin(net, req) : { kind: 'timeout' };
   return respondFromOrigin(net, req);

@@ -2,6 +2,7 @@
 // access-log lines the proxies write along the way.
 
 import { type AccessLogFields, formatAccessLog } from './accessLog.js';
+import { serviceEndpoints, serviceIp } from './dns.js';
 import { accessLogEnabled } from './meshPolicy.js';
 import type { Dice } from './random.js';
 import type { AccessLogRecord, MeshPod, MeshState } from './types.js';
@@ -42,3 +43,18 @@ export function isEgressGatewayPod(state: MeshState, pod: MeshPod): boolean {
 }
 
 export const address = (ip: string, port: number): string => `${ip}:${port}`;
+
+/**
+ * kube-proxy for a connection to a service's cluster IP: DNAT to one ready endpoint on the
+ * target port, 'refused' when the service has no such port or no ready endpoint, undefined when
+ * the address is no service's.
+ */
+export function serviceDnat(net: Net, target: { ip: string; port: number }): { ip: string; port: number } | 'refused' | undefined {
+  const service = net.state.services.find((s) => serviceIp(s) === target.ip);
+  if (!service) return undefined;
+  const port = service.ports.find((p) => p.port === target.port);
+  const endpoints = serviceEndpoints(net.state, service);
+  if (!port || endpoints.length === 0) return 'refused';
+  const endpoint = endpoints[net.dice.int(0, endpoints.length - 1)];
+  return { ip: endpoint.ip, port: port.targetPort };
+}

@@ -4,13 +4,13 @@
 
 import type { AccessLogFields } from './accessLog.js';
 import { clusterName, externalCluster, pickDestination, resolveCluster, type UpstreamCluster } from './cluster.js';
-import { type Resolved, serviceEndpoints, serviceIp } from './dns.js';
+import type { Resolved } from './dns.js';
 import { byteLength, type HttpRequest, type HttpResponse } from './http.js';
 import { deliverHttp, gatewayServicePort, LOOP_LIMIT } from './httpPath.js';
 import { CLUSTER_EGRESS_IP, isPrivateAddress, originListens, originRespond } from './internet.js';
 import { findServiceEntryPort, gatewayServers, lookupTlsRoute, serverAcceptsHost, serviceEntryEndpoint } from './istioConfig.js';
 import { outboundPolicy, sidecarView } from './meshPolicy.js';
-import { address, isEgressGatewayPod, type Net, startTime, writeAccessLog } from './net.js';
+import { address, isEgressGatewayPod, type Net, serviceDnat, startTime, writeAccessLog } from './net.js';
 import type { MeshPod } from './types.js';
 
 export type TlsHop =
@@ -186,14 +186,9 @@ export function deliverTls(net: Net, req: HttpRequest, target: { ip: string; por
     if (pod.ready && isEgressGatewayPod(net.state, pod)) return gatewayTls(net, req, pod, target.port, fromAddress);
     return { kind: 'refused' };
   }
-  const service = net.state.services.find((s) => serviceIp(s) === target.ip);
-  if (service) {
-    const port = service.ports.find((p) => p.port === target.port);
-    const endpoints = serviceEndpoints(net.state, service);
-    if (!port || endpoints.length === 0) return { kind: 'refused' };
-    const endpoint = endpoints[net.dice.int(0, endpoints.length - 1)];
-    return deliverTls(net, req, { ip: endpoint.ip, port: port.targetPort }, fromAddress);
-  }
+  const dnat = serviceDnat(net, target);
+  if (dnat === 'refused') return { kind: 'refused' };
+  if (dnat) return deliverTls(net, req, dnat, fromAddress);
   if (isPrivateAddress(target.ip)) return { kind: 'timeout' };
   if (originListens(target.port, true)) {
     const response = originRespond(req, { now: startTime(net, 0), dice: net.dice, clientIp: CLUSTER_EGRESS_IP });
