@@ -199,6 +199,15 @@ export function transportError(err: unknown, where: Where, action?: string): Clu
   );
 }
 
+/** The first few field problems of a 422 Status, each "field: message", shortened and sanitised. */
+function invalidCauses(info: StatusInfo | undefined): string[] | undefined {
+  return info?.causes
+    .map((c) => [c.field, c.message].filter(Boolean).join(': '))
+    .filter(Boolean)
+    .slice(0, 3)
+    .map((c) => sanitize(c, 160));
+}
+
 /** A non-2xx answer from the API server. */
 export function httpError(status: number, body: unknown, where: Where, action?: string, attempts = 1): ClusterError {
   const info = parseStatus(body);
@@ -234,11 +243,7 @@ export function httpError(status: number, body: unknown, where: Where, action?: 
         409,
       );
     case 422: {
-      const causes = info?.causes
-        .map((c) => [c.field, c.message].filter(Boolean).join(': '))
-        .filter(Boolean)
-        .slice(0, 3)
-        .map((c) => sanitize(c, 160));
+      const causes = invalidCauses(info);
       const detail = causes && causes.length > 0 ? causes.join('; ') : (serverSays ?? 'invalid');
       return new ClusterError(`${couldNot(action)}: the API server rejected it as invalid (${detail}); fix the manifest.`, 'invalid', 422);
     }
@@ -287,11 +292,7 @@ function httpErrorZh(status: number, info: StatusInfo | undefined, serverSays: s
     case 409:
       return new ClusterError(`${failed}：${serverSays ?? '冲突'}（409 Conflict）；有人修改了它，请查看该对象后重试。`, 'conflict', 409);
     case 422: {
-      const causes = info?.causes
-        .map((c) => [c.field, c.message].filter(Boolean).join(': '))
-        .filter(Boolean)
-        .slice(0, 3)
-        .map((c) => sanitize(c, 160));
+      const causes = invalidCauses(info);
       const detail = causes && causes.length > 0 ? causes.join('; ') : (serverSays ?? '无效');
       return new ClusterError(`${failed}：API 服务器认为它无效（${detail}）；请修正清单。`, 'invalid', 422);
     }
