@@ -5,6 +5,7 @@ import { KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
 import { startPracticeCluster, type PracticeCluster, type PracticeKnobs } from '../../src/practice/index.js';
 import { connectCluster, type ClusterPort } from '../../src/cluster/index.js';
 import type { KubeObject, PodTarget } from '../../src/lesson/model.js';
+import { seedObject } from '../fixtures/seed.js';
 
 export interface Practice {
   cluster: PracticeCluster;
@@ -71,55 +72,11 @@ export function curlClient(): KubeObject[] {
 
 /** The seed's HTTP egress gateway objects (names as the seed keeps them), for host httpbin.org. */
 export function serviceEntry(apiVersion = 'networking.istio.io/v1'): KubeObject {
-  return {
-    apiVersion,
-    kind: 'ServiceEntry',
-    metadata: { name: 'cnn' },
-    spec: {
-      hosts: ['httpbin.org'],
-      ports: [
-        { number: 80, name: 'http-port', protocol: 'HTTP' },
-        { number: 443, name: 'https', protocol: 'HTTPS' },
-      ],
-      resolution: 'DNS',
-    },
-  };
+  return seedObject('http', 'ServiceEntry', apiVersion);
 }
 
 export function egressObjects(): KubeObject[] {
-  return [
-    {
-      apiVersion: 'networking.istio.io/v1',
-      kind: 'Gateway',
-      metadata: { name: 'istio-egressgateway' },
-      spec: { selector: { istio: 'egressgateway' }, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['httpbin.org'] }] },
-    },
-    {
-      apiVersion: 'networking.istio.io/v1',
-      kind: 'DestinationRule',
-      metadata: { name: 'egressgateway-for-cnn' },
-      spec: { host: 'istio-egressgateway.istio-system.svc.cluster.local', subsets: [{ name: 'cnn' }] },
-    },
-    {
-      apiVersion: 'networking.istio.io/v1',
-      kind: 'VirtualService',
-      metadata: { name: 'direct-cnn-through-egress-gateway' },
-      spec: {
-        hosts: ['httpbin.org'],
-        gateways: ['istio-egressgateway', 'mesh'],
-        http: [
-          {
-            match: [{ gateways: ['mesh'], port: 80 }],
-            route: [{ destination: { host: 'istio-egressgateway.istio-system.svc.cluster.local', subset: 'cnn', port: { number: 80 } }, weight: 100 }],
-          },
-          {
-            match: [{ gateways: ['istio-egressgateway'], port: 80 }],
-            route: [{ destination: { host: 'httpbin.org', port: { number: 80 } }, weight: 100 }],
-          },
-        ],
-      },
-    },
-  ];
+  return ['Gateway', 'DestinationRule', 'VirtualService'].map((kind) => seedObject('http', kind, 'networking.istio.io/v1'));
 }
 
 /** Poll until `check` returns a value (no fixed sleeps); fails after `ms`. */

@@ -2,6 +2,7 @@
 
 import type { CommandContext, CommandResult, IstioObject, MeshPod, MeshState } from '../../src/mesh/types.js';
 import { runCommand } from '../../src/mesh/index.js';
+import { seedObject } from '../fixtures/seed.js';
 
 export const CLIENT: MeshPod = {
   namespace: 'default',
@@ -45,67 +46,22 @@ export function baseState(overrides: Partial<MeshState> = {}): MeshState {
 
 const obj = (kind: IstioObject['kind'], name: string, spec: Record<string, unknown>, namespace = 'default'): IstioObject => ({ kind, name, namespace, spec });
 
+// The seed's objects (test/fixtures/seed.ts), in the client namespace.
+const fromSeed = (part: 'http' | 'https', kind: IstioObject['kind']): IstioObject => {
+  const o = seedObject(part, kind);
+  return obj(kind, o.metadata.name, o.spec);
+};
+
 // ---- HTTP part of the seed ----
-export const SE_HTTPBIN = obj('ServiceEntry', 'cnn', {
-  hosts: ['httpbin.org'],
-  ports: [
-    { number: 80, name: 'http-port', protocol: 'HTTP' },
-    { number: 443, name: 'https', protocol: 'HTTPS' },
-  ],
-  resolution: 'DNS',
-});
-
-export const GW_HTTP = obj('Gateway', 'istio-egressgateway', {
-  selector: { istio: 'egressgateway' },
-  servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['httpbin.org'] }],
-});
-
-export const DR_CNN = obj('DestinationRule', 'egressgateway-for-cnn', {
-  host: 'istio-egressgateway.istio-system.svc.cluster.local',
-  subsets: [{ name: 'cnn' }],
-});
-
-export const VS_HTTP = obj('VirtualService', 'direct-cnn-through-egress-gateway', {
-  hosts: ['httpbin.org'],
-  gateways: ['istio-egressgateway', 'mesh'],
-  http: [
-    {
-      match: [{ gateways: ['mesh'], port: 80 }],
-      route: [{ destination: { host: 'istio-egressgateway.istio-system.svc.cluster.local', subset: 'cnn', port: { number: 80 } }, weight: 100 }],
-    },
-    {
-      match: [{ gateways: ['istio-egressgateway'], port: 80 }],
-      route: [{ destination: { host: 'httpbin.org', port: { number: 80 } }, weight: 100 }],
-    },
-  ],
-});
+export const SE_HTTPBIN = fromSeed('http', 'ServiceEntry');
+export const GW_HTTP = fromSeed('http', 'Gateway');
+export const DR_CNN = fromSeed('http', 'DestinationRule');
+export const VS_HTTP = fromSeed('http', 'VirtualService');
 
 // ---- HTTPS part of the seed ----
-export const SE_BAIDU = obj('ServiceEntry', 'cnn', {
-  hosts: ['www.baidu.com'],
-  ports: [{ number: 443, name: 'tls', protocol: 'TLS' }],
-  resolution: 'DNS',
-});
-
-export const GW_TLS = obj('Gateway', 'istio-egressgateway', {
-  selector: { istio: 'egressgateway' },
-  servers: [{ port: { number: 443, name: 'tls', protocol: 'TLS' }, hosts: ['www.baidu.com'], tls: { mode: 'PASSTHROUGH' } }],
-});
-
-export const VS_TLS = obj('VirtualService', 'direct-cnn-through-egress-gateway', {
-  hosts: ['www.baidu.com'],
-  gateways: ['mesh', 'istio-egressgateway'],
-  tls: [
-    {
-      match: [{ gateways: ['mesh'], port: 443, sniHosts: ['www.baidu.com'] }],
-      route: [{ destination: { host: 'istio-egressgateway.istio-system.svc.cluster.local', subset: 'cnn', port: { number: 443 } } }],
-    },
-    {
-      match: [{ gateways: ['istio-egressgateway'], port: 443, sniHosts: ['www.baidu.com'] }],
-      route: [{ destination: { host: 'www.baidu.com', port: { number: 443 } }, weight: 100 }],
-    },
-  ],
-});
+export const SE_BAIDU = fromSeed('https', 'ServiceEntry');
+export const GW_TLS = fromSeed('https', 'Gateway');
+export const VS_TLS = fromSeed('https', 'VirtualService');
 
 export const HTTP_CMD = ['curl', '-sSL', '-o', '/dev/null', '-D', '-', 'http://httpbin.org/headers'];
 export const HTTPS_CMD = ['curl', '-sSL', '-o', '/dev/null', '-D', '-', 'https://www.baidu.com?q=1'];

@@ -4,6 +4,7 @@ import { request as httpsRequest } from 'node:https';
 import { load as loadYaml } from 'js-yaml';
 import { startPracticeCluster } from '../../src/practice/index.js';
 import type { PracticeCluster, PracticeOptions } from '../../src/practice/types.js';
+import { seedObject } from '../fixtures/seed.js';
 
 export interface Reply {
   status: number;
@@ -118,16 +119,4 @@ export const CURL_DEPLOYMENT = {
   },
 };
 
-export const SERVICE_ENTRY = {
-  apiVersion: 'networking.istio.io/v1alpha3',
-  kind: 'ServiceEntry',
-  metadata: { name: 'cnn' },
-  spec: {
-    hosts: ['httpbin.org'],
-    ports: [
-      { number: 80, name: 'http-port', protocol: 'HTTP' },
-      { number: 443, name: 'https', protocol: 'HTTPS' },
-    ],
-    resolution: 'DNS',
-  },
-};
+export const SERVICE_ENTRY = seedObject('http', 'ServiceEntry');
