@@ -38,19 +38,23 @@ function logTcp(net: Net, pod: MeshPod, base: TcpLogBase, rest: Partial<AccessLo
   writeAccessLog(net, pod, { bytesReceived: 0, bytesSent: 0, durationMs: 0, responseCode: 0, ...base, ...rest });
 }
 
-/** An HTTPS connection from the client container, captured by its sidecar. */
-export function sidecarTls(net: Net, req: HttpRequest, dst: { ip: string; port: number }, resolved: Resolved): TlsHop {
+/** What a connection captured by the client's sidecar starts with: its log fields and the sidecar's view of the mesh. */
+function sidecarTcpStart(net: Net, dst: { ip: string; port: number }, sni: string | undefined) {
   const pod = net.client;
   const ns = pod.namespace;
-  const sni = req.host;
   const base: TcpLogBase = {
     startTime: startTime(net, 0),
     downstreamLocalAddress: address(dst.ip, dst.port),
     downstreamRemoteAddress: address(pod.ip, net.dice.ephemeralPort()),
     requestedServerName: sni,
   };
-  const originalDst = { ip: dst.ip, port: dst.port };
-  const view = sidecarView(net.state, ns);
+  return { pod, ns, base, originalDst: { ip: dst.ip, port: dst.port }, view: sidecarView(net.state, ns) };
+}
+
+/** An HTTPS connection from the client container, captured by its sidecar. */
+export function sidecarTls(net: Net, req: HttpRequest, dst: { ip: string; port: number }, resolved: Resolved): TlsHop {
+  const sni = req.host;
+  const { pod, ns, base, originalDst, view } = sidecarTcpStart(net, dst, sni);
   if (resolved.kind === 'service') {
     const cluster = resolveCluster(view, ns, { host: resolved.fqdn, port: dst.port }, dst.port, originalDst);
     return forwardTcp(net, pod, req, cluster, base, undefined);
@@ -85,16 +89,7 @@ export function sidecarTls(net: Net, req: HttpRequest, dst: { ip: string; port: 
  * proxy to the ServiceEntry's cluster, or passthrough / blackhole by the outbound policy.
  */
 export function sidecarPlainTcp(net: Net, req: HttpRequest, dst: { ip: string; port: number }, resolved: Resolved): TlsHop {
-  const pod = net.client;
-  const ns = pod.namespace;
-  const base: TcpLogBase = {
-    startTime: startTime(net, 0),
-    downstreamLocalAddress: address(dst.ip, dst.port),
-    downstreamRemoteAddress: address(pod.ip, net.dice.ephemeralPort()),
-    requestedServerName: undefined,
-  };
-  const originalDst = { ip: dst.ip, port: dst.port };
-  const view = sidecarView(net.state, ns);
+  const { pod, ns, base, originalDst, view } = sidecarTcpStart(net, dst, undefined);
   if (resolved.kind === 'service') {
     const cluster = resolveCluster(view, ns, { host: resolved.fqdn, port: dst.port }, dst.port, originalDst);
     return forwardTcp(net, pod, req, cluster, base, undefined, deliverPlainTcp);
