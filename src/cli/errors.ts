@@ -1,8 +1,6 @@
 // Errors the CLI turns into one sentence and an exit code, never a stack trace.
 
-import { ClusterError } from '../cluster/port.js';
 import type { Lang } from '../lesson/model.js';
-import { UsageError } from './args.js';
 import { cliMessages } from './messages.js';
 
 /** A failure with a sentence for the learner, an exit code, and optional detail lines (e.g. lesson problems). */
@@ -17,12 +15,28 @@ export class CliError extends Error {
   }
 }
 
-/** The text and exit code for anything that reached the top level. */
+/**
+ * The text and exit code for anything that reached the top level. Errors are told apart by name,
+ * not by class: in the bundle the bin and the payload each have their own copy of these classes
+ * (src/cli/payload.ts), so a CliError thrown in the payload is no instance of the bin's.
+ */
 export function describeFailure(error: unknown, lang: Lang = 'en'): { text: string; exitCode: number } {
-  if (error instanceof UsageError) return { text: `egress-tutorial: ${error.message}`, exitCode: 2 };
-  if (error instanceof CliError) return { text: `${error.details ? `${error.details.replace(/\n+$/, '')}\n` : ''}egress-tutorial: ${error.message}`, exitCode: error.exitCode };
-  if (error instanceof ClusterError) return { text: `egress-tutorial: ${error.message}`, exitCode: 1 };
-  if (error instanceof Error && (error.name === 'SetFlagError' || error.name === 'ClusterError')) return { text: `egress-tutorial: ${error.message}`, exitCode: error.name === 'SetFlagError' ? 2 : 1 };
-  const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  if (!(error instanceof Error)) return unexpected(String(error), lang);
+  switch (error.name) {
+    case 'UsageError':
+    case 'SetFlagError':
+      return { text: `egress-tutorial: ${error.message}`, exitCode: 2 };
+    case 'CliError': {
+      const { exitCode, details } = error as Partial<CliError>;
+      return { text: `${details ? `${details.replace(/\n+$/, '')}\n` : ''}egress-tutorial: ${error.message}`, exitCode: typeof exitCode === 'number' ? exitCode : 1 };
+    }
+    case 'ClusterError':
+      return { text: `egress-tutorial: ${error.message}`, exitCode: 1 };
+    default:
+      return unexpected(error.message.split('\n')[0] ?? '', lang);
+  }
+}
+
+function unexpected(message: string, lang: Lang): { text: string; exitCode: number } {
   return { text: `egress-tutorial: ${cliMessages(lang).unexpected(message)}`, exitCode: 1 };
 }
