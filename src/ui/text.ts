@@ -13,7 +13,9 @@ const SGR_RESET = '\x1b[0m';
 const NO_LINE_START = /^[，。、；：！？）」』》〉】〕”’…%,.;:!?)\]}]$/;
 const NO_LINE_END = /^[（「『《〈【〔“‘]$/;
 
-const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+// Built on first use: the first segmenter of a process costs ~10 ms (ICU's rules), too much for the first frame.
+let segmenter: Intl.Segmenter | undefined;
+const graphemes = (): Intl.Segmenter => (segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' }));
 
 export function stripAnsi(text: string): string {
   return text.replace(ANSI_PATTERN, '');
@@ -46,7 +48,7 @@ export function truncate(text: string, width: number, ellipsis = '…'): string 
   const room = width - stringWidth(ellipsis);
   let out = '';
   let used = 0;
-  for (const { segment } of graphemes.segment(plain)) {
+  for (const { segment } of graphemes().segment(plain)) {
     const w = stringWidth(segment);
     if (used + w > room) break;
     out += segment;
@@ -78,7 +80,7 @@ function tokenize(line: string): Token[] {
       for (const ch of chunk) tokens.push({ text: ch, width: 1, ansi: false, space: ch === ' ', wide: false });
       return;
     }
-    for (const { segment } of graphemes.segment(chunk)) {
+    for (const { segment } of graphemes().segment(chunk)) {
       const width = stringWidth(segment);
       tokens.push({ text: segment, width, ansi: false, space: segment === ' ', wide: width > 1 });
     }
