@@ -9,6 +9,7 @@ import { argvLang, parseCli, UsageError, type CliFlags, type ParsedCli } from '.
 import { cliMessages } from './messages.js';
 import { CliError, describeFailure } from './errors.js';
 import { HEADLESS_HINT, HEADLESS_HINT_ZH, helpText } from './usage.js';
+import { modules, startupDone } from './modules.js';
 
 export const VERSION: string = pkg.version;
 
@@ -83,7 +84,7 @@ async function interactive(flags: CliFlags, io: CliIO): Promise<number> {
   const [{ describeTarget }, { splashFrame }, yaml] = await Promise.all([import('./target.js'), import('../ui/splash.js'), flags.practice ? undefined : import('js-yaml')]);
   const target = describeTarget(flags, io.env, yaml ? yaml.load : () => undefined);
   io.paint?.(splashFrame(flags.lang, flags.practice, target));
-  const { runInteractive } = await import('../ui/index.js');
+  const { runInteractive } = await modules.ui();
   const sessions = interactiveSessions(flags, io.env);
   try {
     return await runInteractive({
@@ -92,6 +93,7 @@ async function interactive(flags: CliFlags, io: CliIO): Promise<number> {
       warnings: [],
       describeTarget: target,
       connect: sessions.connect,
+      onFirstFrame: startupDone,
     });
   } finally {
     await sessions.closeAll();
@@ -115,7 +117,7 @@ export function interactiveSessions(flags: CliFlags, env: NodeJS.ProcessEnv): { 
     connect: async (backend) => {
       const mine = ++generation;
       await closeOpen();
-      const { openSession } = await import('./session.js');
+      const { openSession } = await modules.session();
       const settle = async (): Promise<Session | undefined> => {
         const session = await openSession(flags, backend, { persistProgress: true, persistPractice: true, env });
         if (!finished && mine === generation) return session;
@@ -148,7 +150,7 @@ export function interactiveSessions(flags: CliFlags, env: NodeJS.ProcessEnv): { 
 // ---- lesson-only verbs ---------------------------------------------------------------------------
 
 async function list(flags: CliFlags, io: CliIO): Promise<number> {
-  const { loadLessons } = await import('./session.js');
+  const { loadLessons } = await modules.session();
   const set = await loadLessons(flags);
   const width = Math.max(...set.lessons.map((l) => l.id.length));
   for (const lesson of set.lessons) {
@@ -166,7 +168,7 @@ function selectLessons<T extends { id: string }>(lessons: T[], named: string[], 
 }
 
 async function manifests(named: string[], flags: CliFlags, io: CliIO): Promise<number> {
-  const { loadLessons } = await import('./session.js');
+  const { loadLessons } = await modules.session();
   const set = await loadLessons(flags);
   const docs: string[] = [];
   for (const lesson of selectLessons(set.lessons, named, flags))
@@ -182,7 +184,7 @@ async function manifests(named: string[], flags: CliFlags, io: CliIO): Promise<n
 }
 
 async function validate(args: string[], flags: CliFlags, io: CliIO): Promise<number> {
-  const { loadLessonSet, defaultLessonsDir, formatProblems, parseSetFlags } = await import('../lesson/index.js');
+  const { loadLessonSet, defaultLessonsDir, formatProblems, parseSetFlags } = await modules.lesson();
   const dir = args[0] ?? flags.lessons ?? defaultLessonsDir();
   let set: Record<string, string>;
   try {
@@ -222,7 +224,7 @@ const signalExit = (signal: NodeJS.Signals): number => (signal === 'SIGINT' ? 13
 async function run(named: string[], flags: CliFlags, io: CliIO): Promise<number> {
   const m = cliMessages(flags.lang);
   if (!flags.yes) throw new UsageError(m.runNeedsYes);
-  const [{ openSession, loadLessons }, { lessonsToRun }, { runHeadless }] = await Promise.all([import('./session.js'), import('../engine/machine.js'), import('./headless.js')]);
+  const [{ openSession, loadLessons }, { lessonsToRun }, { runHeadless }] = await Promise.all([modules.session(), modules.machine(), modules.headless()]);
   // Check the lesson names before connecting anywhere.
   const preview = await loadLessons(flags);
   const { ids, unknown } = lessonsToRun(preview.lessons, named);
@@ -265,7 +267,7 @@ async function run(named: string[], flags: CliFlags, io: CliIO): Promise<number>
 }
 
 async function check(flags: CliFlags, io: CliIO): Promise<number> {
-  const [{ connect, loadLessons }, { clientTarget }] = await Promise.all([import('./session.js'), import('../engine/runners.js')]);
+  const [{ connect, loadLessons }, { clientTarget }] = await Promise.all([modules.session(), modules.runners()]);
   const backend = backendOf(flags);
   const connection = await connect(flags, backend, { persistPractice: true, env: io.env });
   try {
@@ -293,7 +295,7 @@ async function check(flags: CliFlags, io: CliIO): Promise<number> {
 async function reset(flags: CliFlags, io: CliIO): Promise<number> {
   const m = cliMessages(flags.lang);
   if (!flags.yes && (!io.stdinIsTTY || !io.stdoutIsTTY)) throw new UsageError(m.resetNeedsYes);
-  const [{ connect, progressKey }, { openProgressStore, stateDir }] = await Promise.all([import('./session.js'), import('../progress/index.js')]);
+  const [{ connect, progressKey }, { openProgressStore, stateDir }] = await Promise.all([modules.session(), modules.progress()]);
   const backend = backendOf(flags);
   const connection = await connect(flags, backend, { persistPractice: true, env: io.env });
   try {
@@ -323,11 +325,11 @@ async function reset(flags: CliFlags, io: CliIO): Promise<number> {
 
 async function practice(flags: CliFlags, io: CliIO): Promise<number> {
   const [{ startPracticeCluster }, { stateDir }, { mkdirSync }, { join }, info] = await Promise.all([
-    import('../practice/index.js'),
-    import('../progress/index.js'),
+    modules.practice(),
+    modules.progress(),
     import('node:fs'),
     import('node:path'),
-    import('./practice-info.js'),
+    modules.practiceInfo(),
   ]);
   const zh = flags.lang === 'zh';
   const dir = stateDir(io.env);

@@ -23,6 +23,8 @@ export interface InteractiveOptions {
   warnings: string[];
   /** e.g. "context kind-istio (https://127.0.0.1:6443)". */
   describeTarget: string;
+  /** Called once, just after the first frame has been drawn. */
+  onFirstFrame?: () => void;
 }
 
 const LEAVE_ALT_SCREEN = '\x1b[?1049l';
@@ -66,6 +68,7 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
     exitOnCtrlC: false, // the App handles Ctrl+C (raw mode) so it can dispose the engine first
     maxFps: RENDER_FPS,
   });
+  options.onFirstFrame?.();
 
   // Signals (SIGINT arrives only when raw mode is off): stop streams synchronously, then leave.
   const onSignal = (signal: NodeJS.Signals) => {
