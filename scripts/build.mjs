@@ -1,26 +1,37 @@
 #!/usr/bin/env node
-// Builds the shipped CLI with esbuild: src/cli/main.ts -> dist/egress-tutorial.mjs (the bin),
-// plus the chunks it imports lazily, plus THIRD_PARTY_NOTICES.md.
+// Builds the shipped CLI with esbuild into one file, dist/egress-tutorial.cjs, plus
+// THIRD_PARTY_NOTICES.md. The file holds two bundles:
+//   - the bin (src/cli/main.ts, CommonJS): argument parsing, --help, --version, the plain
+//     first frame; everything else it asks of src/cli/modules.ts, which the bin has in the form
+//     of src/cli/modules-from-payload.ts;
+//   - the payload (src/cli/modules.ts as a CommonJS-style script: the UI, lessons, engine,
+//     Markdown, client-node, the practice cluster), in a comment at the end of the file.
+// V8 must pre-parse every byte of a script's code before running any of it, but only skims a
+// comment: `--version` stays as quick as a small script, and the payload is compiled, with a code
+// cache, only by the verbs that need it (src/cli/payload.ts; bench/startup.mjs measures it).
 //
-// Why chunks and not one file: V8 has to read and pre-parse every byte of an ES module before
-// running any of it. As one ~2 MB file, `--version` alone costs ~2.5x `node -e 0`; as a ~15 kB
-// bin that imports the rest lazily it costs ~1x (bench/startup.mjs measures both). The chunks
-// (the UI, the lesson loader, Markdown, client-node, the practice cluster) sit beside the bin in
-// dist/ and load only on the paths that need them. `--one-file` builds the single-file variant.
-//
-// Usage: node scripts/build.mjs [--one-file] [--outdir DIR] [--no-notices] [--analyze] [--quiet] [--entry FILE]
-import { build } from 'esbuild';
+// Usage: node scripts/build.mjs [--outdir DIR] [--no-notices] [--analyze] [--quiet]
+import { build, transform } from 'esbuild';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { chmod, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { constants as zlibConstants, deflateRawSync } from 'node:zlib';
+import { chmod, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { isBuiltin } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import ts from 'typescript';
 import { collectBundledPackages, renderNotices } from './notices.mjs';
-import { highlightLanguageSubset, stringWidthEmojiPrefilter, yogaWasmWithoutFetch } from './bundle-plugins.mjs';
+import { highlightLanguageSubset, inkWithoutDevtools, segmenterOnFirstUse, stringWidthFastPaths, yogaSynchronousWasm } from './bundle-plugins.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const DEFAULT_ENTRY = 'src/cli/main.ts';
+
+// How the payload is kept in the bin: the same code the bin reads it back with.
+const { payloadComment } = await import(
+  `data:text/javascript;base64,${Buffer.from((await transform(readFileSync(path.join(ROOT, 'src/cli/payload-format.ts'), 'utf8'), { loader: 'ts', format: 'esm' })).code).toString('base64')}`
+);
+const BIN_ENTRY = 'src/cli/main.ts';
+const PAYLOAD_ENTRY = 'src/cli/modules.ts';
 export const BIN_NAME = 'egress-tutorial';
 
 /**
@@ -52,12 +63,12 @@ export function bundleOptions() {
       'whatwg-url': path.join(ROOT, 'scripts/whatwg-url-stub.mjs'),
     },
     define: { 'process.env.NODE_ENV': '"production"' },
-    plugins: [yogaWasmWithoutFetch, highlightLanguageSubset, stringWidthEmojiPrefilter],
+    plugins: [yogaSynchronousWasm, inkWithoutDevtools, highlightLanguageSubset, stringWidthFastPaths, segmenterOnFirstUse],
   };
 }
 
 function usage(message) {
-  process.stderr.write(`${message}\nUsage: node scripts/build.mjs [--one-file] [--outdir DIR] [--no-notices] [--analyze] [--quiet] [--entry FILE]\n`);
+  process.stderr.write(`${message}\nUsage: node scripts/build.mjs [--outdir DIR] [--no-notices] [--analyze] [--quiet]\n`);
   process.exit(2);
 }
 
@@ -66,12 +77,10 @@ function parseFlags(argv) {
     const { values } = parseArgs({
       args: argv,
       options: {
-        'one-file': { type: 'boolean', default: false },
         outdir: { type: 'string', default: 'dist' },
         'no-notices': { type: 'boolean', default: false },
         analyze: { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
-        entry: { type: 'string', default: DEFAULT_ENTRY }, // for experiments
       },
       strict: true,
       allowPositionals: false,
@@ -110,55 +119,108 @@ function unexpectedExternals(metafile) {
 
 const kb = (bytes) => `${(bytes / 1024).toFixed(1)} kB`;
 
+// The bin, in the bundle, takes the payload's exports in place of src/cli/modules.ts.
+const modulesFromPayload = {
+  name: 'modules-from-payload',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/modules\.js$/ }, (args) =>
+      /[\\/]src[\\/]cli[\\/]cli\.ts$/.test(args.importer) ? { path: path.join(ROOT, 'src/cli/modules-from-payload.ts') } : undefined,
+    );
+  },
+};
+
+/**
+ * The payload in ASCII. esbuild escapes non-ASCII characters everywhere but in regular expression
+ * literals; there `\uXXXX` means the same. An ASCII file is read into a one-byte string: quicker
+ * for Node's module loader (every start reads the whole file) and for the bin reading its payload.
+ */
+function asciiPayload(code) {
+  if (!/[^\x00-\x7f]/.test(code)) return code;
+  const source = ts.createSourceFile('payload.js', code, ts.ScriptTarget.Latest, false, ts.ScriptKind.JS);
+  const regexps = [];
+  const visit = (node) => {
+    if (node.kind === ts.SyntaxKind.RegularExpressionLiteral) regexps.push([node.getStart(source), node.end]);
+    else ts.forEachChild(node, visit);
+  };
+  visit(source);
+  let out = '';
+  let from = 0;
+  for (const [start, end] of regexps) {
+    out += code.slice(from, start) + code.slice(start, end).replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    from = end;
+  }
+  out += code.slice(from);
+  const left = out.search(/[^\x00-\x7f]/);
+  if (left !== -1) throw new Error(`the payload has a non-ASCII character outside regular expressions: ${JSON.stringify(out.slice(left - 40, left + 10))}`);
+  return out;
+}
+
+/** One metafile for notices and checks, from the bin's and the payload's. */
+const mergeMetafiles = (a, b) => ({ inputs: { ...a.inputs, ...b.inputs }, outputs: { ...a.outputs, ...b.outputs } });
+
 /**
  * Build the bundle. Returns what was written, for scripts and tests.
- * @param {{ oneFile?: boolean, outdir?: string, notices?: boolean, quiet?: boolean, analyze?: boolean, entry?: string }} options
+ * @param {{ outdir?: string, notices?: boolean, quiet?: boolean, analyze?: boolean }} options
  */
 export async function buildBundle(options = {}) {
-  const { oneFile = false, outdir = 'dist', notices = true, quiet = false, analyze = false, entry = DEFAULT_ENTRY } = options;
+  const { outdir = 'dist', notices = true, quiet = false, analyze = false } = options;
   const started = performance.now();
   const outAbs = path.resolve(ROOT, outdir);
   if (outAbs === ROOT || !outAbs.startsWith(ROOT + path.sep)) usage(`--outdir must be a folder inside ${ROOT}`);
-
-  const result = await build({
+  const binPath = path.join(outAbs, `${BIN_NAME}.cjs`);
+  // Both are CommonJS: Node starts a CommonJS main module ~5 ms sooner than an ES module, and the
+  // payload must be a script to be compiled with a code cache. Their import.meta.url is the bin's
+  // (the payload gets it as an argument, src/cli/payload.ts).
+  const common = {
     ...bundleOptions(),
-    entryPoints: [{ in: entry, out: BIN_NAME }],
-    ...(oneFile ? {} : { splitting: true, chunkNames: '[name]-[hash]' }),
-    // Chunks sit beside the bin so import.meta.url has the same depth in every output file.
-    outdir: outAbs,
-    outExtension: { '.js': '.mjs' },
-    legalComments: 'none', // collected with full licence texts into THIRD_PARTY_NOTICES.md
+    format: 'cjs',
+    banner: {},
+    define: { ...bundleOptions().define, 'import.meta.url': '__egressImportMetaUrl' },
+    legalComments: 'none',
     metafile: true,
     write: false,
     logLevel: quiet ? 'error' : 'warning',
-  });
+  };
 
-  const bad = unexpectedExternals(result.metafile);
+  // Never written as such: it goes into the bin's comment.
+  const payload = await build({ ...common, entryPoints: [PAYLOAD_ENTRY], outfile: path.join(outAbs, 'payload.cjs') });
+  const payloadCode = asciiPayload(payload.outputFiles[0].text);
+  const key = createHash('sha256').update(payloadCode).digest('hex').slice(0, 20);
+  const bin = await build({
+    ...common,
+    entryPoints: [BIN_ENTRY],
+    outfile: binPath,
+    banner: { js: '"use strict";var __egressImportMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
+    define: { ...common.define, __EGRESS_PAYLOAD_KEY__: JSON.stringify(key) },
+    plugins: [modulesFromPayload, ...common.plugins],
+  });
+  const metafile = mergeMetafiles(bin.metafile, payload.metafile);
+  const bad = unexpectedExternals(metafile);
   if (bad.length > 0) {
     throw new Error(`the bundle would need these packages at run time: ${bad.join(', ')} (bundle them or list them in OPTIONAL_EXTERNALS with the reason)`);
   }
 
+  const deflated = deflateRawSync(Buffer.from(payloadCode, 'latin1'), { level: zlibConstants.Z_BEST_COMPRESSION });
+  const text = `#!/usr/bin/env node\n${bin.outputFiles[0].text}${payloadComment(deflated.toString('base64'))}`;
+  const nonAscii = text.search(/[^\x00-\x7f]/);
+  if (nonAscii !== -1) throw new Error(`the bin has a non-ASCII character: ${JSON.stringify(text.slice(nonAscii - 40, nonAscii + 10))}`);
   await mkdir(outAbs, { recursive: true });
-  const binPath = path.join(outAbs, `${BIN_NAME}.mjs`);
-  const files = [];
-  for (const file of result.outputFiles) {
-    const isBin = file.path === binPath;
-    await mkdir(path.dirname(file.path), { recursive: true });
-    await writeFile(file.path, isBin ? `#!/usr/bin/env node\n${file.text}` : file.contents);
-    if (isBin) await chmod(file.path, 0o755);
-    files.push({ path: path.relative(ROOT, file.path), bytes: file.contents.byteLength });
-  }
-  files.sort((a, b) => b.bytes - a.bytes);
-  // Only now remove what the previous build left (chunks are named by content hash), so a bin
-  // already running from dist/ keeps finding the chunks both builds share.
-  const written = new Set(result.outputFiles.map((f) => f.path));
+  // Written beside and renamed over, so a bin already running from dist/ keeps its own file.
+  await writeFile(`${binPath}.tmp`, text, { mode: 0o755 });
+  await chmod(`${binPath}.tmp`, 0o755);
+  await rename(`${binPath}.tmp`, binPath);
+  // Whatever else an earlier build left in dist/ (chunks of the former split build) goes.
   for (const name of await readdir(outAbs)) {
-    if (!written.has(path.join(outAbs, name))) await rm(path.join(outAbs, name), { recursive: true, force: true });
+    if (name !== path.basename(binPath)) await rm(path.join(outAbs, name), { recursive: true, force: true });
   }
+  const files = [
+    { path: path.relative(ROOT, binPath), bytes: Buffer.byteLength(text) },
+  ];
+  const parts = { bin: bin.outputFiles[0].contents.byteLength, payload: payloadCode.length, deflated: deflated.length };
 
   let warnings = [];
   if (notices) {
-    const collected = collectBundledPackages(result.metafile, ROOT);
+    const collected = collectBundledPackages(metafile, ROOT);
     warnings = collected.warnings;
     const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
     await writeFile(path.join(ROOT, 'THIRD_PARTY_NOTICES.md'), renderNotices(collected.packages, pkg.name));
@@ -167,26 +229,23 @@ export async function buildBundle(options = {}) {
   const ms = performance.now() - started;
   const total = files.reduce((sum, f) => sum + f.bytes, 0);
   if (!quiet) {
-    const bin = files.find((f) => f.path === path.relative(ROOT, binPath));
     process.stdout.write(
-      `built ${path.relative(ROOT, binPath)} (${kb(bin?.bytes ?? 0)})` +
-        (oneFile ? '' : ` + ${files.length - 1} lazily imported chunks`) +
-        `, ${kb(total)} in all, in ${(ms / 1000).toFixed(1)} s\n`,
+      `built ${path.relative(ROOT, binPath)} (${kb(total)}: the bin ${kb(parts.bin)}, the payload ${kb(parts.payload)} deflated to ${kb(parts.deflated)}) in ${(ms / 1000).toFixed(1)} s\n`,
     );
     for (const warning of warnings) process.stdout.write(`notice: ${warning}\n`);
     if (analyze) {
       for (const f of files) process.stdout.write(`  ${kb(f.bytes).padStart(10)}  ${f.path}\n`);
       process.stdout.write('by package:\n');
-      for (const [name, bytes] of sizesByPackage(result.metafile).slice(0, 25)) process.stdout.write(`  ${kb(bytes).padStart(10)}  ${name}\n`);
+      for (const [name, bytes] of sizesByPackage(metafile).slice(0, 25)) process.stdout.write(`  ${kb(bytes).padStart(10)}  ${name}\n`);
     }
   }
-  return { bin: binPath, files, totalBytes: total, ms, metafile: result.metafile };
+  return { bin: binPath, files, parts, totalBytes: total, ms, metafile };
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const flags = parseFlags(process.argv.slice(2));
   try {
-    await buildBundle({ oneFile: flags['one-file'], outdir: flags.outdir, notices: !flags['no-notices'], quiet: flags.quiet, analyze: flags.analyze, entry: flags.entry });
+    await buildBundle({ outdir: flags.outdir, notices: !flags['no-notices'], quiet: flags.quiet, analyze: flags.analyze });
   } catch (error) {
     // esbuild has already printed its own diagnostics; say what failed in one line.
     process.stderr.write(`build failed: ${error.message.split('\n')[0]}\n`);

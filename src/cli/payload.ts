@@ -1,0 +1,133 @@
+// The payload: everything a verb loads beyond argument parsing, kept inside the bin as a trailing
+// comment (src/cli/payload-format.ts). V8 only skims a comment, so `--version` and `--help` cost
+// what a small script costs; a verb that needs more inflates the payload and compiles it as a
+// script with V8's code cache. The source and its code cache are kept together in one file under
+// $XDG_CACHE_HOME, so from the second start on the interactive UI's code is neither inflated nor
+// parsed again. (Node 20 has no compile cache of its own; module.enableCompileCache() is 22.1+.)
+//
+// node:crypto and node:zlib are imported only when the payload is loaded: as static imports of
+// the bin they would cost every `--version` their load.
+
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import vm from 'node:vm';
+import { xdgCache } from 'xdg-basedir';
+import { extractPayload } from './payload-format.js';
+
+/** `$XDG_CACHE_HOME/egress-tutorial`, else ~/.cache/egress-tutorial. */
+export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  return join(env.XDG_CACHE_HOME || xdgCache || join(homedir(), '.cache'), 'egress-tutorial');
+}
+
+/** The cache file for this payload on this Node: V8 refuses a code cache made by another V8. */
+export function compileCacheFile(dir: string, key: string): string {
+  return join(dir, `payload-${key}-${process.version}-${process.arch}.cache`);
+}
+
+type CreateHash = typeof import('node:crypto').createHash;
+
+const DIGEST_BYTES = 32;
+const LENGTH_BYTES = 4;
+
+/**
+ * The cache file's contents: a SHA-256 of the rest, the source's length, the source (ASCII, which
+ * the build guarantees), V8's code cache. The digest keeps a damaged file from ever reaching V8.
+ */
+export function sealCache(source: string, codeCache: Buffer, createHash: CreateHash): Buffer {
+  const length = Buffer.alloc(LENGTH_BYTES);
+  length.writeUInt32BE(source.length);
+  const body = Buffer.concat([length, Buffer.from(source, 'latin1'), codeCache]);
+  return Buffer.concat([createHash('sha256').update(body).digest(), body]);
+}
+
+export function unsealCache(file: Buffer, createHash: CreateHash): { source: string; codeCache: Buffer } | undefined {
+  if (file.length < DIGEST_BYTES + LENGTH_BYTES) return undefined;
+  const body = file.subarray(DIGEST_BYTES);
+  if (!createHash('sha256').update(body).digest().equals(file.subarray(0, DIGEST_BYTES))) return undefined;
+  const length = body.readUInt32BE(0);
+  if (LENGTH_BYTES + length > body.length) return undefined;
+  return { source: body.toString('latin1', LENGTH_BYTES, LENGTH_BYTES + length), codeCache: body.subarray(LENGTH_BYTES + length) };
+}
+
+export interface LoadedPayload<T> {
+  exports: T;
+  /** Whether the cache was found and V8 took its code cache. */
+  cacheUsed: boolean;
+  /** Write the cache (the source and what has been compiled so far) if there was none or V8 refused it. */
+  saveCompileCache(): void;
+}
+
+export interface PayloadSource {
+  /** The bin file (its URL is the payload's import.meta.url; its folder is the package's dist/). */
+  binFile: string;
+  /** Names the cache: a hash of the payload, computed by the build. */
+  key: string;
+  /** The deflated payload; read only when there is no usable cache. */
+  readDeflated(): Buffer;
+  /** Folder of the cache; undefined: no cache. */
+  cacheDir?: string;
+}
+
+/** Compile and run the payload (a CommonJS-style script); return its exports. */
+export async function runPayload<T>(payload: PayloadSource): Promise<LoadedPayload<T>> {
+  const { binFile } = payload;
+  const { createHash } = await import('node:crypto');
+  const cacheFile = payload.cacheDir === undefined ? undefined : compileCacheFile(payload.cacheDir, payload.key);
+  let cached: { source: string; codeCache: Buffer } | undefined;
+  if (cacheFile) {
+    try {
+      cached = unsealCache(readFileSync(cacheFile), createHash);
+    } catch {
+      // no cache yet, or unreadable: inflate and compile
+    }
+  }
+  const { inflateRawSync } = cached ? { inflateRawSync: undefined } : await import('node:zlib');
+  const source = cached?.source ?? inflateRawSync!(payload.readDeflated()).toString('latin1');
+  const wrapped = `(function (exports, require, module, __filename, __dirname, __egressImportMetaUrl) {${source}\n})`;
+  const script = new vm.Script(wrapped, { filename: binFile, cachedData: cached?.codeCache });
+  const cacheUsed = cached !== undefined && !script.cachedDataRejected;
+  const module = { exports: {} as T };
+  const run = script.runInThisContext() as (...args: unknown[]) => void;
+  run(module.exports, createRequire(binFile), module, binFile, dirname(binFile), pathToFileURL(binFile).href);
+  let saved = cacheUsed;
+  return {
+    exports: module.exports,
+    cacheUsed,
+    saveCompileCache() {
+      if (saved || !cacheFile) return;
+      saved = true;
+      const temp = `${cacheFile}.${process.pid}.tmp`;
+      try {
+        mkdirSync(dirname(cacheFile), { recursive: true, mode: 0o700 });
+        writeFileSync(temp, sealCache(source, script.createCachedData(), createHash), { mode: 0o600 });
+        renameSync(temp, cacheFile);
+        removeOtherPayloads(dirname(cacheFile), payload.key);
+      } catch {
+        // A cache only saves time: a read-only or full disk means inflating and compiling next time.
+        try {
+          rmSync(temp, { force: true });
+        } catch {
+          // there was no folder to write the temporary file in
+        }
+      }
+    },
+  };
+}
+
+/** Caches of other builds (an earlier version of the tutorial) would only take up room. */
+function removeOtherPayloads(dir: string, key: string): void {
+  for (const name of readdirSync(dir)) {
+    if (/^payload-[0-9a-f]+-.*\.cache$/.test(name) && !name.startsWith(`payload-${key}-`)) rmSync(join(dir, name), { force: true });
+  }
+}
+
+/** The deflated payload from the bin's own file. */
+export function readDeflatedPayload(binFile: string): Buffer {
+  // The build writes ASCII only, and latin1 is the quickest way to read ASCII into a string.
+  const base64 = extractPayload(readFileSync(binFile, 'latin1'));
+  if (base64 === undefined) throw new Error(`${binFile} holds no payload: rebuild it with \`npm run build\``);
+  return Buffer.from(base64, 'base64');
+}
