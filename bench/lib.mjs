@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const BIN = path.join(ROOT, 'dist', 'egress-tutorial.mjs');
+export const BIN = path.join(ROOT, 'dist', 'egress-tutorial.cjs');
 /** Where benchmarks put what they build (ignored by git with node_modules, never packed). */
 export const BENCH_OUT = 'node_modules/.cache/egress-tutorial-bench';
 
@@ -123,10 +123,11 @@ export function killTree(pid) {
 /**
  * Start a command in a pseudo-terminal (util-linux `script`) of cols x rows and resolve with the
  * time until `marker` (a string or RegExp, matched on the output without ANSI escapes) appears.
- * The process group is then ended. Rejects with the output seen when it exits or times out first.
+ * The process group is then ended (`lingerMs` later: time for work the command does just after the
+ * frame, such as saving its compile cache). Rejects with the output seen when it exits or times out first.
  */
 export function timeUntilOutput(command, args, marker, options = {}) {
-  const { env = process.env, cwd = ROOT, cols = 100, rows = 30, timeoutMs = 20000 } = options;
+  const { env = process.env, cwd = ROOT, cols = 100, rows = 30, timeoutMs = 20000, lingerMs = 0 } = options;
   const inner = `stty cols ${cols} rows ${rows}; exec ${[command, ...args].map(shellQuote).join(' ')}`;
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
@@ -137,9 +138,13 @@ export function timeUntilOutput(command, args, marker, options = {}) {
       if (done) return;
       done = true;
       clearTimeout(timer);
-      killTree(child.pid); // script, the shell, the bin
-      if (error) reject(error);
-      else resolve({ ms, output: seen });
+      const end = () => {
+        killTree(child.pid); // script, the shell, the bin
+        if (error) reject(error);
+        else resolve({ ms, output: seen });
+      };
+      if (error || lingerMs === 0) end();
+      else setTimeout(end, lingerMs);
     };
     const matches = () => (typeof marker === 'string' ? stripAnsi(seen).includes(marker) : marker.test(stripAnsi(seen)));
     child.stdout.setEncoding('utf8').on('data', (chunk) => {

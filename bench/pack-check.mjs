@@ -42,7 +42,9 @@ try {
   const files = info.files.map((f) => f.path);
 
   check(size <= LIMIT_BYTES, `the tarball is ${(size / 1024 / 1024).toFixed(2)} MB, over 2 MB`);
-  for (const required of ['package.json', 'dist/egress-tutorial.mjs', 'THIRD_PARTY_NOTICES.md', 'README.md']) check(files.includes(required), `the tarball lacks ${required}`);
+  for (const required of ['package.json', 'dist/egress-tutorial.cjs', 'THIRD_PARTY_NOTICES.md', 'README.md']) check(files.includes(required), `the tarball lacks ${required}`);
+  const shipped = files.filter((f) => f.startsWith('dist/'));
+  check(shipped.length === 1, `dist/ should hold the one bundle file, not ${shipped.join(', ')}`);
   for (const folder of ['lessons/', 'assets/']) check(files.some((f) => f.startsWith(folder)), `the tarball has nothing under ${folder}`);
   const stray = files.filter((f) => /^(src|test|bench|scripts|node_modules)\//.test(f) || f.endsWith('.map'));
   check(stray.length === 0, `the tarball holds files that should not ship: ${stray.slice(0, 5).join(', ')}`);
