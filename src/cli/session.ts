@@ -12,7 +12,7 @@ import type { PracticeCluster } from '../practice/types.js';
 import { memoryProgressStore, openProgressStore, stateDir } from '../progress/index.js';
 import type { CliFlags } from './args.js';
 import { CliError } from './errors.js';
-import { findRunningPractice, type PracticeInfo } from './practice-info.js';
+import { findRunningPractice, removePracticeInfo, writePracticeInfo, type PracticeInfo } from './practice-info.js';
 
 export interface SessionOptions {
   /** Keep progress on disk (interactive, check, reset) or in memory (a headless walk of a throw-away practice cluster). */
@@ -104,14 +104,10 @@ export async function connect(flags: CliFlags, backend: Backend, options: { pers
     return { port, namespace, backend, joined: running, release: async () => port.close() };
   }
   const { startPracticeCluster } = await import('../practice/index.js');
-  let stateFile: string | undefined;
-  if (options.persistPractice) {
-    const dir = stateDir(options.env);
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    stateFile = join(dir, 'practice-cluster.json');
-  }
+  const dir = options.persistPractice ? stateDir(options.env) : undefined;
+  if (dir) mkdirSync(dir, { recursive: true, mode: 0o700 });
   // A throw-away practice cluster (headless runs) need not pretend pods take time to start.
-  const practice = await startPracticeCluster(stateFile ? { stateFile } : { knobs: { podReadyDelayMs: 0 } });
+  const practice = await startPracticeCluster(dir ? { stateFile: join(dir, 'practice-cluster.json') } : { knobs: { podReadyDelayMs: 0 } });
   try {
     // The same client-node path as a real cluster, handed the kubeconfig without a file.
     const { port, namespace } = await connectCluster({
@@ -122,17 +118,23 @@ export async function connect(flags: CliFlags, backend: Backend, options: { pers
       env: options.env,
       lang: flags.lang,
     });
+    // Kept like `egress-tutorial practice` keeps its cluster: kubectl, `practice` and another
+    // `--practice` in a second terminal find this one and join it instead of starting a second
+    // server on the same state file.
+    if (dir) writePracticeInfo(dir, { pid: process.pid, url: practice.url, kubeconfig: await practice.writeKubeconfig(join(dir, 'practice.kubeconfig')) });
     return {
       port,
       namespace,
       backend,
       practice,
       release: async () => {
+        if (dir) removePracticeInfo(dir);
         port.close();
         await practice.stop();
       },
     };
   } catch (error) {
+    if (dir) removePracticeInfo(dir);
     await practice.stop();
     throw error;
   }

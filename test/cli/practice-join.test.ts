@@ -60,6 +60,35 @@ describe('joining a running practice cluster', () => {
     expect(existsSync(practiceInfoPath(dir))).toBe(false);
   }, 90_000);
 
+  it('an interactive start that runs its own practice cluster leaves the same note: practice refuses, run joins, kubectl\'s kubeconfig works; the note goes on quit', async () => {
+    const home = join(state, 'interactive');
+    const env = { XDG_STATE_HOME: home };
+    const dir = join(home, 'egress-tutorial');
+    const sessions = interactiveSessions(parseCli(['--practice'], env).flags, env);
+    try {
+      const engine = await sessions.connect('practice');
+      const note = readPracticeInfo(dir);
+      expect(note?.pid).toBe(process.pid);
+      expect(engine.snapshot().cluster.server).toContain(new URL(note!.url).port);
+      expect(existsSync(note!.kubeconfig)).toBe(true);
+
+      const second = memoryIO(env);
+      expect(await runCli(['practice'], second)).toBe(1);
+      expect(second.stderr.join('\n')).toMatch(/^egress-tutorial: A practice cluster is already running \(pid \d+/);
+
+      const run = memoryIO(env);
+      expect(await runCli(['run', '02-setup', '--yes', '--practice'], run)).toBe(0);
+      expect(run.stdout[0]).toMatch(/^Running 1 lesson on the running practice cluster \(simulated, pid \d+\)/);
+
+      const viaKubeconfig = memoryIO(env);
+      expect(await runCli(['check', '--kubeconfig', note!.kubeconfig], viaKubeconfig)).toBe(0);
+      expect(viaKubeconfig.stdout[0]).toMatch(/^Pre-flight for the practice cluster \(simulated\)/);
+    } finally {
+      await sessions.closeAll();
+    }
+    expect(existsSync(practiceInfoPath(dir))).toBe(false);
+  }, 90_000);
+
   it('a note whose pid is gone or whose server does not answer is stale and removed', async () => {
     const dir = join(state, 'stale');
     mkdirSync(dir, { recursive: true });
