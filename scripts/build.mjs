@@ -61,6 +61,7 @@ export function bundleOptions() {
     alias: {
       'react-devtools-core': path.join(ROOT, 'scripts/react-devtools-core-stub.mjs'),
       'whatwg-url': path.join(ROOT, 'scripts/whatwg-url-stub.mjs'),
+      'node-emoji': path.join(ROOT, 'scripts/node-emoji-stub.mjs'),
     },
     define: { 'process.env.NODE_ENV': '"production"' },
     plugins: [yogaSynchronousWasm, inkWithoutDevtools, highlightLanguageSubset, stringWidthFastPaths, segmenterOnFirstUse],

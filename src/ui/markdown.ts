@@ -26,7 +26,7 @@ export function joinSoftBreaks(text: string): string {
 
 function createRenderer(): Renderer {
   // reflowText:false: marked-terminal measures with .length and would break CJK lines.
-  const marked = new Marked(markedTerminal({ reflowText: false, width: 1000, tab: 2, showSectionPrefix: true }));
+  const marked = new Marked(markedTerminal({ reflowText: false, width: 1000, tab: 2, showSectionPrefix: true, emoji: false }));
   // marked-terminal prints a tight list item's text token raw (`**bold**` stays literal): render
   // block-level text tokens that carry inline tokens through the inline parser instead.
   // Soft line breaks inside a paragraph join the lines (authors wrap prose at ~80 columns; ink

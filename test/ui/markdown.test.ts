@@ -15,6 +15,11 @@ describe('markdown renderer', () => {
     expect(stripAnsi(getRenderer().markdown(line))).toBe(line);
   });
 
+  it('prints :name: as written, never as an emoji (ports, hosts and YAML have colons)', () => {
+    const out = stripAnsi(getRenderer().markdown('Port :smile: and :80: stay as they are.'));
+    expect(out).toContain('Port :smile: and :80: stay as they are.');
+  });
+
   it('highlights YAML without adding indentation', () => {
     const out = stripAnsi(getRenderer().yaml('apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n'));
     expect(out.split('\n')).toEqual(['apiVersion: v1', 'kind: Pod', 'metadata:', '  name: x']);
