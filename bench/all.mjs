@@ -54,17 +54,19 @@ function performanceSection(results, loadBefore) {
     'which is how the targets are stated. CPU times (user + system) are given where a busy machine distorts wall time most.',
     '',
     'How start-up is kept short. The package ships one JavaScript file, `dist/egress-tutorial.cjs`. Its first ~85 kB are the',
-    'bin: argument parsing, `--help`, `--version` and the plain first frame. The rest of the program (the ink UI, lessons,',
-    'engine, Markdown, client-node, the practice cluster: 2 MB) is the payload, deflated to ~0.5 MB and kept in base64 in a',
-    'comment at the end of the file, which V8 skims instead of parsing. A verb that needs the payload inflates it and',
-    'compiles it as a script with V8\'s code cache (`src/cli/payload.ts`); once the UI has drawn its first frame, the source',
-    'and the code compiled so far are saved together under `$XDG_CACHE_HOME/egress-tutorial/`, so every later start skips',
-    'inflating and parsing and takes the compiled code from the cache (Node 20 has no compile cache of its own). The build',
+    'bin: argument parsing, `--help`, `--version` and the plain first frame. The rest of the program is the payload, in a',
+    'comment at the end of the file, which V8 skims instead of parsing: two scripts, deflated and in base64, the interactive UI',
+    '(ink, React, yoga, the screens: 440 kB) and the rest (lessons, engine, Markdown, client-node, the practice cluster: 1.4 MB).',
+    'A command inflates the part it needs and compiles it with V8\'s code cache (`src/cli/payload.ts`): the UI draws its first',
+    'frame from its own part and loads the rest behind it. Once the first frame is drawn, and again once connected, each part\'s',
+    'source and the code compiled so far are saved together under `$XDG_CACHE_HOME/egress-tutorial/`, so later starts skip',
+    'inflating and parsing and take the compiled code from the cache (Node 20 has no compile cache of its own). The build',
     'also trims what dependencies would do for nothing at start-up (`scripts/bundle-plugins.mjs`): yoga instantiates its',
     'inlined wasm synchronously without `fetch()` (which would load undici), string-width and ink\'s tokenizers build their',
     '`Intl.Segmenter` and `\\p{RGI_Emoji}` regex (~25 ms together) on first use and measure text made only of code points',
     'that are graphemes on their own without segmenting (a test compares them with the originals), node-fetch\'s unused',
-    '`whatwg-url` fallback is left out, and marked-terminal\'s highlighter gets the languages the lessons show instead of all 190.',
+    '`whatwg-url` fallback and marked-terminal\'s emoji table are left out, and its highlighter gets the languages the lessons',
+    'show instead of all 190.',
     '',
   ];
   const byName = Object.fromEntries(results.map((r) => [r.name, r]));
@@ -84,7 +86,7 @@ function performanceSection(results, loadBefore) {
   const s = byName.startup?.result;
   table(`Start-up${s ? ` (median of ${s.runs} rounds; node -e 0 took ${s.baselineMs.toFixed(0)} ms)` : ''}`, byName.startup, [
     'The first frame is timed in a pseudo-terminal from spawn until its text appears; its ratio is to `node -e 0` printing one line through the same pseudo-terminal.',
-    'Three frames are timed. The plain one is painted by the bin before the payload loads (`src/ui/splash.ts`: the title and what is starting, the same words the UI then shows). The interactive one is ink\'s first frame, with its spinner, from which keys answer: as every start after the first draws it, with the compile cache, and as the very first start after installing draws it (an empty cache folder each time), which has to inflate and parse the payload and does not meet the target.',
+    'Three frames are timed. The plain one is painted by the bin before the payload loads (`src/ui/splash.ts`: the title and what is starting, the same words the UI then shows). The interactive one is ink\'s first frame, with its spinner, from which keys answer: as every start after the first draws it, with the compile cache, and as the very first start after installing draws it (an empty cache folder each time), which has to inflate and parse the UI\'s part and does not meet the target.',
     '',
   ]);
   const h = byName['headless-walk']?.result;

@@ -203,7 +203,7 @@ async function main(): Promise<void> {
   const stdout = new CountingTerminal();
   const stdin = fakeKeyboard();
   lastScreen = () => stdout.last.slice(-3000);
-  const app = render(<App lang="en" preferPractice={true} connect={async () => engine} warnings={[]} describeTarget="bench" plain={false} />, {
+  const app = render(<App lang="en" preferPractice={true} connect={async () => engine} warnings={[]} describeTarget="bench" plain={false} loadRenderer={async () => (await import('../src/ui/markdown.js')).getRenderer()} />, {
     stdout: stdout as unknown as NodeJS.WriteStream,
     stdin,
     stderr: new CountingTerminal() as unknown as NodeJS.WriteStream,

@@ -103,7 +103,7 @@ try {
       value: m['ink, cold'].median,
       unit: 'ms',
       ratio: ptyRatio('ink, cold'),
-      note: `(${m['ink, cold'].ratio.toFixed(2)}× the plain node -e 0; the payload is parsed, not read from the cache)`,
+      note: `(${m['ink, cold'].ratio.toFixed(2)}× the plain node -e 0; the UI's part of the payload is inflated and parsed, not read from the cache)`,
     }),
   );
   const baseline = m['node -e 0'].median;

@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 // Builds the shipped CLI with esbuild into one file, dist/egress-tutorial.cjs, plus
-// THIRD_PARTY_NOTICES.md. The file holds two bundles:
-//   - the bin (src/cli/main.ts, CommonJS): argument parsing, --help, --version, the plain
-//     first frame; everything else it asks of src/cli/modules.ts, which the bin has in the form
-//     of src/cli/modules-from-payload.ts;
-//   - the payload (src/cli/modules.ts as a CommonJS-style script: the UI, lessons, engine,
-//     Markdown, client-node, the practice cluster), in a comment at the end of the file.
+// THIRD_PARTY_NOTICES.md. The file holds:
+//   - the bin (src/cli/main.ts): argument parsing, --help, --version, the plain first frame;
+//     everything else it asks of src/cli/modules.ts, which the bin has in the form of
+//     src/cli/modules-from-payload.ts;
+//   - the payload, in a comment at the end of the file: two scripts, the interactive UI
+//     (src/cli/modules-ui.ts: ink, React, yoga, the screens) and the rest (src/cli/modules-rest.ts:
+//     lessons, engine, Markdown, client-node, the practice cluster), each deflated, in base64.
 // V8 must pre-parse every byte of a script's code before running any of it, but only skims a
-// comment: `--version` stays as quick as a small script, and the payload is compiled, with a code
-// cache, only by the verbs that need it (src/cli/payload.ts; bench/startup.mjs measures it).
+// comment: `--version` stays as quick as a small script, and a part is inflated and compiled, with
+// a code cache, only when a verb needs it (src/cli/payload.ts; bench/startup.mjs measures it).
 //
 // Usage: node scripts/build.mjs [--outdir DIR] [--no-notices] [--analyze] [--quiet]
 import { build, transform } from 'esbuild';
@@ -31,7 +32,8 @@ const { payloadComment } = await import(
   `data:text/javascript;base64,${Buffer.from((await transform(readFileSync(path.join(ROOT, 'src/cli/payload-format.ts'), 'utf8'), { loader: 'ts', format: 'esm' })).code).toString('base64')}`
 );
 const BIN_ENTRY = 'src/cli/main.ts';
-const PAYLOAD_ENTRY = 'src/cli/modules.ts';
+// The payload's parts (src/cli/modules.ts): the first frame needs only the UI's.
+const PAYLOAD_PARTS = { ui: 'src/cli/modules-ui.ts', rest: 'src/cli/modules-rest.ts' };
 export const BIN_NAME = 'egress-tutorial';
 
 /**
@@ -183,26 +185,30 @@ export async function buildBundle(options = {}) {
     logLevel: quiet ? 'error' : 'warning',
   };
 
-  // Never written as such: it goes into the bin's comment.
-  const payload = await build({ ...common, entryPoints: [PAYLOAD_ENTRY], outfile: path.join(outAbs, 'payload.cjs') });
-  const payloadCode = asciiPayload(payload.outputFiles[0].text);
-  const key = createHash('sha256').update(payloadCode).digest('hex').slice(0, 20);
+  // Never written as such: each part goes into the bin's comment.
+  const names = Object.keys(PAYLOAD_PARTS);
+  const built = await Promise.all(names.map((name) => build({ ...common, entryPoints: [PAYLOAD_PARTS[name]], outfile: path.join(outAbs, `${name}.cjs`) })));
+  const payload = names.map((name, i) => {
+    const code = asciiPayload(built[i].outputFiles[0].text);
+    const deflated = deflateRawSync(Buffer.from(code, 'latin1'), { level: zlibConstants.Z_BEST_COMPRESSION });
+    return { name, code, deflated, key: createHash('sha256').update(code).digest('hex').slice(0, 20), metafile: built[i].metafile };
+  });
   const bin = await build({
     ...common,
     entryPoints: [BIN_ENTRY],
     outfile: binPath,
     banner: { js: '"use strict";var __egressImportMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
-    define: { ...common.define, __EGRESS_PAYLOAD_KEY__: JSON.stringify(key) },
+    define: { ...common.define, __EGRESS_PAYLOAD_KEYS__: JSON.stringify(Object.fromEntries(payload.map((p) => [p.name, p.key]))) },
     plugins: [modulesFromPayload, ...common.plugins],
   });
-  const metafile = mergeMetafiles(bin.metafile, payload.metafile);
+  const metafile = [bin.metafile, ...payload.map((p) => p.metafile)].reduce(mergeMetafiles);
   const bad = unexpectedExternals(metafile);
   if (bad.length > 0) {
     throw new Error(`the bundle would need these packages at run time: ${bad.join(', ')} (bundle them or list them in OPTIONAL_EXTERNALS with the reason)`);
   }
 
-  const deflated = deflateRawSync(Buffer.from(payloadCode, 'latin1'), { level: zlibConstants.Z_BEST_COMPRESSION });
-  const text = `#!/usr/bin/env node\n${bin.outputFiles[0].text}${payloadComment(deflated.toString('base64'))}`;
+  const comment = payloadComment(Object.fromEntries(payload.map((p) => [p.name, p.deflated.toString('base64')])));
+  const text = `#!/usr/bin/env node\n${bin.outputFiles[0].text}${comment}`;
   const nonAscii = text.search(/[^\x00-\x7f]/);
   if (nonAscii !== -1) throw new Error(`the bin has a non-ASCII character: ${JSON.stringify(text.slice(nonAscii - 40, nonAscii + 10))}`);
   await mkdir(outAbs, { recursive: true });
@@ -217,7 +223,6 @@ export async function buildBundle(options = {}) {
   const files = [
     { path: path.relative(ROOT, binPath), bytes: Buffer.byteLength(text) },
   ];
-  const parts = { bin: bin.outputFiles[0].contents.byteLength, payload: payloadCode.length, deflated: deflated.length };
 
   let warnings = [];
   if (notices) {
@@ -231,7 +236,9 @@ export async function buildBundle(options = {}) {
   const total = files.reduce((sum, f) => sum + f.bytes, 0);
   if (!quiet) {
     process.stdout.write(
-      `built ${path.relative(ROOT, binPath)} (${kb(total)}: the bin ${kb(parts.bin)}, the payload ${kb(parts.payload)} deflated to ${kb(parts.deflated)}) in ${(ms / 1000).toFixed(1)} s\n`,
+      `built ${path.relative(ROOT, binPath)} (${kb(total)}: the bin ${kb(bin.outputFiles[0].contents.byteLength)}; ` +
+        payload.map((p) => `the payload's ${p.name} part ${kb(p.code.length)}, deflated ${kb(p.deflated.length)}`).join('; ') +
+        `) in ${(ms / 1000).toFixed(1)} s\n`,
     );
     for (const warning of warnings) process.stdout.write(`notice: ${warning}\n`);
     if (analyze) {
@@ -240,7 +247,7 @@ export async function buildBundle(options = {}) {
       for (const [name, bytes] of sizesByPackage(metafile).slice(0, 25)) process.stdout.write(`  ${kb(bytes).padStart(10)}  ${name}\n`);
     }
   }
-  return { bin: binPath, files, parts, totalBytes: total, ms, metafile };
+  return { bin: binPath, files, payload: payload.map(({ name, code, deflated }) => ({ name, bytes: code.length, deflatedBytes: deflated.length })), totalBytes: total, ms, metafile };
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -92,7 +92,12 @@ async function interactive(flags: CliFlags, io: CliIO): Promise<number> {
       preferPractice: flags.practice,
       warnings: [],
       describeTarget: target,
-      connect: sessions.connect,
+      connect: async (backend) => {
+        const engine = await sessions.connect(backend);
+        startupDone(); // the connection's code is compiled now: worth keeping
+        return engine;
+      },
+      loadRenderer: async () => (await modules.markdown()).getRenderer(),
       onFirstFrame: startupDone,
     });
   } finally {

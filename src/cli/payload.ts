@@ -1,9 +1,10 @@
 // The payload: everything a verb loads beyond argument parsing, kept inside the bin as a trailing
-// comment (src/cli/payload-format.ts). V8 only skims a comment, so `--version` and `--help` cost
-// what a small script costs; a verb that needs more inflates the payload and compiles it as a
-// script with V8's code cache. The source and its code cache are kept together in one file under
-// $XDG_CACHE_HOME, so from the second start on the interactive UI's code is neither inflated nor
-// parsed again. (Node 20 has no compile cache of its own; module.enableCompileCache() is 22.1+.)
+// comment (src/cli/payload-format.ts) in two parts, the interactive UI and the rest, each a
+// script. V8 only skims a comment, so `--version` and `--help` cost what a small script costs; a
+// verb inflates the part it needs and compiles it with V8's code cache. Each part's source and
+// code cache are kept together in one file under $XDG_CACHE_HOME, so from the second start on
+// they are neither inflated nor parsed again. (Node 20 has no compile cache of its own;
+// module.enableCompileCache() is 22.1+.)
 //
 // node:crypto and node:zlib are imported only when the payload is loaded: as static imports of
 // the bin they would cost every `--version` their load.
@@ -63,8 +64,10 @@ export interface LoadedPayload<T> {
 export interface PayloadSource {
   /** The bin file (its URL is the payload's import.meta.url; its folder is the package's dist/). */
   binFile: string;
-  /** Names the cache: a hash of the payload, computed by the build. */
+  /** Names the cache: a hash of this part of the payload, computed by the build. */
   key: string;
+  /** The keys of every part of this build: their caches stay when this one is written. */
+  keys: string[];
   /** The deflated payload; read only when there is no usable cache. */
   readDeflated(): Buffer;
   /** Folder of the cache; undefined: no cache. */
@@ -104,7 +107,7 @@ export async function runPayload<T>(payload: PayloadSource): Promise<LoadedPaylo
         mkdirSync(dirname(cacheFile), { recursive: true, mode: 0o700 });
         writeFileSync(temp, sealCache(source, script.createCachedData(), createHash), { mode: 0o600 });
         renameSync(temp, cacheFile);
-        removeOtherPayloads(dirname(cacheFile), payload.key);
+        removeOtherPayloads(dirname(cacheFile), payload.keys);
       } catch {
         // A cache only saves time: a read-only or full disk means inflating and compiling next time.
         try {
@@ -118,16 +121,17 @@ export async function runPayload<T>(payload: PayloadSource): Promise<LoadedPaylo
 }
 
 /** Caches of other builds (an earlier version of the tutorial) would only take up room. */
-function removeOtherPayloads(dir: string, key: string): void {
+function removeOtherPayloads(dir: string, keys: string[]): void {
   for (const name of readdirSync(dir)) {
-    if (/^payload-[0-9a-f]+-.*\.cache$/.test(name) && !name.startsWith(`payload-${key}-`)) rmSync(join(dir, name), { force: true });
+    const key = /^payload-([0-9a-f]+)-.*\.cache$/.exec(name)?.[1];
+    if (key !== undefined && !keys.includes(key)) rmSync(join(dir, name), { force: true });
   }
 }
 
-/** The deflated payload from the bin's own file. */
-export function readDeflatedPayload(binFile: string): Buffer {
+/** One part of the payload, deflated, from the bin's own file. */
+export function readDeflatedPayload(binFile: string, part: string): Buffer {
   // The build writes ASCII only, and latin1 is the quickest way to read ASCII into a string.
-  const base64 = extractPayload(readFileSync(binFile, 'latin1'));
-  if (base64 === undefined) throw new Error(`${binFile} holds no payload: rebuild it with \`npm run build\``);
+  const base64 = extractPayload(readFileSync(binFile, 'latin1'), part);
+  if (base64 === undefined) throw new Error(`${binFile} holds no payload part '${part}': rebuild it with \`npm run build\``);
   return Buffer.from(base64, 'base64');
 }

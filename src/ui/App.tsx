@@ -6,7 +6,7 @@ import React, { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import type { Engine, ResetScope } from '../engine/types.js';
 import type { Lang } from '../lesson/model.js';
 import { Activity, Line, Rows, StatusBar, statusText } from './frame.js';
-import { loadRenderer as defaultLoader, useEngineSnapshot, useRenderer, useTerminalSize, type RendererLoader } from './hooks.js';
+import { useEngineSnapshot, useRenderer, useTerminalSize, type RendererLoader } from './hooks.js';
 import { decideKey, type ConfirmAction, type Intent, type KeyContext, type Overlay, type Screen } from './keys.js';
 import { messages } from './messages.js';
 import { confirmText, errorSentence, fitHints, fixableCheck, helpRows, lessonListRows, resumeTarget, stepHints } from './screens.js';
@@ -24,8 +24,8 @@ export interface AppProps {
   describeTarget: string;
   /** No colours or styles (default: NO_COLOR from the environment). */
   plain?: boolean;
-  /** How the Markdown renderer is loaded (default: lazily import marked + marked-terminal). */
-  loadRenderer?: RendererLoader;
+  /** How the Markdown renderer (marked + marked-terminal) is loaded, after the first frame. */
+  loadRenderer: RendererLoader;
   /** Called once with the exit code when the learner quits. */
   onExit?(code: number): void;
 }
@@ -52,7 +52,7 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
   const { exit } = useApp();
   const { isRawModeSupported } = useStdin();
   const { columns: width, rows: height } = useTerminalSize();
-  const renderer = useRenderer(props.loadRenderer ?? defaultLoader);
+  const renderer = useRenderer(props.loadRenderer);
 
   const [conn, setConn] = useState<Connection>({ state: 'connecting', backend: props.preferPractice ? 'practice' : 'kube' });
   const engine = conn.state === 'ready' ? conn.engine : undefined;

@@ -50,8 +50,6 @@ export function useTerminalSize(): TerminalSize {
 
 export type RendererLoader = () => Promise<Renderer>;
 
-export const loadRenderer: RendererLoader = async () => (await import('./markdown.js')).getRenderer();
-
 /** The Markdown renderer, loaded after the first frame; undefined until then (plain text shown). */
 export function useRenderer(load: RendererLoader): Renderer | undefined {
   const [renderer, setRenderer] = useState<Renderer | undefined>();

@@ -6,7 +6,7 @@ import React from 'react';
 import type { Engine } from '../engine/types.js';
 import type { Lang } from '../lesson/model.js';
 import { App, type AppProps, type Backend } from './App.js';
-import { RENDER_FPS } from './hooks.js';
+import { RENDER_FPS, type RendererLoader } from './hooks.js';
 import { ENTER_ALT_SCREEN, HOME_AND_CLEAR } from './splash.js';
 
 export { App } from './App.js';
@@ -23,6 +23,8 @@ export interface InteractiveOptions {
   warnings: string[];
   /** e.g. "context kind-istio (https://127.0.0.1:6443)". */
   describeTarget: string;
+  /** Loads the Markdown renderer (marked, highlight.js): after the first frame, from the CLI's parts. */
+  loadRenderer: RendererLoader;
   /** Called once, just after the first frame has been drawn. */
   onFirstFrame?: () => void;
 }

@@ -152,7 +152,7 @@ describe('the built bundle', () => {
     expect(readdirSync(path.dirname(BIN))).toEqual([path.basename(BIN)]);
     const text = readFileSync(BIN, 'latin1');
     expect(text.search(/[^\x00-\x7f]/)).toBe(-1);
-    expect(text).toMatch(/\n\/\* egress-tutorial payload\n[A-Za-z0-9+/]+=*\n\*\/\n$/);
+    expect(text).toMatch(/\n\/\* egress-tutorial payload\nui:[A-Za-z0-9+/]+=*\nrest:[A-Za-z0-9+/]+=*\n\*\/\n$/);
   });
 
   it('draws the interactive UI in a terminal, keeps a compile cache from the first start, and starts again with it or with a damaged one', async () => {
@@ -163,9 +163,10 @@ describe('the built bundle', () => {
     const first = await startAndQuit(BIN, ['--practice'], home, listShown);
     expect(first.screen).not.toMatch(STACK_LINE);
     expect(first.code).toBe(0);
+    // One file for each part of the payload: the UI's after the first frame, the rest's once connected.
     const cached = readdirSync(cacheDir);
-    expect(cached).toHaveLength(1);
-    expect(cached[0]).toMatch(/^payload-[0-9a-f]{20}-v\d+\.\d+\.\d+-\w+\.cache$/);
+    expect(cached).toHaveLength(2);
+    for (const name of cached) expect(name).toMatch(/^payload-[0-9a-f]{20}-v\d+\.\d+\.\d+-\w+\.cache$/);
     const cacheFile = path.join(cacheDir, cached[0]!);
     const written = readFileSync(cacheFile);
 

@@ -11,20 +11,28 @@ import { extractPayload, payloadComment, PAYLOAD_START } from '../../src/cli/pay
 import { cacheDir, compileCacheFile, runPayload, sealCache, unsealCache, type PayloadSource } from '../../src/cli/payload.js';
 
 describe('the payload comment', () => {
-  it('holds base64 at the end of the bin, and gives it back', () => {
-    const base64 = deflateRawSync(Buffer.from('module.exports = { a: "*/ not the end" };')).toString('base64');
+  const deflate = (code: string) => deflateRawSync(Buffer.from(code)).toString('base64');
+
+  it('holds each part in base64 at the end of the bin, and gives each back', () => {
+    const ui = deflate('module.exports = { a: "*/ not the end" };');
+    const rest = deflate('module.exports = { b: 2 };');
     // esbuild writes the marker's newlines as they are, in a template literal.
-    const bin = `#!/usr/bin/env node\nconst marker = \`${PAYLOAD_START}\`;\nconsole.log(1);${payloadComment(base64)}`;
-    expect(extractPayload(bin)).toBe(base64);
+    const bin = `#!/usr/bin/env node\nconst marker = \`${PAYLOAD_START}\`;\nconsole.log(1);${payloadComment({ ui, rest })}`;
+    expect(extractPayload(bin, 'ui')).toBe(ui);
+    expect(extractPayload(bin, 'rest')).toBe(rest);
+    expect(extractPayload(bin, 'other')).toBeUndefined();
     // The bin's own code, holding the marker as a literal, is not mistaken for the payload.
     expect(bin.indexOf(PAYLOAD_START)).toBeLessThan(bin.lastIndexOf(PAYLOAD_START));
   });
 
-  it('refuses what is not base64, and a file with no payload or a cut one', () => {
-    expect(() => payloadComment('a*/b')).toThrow(/base64/);
-    expect(extractPayload('console.log(1);\n')).toBeUndefined();
-    expect(extractPayload(`x${PAYLOAD_START}QUJD`)).toBeUndefined(); // no end: the file was cut short
-    expect(extractPayload(`x${PAYLOAD_START}not base64!\n*/\n`)).toBeUndefined();
+  it('refuses what is not base64 or a part name, and a file with no payload or a cut one', () => {
+    expect(() => payloadComment({ ui: 'a*/b' })).toThrow(/base64/);
+    expect(() => payloadComment({ 'u i': 'QUJD' })).toThrow(/name/);
+    expect(extractPayload('console.log(1);\n', 'ui')).toBeUndefined();
+    const whole = `x${payloadComment({ ui: 'QUJD', rest: 'REVG' })}`;
+    expect(extractPayload(whole.slice(0, -3), 'ui')).toBeUndefined(); // cut short: no end
+    expect(extractPayload(whole.slice(0, whole.indexOf('REVG') + 2), 'rest')).toBeUndefined();
+    expect(extractPayload(`x${PAYLOAD_START}ui:not base64!\n*/\n`, 'ui')).toBeUndefined();
   });
 });
 
@@ -59,9 +67,10 @@ describe('runPayload', () => {
     'function twice(n) { return n * 2; }',
     'module.exports = { twice, here: join(__dirname, "x"), url: __egressImportMetaUrl, file: __filename };',
   ].join('\n');
-  const source = (cache: string | undefined, key = 'k1'): PayloadSource => ({
+  const source = (cache: string | undefined, key = 'a1', keys = [key]): PayloadSource => ({
     binFile,
     key,
+    keys,
     cacheDir: cache,
     readDeflated: () => {
       inflations += 1;
@@ -94,7 +103,7 @@ describe('runPayload', () => {
     first.exports.twice(1); // compiled now, so the code cache holds it
     expect(first.cacheUsed).toBe(false);
     first.saveCompileCache();
-    expect(readdirSync(cache)).toEqual([path.basename(compileCacheFile(cache, 'k1'))]);
+    expect(readdirSync(cache)).toEqual([path.basename(compileCacheFile(cache, 'a1'))]);
     expect(inflations).toBe(1);
 
     const second = await runPayload<Exports>(source(cache));
@@ -106,7 +115,7 @@ describe('runPayload', () => {
   it('compiles from the bin again when the cache file is damaged, and writes a good one', async () => {
     const cache = path.join(dir, 'cache');
     (await runPayload<Exports>(source(cache))).saveCompileCache();
-    const file = compileCacheFile(cache, 'k1');
+    const file = compileCacheFile(cache, 'a1');
     const damaged = readFileSync(file);
     damaged[damaged.length - 5] ^= 0xff;
     writeFileSync(file, damaged);
@@ -118,15 +127,17 @@ describe('runPayload', () => {
     expect((await runPayload<Exports>(source(cache))).cacheUsed).toBe(true);
   });
 
-  it('removes the caches of other builds when it writes its own', async () => {
+  it('removes the caches of other builds when it writes its own, and keeps those of its other parts', async () => {
     const cache = path.join(dir, 'cache');
     mkdirSync(cache, { recursive: true });
     const old = compileCacheFile(cache, 'a0a0');
+    const otherPart = compileCacheFile(cache, 'cafe');
     writeFileSync(old, 'stale');
+    writeFileSync(otherPart, 'the other part of this build');
     writeFileSync(path.join(cache, 'notes.txt'), 'not ours to remove');
-    (await runPayload<Exports>(source(cache, 'beef'))).saveCompileCache();
+    (await runPayload<Exports>(source(cache, 'beef', ['beef', 'cafe']))).saveCompileCache();
     expect(existsSync(old)).toBe(false);
-    expect(readdirSync(cache).sort()).toEqual(['notes.txt', path.basename(compileCacheFile(cache, 'beef'))].sort());
+    expect(readdirSync(cache).sort()).toEqual(['notes.txt', path.basename(otherPart), path.basename(compileCacheFile(cache, 'beef'))].sort());
   });
 
   it('still runs when the cache folder cannot be written', async () => {
