@@ -93,7 +93,7 @@ export const inkWithoutDevtools = {
 //     regional indicators, variation selectors or controls) and none is an emoji (digits, '#' and
 //     '*' are emoji only before U+FE0F U+20E3), so the width is the sum of their East Asian
 //     widths, which is what both versions compute for a one-code-point grapheme that is not an emoji.
-// test/bundle/string-width.test.ts compares the result with the original for every such code
+// test/bundle/text-measure.test.ts compares the result with the original for every such code
 // point and for mixed text.
 export const SIMPLE_TEXT_CLASS =
   '\\u0020-\\u007E\\u00A0-\\u00AC\\u00AE-\\u024F\\u2010-\\u2027\\u2030-\\u205E\\u2100-\\u23FF\\u2500-\\u27BF\\u2800-\\u28FF' +
