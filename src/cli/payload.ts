@@ -104,7 +104,7 @@ export async function runPayload<T>(payload: PayloadSource): Promise<LoadedPaylo
       saved = true;
       const temp = `${cacheFile}.${process.pid}.tmp`;
       try {
-        mkdirSync(dirname(cacheFile), { recursive: true, mode: 0o700 });
+        makeCacheDir(dirname(cacheFile));
         writeFileSync(temp, sealCache(source, script.createCachedData(), createHash), { mode: 0o600 });
         renameSync(temp, cacheFile);
         removeOtherPayloads(dirname(cacheFile), payload.keys);
@@ -118,6 +118,21 @@ export async function runPayload<T>(payload: PayloadSource): Promise<LoadedPaylo
       }
     },
   };
+}
+
+/**
+ * The cache folder and its parent, one level each: not mkdir's recursive mode, which Node 20 loops
+ * in forever on some file systems (/proc). A cache in a folder whose grandparent is missing is
+ * not worth creating folders for.
+ */
+function makeCacheDir(dir: string): void {
+  for (const folder of [dirname(dir), dir]) {
+    try {
+      mkdirSync(folder, { mode: 0o700 });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
 }
 
 /** Caches of other builds (an earlier version of the tutorial) would only take up room. */

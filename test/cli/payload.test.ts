@@ -140,6 +140,24 @@ describe('runPayload', () => {
     expect(readdirSync(cache).sort()).toEqual(['notes.txt', path.basename(otherPart), path.basename(compileCacheFile(cache, 'beef'))].sort());
   });
 
+  it('creates the cache folder and its parent, but not a whole missing path (and never hangs on /proc)', async () => {
+    const deep = path.join(dir, 'missing', 'cache');
+    const loaded = await runPayload<Exports>(source(path.join(deep, 'egress-tutorial')));
+    loaded.saveCompileCache();
+    expect(existsSync(deep)).toBe(false);
+
+    const shallow = path.join(dir, 'cache');
+    mkdirSync(dir, { recursive: true });
+    const again = await runPayload<Exports>(source(path.join(shallow, 'egress-tutorial')));
+    again.saveCompileCache();
+    expect(readdirSync(path.join(shallow, 'egress-tutorial'))).toHaveLength(1);
+
+    if (existsSync('/proc/self')) {
+      const proc = await runPayload<Exports>(source('/proc/no-such-folder/egress-tutorial'));
+      expect(() => proc.saveCompileCache()).not.toThrow();
+    }
+  });
+
   it('still runs when the cache folder cannot be written', async () => {
     // A file where the folder should be: no user, root included, can write under it.
     const cache = path.join(dir, 'cache');
