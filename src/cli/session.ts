@@ -95,6 +95,7 @@ export async function connect(flags: CliFlags, backend: Backend, options: { pers
   if (running) {
     const { port, namespace } = await connectCluster({
       kubeconfig: running.kubeconfig,
+      kubectlKubeconfig: running.kubeconfig,
       namespace: flags.namespace ?? 'default',
       istioNamespace: flags.istioNamespace,
       backend: 'practice',
@@ -109,19 +110,21 @@ export async function connect(flags: CliFlags, backend: Backend, options: { pers
   // A throw-away practice cluster (headless runs) need not pretend pods take time to start.
   const practice = await startPracticeCluster(dir ? { stateFile: join(dir, 'practice-cluster.json') } : { knobs: { podReadyDelayMs: 0 } });
   try {
+    // Kept like `egress-tutorial practice` keeps its cluster: kubectl, `practice` and another
+    // `--practice` in a second terminal find this one and join it instead of starting a second
+    // server on the same state file.
+    const kubeconfig = dir ? await practice.writeKubeconfig(join(dir, 'practice.kubeconfig')) : undefined;
     // The same client-node path as a real cluster, handed the kubeconfig without a file.
     const { port, namespace } = await connectCluster({
       kubeconfigYaml: practice.kubeconfig(),
+      kubectlKubeconfig: kubeconfig,
       namespace: flags.namespace ?? 'default',
       istioNamespace: flags.istioNamespace,
       backend: 'practice',
       env: options.env,
       lang: flags.lang,
     });
-    // Kept like `egress-tutorial practice` keeps its cluster: kubectl, `practice` and another
-    // `--practice` in a second terminal find this one and join it instead of starting a second
-    // server on the same state file.
-    if (dir) writePracticeInfo(dir, { pid: process.pid, url: practice.url, kubeconfig: await practice.writeKubeconfig(join(dir, 'practice.kubeconfig')) });
+    if (dir && kubeconfig) writePracticeInfo(dir, { pid: process.pid, url: practice.url, kubeconfig });
     return {
       port,
       namespace,

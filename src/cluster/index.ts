@@ -29,6 +29,8 @@ export interface ConnectOptions {
   backend?: Backend;
   /** Additive: a kubeconfig as YAML text instead of a file (the practice cluster's kubeconfig()). */
   kubeconfigYaml?: string;
+  /** Additive: a kubeconfig file for kubectl to tell the learner of (the identity's `kubeconfig`). */
+  kubectlKubeconfig?: string;
   /** Additive: per-request timeout (default 30 s) and the retry policy for 429/5xx. */
   requestTimeoutMs?: number;
   retry?: RetryPolicy;
@@ -107,7 +109,13 @@ export async function connectCluster(options: ConnectOptions): Promise<{ port: C
     discovery,
     where,
     pollMs: options.pollMs,
-    identity: { backend, context: where.context, server: where.server, key: identityKey(backend, loaded.cluster.server, loaded.cluster.name) },
+    identity: {
+      backend,
+      context: where.context,
+      server: where.server,
+      key: identityKey(backend, loaded.cluster.server, loaded.cluster.name),
+      ...(options.kubectlKubeconfig ? { kubeconfig: options.kubectlKubeconfig } : {}),
+    },
   });
   return { port, namespace };
 }

@@ -12,6 +12,8 @@ export interface ClusterIdentity {
   server: string; // API server URL
   /** Stable key for progress: backend + server (+ cluster name); never contains credentials. */
   key: string;
+  /** A kubeconfig file the learner can point kubectl at for this cluster, when the tutorial wrote one (the practice cluster's). */
+  kubeconfig?: string;
 }
 
 export type CheckLevel = 'pass' | 'warn' | 'fail';

@@ -10,7 +10,7 @@ import { useEngineSnapshot, useRenderer, useTerminalSize, type RendererLoader } 
 import { decideKey, type ConfirmAction, type Intent, type KeyContext, type Overlay, type Screen } from './keys.js';
 import { messages } from './messages.js';
 import { confirmText, errorSentence, fitHints, fixableCheck, helpRows, lessonListRows, resumeTarget, stepHints } from './screens.js';
-import { buildStepResult, buildStepText, clampOffset, combineStepView, ruleRow, type Row } from './stepView.js';
+import { buildStepResult, buildStepText, clampOffset, combineStepView, practiceKubeconfig, ruleRow, type Row } from './stepView.js';
 import { stripAnsi, truncate, wrap } from './text.js';
 import { createTheme, noColorRequested, ThemeContext, type Role } from './theme.js';
 
@@ -138,9 +138,10 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
   // The step's text is wrapped once per step/language/width; only the result follows the snapshot
   // (many times a second while logs stream).
   const step = snapshot?.step;
+  const kubeconfig = practiceKubeconfig(snapshot);
   const textRows = useMemo(
-    () => (step && screen === 'step' ? buildStepText({ step, lang, kubectl, renderer, width, plain }) : []),
-    [step, lang, screen, kubectl, renderer, width, plain],
+    () => (step && screen === 'step' ? buildStepText({ step, lang, kubectl, renderer, width, plain, practiceKubeconfig: kubeconfig }) : []),
+    [step, lang, screen, kubectl, renderer, width, plain, kubeconfig],
   );
   const view = useMemo(
     () => (snapshot && screen === 'step' ? combineStepView(textRows, buildStepResult({ snapshot, width, plain, logRows: logLimit })) : undefined),

@@ -167,8 +167,13 @@ function stepDetails(step: Step, m: Messages, width: number, plain: boolean, ren
   return rows;
 }
 
+/** The practice cluster's kubeconfig file, for the learner's own kubectl; undefined on a real cluster (theirs already works). */
+export function practiceKubeconfig(snapshot: EngineSnapshot | undefined): string | undefined {
+  return snapshot?.cluster.backend === 'practice' ? snapshot.cluster.kubeconfig : undefined;
+}
+
 /** The step's own rows (title, text, details, kubectl): they change only with the step, language or width. */
-export function buildStepText(input: { step: Step; lang: Lang; kubectl: string[]; renderer?: Renderer; width: number; plain: boolean }): Row[] {
+export function buildStepText(input: { step: Step; lang: Lang; kubectl: string[]; renderer?: Renderer; width: number; plain: boolean; practiceKubeconfig?: string }): Row[] {
   const { step, lang, renderer, width, plain } = input;
   const m = messages(lang);
   const rows: Row[] = [];
@@ -179,6 +184,7 @@ export function buildStepText(input: { step: Step; lang: Lang; kubectl: string[]
   rows.push(...stepDetails(step, m, width, plain, renderer));
   if (input.kubectl.length > 0 && step.kind !== 'explain') {
     rows.push({ text: '' }, ruleRow(m.sectionKubectl, width));
+    if (input.practiceKubeconfig) rows.push(...wrapped(m.kubectlOnPractice, width, plain, 'muted'), ...wrapped(`export KUBECONFIG=${input.practiceKubeconfig}`, width, plain, 'accent'), { text: '' });
     for (const command of input.kubectl) rows.push(...wrapped(command, width, plain, 'accent'));
   }
   return rows;
@@ -214,7 +220,7 @@ export function combineStepView(text: Row[], result: Row[]): StepView {
 
 export function buildStepView(input: StepViewInput): StepView {
   const { step, lang } = input.snapshot;
-  return combineStepView(buildStepText({ ...input, step, lang }), buildStepResult(input));
+  return combineStepView(buildStepText({ ...input, step, lang, practiceKubeconfig: practiceKubeconfig(input.snapshot) }), buildStepResult(input));
 }
 
 /** The first rows of a scrolled view: clamps the offset so the last page is full. */

@@ -39,6 +39,7 @@ describe('joining a running practice cluster', () => {
         const engine = await sessions.connect('practice');
         expect(engine.snapshot().cluster.backend).toBe('practice');
         expect(engine.snapshot().cluster.server).toContain(new URL(note!.url).port);
+        expect(engine.snapshot().cluster.kubeconfig).toBe(note!.kubeconfig);
       } finally {
         await sessions.closeAll();
       }
@@ -71,6 +72,7 @@ describe('joining a running practice cluster', () => {
       expect(note?.pid).toBe(process.pid);
       expect(engine.snapshot().cluster.server).toContain(new URL(note!.url).port);
       expect(existsSync(note!.kubeconfig)).toBe(true);
+      expect(engine.snapshot().cluster.kubeconfig).toBe(note!.kubeconfig); // the UI tells the learner of it
 
       const second = memoryIO(env);
       expect(await runCli(['practice'], second)).toBe(1);

@@ -28,6 +28,26 @@ describe('buildStepView', () => {
     for (const t of texts) expect(stringWidth(t)).toBeLessThanOrEqual(40);
   });
 
+  it('tells how to point kubectl at the practice cluster above its equivalent commands, in both languages; not on a real cluster', () => {
+    const kubeconfig = '/home/learner/.local/state/egress-tutorial/practice.kubeconfig';
+    const practice = { backend: 'practice' as const, context: 'egress-tutorial-practice', server: 'https://127.0.0.1:1234', key: 'practice', kubeconfig };
+    for (const [lang, hint] of [
+      ['en', 'To run them on the practice cluster, first run this in another terminal:'],
+      ['zh', '要在练习集群上运行它们，先在另一个终端执行：'],
+    ] as const) {
+      const engine = new FakeEngine({ lang, cluster: practice });
+      engine.stepIndex = 1;
+      const texts = buildStepView({ snapshot: engine.snapshot(), kubectl: ['kubectl apply -f -'], width: 200, plain: true, logRows: 5 }).rows.map((r) => r.text);
+      expect(texts.indexOf(hint)).toBeGreaterThan(-1);
+      expect(texts[texts.indexOf(hint) + 1]).toBe(`export KUBECONFIG=${kubeconfig}`);
+      expect(texts.indexOf(hint)).toBeLessThan(texts.indexOf('kubectl apply -f -'));
+    }
+    const real = new FakeEngine({ cluster: { backend: 'kube', context: 'kind-istio', server: 'https://127.0.0.1:6443', key: 'kube-x', kubeconfig } });
+    real.stepIndex = 1;
+    const texts = buildStepView({ snapshot: real.snapshot(), kubectl: ['kubectl apply -f -'], width: 200, plain: true, logRows: 5 }).rows.map((r) => r.text);
+    expect(texts.some((t) => t.includes('KUBECONFIG'))).toBe(false);
+  });
+
   it('clampOffset keeps the last page full', () => {
     expect(clampOffset(100, 30, 10)).toBe(20);
     expect(clampOffset(-5, 30, 10)).toBe(0);
