@@ -11,14 +11,15 @@ import { CONTEXT_NAME, kubeconfigYaml, writePrivateFile } from './kubeconfig.js'
 import { DEFAULT_KNOBS, mergeKnobs } from './knobs.js';
 import { PodLogs } from './logs.js';
 import { loadState, STATE_FORMAT, StateSaver } from './persist.js';
-import { ResourceRegistry, type IstioKindInfo } from './resources.js';
+import type { IstioKind } from '../schema/index.js';
+import { ResourceRegistry } from './resources.js';
 import { PracticeServer } from './server.js';
 import { Store, type KObject } from './store.js';
 import type { PracticeCluster, PracticeKnobs, PracticeOptions } from './types.js';
 import type { CommandContext, CommandResult } from '../mesh/types.js';
 
 export interface PracticeDeps {
-  istioKinds: () => IstioKindInfo[];
+  istioKinds: () => IstioKind[];
   schema: SchemaValidation;
   /** CustomResourceDefinition objects to serve read-only under apiextensions.k8s.io/v1. */
   crds?: () => Record<string, unknown>[];

@@ -1,16 +1,7 @@
 // The resources the practice API serves: built-in kinds plus the Istio kinds from the schema
 // module. One ResourceInfo per group+plural; every served version maps to the same stored objects.
 
-export interface IstioKindInfo {
-  group: string;
-  kind: string;
-  plural: string;
-  singular: string;
-  shortNames: string[];
-  namespaced: boolean;
-  versions: string[];
-  storageVersion: string;
-}
+import type { IstioKind } from '../schema/index.js';
 
 export interface ResourceInfo {
   group: string; // '' for core
@@ -79,7 +70,7 @@ export function compareVersions(a: string, b: string): number {
   return sb - sa || mb - ma || nb - na;
 }
 
-export function istioResource(k: IstioKindInfo): ResourceInfo {
+export function istioResource(k: IstioKind): ResourceInfo {
   return {
     group: k.group,
     versions: [...k.versions].sort(compareVersions),
@@ -99,7 +90,7 @@ export function istioResource(k: IstioKindInfo): ResourceInfo {
 export class ResourceRegistry {
   readonly all: ResourceInfo[];
 
-  constructor(istioKinds: IstioKindInfo[]) {
+  constructor(istioKinds: IstioKind[]) {
     this.all = [...BUILTIN_RESOURCES, ...istioKinds.map(istioResource)];
   }
 
