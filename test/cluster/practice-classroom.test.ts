@@ -1,7 +1,7 @@
 // Several learners on one practice cluster, through real client-node: own egress gateways made
 // by gateway injection in learner namespaces, several clients at once, and the shared gateway's
 // conflict and exportTo rules as Istio applies them.
-import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, KubeConfig, Watch, type V1Pod } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PodInfo } from '../../src/cluster/port.js';
 import { curlClient, startPractice, type Practice } from './practice-helpers.js';
@@ -9,6 +9,7 @@ import { accessLines, learnerHttpObjects, learnerNamespace, ownGateway } from '.
 
 let p: Practice;
 let core: CoreV1Api;
+let kc: KubeConfig;
 const LEARNERS = ['learner-01', 'learner-02'];
 const clients = new Map<string, PodInfo>();
 const clientIps = new Map<string, string>();
@@ -25,7 +26,7 @@ const remoteIp = (line: string): string => (line.split(' ').at(-3) ?? '').split(
 
 beforeAll(async () => {
   p = await startPractice();
-  const kc = new KubeConfig();
+  kc = new KubeConfig();
   kc.loadFromString(p.cluster.kubeconfig());
   core = kc.makeApiClient(CoreV1Api);
   for (const ns of LEARNERS) {
@@ -104,16 +105,22 @@ describe('two learners on the shared istio-system gateway', () => {
 describe('gateway injection and Telemetry per learner namespace', () => {
   it('without any injection selecting it, the `image: auto` pod cannot start: ErrImagePull, then ImagePullBackOff', async () => {
     await apply('learner-03', [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'learner-03' } }]);
-    await apply('learner-03', ownGateway('learner-03', {}));
+    // Watch the pods, so that no status the kubelet passes through is missed.
     const reasons: string[] = [];
-    const deadline = Date.now() + 5000;
-    while (!reasons.includes('ImagePullBackOff') && Date.now() < deadline) {
-      const pods = await core.listNamespacedPod({ namespace: 'learner-03', labelSelector: 'app=egressgateway' });
-      const waiting = pods.items[0]?.status?.containerStatuses?.[0]?.state?.waiting;
+    let pullMessage = '';
+    const watching = await new Watch(kc).watch('/api/v1/namespaces/learner-03/pods', {}, (_type, pod: V1Pod) => {
+      const waiting = pod.status?.containerStatuses?.[0]?.state?.waiting;
       if (waiting?.reason && reasons.at(-1) !== waiting.reason) reasons.push(waiting.reason);
-      if (waiting?.reason === 'ErrImagePull') expect(waiting.message).toContain('"docker.io/library/auto:latest"');
-      await new Promise((r) => setTimeout(r, 20));
+      if (waiting?.reason === 'ErrImagePull') pullMessage = waiting.message ?? '';
+    }, () => undefined);
+    try {
+      await apply('learner-03', ownGateway('learner-03', {}));
+      const deadline = Date.now() + 8000;
+      while (!reasons.includes('ImagePullBackOff') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    } finally {
+      watching.abort();
     }
+    expect(pullMessage).toContain('"docker.io/library/auto:latest"');
     expect(reasons).toEqual(['ContainerCreating', 'ErrImagePull', 'ImagePullBackOff']);
     const pods = await core.listNamespacedPod({ namespace: 'learner-03', labelSelector: 'app=egressgateway' });
     expect(pods.items[0].status?.phase).toBe('Pending');
