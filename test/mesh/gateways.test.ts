@@ -55,7 +55,7 @@ describe('own egress gateways (gateway injection, C1)', () => {
     const r = run(state, HTTP_CMD, { pod: clientPod('default', 9) });
     // Nothing listens on the pod: the sidecar's connection is refused.
     expect(statusLine(r.stdout)).toBe('HTTP/1.1 503 Service Unavailable');
-    expect(logsOf(r, clientPod('default', 9).name)[0]).toMatch(/ 503 (URX,UF|UF,URX) /); // refused (flag order differs between Envoy versions)
+    expect(logsOf(r, clientPod('default', 9).name)[0]).toMatch(/ 503 (URX,UF|UF,URX) /); // connection refused (either flag order)
   });
 
   it("a Gateway selects gateway pods in any namespace: one in istio-system can program a learner's gateway", () => {
@@ -83,7 +83,7 @@ describe('own egress gateways (gateway injection, C1)', () => {
     const r = run(classroom([se, gw01, dr, vs]), HTTP_CMD, { pod: B });
     // …and learner 02's own gateway has no Gateway at all: no listener on 80, connection refused.
     expect(statusLine(r.stdout)).toBe('HTTP/1.1 503 Service Unavailable');
-    expect(logsOf(r, B.name)[0]).toMatch(/ 503 (URX,UF|UF,URX) /); // refused (flag order differs between Envoy versions)
+    expect(logsOf(r, B.name)[0]).toMatch(/ 503 (URX,UF|UF,URX) /); // connection refused (either flag order)
     expect(logsOf(r, GW_A.name)).toEqual([]);
   });
 
