@@ -160,6 +160,20 @@ describe('several Gateways with the same host and port on the shared gateway (IS
     expect(statusLine(headers.stdout)).toBe('HTTP/1.1 200 OK');
   });
 
+  it('HTTP: VirtualServices bound to one Gateway: those exported to the gateway namespace by name come before public ones, however old', () => {
+    // One Gateway in istio-system that both learners' VirtualServices bind to.
+    const toShared = (objects: IstioObject[]): IstioObject[] =>
+      objects.filter((o) => o.kind !== 'Gateway').map((o) => (o.kind === 'VirtualService' ? (JSON.parse(JSON.stringify(o).replaceAll('"istio-egressgateway"', '"istio-system/egress"')) as IstioObject) : o));
+    const gateway: IstioObject = { ...kindOf(shared('istio-system'), 'Gateway'), name: 'egress', created: at(0) };
+    const teapot = { name: 'teapot', match: [{ gateways: ['istio-system/egress'], port: 80 }], directResponse: { status: 418 } };
+    const publicA = toShared(shared('learner-01', undefined, at(1)));
+    const withTeapot = (objects: IstioObject[]): IstioObject[] => objects.map((o) => (o.kind === 'VirtualService' ? { ...o, spec: { ...o.spec, http: [(o.spec.http as unknown[])[0], teapot] } } : o));
+    const namedB = withTeapot(toShared(shared('learner-02', ['.', 'istio-system'], at(5))));
+    expect(code(run(withPods([gateway, ...publicA, ...namedB]), HTTP_CMD, { pod: A }).stdout)).toBe('418');
+    const publicB = withTeapot(toShared(shared('learner-02', undefined, at(5))));
+    expect(code(run(withPods([gateway, ...publicA, ...publicB]), HTTP_CMD, { pod: A }).stdout)).toBe('200');
+  });
+
   it('TLS passthrough: the newer Gateway repeating the host is dropped, the older learner\'s route carries both', () => {
     const brokenTls = (ns: string, created: string): IstioObject[] =>
       sharedTls(ns, ['.', 'istio-system'], created).map((o) => {
@@ -176,6 +190,23 @@ describe('several Gateways with the same host and port on the shared gateway (IS
     expect(ok.exitCode).toBe(0);
     // The gateway's line still names learner-02's client: proofs can tell learners apart.
     expect(logsOf(ok, GATEWAY_POD.name)[0]).toMatch(/ 10\.244\.0\.22:\d+ www\.baidu\.com -$/);
+  });
+
+  it('TLS passthrough: a newer Gateway repeating one host of an older one loses its other hosts too', () => {
+    const withExtraHost = (o: IstioObject): IstioObject => {
+      if (o.kind === 'Gateway') return { ...o, spec: { ...o.spec, servers: (o.spec.servers as Record<string, unknown>[]).map((s) => ({ ...s, hosts: ['www.baidu.com', 'example.com'] })) } };
+      if (o.kind === 'ServiceEntry') return { ...o, spec: { ...o.spec, hosts: ['www.baidu.com', 'example.com'] } };
+      if (o.kind !== 'VirtualService') return o;
+      const text = JSON.stringify(o.spec).replaceAll('"sniHosts":["www.baidu.com"]', '"sniHosts":["example.com"]').replaceAll('"host":"www.baidu.com"', '"host":"example.com"');
+      return { ...o, spec: { ...(JSON.parse(text) as Record<string, unknown>), hosts: ['example.com'] } };
+    };
+    const example = ['curl', '-sS', '-o', '/dev/null', 'https://example.com/'];
+    const alone = run(withPods(sharedTls('learner-02', ['.', 'istio-system'], at(2)).map(withExtraHost)), example, { pod: B });
+    expect(alone.exitCode).toBe(0);
+    const objects = [...sharedTls('learner-01', ['.', 'istio-system'], at(1)), ...sharedTls('learner-02', ['.', 'istio-system'], at(2)).map(withExtraHost)];
+    const r = run(withPods(objects), example, { pod: B });
+    expect(r.exitCode).toBe(35);
+    expect(logsOf(r, GATEWAY_POD.name)[0]).toContain(' NR filter_chain_not_found ');
   });
 
   it('TLS passthrough: Gateways whose hosts are namespaced both stay, and the duplicate SNI filter chain of the newer is skipped', () => {
