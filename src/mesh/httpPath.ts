@@ -325,7 +325,7 @@ function respondFromOrigin(net: Net, req: HttpRequest): HttpHop {
   return { kind: 'response', response };
 }
 
-// ---- a gateway pod (istio-system's egress gateway, or a learner's own) ------------------------------------------------------------------------
+// ---- a gateway pod (istio-system's egress gateway, or a learner's own) -----------------------
 
 /** The service port a gateway pod's listener port belongs to (80 for 8080, 443 for 8443). */
 export function gatewayServicePort(net: Net, pod: MeshPod, listenPort: number): number {
