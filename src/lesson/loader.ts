@@ -82,7 +82,8 @@ function listLessonFolders(dir: string, problems: ProblemList): string[] | undef
     return undefined;
   }
   return names
-    .filter((n) => !n.startsWith('.'))
+    // drills/ holds the break-fix drills (src/drill loads them), not a lesson.
+    .filter((n) => !n.startsWith('.') && n !== 'drills')
     .filter((n) => {
       try {
         return statSync(join(dir, n)).isDirectory();

@@ -107,6 +107,8 @@ export function openProgressStore(options: ProgressStoreOptions): ProgressStore 
     clear(): void {
       if (blocked) return;
       rmSync(file, { force: true });
+      // The drills' results are part of the progress of this cluster and namespace.
+      rmSync(drillFile(dir, options), { force: true });
     },
   };
   let blocked = false;
@@ -123,6 +125,82 @@ export function memoryProgressStore(): ProgressStore {
     },
     clear: () => {
       saved = undefined;
+    },
+  };
+}
+
+// ---- drills ------------------------------------------------------------------------------------
+
+/** One drill's saved result (beside the lesson progress, same cluster and namespace). */
+export interface DrillRecord {
+  /** Set up and not yet finished or abandoned: when it started (ISO), for the time taken. */
+  startedAt?: string;
+  /** Hints shown in the current attempt (0–3). */
+  hints?: number;
+  /** The last finished attempt. */
+  passed?: boolean;
+  seconds?: number; // time taken, set up to pass
+  hintsUsed?: number;
+  finishedAt?: string;
+  attempts?: number; // verifications until the pass
+}
+
+export interface DrillStore {
+  readonly file: string;
+  load(): Record<string, DrillRecord>;
+  /** Merge `record` into the drill's entry and write the file atomically. */
+  update(name: string, record: DrillRecord | undefined): void;
+}
+
+function drillFile(dir: string, options: ProgressStoreOptions): string {
+  return join(dir, progressFileName(options.clusterKey, options.namespace).replace(/^progress-/, 'drills-'));
+}
+
+function isDrillRecords(v: unknown): v is Record<string, DrillRecord> {
+  return !!v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((r) => !!r && typeof r === 'object' && !Array.isArray(r));
+}
+
+export function openDrillStore(options: ProgressStoreOptions): DrillStore {
+  const dir = options.stateDir ?? stateDir();
+  const file = drillFile(dir, options);
+  const load = (): Record<string, DrillRecord> => {
+    try {
+      const data = JSON.parse(readFileSync(file, 'utf8')) as { clusterKey?: string; namespace?: string; drills?: unknown };
+      if (data.clusterKey !== options.clusterKey || data.namespace !== options.namespace || !isDrillRecords(data.drills)) return {};
+      return data.drills;
+    } catch {
+      return {}; // absent or unreadable: no results yet
+    }
+  };
+  return {
+    file,
+    load,
+    update(name, record) {
+      const drills = load();
+      if (record === undefined) delete drills[name];
+      else drills[name] = { ...drills[name], ...record };
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      const temp = `${file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+      try {
+        writeFileSync(temp, `${JSON.stringify({ version: 1, clusterKey: options.clusterKey, namespace: options.namespace, drills }, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+        renameSync(temp, file);
+      } catch (error) {
+        rmSync(temp, { force: true });
+        throw error;
+      }
+    },
+  };
+}
+
+/** A drill store in memory (tests, throw-away practice clusters). */
+export function memoryDrillStore(): DrillStore {
+  let drills: Record<string, DrillRecord> = {};
+  return {
+    file: '',
+    load: () => structuredClone(drills),
+    update(name, record) {
+      if (record === undefined) delete drills[name];
+      else drills = { ...drills, [name]: { ...drills[name], ...record } };
     },
   };
 }

@@ -41,7 +41,7 @@ export function readText(...parts: string[]): string {
 
 export function lessonIds(): string[] {
   return readdirSync(LESSONS_DIR, { withFileTypes: true })
-    .filter((e) => e.isDirectory())
+    .filter((e) => e.isDirectory() && e.name !== 'drills') // drills/ holds break-fix drills, not a lesson
     .map((e) => e.name)
     .sort();
 }
