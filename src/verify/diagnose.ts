@@ -17,6 +17,8 @@ export interface DiagnoseInput {
   facts?: MeshFacts;
   /** Access-log lines parsed from the gateway while the step ran. */
   gatewayLines?: AccessLogFields[];
+  /** The client sidecar's access-log lines of the same request (drills follow both). Additive. */
+  clientLines?: AccessLogFields[];
   /** The outcome changed between attempts (Istio still pushing) rather than staying the same. */
   changing?: boolean;
   /** A logs step that did not find its line. */
@@ -60,6 +62,10 @@ const SENTENCES = {
     noDestinationRule: (clientNs: string) => `HTTP 503 (cluster not found, NC): no DestinationRule with the subset for the egress gateway is visible from ${clientNs} — apply the Gateway and DestinationRule step.`,
     subsetMissing: (clientNs: string) => `HTTP 503 (cluster not found, NC): the VirtualService routes to a DestinationRule subset that is missing or not visible from ${clientNs} — create the DestinationRule in ${clientNs} with the subset the VirtualService names.`,
     noRoute: 'HTTP 404 (no route, NR): the Gateway and the VirtualService do not match — the VirtualService must list the Gateway\'s name in `gateways` and its hosts and port must match the Gateway\'s server.',
+    noRouteExported: (istioNs: string) => `HTTP 404 (no route, NR) from the egress gateway: it has no route for the host — the VirtualService must list the Gateway's name in \`gateways\`, its hosts and port must match the Gateway's server, and it must be exported to ${istioNs} (\`exportTo\`).`,
+    portRefused: 'HTTP 503 (connection refused at the egress gateway, UF,URX): nothing listens on the gateway port the sidecar sends to — the Gateway server\'s `port.number` must be the port the VirtualService routes to (`destination.port.number`).',
+    noFilterChain: (host: string) => `The egress gateway found no TLS filter chain for the SNI ${host} (filter_chain_not_found) and reset the connection: the Gateway's TLS server \`hosts\` and the VirtualService's \`sniHosts\` must list ${host}.`,
+    gatewaySilent: (cluster: string) => `The request went through the egress gateway (the client sidecar's line names ${cluster}), but the gateway wrote no line: its access log is off — look for a Telemetry with \`accessLogging: disabled: true\` that selects the gateway pods (\`kubectl get telemetry -A\`), or mesh config without accessLogFile.`,
     accessLogOff: 'Access logging is off, so the gateway writes no lines: set meshConfig.accessLogFile=/dev/stdout (or apply a Telemetry resource) and retry.',
     noSidecar: (clientNs: string) => `The client pod has no istio-proxy sidecar, so its traffic bypasses the mesh: label the namespace ${clientNs} with istio-injection=enabled and restart the client.`,
     notThroughGateway: 'The request succeeded but no gateway line appeared: it did not cross the gateway — check the VirtualService binds `mesh` and routes to the egress gateway, the client has a sidecar, and access logging is on.',
@@ -84,6 +90,10 @@ const SENTENCES = {
     noDestinationRule: (clientNs: string) => `HTTP 503（找不到集群，NC）：在 ${clientNs} 中看不到带有出口网关子集的目标规则——请先应用网关和目标规则那一步。`,
     subsetMissing: (clientNs: string) => `HTTP 503（找不到集群，NC）：虚拟服务路由到的目标规则子集不存在，或在 ${clientNs} 中不可见——在 ${clientNs} 中创建目标规则，并包含虚拟服务引用的子集。`,
     noRoute: 'HTTP 404（没有路由，NR）：网关与虚拟服务不匹配——虚拟服务的 `gateways` 必须列出网关的名字，且 hosts 和端口要与网关的 server 一致。',
+    noRouteExported: (istioNs: string) => `出口网关返回 HTTP 404（没有路由，NR）：它没有这个主机的路由——虚拟服务的 \`gateways\` 必须列出网关的名字，hosts 和端口要与网关的 server 一致，并且要导出到 ${istioNs}（\`exportTo\`）。`,
+    portRefused: 'HTTP 503（出口网关拒绝连接，UF,URX）：边车发往的网关端口上没有监听——Gateway server 的 `port.number` 必须是虚拟服务路由到的端口（`destination.port.number`）。',
+    noFilterChain: (host: string) => `出口网关找不到 SNI 为 ${host} 的 TLS 过滤器链（filter_chain_not_found），重置了连接：Gateway 的 TLS server 的 \`hosts\` 和虚拟服务的 \`sniHosts\` 都必须列出 ${host}。`,
+    gatewaySilent: (cluster: string) => `请求经过了出口网关（客户端边车的日志行写着 ${cluster}），网关却没有写日志行：它的访问日志被关掉了——找一找选中网关 Pod 且 \`accessLogging: disabled: true\` 的 Telemetry（\`kubectl get telemetry -A\`），或者没有 accessLogFile 的网格配置。`,
     accessLogOff: '访问日志未开启，网关不会输出日志行：设置 meshConfig.accessLogFile=/dev/stdout（或应用一个 Telemetry 资源），然后重试。',
     noSidecar: (clientNs: string) => `客户端 Pod 没有 istio-proxy 边车，它的流量绕过了网格：给命名空间 ${clientNs} 加上 istio-injection=enabled 标签，再重启客户端。`,
     notThroughGateway: '请求成功了，但网关日志中没有对应的行：流量没有经过出口网关——检查虚拟服务是否绑定了 `mesh` 并路由到出口网关、客户端是否有边车、访问日志是否开启。',
@@ -114,6 +124,8 @@ function cause(input: DiagnoseInput): string {
   }
 
   if (curlCode === 6) return t.dns(host);
+  // What the gateway's own line says outranks what curl alone suggests.
+  if ((input.gatewayLines ?? []).some((l) => l.responseCodeDetails === 'filter_chain_not_found')) return t.noFilterChain(host);
   // A lesson that accepts 35 alongside other codes (e.g. [35, 56]) says they are the same refusal.
   const expectedExits = input.expect?.exitCode !== undefined ? expectedExitCodes(input.expect) : [];
   const refusal = curlCode !== undefined && (curlCode === 35 || (expectedExits.includes(35) && expectedExits.includes(curlCode)));
@@ -127,6 +139,9 @@ function cause(input: DiagnoseInput): string {
 
   // Envoy's own replies (no route, no cluster) carry no x-envoy-upstream-service-time: with it,
   // the status came from the upstream server, not from the mesh configuration.
+  // A 404 NR from the egress gateway reaches the client through its sidecar (with that header).
+  if (status === 404 && hasFlag(input.gatewayLines, 'NR')) return t.noRouteExported(istioNs);
+  if (status === 503 && (hasFlag(input.gatewayLines, 'URX') || hasFlag(input.gatewayLines, 'UF') || hasFlag(input.clientLines, 'URX') || hasFlag(input.clientLines, 'UF'))) return t.portRefused;
   if (status !== undefined && status >= 400 && !input.missingLogLine && curl?.headers['x-envoy-upstream-service-time'] !== undefined) return t.upstreamAnswered(status, host);
 
   if (status === 503 || hasFlag(input.gatewayLines, 'NC')) return kindsPresent(facts, 'DestinationRule') === 0 ? t.noDestinationRule(clientNs) : t.subsetMissing(clientNs);
@@ -134,6 +149,8 @@ function cause(input: DiagnoseInput): string {
 
   if (input.missingLogLine) {
     if (facts?.accessLogging === 'off') return t.accessLogOff;
+    const viaGateway = (input.clientLines ?? []).find((l) => status === 200 && /egressgateway/.test(l.upstreamCluster ?? ''));
+    if (viaGateway && (input.gatewayLines ?? []).length === 0) return t.gatewaySilent(viaGateway.upstreamCluster!);
     if (facts?.clientHasSidecar === false) return t.noSidecar(clientNs);
     if (status === 200) return t.notThroughGateway;
     return t.noLine;

@@ -84,3 +84,41 @@ describe('diagnose: who answered', () => {
     expect(text).not.toMatch(/NR/);
   });
 });
+
+describe('diagnose: what the gateway and the client sidecar logged (drills)', () => {
+  const line = (text: string) => parseAccessLogLine(text)!;
+  const withUpstreamTime = (code: number) => parseCurlOutput(`HTTP/1.1 ${code} X\r\nserver: envoy\r\nx-envoy-upstream-service-time: 1\r\n\r\n`, '', 0);
+  const gatewayNR = line('[2026-12-07T01:44:24.532Z] "GET /headers HTTP/2" 404 NR route_not_found - "-" 0 0 0 - "10.244.0.13" "curl/8.16.0" "id-1" "httpbin.org" "-" - - 10.244.0.12:8080 10.244.0.13:46684 - -');
+  const clientRefused = line('[2026-12-07T01:44:33.126Z] "GET /headers HTTP/1.1" 503 URX,UF upstream_reset_before_response_started{remote_connection_failure} - "-" 0 190 66 - "-" "curl/8.16.0" "id-2" "httpbin.org" "10.244.0.12:8080" outbound|80|cnn|istio-egressgateway.istio-system.svc.cluster.local 10.244.0.13:58179 44.207.188.95:80 10.244.0.13:41969 - -');
+  const noChain = line('[2026-12-07T01:44:36.529Z] "- - -" 0 NR filter_chain_not_found - "-" 0 0 0 - "-" "-" "-" "-" "-" - - 10.244.0.12:8443 10.244.0.13:41950 www.baidu.com -');
+  const clientViaGateway = line('[2026-12-07T01:44:21.294Z] "GET /headers HTTP/1.1" 200 - via_upstream - "-" 0 622 367 366 "-" "curl/8.16.0" "id-3" "httpbin.org" "10.244.0.12:8080" outbound|80|cnn|istio-egressgateway.istio-system.svc.cluster.local 10.244.0.13:54520 44.207.188.95:80 10.244.0.13:59513 - -');
+
+  it('a 404 the gateway answered NR is a routing problem at the gateway (names exportTo), not the upstream\'s', () => {
+    const text = diagnose({ curl: withUpstreamTime(404), expect: { httpStatus: 200 }, facts: facts(), gatewayLines: [gatewayNR], host: 'httpbin.org' });
+    expect(text).toMatch(/from the egress gateway/);
+    expect(text).toMatch(/exportTo/);
+    expect(diagnose({ curl: withUpstreamTime(404), expect: { httpStatus: 200 }, facts: facts(), gatewayLines: [gatewayNR], lang: 'zh' })).toMatch(/出口网关返回 HTTP 404/);
+  });
+
+  it('503 UF,URX on the client sidecar is the gateway port, not a DestinationRule', () => {
+    const text = diagnose({ curl: status(503), expect: { httpStatus: 200 }, facts: facts(), gatewayLines: [], clientLines: [clientRefused] });
+    expect(text).toMatch(/UF,URX/);
+    expect(text).toMatch(/port\.number/);
+    expect(text).not.toMatch(/DestinationRule/);
+  });
+
+  it('curl 35 with filter_chain_not_found at the gateway names the SNI, not REGISTRY_ONLY', () => {
+    const curl = parseCurlOutput('', 'curl: (35) Recv failure: Connection reset by peer\n', 35);
+    const text = diagnose({ curl, expect: { httpStatus: 200 }, facts: facts(), gatewayLines: [noChain], host: 'www.baidu.com' });
+    expect(text).toMatch(/no TLS filter chain for the SNI www\.baidu\.com/);
+    expect(text).not.toMatch(/REGISTRY_ONLY/);
+  });
+
+  it('200 through the gateway (the sidecar line names it) and no gateway line: the gateway\'s log is off', () => {
+    const text = diagnose({ curl: status(200), facts: facts(), missingLogLine: true, gatewayLines: [], clientLines: [clientViaGateway] });
+    expect(text).toMatch(/Telemetry/);
+    expect(text).toMatch(/outbound\|80\|cnn\|istio-egressgateway/);
+    // Without the sidecar's line the old sentence stays.
+    expect(diagnose({ curl: status(200), facts: facts(), missingLogLine: true, gatewayLines: [] })).toMatch(/did not cross the gateway/);
+  });
+});
