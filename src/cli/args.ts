@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import type { Lang } from '../lesson/model.js';
 import { cliMessages, type CliMessages } from './messages.js';
 
-export const VERBS = ['list', 'run', 'check', 'reset', 'manifests', 'validate', 'practice', 'help'] as const;
+export const VERBS = ['list', 'run', 'check', 'reset', 'manifests', 'validate', 'practice', 'drill', 'help'] as const;
 export type Verb = 'interactive' | (typeof VERBS)[number];
 
 export interface CliFlags {
@@ -18,6 +18,10 @@ export interface CliFlags {
   lessons?: string;
   set: string[];
   yes: boolean;
+  /** drill --list: list the drills. */
+  list: boolean;
+  /** drill NAME --check: verify the learner's fix (exit 0 when fixed). */
+  check: boolean;
   help: boolean;
   version: boolean;
 }
@@ -49,6 +53,8 @@ const OPTIONS = {
   lessons: { type: 'string' },
   set: { type: 'string', multiple: true },
   yes: { type: 'boolean', short: 'y' },
+  list: { type: 'boolean' },
+  check: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } as const;
@@ -63,6 +69,7 @@ const MAX_ARGS: Record<Verb, number> = {
   manifests: Infinity,
   validate: 1,
   practice: 0,
+  drill: 1,
   help: 0,
 };
 
@@ -130,6 +137,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): ParsedCli {
     if (value !== undefined && value.trim() === '') throw new UsageError(m.emptyValue(flag));
   }
 
+  for (const flag of ['list', 'check'] as const) if (values[flag] && verb !== 'drill') throw new UsageError(m.drillOnlyFlag(`--${flag}`, m.hint));
   return {
     verb: verb === 'help' ? 'help' : verb,
     args: rest,
@@ -143,6 +151,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): ParsedCli {
       lessons: values.lessons,
       set: values.set ?? [],
       yes: values.yes ?? false,
+      list: values.list ?? false,
+      check: values.check ?? false,
       help: values.help ?? verb === 'help',
       version: values.version ?? false,
     },

@@ -67,6 +67,10 @@ async function dispatch({ verb, args, flags }: ParsedCli, io: CliIO): Promise<nu
       return reset(flags, io);
     case 'practice':
       return practice(flags, io);
+    case 'drill': {
+      const { drillVerb } = await modules.drill();
+      return drillVerb(args, flags, io, { loadScreen: modules.ui });
+    }
     case 'help':
       return 0;
   }
@@ -203,8 +207,17 @@ async function validate(args: string[], flags: CliFlags, io: CliIO): Promise<num
     io.err(`egress-tutorial: ${problems.length} problem${problems.length === 1 ? '' : 's'} in ${dir}.`);
     return 1;
   }
+  // The drills (lessons/drills/) are checked against the lessons they build on.
+  const { loadDrills } = await modules.drill();
+  const drills = loadDrills(lessons);
+  if (drills.problems.length > 0) {
+    io.out(formatProblems(drills.problems).replace(/\n+$/, ''));
+    io.err(`egress-tutorial: ${drills.problems.length} problem${drills.problems.length === 1 ? '' : 's'} in ${dir}.`);
+    return 1;
+  }
   const steps = lessons.lessons.reduce((n, l) => n + l.steps.length, 0);
-  io.out(`${dir}: ${lessons.lessons.length} lessons, ${steps} steps, no problems.`);
+  const drillCount = drills.drills.length ? `, ${drills.drills.length} drill${drills.drills.length === 1 ? '' : 's'}` : '';
+  io.out(`${dir}: ${lessons.lessons.length} lessons, ${steps} steps${drillCount}, no problems.`);
   return 0;
 }
 

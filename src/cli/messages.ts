@@ -13,6 +13,7 @@ const en = {
   unknownCommand: (command: string, commands: string, hint: string) => `Unknown command "${command}"; the commands are ${commands} (${hint}).`,
   tooManyArgs: (verb: string, max: number, got: string, hint: string) =>
     `${verb === 'interactive' ? 'egress-tutorial' : `"${verb}"`} takes ${max === 0 ? 'no arguments' : `at most ${max} argument`}, got "${got}"; ${hint}.`,
+  drillOnlyFlag: (flag: string, hint: string) => `${flag} belongs to \`egress-tutorial drill\` (e.g. \`egress-tutorial drill ${flag}\`); ${hint}.`,
   badLang: (value: string) => `--lang must be en or zh, not "${value}".`,
   badNamespace: (flag: string, value: string) => `${flag} "${value}" is not a valid namespace name (lower-case letters, digits and '-', at most 63).`,
   emptyValue: (flag: string) => `${flag} needs a non-empty value.`,
@@ -45,6 +46,7 @@ const zh: CliMessages = {
   unknownCommand: (command, commands, hint) => `未知命令 "${command}"；可用的命令有 ${commands}（${hint}）。`,
   tooManyArgs: (verb, max, got, hint) =>
     `${verb === 'interactive' ? 'egress-tutorial' : `"${verb}"`} ${max === 0 ? '不接受参数' : `最多接受 ${max} 个参数`}，却收到了 "${got}"；${hint}。`,
+  drillOnlyFlag: (flag, hint) => `${flag} 只用于 \`egress-tutorial drill\`（例如 \`egress-tutorial drill ${flag}\`）；${hint}。`,
   badLang: (value) => `--lang 只能是 en 或 zh，不能是 "${value}"。`,
   badNamespace: (flag, value) => `${flag} "${value}" 不是合法的命名空间名（小写字母、数字和 '-'，最多 63 个字符）。`,
   emptyValue: (flag) => `${flag} 需要一个非空的值。`,

@@ -18,6 +18,9 @@ Commands:
   manifests [LESSON...]  print the rendered YAML the lessons apply
   validate [DIR]      check a lesson folder; prints file:line: problem, exit 1 on problems
   practice            start the practice cluster (simulated, on 127.0.0.1) and print its KUBECONFIG
+  drill --list        list the break-fix drills (lessons 3 to 5)
+  drill NAME          a break-fix drill (needs a terminal): a broken setup, its symptom, your fix;
+                      --yes sets it up and prints the symptom, --check verifies (exit 0 when fixed)
 
 Flags:
   --kubeconfig PATH   kubeconfig file(s) to use (default: $KUBECONFIG, then ~/.kube/config)
@@ -28,7 +31,8 @@ Flags:
   --practice          use the built-in practice cluster instead of a real one
   --lessons DIR       use a custom lesson folder
   --set NAME=VALUE    override a lesson variable, e.g. --set httpHost=example.com (repeatable)
-  -y, --yes           confirm changes without asking (run, reset)
+  -y, --yes           confirm changes without asking (run, reset, drill)
+  --list, --check     drill: list the drills; verify the fix of a drill set up with --yes
   -h, --help          this help
   --version           print the version
 
@@ -56,6 +60,9 @@ function helpTextZh(version: string): string {
   manifests [课程...] 输出课程将要应用的 YAML（已替换变量）
   validate [目录]     检查课程目录；输出 file:line: problem，有问题时退出码为 1
   practice            启动练习集群（模拟，运行在 127.0.0.1）并输出它的 KUBECONFIG
+  drill --list        列出排障演练（第 3 到第 5 课）
+  drill 名称          排障演练（需要终端）：一个有故障的配置、它的现象、你的修复；
+                      --yes 布置演练并输出现象，--check 验证修复（修好时退出码为 0）
 
 选项：
   --kubeconfig PATH   使用的 kubeconfig 文件（默认：$KUBECONFIG，其次 ~/.kube/config）
@@ -66,7 +73,8 @@ function helpTextZh(version: string): string {
   --practice          使用内置的练习集群，而不是真实集群
   --lessons DIR       使用自定义课程目录
   --set NAME=VALUE    覆盖课程变量，例如 --set httpHost=example.com（可重复）
-  -y, --yes           不再询问，直接确认变更（run、reset）
+  -y, --yes           不再询问，直接确认变更（run、reset、drill）
+  --list, --check     drill：列出演练；验证用 --yes 布置的演练是否已修好
   -h, --help          显示本帮助
   --version           显示版本
 

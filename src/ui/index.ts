@@ -89,3 +89,6 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
   }
   return exitCode;
 }
+
+// The drill screen (`egress-tutorial drill NAME`): in the UI part, loaded like the tutorial.
+export { runDrillScreen, DrillScreen, type DrillController, type DrillScreenProps } from './drill.js';
