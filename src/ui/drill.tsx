@@ -2,7 +2,7 @@
 // (Enter verify, h hint, q give up or leave). The attempt (src/drill/session.ts) owns the effects.
 
 import { Box, render, useApp, useInput, useStdin } from 'ink';
-import React, { useEffect, useState } from 'react';
+import React, { useEffect, useRef, useState } from 'react';
 import type { DrillSnapshot } from '../drill/session.js';
 import type { Lang } from '../lesson/model.js';
 import { buildDrillRows, drillKeys } from './drillView.js';
@@ -57,11 +57,17 @@ export function DrillScreen(props: DrillScreenProps): React.JSX.Element {
   const leave = () => {
     if (leaving) return;
     setLeaving(true);
-    void session.quit().finally(() => {
-      props.onExit(snapshot.phase === 'passed' ? 0 : 1);
-      exit();
-    });
+    void session.quit();
   };
+
+  // However the attempt ended (q here, or a signal the CLI passed to the session), leave once.
+  const exited = useRef(false);
+  useEffect(() => {
+    if (snapshot.phase !== 'finished' || exited.current) return;
+    exited.current = true;
+    props.onExit(snapshot.check?.ok === true ? 0 : 1);
+    exit();
+  }, [snapshot.phase]);
 
   useInput(
     (input, key) => {
