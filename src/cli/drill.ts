@@ -2,7 +2,7 @@
 // (--yes sets it up and prints the symptom; --check verifies the fix, exit 0 when fixed).
 
 import type { Drill, DrillCheck, Probe } from '../drill/index.js';
-import { cleanUpDrill, drillLabel, drillMessages, DrillSession, loadDrills, probe, setUpDrill, symptomText, verifyDrill, type DrillContext } from '../drill/index.js';
+import { cleanUpDrill, drillLabel, drillMessages, DrillSession, loadDrills, probeSymptom, setUpDrill, symptomText, verifyDrill, type DrillContext } from '../drill/index.js';
 import { shellQuote } from '../engine/kubectl.js';
 import type { LessonSet } from '../lesson/model.js';
 import { formatProblems } from '../lesson/problems.js';
@@ -134,7 +134,8 @@ export async function drillVerb(named: string[], flags: CliFlags & { list: boole
 
     // --yes: set up, show the symptom, leave it broken for the learner.
     await setUpDrill({ ...ctx, onProgress: (t) => io.err(t) }, drill);
-    const p = await probe(ctx, drill);
+    const { probe: p, asDocumented } = await probeSymptom(ctx, drill);
+    if (!asDocumented) io.err(`egress-tutorial: ${m.symptomDiffers(symptomText(drill.symptom, flags.lang), p.outcome)}`);
     store.update(drill.name, { startedAt: new Date().toISOString(), hints: 0 });
     io.out(`${drill.title[flags.lang]}\n\n${drill.summary[flags.lang]}\n`);
     io.out(`${m.symptom}${colon(flags)}`);

@@ -4,8 +4,8 @@
 import type { DrillRecord, DrillStore } from '../progress/index.js';
 import { errorSentence } from '../engine/util.js';
 import { drillMessages } from './messages.js';
-import type { Drill } from './model.js';
-import { cleanUpDrill, probe, setUpDrill, verifyDrill, type DrillCheck, type DrillContext, type Probe } from './walk.js';
+import { symptomText, type Drill } from './model.js';
+import { cleanUpDrill, probeSymptom, setUpDrill, verifyDrill, type DrillCheck, type DrillContext, type Probe } from './walk.js';
 
 export type DrillPhase = 'setting-up' | 'broken' | 'verifying' | 'failed' | 'passed' | 'cleaning' | 'finished' | 'error';
 
@@ -80,10 +80,11 @@ export class DrillSession {
     this.set({ phase: 'setting-up', activity: drillMessages(this.options.lang).settingUp });
     try {
       await setUpDrill(this.ctx, drill);
-      const symptom = await probe(this.ctx, drill);
+      const { probe: symptom, asDocumented } = await probeSymptom(this.ctx, drill);
       this.startedAt = this.now();
       this.save({ startedAt: new Date(this.startedAt).toISOString(), hints: 0 });
-      this.set({ phase: 'broken', symptom, activity: undefined });
+      const m = drillMessages(this.options.lang);
+      this.set({ phase: 'broken', symptom, activity: undefined, ...(asDocumented ? {} : { warning: m.symptomDiffers(symptomText(drill.symptom, this.options.lang), symptom.outcome) }) });
     } catch (error) {
       if (!this.controller.signal.aborted) this.set({ phase: 'error', error: errorSentence(error), activity: undefined });
     } finally {

@@ -165,6 +165,31 @@ export async function probe(ctx: DrillContext, drill: Drill): Promise<Probe> {
   }
 }
 
+/** Does the probe show the drill's documented symptom? */
+export function showsSymptom(drill: Drill, p: Probe): boolean {
+  const s = drill.symptom;
+  if (s.httpStatus !== undefined && p.curl.httpStatus !== s.httpStatus) return false;
+  const exits = s.exitCode === undefined ? [0] : Array.isArray(s.exitCode) ? s.exitCode : [s.exitCode];
+  if (!exits.includes(p.curl.exitCode)) return false;
+  if (s.gatewayLine !== p.gatewayLines.length > 0) return false;
+  if (s.responseFlags && (flagsOf(p) ?? '').split(',').sort().join(',') !== s.responseFlags.split(',').sort().join(',')) return false;
+  return true;
+}
+
+/**
+ * The symptom right after the setup: on a real cluster Istio takes a moment to push the broken
+ * objects, so probe again until the documented symptom shows (or `timeoutMs` passes; then the last probe).
+ */
+export async function probeSymptom(ctx: DrillContext, drill: Drill, timeoutMs = 10_000): Promise<{ probe: Probe; asDocumented: boolean }> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const p = await probe(ctx, drill);
+    if (showsSymptom(drill, p)) return { probe: p, asDocumented: true };
+    if (Date.now() >= deadline || ctx.signal?.aborted) return { probe: p, asDocumented: false };
+    await sleep(1000, ctx.signal ?? SIGNAL);
+  }
+}
+
 /** The flags of the request's first line: the gateway's, else the sidecar's (undefined when "-"). */
 export function flagsOf(p: Probe): string | undefined {
   return (p.gatewayLines[0] ?? p.sidecarLines[0])?.fields.responseFlags;

@@ -2,7 +2,7 @@
 // symptom, fixed the learner's way (kubectl-equivalent calls with another field manager),
 // verified by traffic and the gateway log, cleaned up.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanUpDrill, flagsOf, probe, setUpDrill, verifyDrill, drillLabel, type Drill } from '../../src/drill/index.js';
+import { cleanUpDrill, flagsOf, probe, setUpDrill, showsSymptom, verifyDrill, drillLabel } from '../../src/drill/index.js';
 import { expectedExitCodes } from '../../src/lesson/model.js';
 import { FIXES, LEARNER_OBJECTS } from './fixes.js';
 import { kubectlDelete, startWorld, type DrillWorld } from './helpers.js';
@@ -41,10 +41,12 @@ describe('each drill from broken to fixed', () => {
     expect(expectedExitCodes({ exitCode: s.exitCode })).toContain(broken.curl.exitCode);
     expect(broken.gatewayLines.length > 0, broken.gatewayLines.map((l) => l.line.text).join('\n')).toBe(s.gatewayLine);
     if (s.responseFlags) expect(flagsOf(broken)?.split(',').sort()).toEqual(s.responseFlags.split(',').sort());
+    expect(showsSymptom(drill, broken)).toBe(true);
 
     // The learner's fix, then the tutorial's verification by traffic.
     await FIXES[name](world.kubectl);
     const fixed = await verifyDrill(ctx, drill);
+    expect(showsSymptom(drill, fixed.probe)).toBe(false);
     expect(fixed.diagnosis).toBeUndefined();
     expect(fixed.ok, fixed.summary).toBe(true);
     if (drill.proof) expect(fixed.proofLine?.pod).toMatch(/^istio-egressgateway-/);
