@@ -39,7 +39,7 @@ describe('gateway injection with kubectl', () => {
     const logs = await k.run(['logs', 'deploy/egressgateway', '-n', 'learner-07']);
     expect(logs.stdout).toContain('type=router');
     expect(logs.stdout).toMatch(/Envoy proxy is ready\n$/);
-  });
+  }, 40_000);
 
   it("the learner's objects through their own gateway: curl answers 200, the gateway's log has the line", async () => {
     const curl = await k.apply(yaml([
@@ -54,7 +54,7 @@ describe('gateway injection with kubectl', () => {
     expect(log.stdout).toMatch(/"GET \/headers HTTP\/2" 200 - via_upstream .*"learner-07-proof" "httpbin\.org" .* outbound\|80\|\|httpbin\.org /);
     const istioSystem = await k.run(['logs', '-n', 'istio-system', '-l', 'istio=egressgateway', '-c', 'istio-proxy', '--tail=-1']);
     expect(istioSystem.stdout).not.toContain('learner-07-proof');
-  });
+  }, 40_000);
 
   it('where nothing injects, the pod cannot pull `auto`: kubectl shows ErrImagePull / ImagePullBackOff', async () => {
     expect((await k.apply(yaml([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'plain' } }]))).code).toBe(0);
@@ -68,5 +68,5 @@ describe('gateway injection with kubectl', () => {
     const w = await k.run(['wait', '--for=condition=Available', 'deployment/egressgateway', '-n', 'plain', '--timeout=1s']);
     expect(w.code).not.toBe(0);
     expect(w.stderr).toContain('timed out waiting for the condition');
-  });
+  }, 40_000);
 });
