@@ -233,6 +233,8 @@ export async function runExec(ctx: RunContext, step: ExecStep): Promise<Verdict>
       host,
       clientNamespace: ctx.namespace,
       istioNamespace: ctx.istioNamespace,
+      gatewayMode: ctx.lessons.gateway ?? 'shared',
+      gatewayHost: ctx.lessons.values.gatewayHost,
       lang: ctx.lang,
     }),
     httpStatus: last?.curl.httpStatus,

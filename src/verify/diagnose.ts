@@ -134,7 +134,9 @@ function cause(input: DiagnoseInput): string {
     if (facts?.outboundPolicy === 'REGISTRY_ONLY' || serviceEntryFor(facts, input.host) === false) return t.registryOnly(host);
     return t.refused(host, status === 502 ? 'HTTP 502' : `curl exit ${curlCode}`);
   }
-  if (curlCode === 7 || curlCode === 28 || curlCode === 56 || curlCode === 52) return t.network(curlCode, curl?.curlError?.message ?? '', host, istioNs);
+  // The gateway's pods run in the Istio namespace, or in the learner's own (own mode).
+  const gatewayNs = input.gatewayMode === 'own' ? clientNs : istioNs;
+  if (curlCode === 7 || curlCode === 28 || curlCode === 56 || curlCode === 52) return t.network(curlCode, curl?.curlError?.message ?? '', host, gatewayNs);
 
   if (facts && facts.egressGatewayPods === 0 && (status === 503 || status === 404 || input.missingLogLine)) {
     if (input.gatewayMode === 'own') return t.noOwnGateway(clientNs);
