@@ -257,7 +257,7 @@ export async function runLogs(ctx: RunContext, step: LogsStep): Promise<Verdict>
   // pod's address and the request's time window (a shared gateway logs every learner's traffic).
   const context: MatchContext = request
     ? { requestId: request.requestId, notBeforeMs: request.startedAt, ...(request.finishedAt !== undefined ? { notAfterMs: request.finishedAt } : {}), ...(request.clientIp ? { clientIp: request.clientIp } : {}) }
-    : { notBeforeMs: ctx.startedAt };
+    : { notBeforeMs: ctx.startedAt, ...(await clientIp(ctx)) };
   const others = new Set<string>(); // addresses of other clients whose lines show what we expect
   if (!request && step.expect.requestFrom)
     info(ctx, ctx.m.notRunThisSession(step.expect.requestFrom));
@@ -329,6 +329,17 @@ export async function runLogs(ctx: RunContext, step: LogsStep): Promise<Verdict>
       lang: ctx.lang,
     }),
   };
+}
+
+/** Without a request of this session to go by, the client pod's address still tells our lines from others'. */
+async function clientIp(ctx: RunContext): Promise<{ clientIp?: string }> {
+  try {
+    const pod = await ctx.port.waitForPod(clientTarget(ctx.lessons, ctx.namespace), { timeoutMs: FIND_POD_MS, signal: ctx.signal });
+    return pod.ip ? { clientIp: pod.ip } : {};
+  } catch (error) {
+    if (isCancelled(error, ctx.signal)) throw error;
+    return {};
+  }
 }
 
 /** The client pod the 'client-ready' check looks for: the first exec target in the client namespace. */
