@@ -145,6 +145,21 @@ describe('two learners on the shared gateway', () => {
     expect(new Set(sniLines.map(({ f }) => addressIp(f!.downstreamRemoteAddress)))).toEqual(new Set([aIp]));
   }, 120_000);
 
+  it('in a new session (no request of its own yet) the broken learner still counts only its own pod\'s lines', async () => {
+    const fresh = createEngine({ lessons: b.lessons, port: b.port, progress: memoryProgressStore(), lang: 'zh', namespace: 'learner-b', istioNamespace: 'istio-system', verifyTimeoutMs: 2_500 });
+    try {
+      fresh.openLesson('05-https-passthrough', 'gateway-log');
+      const pending = fresh.run();
+      expect((await run(a, '05-https-passthrough', 'curl-gateway')).ok).toBe(true);
+      const verdict = await pending;
+      fresh.cancel();
+      expect(verdict.ok).toBe(false);
+      expect(verdict.diagnosis).toMatch(/^网关日志里有符合条件的行，但都来自其他 1 个客户端/);
+    } finally {
+      fresh.dispose();
+    }
+  }, 60_000);
+
   it('reset by one learner leaves the other\'s objects and access logs intact; the last one takes the shared Telemetry', async () => {
     const before = (await a.port.listManaged({ namespaces: ['learner-a'] })).map((r) => `${r.kind}/${r.name}`).sort();
     expect(before.length).toBeGreaterThan(4);
