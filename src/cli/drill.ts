@@ -6,11 +6,11 @@ import { cleanUpDrill, drillLabel, drillMessages, DrillSession, loadDrills, prob
 import { shellQuote } from '../engine/kubectl.js';
 import type { LessonSet } from '../lesson/model.js';
 import { formatProblems } from '../lesson/problems.js';
-import { openDrillStore, stateDir } from '../progress/index.js';
+import { openDrillStore, openProgressStore, stateDir } from '../progress/index.js';
 import { UsageError, type CliFlags } from './args.js';
 import type { CliIO } from './cli.js';
 import { CliError } from './errors.js';
-import { connect, loadLessons, progressKey } from './session.js';
+import { connect, loadLessons, progressKey, sessionGateway } from './session.js';
 
 export { loadDrills } from '../drill/index.js';
 
@@ -92,8 +92,11 @@ export async function drillVerb(named: string[], flags: CliFlags & { list: boole
   // learner's kubectl, then --check may be three processes.
   const connection = await connect(flags, backend, { persistPractice: true, env: io.env });
   try {
-    if (connection.namespace !== (flags.namespace ?? 'default')) {
-      lessons = await loadLessons(flags, connection.namespace);
+    // The lessons as this learner's session renders them: namespace and gateway mode (flag, class, saved progress).
+    const progress = openProgressStore({ clusterKey: progressKey(connection.port, backend), namespace: connection.namespace, stateDir: stateDir(io.env) });
+    const { gateway } = await sessionGateway(flags, connection.port, connection.namespace, progress);
+    if (connection.namespace !== (flags.namespace ?? 'default') || gateway.mode !== (lessons.gateway ?? 'shared')) {
+      lessons = await loadLessons(flags, connection.namespace, gateway.mode);
       drills = drillsOf(lessons);
     }
     const drill = drills.find((d) => d.name === name)!;
