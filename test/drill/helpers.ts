@@ -22,16 +22,16 @@ export interface DrillWorld {
   stop(): Promise<void>;
 }
 
-export function loadShipped(): { lessons: LessonSet; drills: Drill[] } {
-  const { set, problems } = loadLessonSet(defaultLessonsDir(), { namespace: 'default', istioNamespace: 'istio-system' });
+export function loadShipped(gateway: 'shared' | 'own' = 'shared'): { lessons: LessonSet; drills: Drill[] } {
+  const { set, problems } = loadLessonSet(defaultLessonsDir(), { namespace: 'default', istioNamespace: 'istio-system', gateway });
   expect(problems).toEqual([]);
   const loaded = loadDrills(set!);
   expect(loaded.problems).toEqual([]);
   return { lessons: set!, drills: loaded.drills };
 }
 
-export async function startWorld(): Promise<DrillWorld> {
-  const { lessons, drills } = loadShipped();
+export async function startWorld(gateway: 'shared' | 'own' = 'shared'): Promise<DrillWorld> {
+  const { lessons, drills } = loadShipped(gateway);
   const practice = await startPracticeCluster({ knobs: { podReadyDelayMs: 0 } });
   const { port } = await connectCluster({ kubeconfigYaml: practice.kubeconfig(), namespace: 'default', istioNamespace: 'istio-system', backend: 'practice' });
   const kc = new KubeConfig();
