@@ -27,7 +27,7 @@ describe('shipped drills', () => {
 
 
 describe('each drill from broken to fixed', () => {
-  const names = ['subset-missing', 'gateway-name', 'gateway-host', 'export-to', 'port-mismatch', 'no-service-entry', 'sni-mismatch', 'access-log-off'];
+  const names = ['destinationrule-namespace', 'subset-missing', 'gateway-name', 'gateway-host', 'export-to', 'port-mismatch', 'no-service-entry', 'sni-mismatch', 'access-log-off'];
   it.each(names)('%s', async (name) => {
     const drill = world.drills.find((d) => d.name === name)!;
     expect(drill).toBeDefined();

@@ -17,6 +17,10 @@ const httpRoutes = (gateway: string) => [
 const httpServer = (port: number, host: string) => [{ port: { number: port, name: 'http', protocol: 'HTTP' }, hosts: [host] }];
 
 export const FIXES: Record<string, (api: KubernetesObjectApi) => Promise<void>> = {
+  'destinationrule-namespace': async (api) => {
+    await kubectlDelete(api, { ...DR, namespace: 'istio-system' });
+    await serverSideApply(api, { apiVersion: NET, kind: 'DestinationRule', metadata: { name: DR.name, namespace: 'default' }, spec: { host: 'istio-egressgateway.istio-system.svc.cluster.local', exportTo: ['.', 'istio-system'], subsets: [{ name: 'cnn' }] } });
+  },
   'subset-missing': (api) => mergePatch(api, DR, { spec: { subsets: [{ name: 'cnn' }] } }),
   'gateway-name': (api) => mergePatch(api, VS, { spec: { gateways: ['istio-egressgateway', 'mesh'], http: httpRoutes('istio-egressgateway') } }),
   'gateway-host': (api) => mergePatch(api, GW, { spec: { servers: httpServer(80, 'httpbin.org') } }),
@@ -36,4 +40,5 @@ export const FIXES: Record<string, (api: KubernetesObjectApi) => Promise<void>> 
 /** What the learner may have created that the drill's cleanup leaves alone (theirs): removed by the test. */
 export const LEARNER_OBJECTS: Record<string, { apiVersion: string; kind: string; name: string; namespace?: string }[]> = {
   'no-service-entry': [{ apiVersion: NET, kind: 'ServiceEntry', name: 'allow-http-host' }],
+  'destinationrule-namespace': [DR],
 };
