@@ -146,18 +146,21 @@ export async function probe(ctx: DrillContext, drill: Drill): Promise<Probe> {
       exitCode = 28;
     }
     const curl = parseCurlOutput(stdout, stderr, exitCode);
-    const ofRequest = (lines: LogLine[]): ProbeLine[] =>
+    // TLS lines carry no request id: on a shared gateway, other learners' lines of the same
+    // moment are told apart by the client's address (the gateway logs it as the downstream).
+    const fromClient = (f: AccessLogFields): boolean => !pod.ip || !f.downstreamRemoteAddress || f.requestId !== undefined || f.downstreamRemoteAddress.split(':')[0] === pod.ip;
+    const ofRequest = (lines: LogLine[], gatewaySide: boolean): ProbeLine[] =>
       lines
         .map((line) => ({ line, fields: parseAccessLogLine(line.text) }))
-        .filter((p): p is ProbeLine => p.fields !== undefined && matchesExpectation(p.fields, {}, { requestId, notBeforeMs: startedAt, slackMs: 500 }));
+        .filter((p): p is ProbeLine => p.fields !== undefined && matchesExpectation(p.fields, {}, { requestId, notBeforeMs: startedAt, slackMs: 500 }) && (!gatewaySide || fromClient(p.fields)));
     // Lines arrive a little after the response: wait for them, but not forever (there may be none).
     const waitUntil = Date.now() + (ctx.logWaitMs ?? 2000);
     while (Date.now() < waitUntil && !signal.aborted) {
-      const haveGateway = !drill.proof || ofRequest(gateway).length > 0;
-      if (haveGateway && ofRequest(sidecar).length > 0) break;
+      const haveGateway = !drill.proof || ofRequest(gateway, true).length > 0;
+      if (haveGateway && ofRequest(sidecar, false).length > 0) break;
       await sleep(100, signal);
     }
-    return { command, pod: pod.name, stdout, stderr, curl, outcome: describeCurl(curl), gatewayLines: ofRequest(gateway), sidecarLines: ofRequest(sidecar), requestId, startedAt };
+    return { command, pod: pod.name, stdout, stderr, curl, outcome: describeCurl(curl), gatewayLines: ofRequest(gateway, true), sidecarLines: ofRequest(sidecar, false), requestId, startedAt };
   } finally {
     signal.removeEventListener('abort', stopFollowing);
     follow.abort();
