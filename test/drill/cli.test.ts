@@ -107,3 +107,32 @@ describe('drill headless on a running practice cluster', () => {
     }
   }, 120_000);
 });
+
+describe('reset and drills', () => {
+  it('reset removes a drill left set up and the drill\'s saved start; its object in the Istio namespace goes with --include-shared, as shared objects do', async () => {
+    const env = { XDG_STATE_HOME: mkdtempSync(join(tmpdir(), 'drill-reset-')) };
+    const serve = memoryIO(env);
+    const serving = runCli(['practice'], serve);
+    await waitFor(() => serve.stdout.some((l) => l.includes('export KUBECONFIG=')), 'the practice banner', 20_000);
+    try {
+      const setUp = memoryIO(env);
+      expect(await runCli(['drill', 'access-log-off', '--yes', '--practice'], setUp)).toBe(0);
+      expect(setUp.stdout.join('\n')).toMatch(/The egress gateway logged no line for this request\./);
+      const reset = memoryIO(env);
+      expect(await runCli(['reset', '--yes', '--practice'], reset)).toBe(0);
+      // Objects in the Istio namespace are shared in a class: reset keeps them unless asked.
+      expect(reset.stdout.join('\n')).toMatch(/Telemetry\/quiet-egress-gateway: kept/);
+      expect(reset.stdout.join('\n')).toMatch(/Deployment\/curl: deleted/);
+      const shared = memoryIO(env);
+      expect(await runCli(['reset', '--yes', '--include-shared', '--practice'], shared)).toBe(0);
+      expect(shared.stdout.join('\n')).toMatch(/Telemetry\/quiet-egress-gateway: deleted/);
+      const check = memoryIO(env);
+      expect(await runCli(['drill', 'access-log-off', '--check', '--practice'], check)).toBe(1);
+      expect(check.stderr.join('\n')).toMatch(/is not set up here/);
+    } finally {
+      serve.signal('SIGINT');
+      expect(await serving).toBe(0);
+      rmSync(env.XDG_STATE_HOME, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
