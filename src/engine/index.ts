@@ -261,9 +261,11 @@ class LessonEngine implements Engine {
     state.verdict = undefined;
     this.changed();
 
+    let latePass: LocalVerdict | undefined;
     const ctx = this.context(lesson, state, controller.signal, {
       ...extra,
       onLatePass: (verdict) => {
+        latePass = verdict;
         state.phase = 'passed';
         state.verdict = verdict;
         this.markDone(lesson, step);
@@ -276,6 +278,8 @@ class LessonEngine implements Engine {
     } catch (error) {
       verdict = isCancelled(error, controller.signal) ? { ok: false, summary: inBoth((mm) => mm.cancelled) } : { ok: false, summary: errorSentence(error) };
     }
+    // A proof that arrived while the failure was being diagnosed wins over it.
+    if (latePass && !verdict.ok && !controller.signal.aborted) verdict = latePass;
     const cancelled = controller.signal.aborted && !verdict.ok;
     if ((state.phase as StepPhase) !== 'conflict') state.phase = verdict.ok ? 'passed' : cancelled ? 'cancelled' : 'failed';
     state.verdict = verdict;

@@ -11,7 +11,7 @@ import { checkExecExpectation } from '../verify/expect.js';
 import { withRequestId } from './kubectl.js';
 import { inBoth, type EngineMessages } from './messages.js';
 import { Ring } from './ring.js';
-import type { LiveStepState, LocalVerdict, Text } from './state.js';
+import { pick, type LiveStepState, type LocalVerdict, type Text } from './state.js';
 import { errorSentence, hostOf, isCancelled, labelSelector, lessonCreating, sleep } from './util.js';
 
 /** What an exec step sent, so a later logs step can find the request in the gateway's log. */
@@ -239,13 +239,13 @@ async function sendOnce(ctx: RunContext, step: ExecStep, pod: PodInfo, timeoutMs
 }
 
 export async function runExec(ctx: RunContext, step: ExecStep): Promise<LocalVerdict> {
+  // Missing objects will not appear by waiting: one attempt, and a pass is not this step's pass.
   const missing = await missingDependencies(ctx, step);
-  if (missing) return missing;
   const podOrVerdict = await findPod(ctx, step.target);
   if ('ok' in podOrVerdict) return podOrVerdict;
   const pod = podOrVerdict;
   const host = hostOf(step.command);
-  const deadline = ctx.now() + ctx.verifyTimeoutMs;
+  const deadline = ctx.now() + (missing ? 0 : ctx.verifyTimeoutMs);
   const seen: string[] = [];
   let attempt = 0;
   let last: { curl: CurlOutcome; mismatch?: string; mismatchZh?: string } | undefined;
@@ -263,6 +263,7 @@ export async function runExec(ctx: RunContext, step: ExecStep): Promise<LocalVer
     const check = checkExecExpectation(step.expect, curl, stdout, ctx.lang);
     seen.push(describeCurl(curl));
     ctx.changed();
+    if (check.ok && missing) return { ...missing, httpStatus: curl.httpStatus, exitCode: curl.exitCode, attempts: attempt };
     if (check.ok) {
       const what = describeCurl(curl);
       return {
@@ -291,7 +292,12 @@ export async function runExec(ctx: RunContext, step: ExecStep): Promise<LocalVer
     ok: false,
     summary: inBoth((m, lang) => m.afterAttempts(mismatch(lang) ?? m.unexpectedResult, tries)),
     diagnosis: inBoth((_m, lang) =>
-      diagnose({ curl: last?.curl, expect: step.expect, expectFailure: step.expectFailure, facts, changing, host, clientNamespace: ctx.namespace, istioNamespace: ctx.istioNamespace, lang }),
+      [
+        missing ? `${pick(missing.summary, lang)} ${pick(missing.diagnosis, lang) ?? ''}`.trim() : '',
+        diagnose({ curl: last?.curl, expect: step.expect, expectFailure: step.expectFailure, facts, changing, host, clientNamespace: ctx.namespace, istioNamespace: ctx.istioNamespace, lang }),
+      ]
+        .filter(Boolean)
+        .join(lang === 'zh' ? '' : ' '),
     ),
     httpStatus: last?.curl.httpStatus,
     exitCode: last?.curl.exitCode,
@@ -363,8 +369,8 @@ export async function runLogs(ctx: RunContext, step: LogsStep): Promise<LocalVer
     if (proof) {
       proofFound = true;
       const verdict: LocalVerdict = { ok: true, summary: inBoth((m) => m.proofFound(line.pod)), proofLine: line };
+      settle?.(verdict);
       if (timedOut) ctx.onLatePass?.(verdict);
-      else settle?.(verdict);
     }
     return proof;
   };
@@ -376,6 +382,7 @@ export async function runLogs(ctx: RunContext, step: LogsStep): Promise<LocalVer
   };
 
   // Follow first, so the line of a request sent now cannot be missed.
+  const followStart = ctx.now();
   setActivity(ctx, inBoth((m) => m.following(selector, step.target.container, step.target.namespace)));
   const follow = ctx.port
     .followLogs(step.target, { signal: ctx.signal, tailLines: 100, onLine, onEvent: (m) => info(ctx, m) })
@@ -413,7 +420,9 @@ export async function runLogs(ctx: RunContext, step: LogsStep): Promise<LocalVer
 
   // With the request finished, its line is in the log about a second later (Envoy's flush):
   // say what is known a few seconds after that, and keep following in the background.
-  const finished = request?.finishedAt ?? ctx.now();
+  // Measured from when the request finished, or from now when that was earlier: the stream needs
+  // its moment to deliver the lines already written (the tail).
+  const finished = Math.max(request?.finishedAt ?? 0, followStart);
   const waitMs = Math.max(0, Math.min(ctx.verifyTimeoutMs, finished + (ctx.logLineGraceMs ?? LOG_LINE_GRACE_MS) - ctx.now()));
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<'timeout'>((resolve) => {
@@ -446,6 +455,7 @@ export async function runLogs(ctx: RunContext, step: LogsStep): Promise<LocalVer
   ticker.unref?.();
   ctx.signal.addEventListener('abort', () => clearInterval(ticker), { once: true });
   const facts = await safeFacts(ctx);
+  if (proofFound) return (await found); // the line arrived while the diagnosis was gathered
   const related = parsed.toArray().filter((f) => !id || f.requestId === id);
   const seconds = elapsed();
   return {

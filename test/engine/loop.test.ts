@@ -104,6 +104,21 @@ describe('engine: a failed proof is quick and honest', () => {
   });
 });
 
+describe('engine: the log stream gets its moment', () => {
+  it('a request that finished long before the step ran still has the grace period to show up in the tail', async () => {
+    const { engine, port } = setup({ verifyTimeoutMs: 3000, logLineGraceMs: 300 });
+    engine.openLesson('02-http', 'curl');
+    await engine.run();
+    const id = execIds(port)[0];
+    await new Promise((r) => setTimeout(r, 400)); // the learner reads the text
+    engine.next();
+    const run = engine.run();
+    await new Promise((r) => setTimeout(r, 100)); // the stream delivers its tail a moment later
+    port.emit(gatewayLine(id));
+    expect((await run).ok).toBe(true);
+  });
+});
+
 describe('engine: reset moves the learner', () => {
   it('reset of a lesson goes to its first step; reset of everything to the first lesson', async () => {
     const { engine } = setup();
@@ -124,7 +139,14 @@ describe('engine: reset moves the learner', () => {
     expect(missing.ok).toBe(false);
     expect(missing.summary).toBe('This step relies on ServiceEntry/cnn, which is not in the cluster: its result would mean nothing yet.');
     expect(missing.diagnosis).toBe('Go back (b) to “se” and apply it, then run this step again.');
-    expect(execIds(port)).toHaveLength(0);
+    expect(execIds(port)).toHaveLength(1); // one attempt: waiting would not bring the object
+
+    // A failing curl keeps its own diagnosis, after what is missing.
+    port.execScript = () => ({ exitCode: 0, stdout: 'HTTP/1.1 503 Service Unavailable\r\n\r\n', stderr: '' });
+    const failing = await engine.run();
+    expect(failing.attempts).toBe(1);
+    expect(failing.diagnosis).toMatch(/^This step relies on ServiceEntry\/cnn, .* Go back \(b\) to “se” and apply it, then run this step again\. \S/);
+    port.execScript = () => ({ exitCode: 0, stdout: 'HTTP/1.1 200 OK\r\n\r\n', stderr: '' });
     engine.back();
     await engine.run();
     engine.next();
