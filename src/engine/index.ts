@@ -3,6 +3,7 @@
 
 import type { CheckResult, DeleteOutcome } from '../cluster/port.js';
 import type { Lang, Lesson, Step } from '../lesson/model.js';
+import { driftRef, manifestsFor } from './drift.js';
 import { kubectlCommands } from './kubectl.js';
 import { engineMessages } from './messages.js';
 import { findPosition, markDone, positionAfter, positionBefore, resumePosition, stepNeedsConfirmation, withCurrent, type Position } from './machine.js';
@@ -335,6 +336,40 @@ class LessonEngine implements Engine {
     return this.run();
   }
 
+  async reapply(): Promise<Verdict> {
+    const lesson = this.lesson;
+    const step = this.step;
+    const state = this.stateOf(lesson, step);
+    const m = engineMessages(this.lang);
+    const drift = state.drift;
+    if (!drift?.length || state.phase === 'running') return state.verdict ?? { ok: false, summary: m.noDrift };
+    const groups = manifestsFor(lesson, step, drift);
+    if (groups.length === 0) return { ok: false, summary: m.noDrift };
+    const applied = await this.perform(async (ctx) => {
+      ctx.state.drift = undefined;
+      setActivityText(ctx, m.reapplying(drift.map(driftRef)));
+      for (const group of groups) {
+        const outcomes = await ctx.port.apply(group.objects, { lesson: lesson.id, step: group.step.id, namespace: ctx.namespace, takeOver: true, signal: ctx.signal });
+        for (const o of outcomes) ctx.state.write(o.result === 'error' ? 'error' : 'info', `${o.ref.kind}/${o.ref.name}: ${ctx.m.resultWord(o.result)}${o.message ? ` — ${o.message}` : ''}`);
+        const bad = outcomes.filter((o) => o.result === 'error' || o.result === 'conflict');
+        if (bad.length) return { ok: false, summary: ctx.m.reapplyFailed(bad.map((b) => b.message ?? b.result).join(' ')) };
+      }
+      return { ok: true, summary: ctx.m.applied(groups.reduce((n, g) => n + g.objects.length, 0), groups.reduce((n, g) => n + g.objects.length, 0)) };
+    });
+    if (!applied.ok) return applied;
+    // A logs step looks for a request made before the re-apply: that request must be made again.
+    if (step.kind === 'logs') {
+      const from = step.expect.requestFrom ?? [...lesson.steps.slice(0, this.pos.stepIndex)].reverse().find((s) => s.kind === 'exec')?.id;
+      if (from) {
+        state.phase = 'failed';
+        state.verdict = { ok: false, summary: m.reappliedRunAgain(applied.summary, from) };
+        this.changed();
+        return state.verdict;
+      }
+    }
+    return this.run();
+  }
+
   async dryRun(): Promise<string> {
     const step = this.step;
     if (step.kind !== 'apply') return engineMessages(this.lang).appliesNothing;
@@ -400,6 +435,11 @@ class LessonEngine implements Engine {
     this.notifyTimer = undefined;
     this.listeners.clear();
   }
+}
+
+function setActivityText(ctx: RunContext, text: string): void {
+  ctx.state.activity = text;
+  ctx.changed();
 }
 
 function safeLoad(options: EngineOptions) {

@@ -8,6 +8,7 @@ import { matchesExpectation, parseAccessLogLine, type AccessLogFields, type Matc
 import { parseCurlOutput, describeCurl, type CurlOutcome } from '../verify/curl.js';
 import { diagnose } from '../verify/diagnose.js';
 import { checkExecExpectation } from '../verify/expect.js';
+import { detectDrift, driftVerdict } from './drift.js';
 import { withRequestId } from './kubectl.js';
 import type { EngineMessages } from './messages.js';
 import { Ring } from './ring.js';
@@ -206,6 +207,11 @@ export async function runExec(ctx: RunContext, step: ExecStep): Promise<Verdict>
       };
     }
     last = { curl, mismatch: check.mismatch };
+    // Someone changed an object this lesson applied: waiting for Istio cannot fix that (C6).
+    if (attempt === 1) {
+      const drift = await detectDrift(ctx, step);
+      if (drift.length) return driftVerdict(ctx, drift, check.mismatch ?? ctx.m.unexpectedResult, { httpStatus: curl.httpStatus, exitCode: curl.exitCode, attempts: attempt });
+    }
     const remaining = deadline - ctx.now();
     if (remaining <= 0 || ctx.signal.aborted) break;
     setActivity(ctx, ctx.m.waitingForPush(attempt, seen[seen.length - 1]));
@@ -214,6 +220,10 @@ export async function runExec(ctx: RunContext, step: ExecStep): Promise<Verdict>
   }
   if (ctx.signal.aborted) return { ok: false, summary: ctx.m.cancelled, attempts: attempt };
   setActivity(ctx, ctx.m.diagnosing);
+  if (attempt > 1) {
+    const drift = await detectDrift(ctx, step);
+    if (drift.length) return driftVerdict(ctx, drift, last?.mismatch ?? ctx.m.unexpectedResult, { httpStatus: last?.curl.httpStatus, exitCode: last?.curl.exitCode, attempts: attempt });
+  }
   const facts = await safeFacts(ctx);
   return {
     ok: false,
@@ -234,6 +244,9 @@ export async function runExec(ctx: RunContext, step: ExecStep): Promise<Verdict>
     attempts: attempt,
   };
 }
+
+/** How long a logs step waits for its line before it asks whether an applied object drifted. */
+const DRIFT_GRACE_MS = (ctx: RunContext): number => Math.min(3000, Math.round(ctx.verifyTimeoutMs / 3));
 
 /** The request a logs step looks for: the named exec step's, else the lesson's latest. */
 function requestFor(ctx: RunContext, step: LogsStep): RequestRecord | undefined {
@@ -281,12 +294,24 @@ export async function runLogs(ctx: RunContext, step: LogsStep): Promise<Verdict>
   const timeout = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), ctx.verifyTimeoutMs);
   });
+  // No proof after a short while: if an object this lesson applied was changed by someone else,
+  // waiting out the budget cannot help (C6).
+  const driftTimer = setTimeout(() => {
+    if (proofFound || ctx.signal.aborted) return;
+    detectDrift(ctx, step).then(
+      (drift) => {
+        if (drift.length && !proofFound && !timedOut) settle?.(driftVerdict(ctx, drift, ctx.m.noLogLine(Math.round(DRIFT_GRACE_MS(ctx) / 1000)), {}));
+      },
+      () => undefined,
+    );
+  }, DRIFT_GRACE_MS(ctx));
   const aborted = new Promise<'aborted'>((resolve) => {
     if (ctx.signal.aborted) resolve('aborted');
     ctx.signal.addEventListener('abort', () => resolve('aborted'), { once: true });
   });
   const first = await Promise.race([found, follow, timeout, aborted]);
   clearTimeout(timer);
+  clearTimeout(driftTimer);
   if (first === 'aborted') return { ok: false, summary: ctx.m.cancelled };
   if (first !== 'timeout') {
     if (first.ok) setActivity(ctx, ctx.m.stillFollowing(selector));
@@ -294,6 +319,8 @@ export async function runLogs(ctx: RunContext, step: LogsStep): Promise<Verdict>
   }
   timedOut = true;
   setActivity(ctx, ctx.m.stillFollowing(selector));
+  const drift = await detectDrift(ctx, step);
+  if (drift.length) return driftVerdict(ctx, drift, ctx.m.noLogLine(Math.round(ctx.verifyTimeoutMs / 1000)), {});
   const facts = await safeFacts(ctx);
   const related = parsed.toArray().filter((f) => !request?.requestId || f.requestId === request.requestId);
   return {

@@ -1,6 +1,6 @@
 // Mutable per-step state inside the engine, and its immutable snapshot form.
 
-import type { ApplyOutcome, CheckResult, DeleteOutcome } from '../cluster/port.js';
+import type { ApplyOutcome, CheckResult, DeleteOutcome, Drift } from '../cluster/port.js';
 import { Ring } from './ring.js';
 import type { LogEntry, OutputEntry, StepPhase, StepState, Verdict } from './types.js';
 
@@ -17,6 +17,7 @@ export class LiveStepState {
   deleted?: DeleteOutcome[];
   checks?: CheckResult[];
   verdict?: Verdict;
+  drift?: Drift[];
   private lastOutput?: OutputEntry;
 
   /** Start over for a new run. */
@@ -29,6 +30,7 @@ export class LiveStepState {
     this.deleted = undefined;
     this.checks = undefined;
     this.verdict = undefined;
+    this.drift = undefined;
     this.lastOutput = undefined;
   }
 
@@ -61,6 +63,7 @@ export class LiveStepState {
     if (this.deleted) s.deleted = this.deleted;
     if (this.checks) s.checks = this.checks;
     if (this.verdict) s.verdict = this.verdict;
+    if (this.drift) s.drift = this.drift;
     return s;
   }
 }
