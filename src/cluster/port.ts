@@ -120,6 +120,21 @@ export interface FollowOptions {
   tailLines?: number;
 }
 
+/** C6: a tutorial object whose live fields another field manager owns (changed it after the tutorial applied it). */
+export interface Drift {
+  ref: ObjectRef; // with the served apiVersion and the namespace
+  fields: string[]; // dotted paths as kubectl explain names them: "spec.gateways"
+  managers: string[]; // the other field managers: "kubectl-patch", "kubectl-edit", ...
+}
+
+export interface DriftOptions {
+  namespace: string; // for namespaced objects without metadata.namespace
+  /** The labels the tutorial added when it applied them (they count as applied fields). */
+  lesson?: string;
+  step?: string;
+  signal?: AbortSignal;
+}
+
 export interface ManagedScope {
   lesson?: string; // absent: everything the tutorial created
   namespaces: string[]; // where to look (client and Istio namespaces)
@@ -144,6 +159,11 @@ export interface ClusterPort {
    * missing). Not an apply: the namespace does not become the tutorial's, so reset never deletes it.
    */
   labelNamespace?(namespace: string, labels: Record<string, string>, signal?: AbortSignal): Promise<void>;
+  /**
+   * C6: which of these objects (as the lesson's manifests write them) have live fields owned by
+   * another field manager than the tutorial's, read from managedFields. Absent objects are skipped.
+   */
+  drift?(objects: KubeObject[], options: DriftOptions): Promise<Drift[]>;
   /**
    * Additive: the learner's language for every sentence the port produces from now on (check
    * summaries and fixes, wait progress, conflict and error messages). Default 'en'.

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CheckResult, DeleteOutcome } from '../cluster/port.js';
 import type { Lang, Lesson, Step } from '../lesson/model.js';
+import { driftRef, manifestsFor } from './drift.js';
 import { kubectlCommands } from './kubectl.js';
 import { engineMessages, inBoth } from './messages.js';
 import { findPosition, markDone, positionAfter, positionBefore, resumePosition, stepNeedsConfirmation, withCurrent, type Position } from './machine.js';
@@ -347,6 +348,33 @@ class LessonEngine implements Engine {
       return { ok: true, summary: fix.description };
     });
     if (!fixed.ok || step.kind !== 'check') return fixed;
+    return this.run();
+  }
+
+  async reapply(): Promise<Verdict> {
+    const lesson = this.lesson;
+    const step = this.step;
+    const state = this.stateOf(lesson, step);
+    const m = engineMessages(this.lang);
+    const drift = state.drift;
+    if (!drift?.length || state.phase === 'running') return state.verdict ? verdictIn(state.verdict, this.lang) : { ok: false, summary: m.noDrift };
+    const groups = manifestsFor(lesson, step, drift);
+    if (groups.length === 0) return { ok: false, summary: m.noDrift };
+    const applied = await this.perform(async (ctx) => {
+      ctx.state.drift = undefined;
+      ctx.state.activity = inBoth((mm) => mm.reapplying(drift.map(driftRef)));
+      ctx.changed();
+      for (const group of groups) {
+        const outcomes = await ctx.port.apply(group.objects, { lesson: lesson.id, step: group.step.id, namespace: ctx.namespace, takeOver: true, signal: ctx.signal });
+        for (const o of outcomes) ctx.state.write(o.result === 'error' ? 'error' : 'info', inBoth((mm) => `${o.ref.kind}/${o.ref.name}: ${mm.resultWord(o.result)}${o.message ? ` — ${o.message}` : ''}`));
+        const bad = outcomes.filter((o) => o.result === 'error' || o.result === 'conflict');
+        if (bad.length) return { ok: false, summary: inBoth((mm) => mm.reapplyFailed(bad.map((b) => b.message ?? b.result).join(' '))) };
+      }
+      const n = groups.reduce((k, g) => k + g.objects.length, 0);
+      return { ok: true, summary: inBoth((mm) => mm.applied(n, n)) };
+    });
+    if (!applied.ok) return applied;
+    // Then the step again: a logs step sends a new request (the one it looked for was made before the fix).
     return this.run();
   }
 

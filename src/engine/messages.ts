@@ -34,6 +34,7 @@ export interface EngineMessages {
   waitingForPush(attempt: number, got: string): string;
   asExpected(what: string): string;
   blockedAsExpected(what: string): string;
+  /** The summary of a verification that never matched; the attempts are in Verdict.attempts (shown once, by the UI and headless). */
   afterAttempts(mismatch: string, attempts: number): string;
   unexpectedResult: string;
   cancelled: string;
@@ -62,6 +63,13 @@ export interface EngineMessages {
   appliesNothing: string;
   saveFailed(code: string): string;
   clearFailed(reason: string): string;
+  /** C6: the verification stopped early because a tutorial object was changed by someone else. */
+  driftSummary(mismatch: string, ref: Ref, managers: string[]): string;
+  /** One sentence naming object, fields and managers, and the fix (re-apply after confirmation). */
+  driftDiagnosis(ref: Ref, fields: string[], managers: string[], more: number): string;
+  reapplying(refs: Ref[]): string;
+  noDrift: string;
+  reapplyFailed(detail: string): string;
 }
 
 const en: EngineMessages = {
@@ -92,7 +100,7 @@ const en: EngineMessages = {
   waitingForPush: (n, got) => `attempt ${n}, got ${got}, waiting for Istio to push the configuration`,
   asExpected: (what) => `${what}, as expected.`,
   blockedAsExpected: (what) => `${what}: blocked, as this step expects.`,
-  afterAttempts: (m, n) => `${m} after ${n} attempt${n === 1 ? '' : 's'}.`,
+  afterAttempts: (m) => m,
   unexpectedResult: 'Unexpected result',
   cancelled: 'Cancelled.',
   diagnosing: 'diagnosing',
@@ -120,6 +128,12 @@ const en: EngineMessages = {
   appliesNothing: '# This step applies nothing.',
   saveFailed: (code) => `Progress could not be saved (${code}).`,
   clearFailed: (reason) => `Progress could not be cleared (${reason}).`,
+  driftSummary: (m, ref, managers) => `${m.replace(/\.$/, '')}; stopped retrying: ${ref} was changed by ${managers.join(', ')} after the tutorial applied it.`,
+  driftDiagnosis: (ref, fields, managers, more) =>
+    `${ref} was changed after the tutorial applied it: ${managers.join(', ')} changed ${fields.join(', ')}${more ? ` (and ${more} more object${more === 1 ? '' : 's'})` : ''} — re-apply the lesson's version (the tutorial asks first and takes those fields back) or undo the change, then retry.`,
+  reapplying: (refs) => `re-applying ${refs.join(', ')} from the lesson's manifests`,
+  noDrift: 'No changed objects to re-apply on this step.',
+  reapplyFailed: (d) => `The lesson's version could not be re-applied: ${d}`,
 };
 
 const zh: EngineMessages = {
@@ -150,7 +164,7 @@ const zh: EngineMessages = {
   waitingForPush: (n, got) => `第 ${n} 次尝试得到 ${got}，等待 Istio 下发配置`,
   asExpected: (what) => `${what}，符合预期。`,
   blockedAsExpected: (what) => `${what}：请求被拦截，正是这一步所预期的。`,
-  afterAttempts: (m, n) => `尝试 ${n} 次后仍是：${m}。`,
+  afterAttempts: (m) => m,
   unexpectedResult: '结果不符合预期',
   cancelled: '已取消。',
   diagnosing: '正在诊断',
@@ -178,6 +192,12 @@ const zh: EngineMessages = {
   appliesNothing: '# 这一步不应用任何对象。',
   saveFailed: (code) => `进度未能保存（${code}）。`,
   clearFailed: (reason) => `进度未能清除（${reason}）。`,
+  driftSummary: (m, ref, managers) => `${m.replace(/[。.]$/, '')}；已停止重试：${ref} 在教程应用之后被 ${managers.join('、')} 修改了。`,
+  driftDiagnosis: (ref, fields, managers, more) =>
+    `${ref} 在教程应用之后被修改了：${managers.join('、')} 改动了 ${fields.join('、')}${more ? `（另有 ${more} 个对象也被改动）` : ''}——重新应用课程中的版本（教程会先询问，并收回这些字段），或者自己撤销改动，然后重试。`,
+  reapplying: (refs) => `正在按课程清单重新应用 ${refs.join('、')}`,
+  noDrift: '这一步没有需要重新应用的被改动对象。',
+  reapplyFailed: (d) => `未能重新应用课程中的版本：${d}`,
 };
 
 export function engineMessages(lang: Lang): EngineMessages {

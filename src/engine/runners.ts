@@ -8,6 +8,7 @@ import { matchesExpectation, parseAccessLogLine, type AccessLogFields, type Matc
 import { parseCurlOutput, describeCurl, type CurlOutcome } from '../verify/curl.js';
 import { diagnose } from '../verify/diagnose.js';
 import { checkExecExpectation } from '../verify/expect.js';
+import { detectDrift, driftVerdict } from './drift.js';
 import { withRequestId } from './kubectl.js';
 import { inBoth, type EngineMessages } from './messages.js';
 import { Ring } from './ring.js';
@@ -275,6 +276,12 @@ export async function runExec(ctx: RunContext, step: ExecStep): Promise<LocalVer
       };
     }
     last = { curl, mismatch: check.mismatch, mismatchZh: checkExecExpectation(step.expect, curl, stdout, ctx.lang === 'zh' ? 'en' : 'zh').mismatch };
+    // Someone changed an object this lesson applied: waiting for Istio cannot fix that (C6).
+    if (attempt === 1) {
+      const drift = await detectDrift(ctx, step);
+      const mm = last;
+      if (drift.length) return driftVerdict(ctx, drift, (lang) => (lang === ctx.lang ? mm.mismatch : mm.mismatchZh), { httpStatus: curl.httpStatus, exitCode: curl.exitCode, attempts: attempt });
+    }
     const remaining = deadline - ctx.now();
     if (remaining <= 0 || ctx.signal.aborted) break;
     const latest = seen[seen.length - 1];
@@ -284,6 +291,11 @@ export async function runExec(ctx: RunContext, step: ExecStep): Promise<LocalVer
   }
   if (ctx.signal.aborted) return { ok: false, summary: inBoth((m) => m.cancelled), attempts: attempt };
   setActivity(ctx, inBoth((m) => m.diagnosing));
+  if (attempt > 1) {
+    const drift = await detectDrift(ctx, step);
+    const mm = last;
+    if (drift.length) return driftVerdict(ctx, drift, (lang) => (lang === ctx.lang ? mm?.mismatch : mm?.mismatchZh), { httpStatus: last?.curl.httpStatus, exitCode: last?.curl.exitCode, attempts: attempt });
+  }
   const facts = await safeFacts(ctx);
   const mismatch = (lang: Lang): string | undefined => (lang === ctx.lang ? last?.mismatch : last?.mismatchZh);
   const changing = stillChanging(seen);
@@ -454,6 +466,13 @@ export async function runLogs(ctx: RunContext, step: LogsStep): Promise<LocalVer
   }, 1000);
   ticker.unref?.();
   ctx.signal.addEventListener('abort', () => clearInterval(ticker), { once: true });
+  // An object this lesson applied was changed by someone else: say who changed what (C6).
+  const drift = await detectDrift(ctx, step);
+  if (proofFound) return await found;
+  if (drift.length) {
+    const s0 = elapsed();
+    return driftVerdict(ctx, drift, (_lang) => undefined, {}, (m) => m.noLogLineYet(s0, id));
+  }
   const facts = await safeFacts(ctx);
   if (proofFound) return (await found); // the line arrived while the diagnosis was gathered
   const related = parsed.toArray().filter((f) => !id || f.requestId === id);

@@ -1,6 +1,6 @@
 // Mutable per-step state inside the engine, and its immutable snapshot form.
 
-import type { ApplyOutcome, CheckResult, DeleteOutcome } from '../cluster/port.js';
+import type { ApplyOutcome, CheckResult, DeleteOutcome, Drift } from '../cluster/port.js';
 import type { Lang, Localized } from '../lesson/model.js';
 import { Ring } from './ring.js';
 import type { LogEntry, OutputEntry, StepPhase, StepState, Verdict } from './types.js';
@@ -42,6 +42,7 @@ export class LiveStepState {
   deleted?: DeleteOutcome[];
   checks?: CheckResult[];
   verdict?: LocalVerdict;
+  drift?: Drift[];
   private lastOutput?: LiveEntry;
 
   /** Start over for a new run. */
@@ -54,6 +55,7 @@ export class LiveStepState {
     this.deleted = undefined;
     this.checks = undefined;
     this.verdict = undefined;
+    this.drift = undefined;
     this.lastOutput = undefined;
   }
 
@@ -87,6 +89,7 @@ export class LiveStepState {
     if (this.deleted) s.deleted = this.deleted;
     if (this.checks) s.checks = this.checks;
     if (this.verdict) s.verdict = verdictIn(this.verdict, lang);
+    if (this.drift) s.drift = this.drift;
     return s;
   }
 }

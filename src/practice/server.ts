@@ -96,6 +96,7 @@ export class PracticeServer {
   private readonly streams = new Set<ServerResponse>();
   private readonly sockets = new Set<WebSocket>();
   private address = '127.0.0.1:0';
+  private readonly firedEdits = new WeakSet<object>();
 
   constructor(private readonly deps: ServerDeps) {
     this.http = createServer({ cert: deps.tls.certPem, key: deps.tls.keyPem }, (req, res) => {
@@ -322,7 +323,9 @@ export class PracticeServer {
       case 'PATCH': {
         if (!t.name) throw errors.methodNotAllowed();
         const out = api.patch(t, await readBody(req), contentType, { dryRun, fieldManager, force, fieldValidation, warnings });
-        return sendJson(res, out.created ? 201 : 200, out.object, warningHeaders());
+        sendJson(res, out.created ? 201 : 200, out.object, warningHeaders());
+        if (!dryRun && contentType.startsWith('application/apply-patch')) this.foreignEditAfter(t, out.object, fieldManager);
+        return;
       }
       case 'DELETE': {
         const raw = await readBody(req);
@@ -341,6 +344,24 @@ export class PracticeServer {
       default:
         throw errors.methodNotAllowed();
     }
+  }
+
+  /** The foreignEdit knob: someone else's `kubectl patch` right after the tutorial's apply. */
+  private foreignEditAfter(t: Target, applied: KObject, fieldManager: string): void {
+    const edit = this.deps.knobs().foreignEdit;
+    if (!edit || this.firedEdits.has(edit) || fieldManager !== 'egress-tutorial') return;
+    if (applied.kind !== edit.kind || applied.metadata.name !== edit.name) return;
+    if (edit.namespace !== undefined && applied.metadata.namespace !== edit.namespace) return;
+    this.firedEdits.add(edit);
+    const run = (): void => {
+      try {
+        this.deps.api.patch({ ...t, subresource: undefined }, Buffer.from(JSON.stringify(edit.patch)), 'application/merge-patch+json', { dryRun: false, fieldManager: edit.manager ?? 'kubectl-patch', force: false, warnings: [] });
+      } catch {
+        // The object went away meanwhile: nothing to edit.
+      }
+    };
+    if (edit.delayMs && edit.delayMs > 0) setTimeout(run, edit.delayMs).unref?.();
+    else setImmediate(run);
   }
 
   private async serveScale(req: IncomingMessage, res: ServerResponse, t: Target, method: string, contentType: string, opts: { dryRun: boolean; fieldManager: string; force: boolean }): Promise<void> {

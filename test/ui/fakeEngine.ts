@@ -277,6 +277,11 @@ export class FakeEngine implements Engine {
     return this.finish({ ok: true, summary: 'fixed' });
   }
 
+  async reapply(): Promise<Verdict> {
+    this.calls.push('reapply');
+    return this.finish({ ok: true, summary: 're-applied' });
+  }
+
   dryRun(): Promise<string> {
     this.calls.push('dryRun');
     return this.dryRunResult;

@@ -11,6 +11,8 @@ import {
   type ClusterIdentity,
   type ClusterPort,
   type DeleteOutcome,
+  type Drift,
+  type DriftOptions,
   type ExecOptions,
   type ExecResult,
   type FollowOptions,
@@ -24,6 +26,7 @@ import { applyObjects } from './apply.js';
 import { anySignal } from './backoff.js';
 import { deleteManagedObjects, deleteRefs, listManagedTargets } from './cleanup.js';
 import type { Discovery } from './discovery.js';
+import { readDrift } from './drift.js';
 import { httpError, type Where } from './errors.js';
 import { runExec } from './exec.js';
 import { readMeshFacts } from './facts.js';
@@ -77,6 +80,10 @@ export class KubeClusterPort implements ClusterPort {
 
   apply(objects: KubeObject[], options: ApplyOptions): Promise<ApplyOutcome[]> {
     return applyObjects(this.reads, objects, { ...options, signal: this.signal(options.signal) });
+  }
+
+  drift(objects: KubeObject[], options: DriftOptions): Promise<Drift[]> {
+    return readDrift(this.reads, objects, { ...options, signal: this.signal(options.signal) });
   }
 
   delete(refs: ObjectRef[], options: { namespace: string; signal?: AbortSignal; waitMs?: number }): Promise<DeleteOutcome[]> {
