@@ -228,6 +228,10 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
         follow();
         track(engine.applyFix(action.check));
         break;
+      case 'reapply':
+        follow();
+        track(engine.reapply());
+        break;
       case 'reset':
         doReset(action.scope);
         break;
@@ -279,7 +283,8 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
         setScreen('step');
         break;
       case 'show-list':
-        setListCursor(snapshot.lessonIndex);
+        // From a lesson's end the next lesson is the one to pick.
+        setListCursor(screen === 'done' ? Math.min(snapshot.lessons.length - 1, snapshot.lessonIndex + 1) : snapshot.lessonIndex);
         setOverlay({ kind: 'none' });
         setScreen('list');
         break;
@@ -388,6 +393,7 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
     stepKind: snapshot?.step.kind,
     needsConfirmation: engine && snapshot ? engine.needsConfirmation(snapshot.step) : false,
     fixable,
+    drifted: (snapshot?.stepState.drift?.length ?? 0) > 0,
     visitedStep,
     busy: busy !== undefined,
     page: bodyHeight,

@@ -13,6 +13,7 @@ export type ConfirmAction =
   | { type: 'run' }
   | { type: 'take-over' }
   | { type: 'fix'; check: CheckResult }
+  | { type: 'reapply' }
   | { type: 'reset'; scope: ResetScope };
 
 export type Overlay =
@@ -58,6 +59,8 @@ export interface KeyContext {
   needsConfirmation: boolean;
   /** A failing or warning check with an auto-fix, for `f`. */
   fixable?: CheckResult;
+  /** The failed verification found tutorial objects changed by someone else (C6): `f` re-applies them. */
+  drifted?: boolean;
   /** The learner has been on a step screen, so Esc/q in the list go back to it. */
   visitedStep: boolean;
   /** A reset or dry run the UI started is in flight. */
@@ -147,6 +150,7 @@ function stepKey(ctx: KeyContext, input: string, key: Key): Intent | undefined {
     if (input === 's') return { type: 'skip-conflict' };
   }
   if (input === 'f' && ctx.fixable) return { type: 'ask', action: { type: 'fix', check: ctx.fixable } };
+  if (input === 'f' && ctx.drifted && ctx.phase !== 'passed') return { type: 'ask', action: { type: 'reapply' } };
   return undefined;
 }
 

@@ -50,6 +50,14 @@ export function confirmText(action: ConfirmAction, snapshot: EngineSnapshot, m: 
       return m.confirmTakeOver;
     case 'fix':
       return m.confirmFix(action.check.autoFix?.description ?? action.check.name);
+    case 'reapply': {
+      const drift = snapshot.stepState.drift ?? [];
+      return m.confirmReapply(
+        drift.map((d) => `${d.ref.kind}/${d.ref.name}`),
+        [...new Set(drift.flatMap((d) => d.fields))],
+        [...new Set(drift.flatMap((d) => d.managers))],
+      );
+    }
     case 'reset':
       return action.scope === 'lesson' ? m.resetConfirm.lesson(snapshot.lesson.title[lang]) : m.resetConfirm[action.scope];
   }
@@ -67,6 +75,7 @@ export function stepHints(snapshot: EngineSnapshot, m: Messages, fixable: boolea
   else first.push(step.kind === 'apply' ? k.apply : step.kind === 'delete' ? k.delete : k.run);
   if (stepState.phase === 'passed' && step.kind !== 'explain') first.push(k.again);
   if (fixable) first.push(k.fix);
+  if (stepState.drift?.length && stepState.phase !== 'passed' && !fixable) first.push(k.reapply);
   if (step.kind === 'apply' && stepState.phase !== 'conflict') first.push(k.dryRun);
   if (step.kind !== 'explain') first.push(k.copy);
   if (stepState.activity) first.push(k.cancel); // a log follow still running after the verdict

@@ -140,6 +140,12 @@ function verdictRows(state: StepState, m: Messages, width: number, plain: boolea
     rows.push({ text: truncate(m.diagnosis, width), role: 'heading' });
     rows.push(...wrapped(inlineMarkdown(v.diagnosis, plain), width, plain, undefined, '  '));
   }
+  // C6: what someone else changed, and the way back.
+  if (!v.ok && state.drift?.length) {
+    rows.push({ text: truncate(m.sectionDrift, width), role: 'heading' });
+    for (const d of state.drift) rows.push(...wrapped(`! ${m.driftRow(`${d.ref.kind}/${d.ref.name}${d.ref.namespace ? ` -n ${d.ref.namespace}` : ''}`, d.fields, d.managers)}`, width, plain, 'warn', '  '));
+    rows.push(...wrapped(`→ ${m.driftOffer}`, width, plain, 'accent', '  '));
+  }
   return rows;
 }
 
