@@ -292,6 +292,16 @@ describe('screens that tell the truth', () => {
     expect(engine.calls.filter((c) => c === 'next')).toHaveLength(1);
   });
 
+  it('the help lists every key, again and copy too, within 80×24 in both languages', async () => {
+    for (const lang of ['en', 'zh'] as const) {
+      const ui = await atStep(new FakeEngine({ lang }), { index: 0 }, { lang, columns: 80, rows: 24 });
+      await ui.press('?');
+      const frame = await ui.waitForText('q / Ctrl+C');
+      for (const key of ['Enter', 'a ', 'c / C', 'f ', 'L ', '? ']) expect(frame.split('\n').some((r) => r.startsWith(key))).toBe(true);
+      ui.unmount();
+    }
+  });
+
   it('a lesson left with steps not done says so at its end', async () => {
     const engine = new FakeEngine();
     const ui = await atStep(engine, { index: 3 });
