@@ -141,6 +141,10 @@ class LessonEngine implements Engine {
     this.lang = lang;
     this.options.port.setLang?.(lang);
     this.changed();
+    // The engine's own sentences follow at once (kept in both languages); a check step's lines are
+    // the port's, in the language they were made in: read them again (checks only read the cluster).
+    const state = this.stateOf(this.lesson, this.step);
+    if (this.step.kind === 'check' && (state.phase === 'passed' || state.phase === 'failed') && !this.disposed) void this.run();
   }
 
   private moveTo(pos: Position): void {

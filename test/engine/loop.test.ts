@@ -183,6 +183,23 @@ describe('engine: commands and language', () => {
     expect(engine.snapshot().stepState.output[0].text).toContain('created');
   });
 
+  it('a check step reads its checks again in the new language (their lines are the port’s)', async () => {
+    const { engine, port } = setup();
+    let lang = 'en';
+    (port as FakePort & { setLang(l: string): void }).setLang = (l: string) => {
+      lang = l;
+      port.checkResults = [{ name: 'egress-gateway', level: 'pass', summary: lang === 'zh' ? '1 个出口网关 Pod 就绪' : '1 egress gateway pod Ready' }];
+    };
+    port.checkResults = [{ name: 'egress-gateway', level: 'pass', summary: '1 egress gateway pod Ready' }];
+    engine.openLesson('01-setup', 'preflight');
+    await engine.run();
+    expect(engine.snapshot().stepState.checks?.[0].summary).toBe('1 egress gateway pod Ready');
+    engine.setLang('zh');
+    await waitFor(() => engine.snapshot().stepState.checks?.[0].summary === '1 个出口网关 Pod 就绪', 'the checks in Chinese');
+    expect(engine.snapshot().stepState.verdict?.summary).toBe('1 项检查通过。');
+    expect(port.calls.filter((c) => c.method === 'preflight')).toHaveLength(2);
+  });
+
   it('the dry run shows what differs when an object is someone else’s', async () => {
     const { engine, port } = setup();
     port.existingForeign.add('ServiceEntry/cnn');
