@@ -175,7 +175,7 @@ const zh: EngineMessages = {
   proofFound: (pod) => `在 ${pod} 的日志中找到了这次请求：流量经过了出口网关。`,
   streamEnded: '日志流在请求出现之前就结束了。',
   noLogLine: (s) => `${s} 秒内日志中没有出现这次请求的记录。`,
-  noLogLineYet: (s, id) => `${id ? `请求 ${id}` : '这次请求'}结束 ${s} 秒后，网关日志中仍没有它的记录（Envoy 每秒写一次访问日志）。`,
+  noLogLineYet: (s, id) => `${id ? `请求 ${id} ` : '这次请求'}结束 ${s} 秒后，网关日志中仍没有它的记录（Envoy 每秒写一次访问日志）。`,
   keepFollowingNote: '仍在后台跟踪日志：这行日志一出现，这一步就会通过。按 Enter 会发送新的请求并查找它。',
   checking: (names) => `正在检查 ${names}`,
   checksFailed: (n, names) => `${n} 项检查未通过：${names}。`,
