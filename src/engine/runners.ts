@@ -372,7 +372,8 @@ export async function runLogs(ctx: RunContext, step: LogsStep): Promise<LocalVer
   let proofFound = false;
   let matching = false; // lines are matched once the request is known
   const found = new Promise<LocalVerdict>((resolve) => (settle = resolve));
-  const early: LogLine[] = [];
+  // Lines seen while the request is being sent (bounded: a busy gateway may log thousands a second).
+  const early = new Ring<LogLine>(500);
 
   const consider = (line: LogLine): boolean => {
     const fields = parseAccessLogLine(line.text);
@@ -421,7 +422,9 @@ export async function runLogs(ctx: RunContext, step: LogsStep): Promise<LocalVer
   setActivity(ctx, inBoth((m) => m.following(selector, step.target.container, step.target.namespace, id)));
   // The lines that arrived while the request was being sent: mark the proof among them.
   const entries = ctx.state.logs.toArray();
-  for (const line of early.splice(0)) {
+  const pending = early.toArray();
+  early.clear();
+  for (const line of pending) {
     if (consider(line)) {
       const entry = entries.find((e) => e.line === line);
       if (entry) entry.proof = true;
