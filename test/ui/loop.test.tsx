@@ -82,13 +82,13 @@ describe('again and retry', () => {
     await ui.press('y');
     await ui.waitForText('PASSED');
     await ui.press('a');
-    let frame = await ui.waitForText('Apply again: the server’s dry run against the live objects');
-    frame = await ui.waitForText('kubectl-patch (metadata.labels.team)');
+    await ui.waitForText('Apply again: the server’s dry run against the live objects');
+    await ui.waitForText('kubectl-patch (metadata.labels.team)');
     expect(engine.calls).toContain('dryRun');
     expect(hints(ui)).toBe('y apply again · Esc cancel · PgUp/PgDn j/k scroll');
     expect(runs).toBe(1);
     await ui.press('y');
-    frame = await ui.waitForText('t take over');
+    await ui.waitForText('t take over');
     expect(runs).toBe(2);
     expect(hints(ui)).toMatch(/^t take over · s skip/);
     await ui.press('t');
@@ -96,7 +96,6 @@ describe('again and retry', () => {
     await ui.press('y');
     await ui.waitForText('taken over');
     expect(engine.calls).toContain('resolveConflict:true');
-    void frame;
   });
 
   it('Esc in the again view applies nothing', async () => {
@@ -222,12 +221,9 @@ describe('screens that tell the truth', () => {
   });
 
   it('the step title stays pinned above the scrolled body at 80×24', async () => {
-    const engine = new FakeEngine();
     const long = sampleLessons();
     long[0].steps[0].body.en = Array.from({ length: 60 }, (_, i) => `line ${i + 1} of a long explanation`).join('\n\n');
-    const e = new FakeEngine({ lessons: long });
-    void engine;
-    const ui = await atStep(e, { index: 0 }, { columns: 80, rows: 24 });
+    const ui = await atStep(new FakeEngine({ lessons: long }), { index: 0 }, { columns: 80, rows: 24 });
     for (let i = 0; i < 30; i++) await ui.press('j');
     await ui.waitForText('line 20 of');
     const rows = ui.frame().split('\n');
@@ -252,11 +248,11 @@ describe('screens that tell the truth', () => {
     engine.dryRunResult = Promise.resolve(Array.from({ length: 40 }, (_, i) => `field${i}: ${i}`).join('\n'));
     const ui = await atStep(engine, { index: 1 }, { columns: 80, rows: 24 });
     await ui.press('d');
-    let frame = await ui.waitForText('field0: 0');
+    const frame = await ui.waitForText('field0: 0');
     expect(frame.split('Esc close').length - 1).toBe(1);
     expect(footer(ui)).toMatch(/^lines 1–18 of 41\s*$/);
     await ui.press('j');
-    frame = await ui.waitForText('lines 2–19 of 41');
+    await ui.waitForText('lines 2–19 of 41');
   });
 
   it('a manifest view starts at its first object; the licence header is below it, folded under a heading', async () => {
