@@ -4,12 +4,13 @@
 import { randomUUID } from 'node:crypto';
 import { ClusterError, type ClusterPort, type LogLine, type MeshFacts, type PodInfo } from '../cluster/port.js';
 import type { ApplyStep, CheckStep, DeleteStep, ExecStep, Lang, Lesson, LessonSet, LogsStep, ObjectRef, PodTarget } from '../lesson/model.js';
-import { matchesExpectation, parseAccessLogLine, type AccessLogFields, type MatchContext } from '../verify/access-log.js';
+import { addressIp, isOthersProof, matchesExpectation, parseAccessLogLine, type AccessLogFields, type MatchContext } from '../verify/access-log.js';
 import { parseCurlOutput, describeCurl, type CurlOutcome } from '../verify/curl.js';
 import { diagnose } from '../verify/diagnose.js';
 import { checkExecExpectation } from '../verify/expect.js';
 import { detectDrift, driftVerdict } from './drift.js';
 import { withRequestId } from './kubectl.js';
+import { gatewayClaims, gatewayTarget } from './gateway.js';
 import { inBoth, type EngineMessages } from './messages.js';
 import { Ring } from './ring.js';
 import { pick, type LiveStepState, type LocalVerdict, type Text } from './state.js';
@@ -19,8 +20,10 @@ import { errorSentence, hostOf, isCancelled, labelSelector, lessonCreating, slee
 export interface RequestRecord {
   requestId?: string;
   startedAt: number;
-  /** When the command returned (its access-log line is due about a second later). */
+  /** When the command returned: its access-log line is due about a second later, and a connection logged after it is a later one. */
   finishedAt?: number;
+  /** The client pod's IP: the gateway's line names it as the downstream remote address. */
+  clientIp?: string;
   host?: string;
   curl?: CurlOutcome;
 }
@@ -183,7 +186,7 @@ function backoffMs(attempt: number): number {
 
 async function safeFacts(ctx: RunContext): Promise<MeshFacts | undefined> {
   try {
-    return await ctx.port.meshFacts({ clientNamespace: ctx.namespace, istioNamespace: ctx.istioNamespace, signal: ctx.signal, client: clientTarget(ctx.lessons, ctx.namespace) });
+    return await ctx.port.meshFacts({ clientNamespace: ctx.namespace, istioNamespace: ctx.istioNamespace, signal: ctx.signal, client: clientTarget(ctx.lessons, ctx.namespace), gateway: gatewayTarget(ctx.lessons) });
   } catch {
     return undefined;
   }
@@ -201,7 +204,7 @@ async function sendOnce(ctx: RunContext, step: ExecStep, pod: PodInfo, timeoutMs
   // A fresh id per attempt: the proof line must be the request that passed, not an earlier try.
   const requestId = step.tagRequest ? (ctx.takeRequestId?.(key) ?? `egress-tutorial-${randomUUID()}`) : undefined;
   const argv = requestId ? withRequestId(step.command, requestId) : step.command;
-  const record: RequestRecord = { requestId, startedAt: ctx.now(), host: hostOf(step.command) };
+  const record: RequestRecord = { requestId, startedAt: ctx.now(), host: hostOf(step.command), ...(pod.ip ? { clientIp: pod.ip } : {}) };
   ctx.requests.set(key, record);
   let stdout = '';
   let stderr = '';
@@ -306,7 +309,19 @@ export async function runExec(ctx: RunContext, step: ExecStep): Promise<LocalVer
     diagnosis: inBoth((_m, lang) =>
       [
         missing ? `${pick(missing.summary, lang)} ${pick(missing.diagnosis, lang) ?? ''}`.trim() : '',
-        diagnose({ curl: last?.curl, expect: step.expect, expectFailure: step.expectFailure, facts, changing, host, clientNamespace: ctx.namespace, istioNamespace: ctx.istioNamespace, lang }),
+        diagnose({
+          curl: last?.curl,
+          expect: step.expect,
+          expectFailure: step.expectFailure,
+          facts,
+          changing,
+          host,
+          clientNamespace: ctx.namespace,
+          istioNamespace: ctx.istioNamespace,
+          gatewayMode: ctx.lessons.gateway ?? 'shared',
+          gatewayHost: ctx.lessons.values.gatewayHost,
+          lang,
+        }),
       ]
         .filter(Boolean)
         .join(lang === 'zh' ? '' : ' '),
@@ -374,10 +389,12 @@ export async function runLogs(ctx: RunContext, step: LogsStep): Promise<LocalVer
   const found = new Promise<LocalVerdict>((resolve) => (settle = resolve));
   // Lines seen while the request is being sent (bounded: a busy gateway may log thousands a second).
   const early = new Ring<LogLine>(500);
+  const others = new Set<string>(); // addresses of other clients whose lines show what we expect
 
   const consider = (line: LogLine): boolean => {
     const fields = parseAccessLogLine(line.text);
     const proof = !proofFound && fields !== undefined && matchesExpectation(fields, step.expect, context);
+    if (fields && !proof && isOthersProof(fields, step.expect, context)) others.add(addressIp(fields.downstreamRemoteAddress) ?? fields.requestId ?? '?');
     if (fields) parsed.push(fields);
     if (proof) {
       proofFound = true;
@@ -416,7 +433,11 @@ export async function runLogs(ctx: RunContext, step: LogsStep): Promise<LocalVer
   }
   const request = requestOrVerdict;
   if (request) ctx.lookedFor?.add(requestKey(request));
-  context = request ? { requestId: request.requestId, notBeforeMs: request.startedAt } : { notBeforeMs: ctx.startedAt };
+  // Only the learner's own request proves anything: its x-request-id when tagged, else its client
+  // pod's address and the request's time window (a shared gateway logs every learner's traffic).
+  context = request
+    ? { requestId: request.requestId, notBeforeMs: request.startedAt, ...(request.finishedAt !== undefined ? { notAfterMs: request.finishedAt } : {}), ...(request.clientIp ? { clientIp: request.clientIp } : {}) }
+    : { notBeforeMs: ctx.startedAt, ...(await clientIp(ctx)) };
   matching = true;
   const id = request?.requestId;
   setActivity(ctx, inBoth((m) => m.following(selector, step.target.container, step.target.namespace, id)));
@@ -478,7 +499,7 @@ export async function runLogs(ctx: RunContext, step: LogsStep): Promise<LocalVer
   }
   const facts = await safeFacts(ctx);
   if (proofFound) return (await found); // the line arrived while the diagnosis was gathered
-  const related = parsed.toArray().filter((f) => !id || f.requestId === id);
+  const related = parsed.toArray().filter((f) => (!id || f.requestId === id) && (!request?.clientIp || addressIp(f.downstreamRemoteAddress) === request.clientIp));
   const seconds = elapsed();
   return {
     ok: false,
@@ -490,6 +511,10 @@ export async function runLogs(ctx: RunContext, step: LogsStep): Promise<LocalVer
         facts,
         gatewayLines: related,
         missingLogLine: true,
+        otherClients: [...others],
+        clientIp: request?.clientIp ?? context.clientIp,
+        gatewayMode: ctx.lessons.gateway ?? 'shared',
+        gatewayHost: ctx.lessons.values.gatewayHost,
         host: request?.host,
         clientNamespace: ctx.namespace,
         istioNamespace: ctx.istioNamespace,
@@ -497,6 +522,17 @@ export async function runLogs(ctx: RunContext, step: LogsStep): Promise<LocalVer
       })}${lang === 'zh' ? '' : ' '}${m.keepFollowingNote}`,
     ),
   };
+}
+
+/** Without a request of this session to go by, the client pod's address still tells our lines from others'. */
+async function clientIp(ctx: RunContext): Promise<{ clientIp?: string }> {
+  try {
+    const pod = await ctx.port.waitForPod(clientTarget(ctx.lessons, ctx.namespace), { timeoutMs: FIND_POD_MS, signal: ctx.signal });
+    return pod.ip ? { clientIp: pod.ip } : {};
+  } catch (error) {
+    if (isCancelled(error, ctx.signal)) throw error;
+    return {};
+  }
 }
 
 /** The client pod the 'client-ready' check looks for: the first exec target in the client namespace. */
@@ -514,6 +550,8 @@ export async function runCheck(ctx: RunContext, step: CheckStep): Promise<LocalV
     client: clientTarget(ctx.lessons, ctx.namespace),
     checks: step.checks,
     signal: ctx.signal,
+    gateway: gatewayTarget(ctx.lessons),
+    gatewayClaims: gatewayClaims(ctx.lessons),
   });
   ctx.state.checks = results;
   for (const r of results) info(ctx, `${r.level.toUpperCase()} ${r.name}: ${r.summary}`, r.level === 'fail' ? 'error' : 'info');
