@@ -9,6 +9,7 @@ import { createEngine } from '../engine/index.js';
 import type { Engine, ProgressStore } from '../engine/types.js';
 import type { LessonSet } from '../lesson/model.js';
 import type { PracticeCluster } from '../practice/types.js';
+import { readClassSettings, startPublisher, type Publisher } from '../classroom/publisher.js';
 import { memoryProgressStore, openProgressStore, stateDir } from '../progress/index.js';
 import type { CliFlags } from './args.js';
 import { CliError } from './errors.js';
@@ -23,6 +24,8 @@ export interface SessionOptions {
   env?: NodeJS.ProcessEnv;
   /** Lessons already loaded for the flags' namespace (saves loading them twice). */
   lessons?: LessonSet;
+  /** Additive: a sentence for the learner that came up after the start (the class progress publisher's one warning). */
+  onWarning?: (message: string) => void;
 }
 
 export interface Session {
@@ -35,6 +38,8 @@ export interface Session {
   warnings: string[];
   /** The running `egress-tutorial practice` this session joined, if it did. Additive. */
   joined?: PracticeInfo;
+  /** Additive: publishes progress to the instructor when the namespace is a class's (src/classroom). */
+  publisher?: Publisher;
   /** Stop streams synchronously (signal handlers). */
   disposeNow(): void;
   /** Stop everything: engine, port, practice cluster. */
@@ -167,6 +172,9 @@ export async function openSession(flags: CliFlags, backend: Backend, options: Se
       verifyTimeoutMs: options.verifyTimeoutMs,
     });
     const warnings = progress.warning ? [progress.warning] : [];
+    // A practice cluster started just now has no class in it: no need to look.
+    const settings = connection.practice ? undefined : await readClassSettings(connection.port, connection.namespace);
+    const publisher = startPublisher({ engine, port: connection.port, namespace: connection.namespace, lang: flags.lang, warn: options.onWarning }, settings);
     let closed = false;
     return {
       engine,
@@ -177,10 +185,13 @@ export async function openSession(flags: CliFlags, backend: Backend, options: Se
       backend,
       warnings,
       ...(connection.joined ? { joined: connection.joined } : {}),
+      publisher,
       disposeNow: () => engine.dispose(),
       close: async () => {
         if (closed) return;
         closed = true;
+        // The last step's result is what the instructor waits for: publish it before the port closes.
+        await publisher.close();
         engine.dispose();
         await connection.release();
       },
