@@ -15,6 +15,10 @@ import type { IstioKind } from '../schema/index.js';
 import { ResourceRegistry } from './resources.js';
 import { PracticeServer } from './server.js';
 import { Store, type KObject } from './store.js';
+import { Authorizer } from './authz.js';
+import { bootstrapPolicy } from './rbac-bootstrap.js';
+import { StorePolicy } from './rbac-store.js';
+import { TokenRegistry } from './tokens.js';
 import type { PracticeCluster, PracticeKnobs, PracticeOptions } from './types.js';
 import type { CommandContext, CommandResult } from '../mesh/types.js';
 
@@ -37,12 +41,14 @@ export async function startPracticeClusterWith(deps: PracticeDeps, options: Prac
   const admission = new Admission(store);
   const api = new Api(store, registry, deps.schema, admission.admit);
   const logs = new PodLogs();
+  const tokens = new TokenRegistry();
   const controllers = new Controllers(api, store, logs, { podReadyDelayMs: () => knobs.podReadyDelayMs });
 
   const saved = options.stateFile ? await loadState(options.stateFile) : undefined;
   if (saved) {
     store.restore(saved.store);
     logs.restore(saved.logs);
+    tokens.restore(saved.tokens);
     admission.skipUsedServiceIps(store.list({ group: '', plural: 'services' }));
     controllers.resume();
     // Knobs given explicitly win over the saved state, as a reinstall with those flags would.
@@ -52,6 +58,7 @@ export async function startPracticeClusterWith(deps: PracticeDeps, options: Prac
     seedCluster(api, knobs);
     controllers.settleNow();
   }
+  ensureBootstrapPolicy(api);
   for (const crd of deps.crds?.() ?? []) {
     const obj = crd as unknown as KObject;
     if (!store.get(CRD_RES, undefined, obj.metadata.name)) store.create(CRD_RES, obj);
@@ -60,14 +67,21 @@ export async function startPracticeClusterWith(deps: PracticeDeps, options: Prac
   let saver: StateSaver | undefined;
   let unsubscribeSaver: () => void = () => undefined;
   if (options.stateFile) {
-    saver = new StateSaver(options.stateFile, () => ({ format: STATE_FORMAT, savedAt: new Date().toISOString(), store: store.snapshot(), logs: logs.snapshot() }));
-    unsubscribeSaver = store.subscribe(() => saver?.changed());
+    saver = new StateSaver(options.stateFile, () => ({ format: STATE_FORMAT, savedAt: new Date().toISOString(), store: store.snapshot(), logs: logs.snapshot(), tokens: tokens.snapshot() }));
+    const offStore = store.subscribe(() => saver?.changed());
+    const offTokens = tokens.onChange(() => saver?.changed());
+    unsubscribeSaver = () => {
+      offStore();
+      offTokens();
+    };
     saver.changed();
   }
 
   const token = randomBytes(32).toString('base64url');
   const tls = generateServingCertificate();
-  const server = new PracticeServer({ api, logs, token, tls, knobs: () => knobs, runCommand: deps.runCommand });
+  const policy = new StorePolicy(store);
+  const authorizer = new Authorizer(policy, () => knobs);
+  const server = new PracticeServer({ api, logs, token, tokens, authorizer, tls, knobs: () => knobs, runCommand: deps.runCommand });
   let bound: { host: string; port: number };
   try {
     bound = await server.listen(host, options.port ?? 0);
@@ -103,8 +117,18 @@ export async function startPracticeClusterWith(deps: PracticeDeps, options: Prac
       stopped = true;
       controllers.stop();
       unsubscribeSaver();
+      policy.dispose();
       await server.close();
       await saver?.flush();
     },
   };
+}
+
+/** kube-apiserver recreates its bootstrap roles and bindings at start when they are missing. */
+function ensureBootstrapPolicy(api: Api): void {
+  for (const obj of bootstrapPolicy()) {
+    const res = api.registry.byKind('rbac.authorization.k8s.io', obj.kind);
+    if (!res || api.store.get(res, undefined, obj.metadata.name)) continue;
+    api.create({ res, version: 'v1' }, obj, { dryRun: false, fieldManager: 'kube-apiserver' });
+  }
 }

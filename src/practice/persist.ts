@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { writeFileSync, renameSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { StoreSnapshot } from './store.js';
+import type { TokenRecord } from './tokens.js';
 import { writePrivateFile } from './kubeconfig.js';
 
 export const STATE_FORMAT = 'egress-tutorial-practice-state/v1';
@@ -14,6 +15,8 @@ export interface SavedState {
   savedAt: string;
   store: StoreSnapshot;
   logs: Record<string, { time: string; text: string }[]>;
+  /** Hashes of the live ServiceAccount tokens (absent in files from before tokens existed). */
+  tokens?: TokenRecord[];
 }
 
 /** Reads a state file; undefined when there is none. Throws one clear sentence when it is unusable. */
@@ -35,7 +38,7 @@ export async function loadState(path: string): Promise<SavedState | undefined> {
   if (s?.format !== STATE_FORMAT || !s.store || !Array.isArray(s.store.objects) || typeof s.store.resourceVersion !== 'number') {
     throw new Error(`The file ${path} is not a practice cluster state file; move it aside or choose another state file to start fresh.`);
   }
-  return { format: STATE_FORMAT, savedAt: String(s.savedAt ?? ''), store: s.store, logs: s.logs ?? {} };
+  return { format: STATE_FORMAT, savedAt: String(s.savedAt ?? ''), store: s.store, logs: s.logs ?? {}, tokens: Array.isArray(s.tokens) ? s.tokens : [] };
 }
 
 export class StateSaver {

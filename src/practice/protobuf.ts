@@ -128,3 +128,21 @@ export function decodeSimpleObject(body: Buffer): Record<string, unknown> | unde
   }
   return undefined;
 }
+
+/** authentication.k8s.io/v1 TokenRequest as `kubectl create token` sends it. */
+export function decodeTokenRequest(body: Buffer): Record<string, unknown> {
+  const env = decodeEnvelope(body);
+  const top = fields(env.raw);
+  const metadata = objectMeta(msg(top, 1));
+  const specFields = msg(top, 2);
+  const spec: Record<string, unknown> = {};
+  const audiences = (specFields.get(1) ?? []).filter(Buffer.isBuffer).map((b) => b.toString('utf8'));
+  if (audiences.length) spec.audiences = audiences;
+  const exp = specFields.get(4)?.[0];
+  if (typeof exp === 'number') spec.expirationSeconds = exp;
+  if (specFields.has(3)) {
+    const ref = msg(specFields, 3);
+    spec.boundObjectRef = compact({ kind: str(ref, 1), apiVersion: str(ref, 2), name: str(ref, 3), uid: str(ref, 4) });
+  }
+  return { apiVersion: env.apiVersion, kind: env.kind, metadata, spec };
+}

@@ -8,7 +8,11 @@ import { timingSafeEqual } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { load as loadYaml } from 'js-yaml';
 import type { Api, Target } from './api.js';
-import { isDenied, forbidden, reviewAccess, reviewRules, type Attributes } from './authz.js';
+import { ADMIN_USER, selfSubjectReview, type Authorizer, type RequestUser } from './authz.js';
+import { serviceAccountUser, type Attributes } from './rbac.js';
+import { requestAttributes } from './request-info.js';
+import { createToken } from './token-request.js';
+import { API_AUDIENCE, type TokenRegistry } from './tokens.js';
 import { apiGroupDoc, apiGroupList, apiResourceList, apiVersions, KUBE_VERSION } from './discovery.js';
 import { chooseProtocol, sendError as sendExecError, sendResult } from './exec.js';
 import type { PodLogs } from './logs.js';
@@ -18,7 +22,7 @@ import type { PracticeKnobs } from './types.js';
 import { serveWatch, type WatchHandle } from './watch.js';
 import { toTable, wantsTable } from './tables.js';
 import { openApiV3Doc, openApiV3Index } from './openapi.js';
-import { decodeReview, decodeSimpleObject, isProtobuf, PROTOBUF } from './protobuf.js';
+import { decodeReview, decodeSimpleObject, decodeTokenRequest, isProtobuf, PROTOBUF } from './protobuf.js';
 import type { CommandContext, CommandResult } from '../mesh/types.js';
 import { buildMeshState, toMeshPod } from './mesh-state.js';
 
@@ -26,6 +30,9 @@ export interface ServerDeps {
   api: Api;
   logs: PodLogs;
   token: string;
+  /** ServiceAccount tokens issued by the TokenRequest API. */
+  tokens: TokenRegistry;
+  authorizer: Authorizer;
   tls: { certPem: string; keyPem: string };
   knobs: () => PracticeKnobs;
   runCommand: (ctx: CommandContext) => CommandResult;
@@ -37,6 +44,8 @@ interface Route {
   target: Target;
   watch: boolean;
 }
+
+const SA_RES = { group: '', plural: 'serviceaccounts' };
 
 function sendJson(res: ServerResponse, code: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
@@ -127,13 +136,25 @@ export class PracticeServer {
     });
   }
 
-  private authenticated(req: IncomingMessage): boolean {
+  /** The practice admin for the cluster's own token; a ServiceAccount for a live TokenRequest token. */
+  private authenticate(req: IncomingMessage): RequestUser | undefined {
     const h = req.headers.authorization ?? '';
     const m = /^Bearer\s+(.+)$/i.exec(h);
-    if (!m) return false;
-    const given = Buffer.from(m[1].trim());
+    if (!m) return undefined;
+    const token = m[1].trim();
+    const given = Buffer.from(token);
     const want = Buffer.from(this.deps.token);
-    return given.length === want.length && timingSafeEqual(given, want);
+    if (given.length === want.length && timingSafeEqual(given, want)) return ADMIN_USER;
+    const rec = this.deps.tokens.lookup(token);
+    if (!rec || !rec.audiences.includes(API_AUDIENCE)) return undefined;
+    // A token dies with its ServiceAccount (and its bound object), even one recreated under the same name.
+    const { store } = this.deps.api;
+    if (store.get(SA_RES, rec.namespace, rec.serviceAccount)?.metadata.uid !== rec.serviceAccountUid) return undefined;
+    if (rec.bound) {
+      const plural = rec.bound.kind === 'Pod' ? 'pods' : 'secrets';
+      if (store.get({ group: '', plural }, rec.namespace, rec.bound.name)?.metadata.uid !== rec.bound.uid) return undefined;
+    }
+    return { ...serviceAccountUser(rec.namespace, rec.serviceAccount), admin: false, uid: rec.serviceAccountUid };
   }
 
   /** A share of answers fail like an overloaded API server would, when the knob asks for it. */
@@ -144,13 +165,17 @@ export class PracticeServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (!this.authenticated(req)) throw errors.unauthorized();
+    const user = this.authenticate(req);
+    if (!user) throw errors.unauthorized();
     const fault = this.fault();
     if (fault) throw fault;
     const url = new URL(req.url ?? '/', 'http://practice');
     const path = url.pathname.replace(/\/+$/, '') || '/';
     const method = req.method ?? 'GET';
     const { api } = this.deps;
+    // Authorization comes before routing, as in kube-apiserver.
+    const attrs = requestAttributes(method, url.pathname, url.searchParams);
+    this.deps.authorizer.require(user, attrs);
 
     if (method === 'GET') {
       if (path === '/version') return sendJson(res, 200, KUBE_VERSION);
@@ -181,7 +206,7 @@ export class PracticeServer {
     }
     const route = this.route(path);
     if (!route) throw errors.notServed();
-    return this.handleResource(req, res, route, url.searchParams, method);
+    return this.handleResource(req, res, route, url.searchParams, method, user, attrs);
   }
 
   private route(path: string): Route | undefined {
@@ -218,43 +243,13 @@ export class PracticeServer {
     return { watch, target: { res, version, namespace, name: rest[1], subresource } };
   }
 
-  private attributes(route: Route, method: string, query: URLSearchParams): Attributes {
+  private async handleResource(req: IncomingMessage, res: ServerResponse, route: Route, query: URLSearchParams, method: string, user: RequestUser, attrs: Attributes): Promise<void> {
+    const { api, authorizer } = this.deps;
     const t = route.target;
-    let verb: string;
-    const watch = route.watch || query.get('watch') === 'true' || query.get('watch') === '1';
-    switch (method) {
-      case 'GET':
-        verb = t.name ? (watch ? 'watch' : 'get') : watch ? 'watch' : 'list';
-        if (t.subresource === 'exec') verb = 'create';
-        break;
-      case 'POST':
-        verb = 'create';
-        break;
-      case 'PUT':
-        verb = 'update';
-        break;
-      case 'PATCH':
-        verb = 'patch';
-        break;
-      case 'DELETE':
-        verb = t.name ? 'delete' : 'deletecollection';
-        break;
-      default:
-        verb = method.toLowerCase();
-    }
-    return { verb, group: t.res.group, resource: t.res.plural, subresource: t.subresource, namespace: t.namespace, name: t.name };
-  }
-
-  private async handleResource(req: IncomingMessage, res: ServerResponse, route: Route, query: URLSearchParams, method: string): Promise<void> {
-    const { api } = this.deps;
-    const t = route.target;
-    const knobs = this.deps.knobs();
-    const attrs = this.attributes(route, method, query);
     const contentType = String(req.headers['content-type'] ?? 'application/json');
-    if (!t.res.virtual && isDenied(knobs.deny, attrs)) throw forbidden(attrs);
     // An apply that creates the object needs create permission too, as in kube-apiserver.
-    if (method === 'PATCH' && contentType.startsWith('application/apply-patch') && isDenied(knobs.deny, { ...attrs, verb: 'create' }) && !api.store.get(t.res, t.namespace, t.name ?? '')) {
-      throw forbidden({ ...attrs, verb: 'create' });
+    if (method === 'PATCH' && contentType.startsWith('application/apply-patch') && !api.store.get(t.res, t.namespace, t.name ?? '')) {
+      authorizer.require(user, { ...attrs, verb: 'create' });
     }
     if (!t.subresource && !t.res.verbs.includes(attrs.verb)) throw errors.methodNotAllowed();
     const dryRun = query.getAll('dryRun').includes('All');
@@ -277,9 +272,24 @@ export class PracticeServer {
         } catch {
           throw errors.badRequest('the protobuf body of the request could not be decoded');
         }
-      } else body = parseBody(raw, contentType) as Record<string, unknown>;
-      const out = t.res.plural === 'selfsubjectaccessreviews' ? reviewAccess(knobs.deny, body) : reviewRules(knobs.deny, body);
+      } else body = raw.length || t.res.plural !== 'selfsubjectreviews' ? (parseBody(raw, contentType) as Record<string, unknown>) : {};
+      const out =
+        t.res.plural === 'selfsubjectaccessreviews' ? authorizer.reviewAccess(user, body) : t.res.plural === 'selfsubjectrulesreviews' ? authorizer.reviewRules(user, body) : selfSubjectReview(user);
       return sendJson(res, 201, out);
+    }
+
+    if (t.subresource === 'token') {
+      if (method !== 'POST') throw errors.methodNotAllowed();
+      const raw = await readBody(req);
+      let body: unknown;
+      if (isProtobuf(contentType)) {
+        try {
+          body = decodeTokenRequest(raw);
+        } catch {
+          throw errors.badRequest('the protobuf body of the request could not be decoded');
+        }
+      } else body = parseBody(raw, contentType);
+      return sendJson(res, 201, createToken(api, this.deps.tokens, t, body));
     }
 
     if (t.subresource === 'log') {
@@ -449,14 +459,19 @@ export class PracticeServer {
       socket.end(`HTTP/1.1 ${err.code} ${err.reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
     };
     try {
-      if (!this.authenticated(req)) throw errors.unauthorized();
+      const user = this.authenticate(req);
+      if (!user) throw errors.unauthorized();
       const fault = this.fault();
       if (fault) throw fault;
       const url = new URL(req.url ?? '/', 'http://practice');
+      const attrs = requestAttributes('GET', url.pathname, url.searchParams);
+      this.deps.authorizer.require(user, attrs);
       const route = this.route(url.pathname.replace(/\/+$/, ''));
       if (!route || route.target.subresource !== 'exec' || route.target.res.plural !== 'pods') throw errors.badRequest('the server does not allow upgrading this request');
-      const attrs = this.attributes(route, 'GET', url.searchParams);
-      if (isDenied(this.deps.knobs().deny, attrs)) throw forbidden(attrs);
+      // The WebSocket upgrade is a GET (authorized as get), yet it starts a command as SPDY's POST
+      // does: like kube-apiserver 1.35 (AuthorizePodWebsocketUpgradeCreatePermission), create is
+      // needed too, so a Role that works here works on every cluster version.
+      this.deps.authorizer.require(user, { ...attrs, verb: 'create' });
       const pod = this.podFor(route.target);
       const container = this.containerFor(pod, url.searchParams.get('container'));
       if ((pod.status as Record<string, unknown> | undefined)?.phase !== 'Running') throw errors.badRequest(`container not found ("${container}")`);
