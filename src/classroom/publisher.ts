@@ -52,6 +52,14 @@ export function progressOf(snapshot: EngineSnapshot, last: Pick<ProgressDoc, 'la
   return { lesson: snapshot.lesson.id, step: snapshot.step.id, completedLessons, lastResult: last.lastResult, lastDiagnosis: last.lastDiagnosis, gateway };
 }
 
+/** Steps with a verification (not explain) marked done, as "lesson/step". Pure. */
+export function verifiedDone(snapshot: EngineSnapshot): Set<string> {
+  const done = new Set<string>();
+  for (const lesson of snapshot.lessons)
+    for (const step of lesson.steps) if (step.kind !== 'explain' && snapshot.progress[lesson.id]?.done.includes(step.id)) done.add(`${lesson.id}/${step.id}`);
+  return done;
+}
+
 /** The one line the instructor reads for a failure: the summary, else the diagnosis' first line. */
 function diagnosisLine(summary: string, diagnosis?: string): string {
   const text = `${summary}${diagnosis ? ` ${diagnosis.split('\n')[0]}` : ''}`.replace(/\s+/g, ' ').trim();
@@ -116,8 +124,14 @@ export function startPublisher(options: PublisherOptions, settings: ClassSetting
     timer.unref?.();
   };
 
+  // Notifications are batched: a headless walk may be a step further by the time we look, so a
+  // pass is seen in the progress (a verified step newly done), a failure in the step it stops at.
+  let passedBefore: Set<string> | undefined;
   const onChange = (): void => {
     const snapshot = engine.snapshot();
+    const passed = verifiedDone(snapshot);
+    if (passedBefore && [...passed].some((k) => !passedBefore!.has(k))) last = { lastResult: 'pass', lastDiagnosis: null };
+    passedBefore = passed;
     const { verdict, phase } = snapshot.stepState;
     if (verdict && verdict !== seenVerdict && (phase === 'passed' || phase === 'failed') && snapshot.step.kind !== 'explain') {
       seenVerdict = verdict;

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import type { CliIO } from './cli.js';
 import { UsageError, type CliFlags } from './args.js';
 import { cliMessages } from './messages.js';
-import { modules } from './modules.js';
+import type { Modules } from './modules.js';
 
 const SUBCOMMANDS = ['setup', 'status', 'reset', 'teardown'] as const;
 type Sub = (typeof SUBCOMMANDS)[number];
@@ -69,7 +69,8 @@ export function parseClassCommand(args: string[], flags: CliFlags): ClassCommand
 
 const backendOf = (flags: CliFlags) => (flags.practice ? 'practice' : 'kube') as 'practice' | 'kube';
 
-export async function classVerb(args: string[], flags: CliFlags, io: CliIO): Promise<number> {
+/** `modules` is cli.ts's: in the bundle it is the payload's (scripts/build.mjs swaps it for cli.ts only). */
+export async function classVerb(args: string[], flags: CliFlags, io: CliIO, modules: Modules): Promise<number> {
   const command = parseClassCommand(args, flags);
   const m = cliMessages(flags.lang);
   const tty = io.stdinIsTTY && io.stdoutIsTTY;

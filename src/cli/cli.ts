@@ -68,7 +68,7 @@ async function dispatch({ verb, args, flags }: ParsedCli, io: CliIO): Promise<nu
     case 'practice':
       return practice(flags, io);
     case 'class':
-      return (await import('./class-verb.js')).classVerb(args, flags, io);
+      return (await import('./class-verb.js')).classVerb(args, flags, io, modules);
     case 'help':
       return 0;
   }

@@ -38,6 +38,8 @@ export interface PreflightOptions {
   client: PodTarget; // the client pod (for 'client-ready')
   checks?: CheckName[]; // default: all
   signal?: AbortSignal;
+  /** Additive: the session's gateway mode; default the class's (its ConfigMap, C3), else the shared gateway's needs. */
+  gateway?: 'own' | 'shared';
 }
 
 /** Labels every object the tutorial creates carries (plus the field manager). */

@@ -279,11 +279,26 @@ async function checkOutbound(deps: PreflightDeps, memo: Memo, options: Preflight
   };
 }
 
+/** In a class namespace, the gateway mode `class setup` granted permissions for (C3); else undefined. */
+async function classGateway(deps: PreflightDeps, options: PreflightOptions): Promise<'own' | 'shared' | undefined> {
+  try {
+    const cm = await deps.rest.jsonOrAbsent<{ data?: Record<string, string> }>({
+      method: 'GET',
+      path: `/api/v1/namespaces/${encodeURIComponent(options.clientNamespace)}/configmaps/egress-tutorial-class`,
+      signal: options.signal,
+    });
+    const mode = cm?.data?.gateway;
+    return mode === 'own' || mode === 'shared' ? mode : undefined;
+  } catch {
+    return undefined; // not readable: ask for everything, as outside a class
+  }
+}
+
 async function checkPermissions(deps: PreflightDeps, options: PreflightOptions): Promise<CheckResult> {
   const t = tr(deps);
   let missing;
   try {
-    missing = await missingPermissions(deps.rest, lessonPermissions(options.clientNamespace, options.istioNamespace), options.signal);
+    missing = await missingPermissions(deps.rest, lessonPermissions(options.clientNamespace, options.istioNamespace, options.gateway ?? (await classGateway(deps, options))), options.signal);
   } catch (err) {
     if (err instanceof ClusterError && (err.reason === 'forbidden' || err.reason === 'not-served')) {
       return {
