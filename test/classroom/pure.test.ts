@@ -1,5 +1,7 @@
 // The classroom's pure parts: names, the plan of what exists, the status rows, their order and JSON,
 // the learner kubeconfig, the class command line.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import yaml from 'js-yaml';
 import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
@@ -19,7 +21,11 @@ import {
   statusTable,
   classMessages,
   type LearnerStatus,
+  gatewayObjectsFor,
+  istioRules,
+  classObjects,
 } from '../../src/classroom/index.js';
+import { defaultLessonsDir } from '../../src/lesson/index.js';
 import type { KubeObject } from '../../src/lesson/model.js';
 
 const LESSONS = ['a', 'b'];
@@ -67,6 +73,25 @@ describe('learner objects', () => {
     expect(cm.metadata.labels).toEqual({ 'app.kubernetes.io/managed-by': 'egress-tutorial', 'egress-tutorial.dev/class': 'learner' });
     // shared mode: no gateway of their own
     expect(objects.some((o) => o.kind === 'Deployment')).toBe(false);
+  });
+});
+
+describe('own gateway mode', () => {
+  it('renders the lesson\'s C1 manifest into each learner\'s namespace and keeps the Istio namespace\'s logs closed', () => {
+    const manifest = readFileSync(join(defaultLessonsDir(), '02-setup', 'manifests', 'egress-gateway.yaml'), 'utf8');
+    const objects = learnerObjects('learner-01', { prefix: 'learner-', gateway: 'own', istioNamespace: 'istio-system' }, gatewayObjectsFor(manifest, 'learner-01', 'istio-system'));
+    const gateway = objects.filter((o) => o.metadata.name === 'egressgateway');
+    expect(gateway.map((o) => o.kind).sort()).toEqual(['Deployment', 'Service', 'ServiceAccount']);
+    expect(gateway.every((o) => o.metadata.namespace === 'learner-01' && o.metadata.labels?.['egress-tutorial.dev/class'] === 'learner')).toBe(true);
+    const deployment = gateway.find((o) => o.kind === 'Deployment') as any;
+    expect(deployment.spec.template.metadata.labels).toMatchObject({ app: 'egressgateway', istio: 'egressgateway-learner-01', 'sidecar.istio.io/inject': 'true' });
+    expect(deployment.spec.template.metadata.annotations).toEqual({ 'inject.istio.io/templates': 'gateway' });
+    expect(deployment.spec.template.spec.containers).toEqual([{ name: 'istio-proxy', image: 'auto' }]);
+    const service = gateway.find((o) => o.kind === 'Service') as any;
+    expect(service.spec.selector).toEqual({ istio: 'egressgateway-learner-01' });
+    expect(istioRules('own').some((r) => r.resources.includes('pods/log'))).toBe(false);
+    expect(istioRules('shared').some((r) => r.resources.includes('pods/log'))).toBe(true);
+    expect(classObjects({ prefix: 'learner-', gateway: 'own', istioNamespace: 'istio-system' }).map((o) => o.kind)).toEqual(['Role']);
   });
 });
 
