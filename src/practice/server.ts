@@ -105,6 +105,12 @@ export class PracticeServer {
   private readonly streams = new Set<ServerResponse>();
   private readonly sockets = new Set<WebSocket>();
   private address = '127.0.0.1:0';
+  /** Requests served per user name (exec upgrades included), for GET /metrics: the classroom benchmark's "API requests per learner". */
+  private readonly requestsByUser = new Map<string, number>();
+
+  private count(user: RequestUser): void {
+    this.requestsByUser.set(user.name, (this.requestsByUser.get(user.name) ?? 0) + 1);
+  }
 
   constructor(private readonly deps: ServerDeps) {
     this.http = createServer({ cert: deps.tls.certPem, key: deps.tls.keyPem }, (req, res) => {
@@ -167,10 +173,11 @@ export class PracticeServer {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const user = this.authenticate(req);
     if (!user) throw errors.unauthorized();
-    const fault = this.fault();
-    if (fault) throw fault;
     const url = new URL(req.url ?? '/', 'http://practice');
     const path = url.pathname.replace(/\/+$/, '') || '/';
+    if (path !== '/metrics') this.count(user);
+    const fault = this.fault();
+    if (fault) throw fault;
     const method = req.method ?? 'GET';
     const { api } = this.deps;
     // Authorization comes before routing, as in kube-apiserver.
@@ -179,6 +186,13 @@ export class PracticeServer {
 
     if (method === 'GET') {
       if (path === '/version') return sendJson(res, 200, KUBE_VERSION);
+      if (path === '/metrics') {
+        // Prometheus text like kube-apiserver's /metrics, with the one series the practice cluster keeps.
+        const lines = ['# HELP practice_requests_total Requests served, by user.', '# TYPE practice_requests_total counter'];
+        for (const [name, n] of this.requestsByUser) lines.push(`practice_requests_total{user=${JSON.stringify(name)}} ${n}`);
+        res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
+        return void res.end(`${lines.join('\n')}\n`);
+      }
       if (path === '/healthz' || path === '/livez' || path === '/readyz') {
         res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
         return void res.end('ok');
@@ -461,6 +475,7 @@ export class PracticeServer {
     try {
       const user = this.authenticate(req);
       if (!user) throw errors.unauthorized();
+      this.count(user);
       const fault = this.fault();
       if (fault) throw fault;
       const url = new URL(req.url ?? '/', 'http://practice');
