@@ -18,6 +18,11 @@ Commands:
   manifests [LESSON...]  print the rendered YAML the lessons apply
   validate [DIR]      check a lesson folder; prints file:line: problem, exit 1 on problems
   practice            start the practice cluster (simulated, on 127.0.0.1) and print its KUBECONFIG
+  class setup --learners N   the instructor: a namespace, permissions, gateway and kubeconfig per learner
+                      [--prefix learner-] [--gateway own|shared] [--kubeconfig-dir DIR] [--token-hours H] [--dry-run]
+  class status        the class at a glance (stuck learners first) [--watch] [--output json]
+  class reset [LEARNER...]   put learners back to the start (their objects and published progress)
+  class teardown      remove everything class setup made
 
 Flags:
   --kubeconfig PATH   kubeconfig file(s) to use (default: $KUBECONFIG, then ~/.kube/config)
@@ -28,7 +33,7 @@ Flags:
   --practice          use the built-in practice cluster instead of a real one
   --lessons DIR       use a custom lesson folder
   --set NAME=VALUE    override a lesson variable, e.g. --set httpHost=example.com (repeatable)
-  -y, --yes           confirm changes without asking (run, reset)
+  -y, --yes           confirm changes without asking (run, reset, class)
   -h, --help          this help
   --version           print the version
 
@@ -56,6 +61,11 @@ function helpTextZh(version: string): string {
   manifests [课程...] 输出课程将要应用的 YAML（已替换变量）
   validate [目录]     检查课程目录；输出 file:line: problem，有问题时退出码为 1
   practice            启动练习集群（模拟，运行在 127.0.0.1）并输出它的 KUBECONFIG
+  class setup --learners N   讲师用：为每名学员准备命名空间、权限、网关和 kubeconfig
+                      [--prefix learner-] [--gateway own|shared] [--kubeconfig-dir DIR] [--token-hours H] [--dry-run]
+  class status        课堂概况（卡住的学员排在前面）[--watch] [--output json]
+  class reset [学员...]      让学员从头开始（删除他们的对象和已发布的进度）
+  class teardown      删除 class setup 创建的一切
 
 选项：
   --kubeconfig PATH   使用的 kubeconfig 文件（默认：$KUBECONFIG，其次 ~/.kube/config）
@@ -66,7 +76,7 @@ function helpTextZh(version: string): string {
   --practice          使用内置的练习集群，而不是真实集群
   --lessons DIR       使用自定义课程目录
   --set NAME=VALUE    覆盖课程变量，例如 --set httpHost=example.com（可重复）
-  -y, --yes           不再询问，直接确认变更（run、reset）
+  -y, --yes           不再询问，直接确认变更（run、reset、class）
   -h, --help          显示本帮助
   --version           显示版本
 

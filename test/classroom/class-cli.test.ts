@@ -165,6 +165,12 @@ describe('a learner', () => {
     const doc = JSON.parse(cm.data['progress.json']);
     expect(doc).toMatchObject({ lesson: '01-reaching-external-services', completedLessons: ['01-reaching-external-services'], lastResult: 'pass', lastDiagnosis: null, gateway: 'shared' });
 
+    // The practice cluster counts each learner's requests for the classroom benchmark; only the admin reads them.
+    const metrics = await admin.run(['get', '--raw', '/metrics']);
+    const served = Number(/practice_requests_total\{user="system:serviceaccount:learner-01:egress-tutorial-learner"\} (\d+)/.exec(metrics.stdout)?.[1]);
+    expect(served).toBeGreaterThan(5);
+    expect((await learner.run(['get', '--raw', '/metrics'])).stderr).toContain('Forbidden');
+
     const status = await cli(['class', 'status', '--output', 'json']);
     expect(status.code).toBe(0);
     const learners = JSON.parse(status.out).learners;
@@ -201,5 +207,29 @@ describe('class teardown', () => {
     expect(await kubectlJson(['get', 'configmap', 'team-notes', '-n', 'default'])).toBeDefined();
     expect(await kubectlJson(['get', 'configmap', 'istio', '-n', 'istio-system'])).toBeDefined();
     await expect(stat(join(kcDir, 'learner-01.kubeconfig'))).rejects.toThrow();
+  });
+});
+
+describe('a namespace the class did not create', () => {
+  it('is used only when the instructor says yes on the terminal, and teardown gives it back without deleting it', async () => {
+    const io = memoryIO(env(), true);
+    io.answers.push(true, true); // set up? then: use learner-03 anyway?
+    const code = await runCli(['class', 'setup', '--learners', '3', '--gateway', 'shared', '--kubeconfig-dir', kcDir, '--kubeconfig', adminConfig], io);
+    expect(code).toBe(0);
+    expect(io.stdout.join('\n')).toMatch(/learner-03: ready/);
+    const adopted = await kubectlJson(['get', 'namespace', 'learner-03']);
+    expect(adopted.metadata.labels).toMatchObject({ 'egress-tutorial.dev/class': 'learner', 'egress-tutorial.dev/adopted': 'true' });
+
+    const down = memoryIO(env(), true);
+    down.answers.push(true);
+    expect(await runCli(['class', 'teardown', '--kubeconfig-dir', kcDir, '--kubeconfig', adminConfig], down)).toBe(0);
+    expect(down.stdout.join('\n')).toContain('only what it put there (the namespaces stay): learner-03');
+    const after = await kubectlJson(['get', 'namespace', 'learner-03']);
+    expect(after).toBeDefined();
+    expect(after.metadata.labels?.['egress-tutorial.dev/class']).toBeUndefined();
+    expect(await kubectlJson(['get', 'configmap', 'notes', '-n', 'learner-03'])).toBeDefined();
+    expect(await kubectlJson(['get', 'configmap', 'egress-tutorial-class', '-n', 'learner-03'])).toBeUndefined();
+    expect(await kubectlJson(['get', 'serviceaccount', 'egress-tutorial-learner', '-n', 'learner-03'])).toBeUndefined();
+    expect(await kubectlJson(['get', 'namespace', 'learner-01'])).toBeUndefined();
   });
 });
