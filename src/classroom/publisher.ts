@@ -8,7 +8,7 @@ import { ClusterError, type ClusterPort } from '../cluster/port.js';
 import type { Engine, EngineSnapshot } from '../engine/types.js';
 import type { KubeObject, Lang } from '../lesson/model.js';
 import { classMessages } from './messages.js';
-import { CLASS_CONFIGMAP, PROGRESS_CONFIGMAP, PROGRESS_KEY, progressLabels, type ClassSettings, type GatewayMode, type ProgressDoc } from './model.js';
+import { PROGRESS_CONFIGMAP, PROGRESS_KEY, progressLabels, type ClassSettings, type GatewayMode, type ProgressDoc } from './model.js';
 
 export interface Publisher {
   /** Write what is pending (bounded wait), then stop. */
@@ -30,19 +30,6 @@ export interface PublisherOptions {
 }
 
 const INACTIVE: Publisher = { active: false, close: async () => undefined };
-
-/** The class settings of a namespace (C3), or undefined when it is not a class namespace or cannot be read. */
-export async function readClassSettings(port: ClusterPort, namespace: string, signal?: AbortSignal): Promise<ClassSettings | undefined> {
-  if (!port.getObject) return undefined;
-  try {
-    const cm = await port.getObject({ apiVersion: 'v1', kind: 'ConfigMap', name: CLASS_CONFIGMAP, namespace }, signal);
-    const data = (cm?.data ?? {}) as Record<string, string>;
-    if (!cm) return undefined;
-    return { gateway: data.gateway === 'shared' ? 'shared' : 'own', istioNamespace: data.istioNamespace || 'istio-system', class: data.class ?? '' };
-  } catch {
-    return undefined; // not allowed to read it, or the cluster is unwell: no class, no publishing
-  }
-}
 
 /** The learner's state as C4 has it, without the time. Pure. */
 export function progressOf(snapshot: EngineSnapshot, last: Pick<ProgressDoc, 'lastResult' | 'lastDiagnosis'>, gateway: GatewayMode | null): Omit<ProgressDoc, 'updated'> {

@@ -2,7 +2,7 @@
 // (exit 2) with one sentence and a hint.
 
 import { parseArgs } from 'node:util';
-import type { Lang } from '../lesson/model.js';
+import type { GatewayMode, Lang } from '../lesson/model.js';
 import { cliMessages, type CliMessages } from './messages.js';
 
 export const VERBS = ['list', 'run', 'check', 'reset', 'manifests', 'validate', 'practice', 'class', 'help'] as const;
@@ -17,13 +17,16 @@ export interface CliFlags {
   practice: boolean;
   lessons?: string;
   set: string[];
+  /** `--gateway shared|own`; undefined when not given (the class, the saved progress or shared decide). */
+  gateway?: GatewayMode;
+  /** `reset --include-shared`: also delete shared objects other namespaces rely on. */
+  includeShared?: boolean;
   yes: boolean;
   help: boolean;
   version: boolean;
   /** Additive (classroom): `class` flags, checked by the class verb. */
   learners?: string;
   prefix?: string;
-  gateway?: 'own' | 'shared';
   kubeconfigDir?: string;
   tokenHours?: string;
   dryRun: boolean;
@@ -57,12 +60,13 @@ const OPTIONS = {
   practice: { type: 'boolean' },
   lessons: { type: 'string' },
   set: { type: 'string', multiple: true },
+  gateway: { type: 'string' },
+  'include-shared': { type: 'boolean' },
   yes: { type: 'boolean', short: 'y' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
   learners: { type: 'string' },
   prefix: { type: 'string' },
-  gateway: { type: 'string' },
   'kubeconfig-dir': { type: 'string' },
   'token-hours': { type: 'string' },
   'dry-run': { type: 'boolean' },
@@ -134,6 +138,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): ParsedCli {
     if (values.lang !== 'en' && values.lang !== 'zh') throw new UsageError(m.badLang(values.lang));
     lang = values.lang;
   }
+  if (values.gateway !== undefined && values.gateway !== 'shared' && values.gateway !== 'own') throw new UsageError(m.badGateway(values.gateway));
   for (const [flag, value] of [
     ['-n/--namespace', values.namespace],
     ['--istio-namespace', values['istio-namespace']],
@@ -149,7 +154,6 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): ParsedCli {
     if (value !== undefined && value.trim() === '') throw new UsageError(m.emptyValue(flag));
   }
 
-  if (values.gateway !== undefined && values.gateway !== 'own' && values.gateway !== 'shared') throw new UsageError(m.badGateway(values.gateway));
 
   return {
     verb: verb === 'help' ? 'help' : verb,
@@ -163,12 +167,13 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): ParsedCli {
       practice: values.practice ?? false,
       lessons: values.lessons,
       set: values.set ?? [],
+      ...(values.gateway !== undefined ? { gateway: values.gateway as GatewayMode } : {}),
+      ...(values['include-shared'] ? { includeShared: true } : {}),
       yes: values.yes ?? false,
       help: values.help ?? verb === 'help',
       version: values.version ?? false,
       learners: values.learners,
       prefix: values.prefix,
-      gateway: values.gateway as 'own' | 'shared' | undefined,
       kubeconfigDir: values['kubeconfig-dir'],
       tokenHours: values['token-hours'],
       dryRun: values['dry-run'] ?? false,

@@ -14,6 +14,11 @@ const en = {
   tooManyArgs: (verb: string, max: number, got: string, hint: string) =>
     `${verb === 'interactive' ? 'egress-tutorial' : `"${verb}"`} takes ${max === 0 ? 'no arguments' : `at most ${max} argument`}, got "${got}"; ${hint}.`,
   badLang: (value: string) => `--lang must be en or zh, not "${value}".`,
+  badGateway: (value: string) => `--gateway must be shared (the Istio namespace's egress gateway) or own (your own, in your namespace), not "${value}".`,
+  gatewayFrom: (mode: string, source: 'flag' | 'class' | 'progress' | 'default', klass?: string) =>
+    `Gateway mode ${mode}${source === 'flag' ? ' (--gateway)' : source === 'class' ? ` (set by the class${klass ? ` "${klass}"` : ''})` : source === 'progress' ? ' (from your saved progress)' : ''}.`,
+  sharedNote: ' — shared: deleted only if no other namespace relies on it',
+  sharedKept: (n: number, names: string) => `Left in place: ${plural(n, 'shared object')} other namespaces rely on (${names}); \`reset --include-shared\` deletes them too.`,
   badNamespace: (flag: string, value: string) => `${flag} "${value}" is not a valid namespace name (lower-case letters, digits and '-', at most 63).`,
   emptyValue: (flag: string) => `${flag} needs a non-empty value.`,
   unknownLesson: (names: string[], all: string[]) => `Unknown lesson ${names.map((u) => `"${u}"`).join(', ')}; the lessons are ${all.join(', ')}.`,
@@ -33,7 +38,6 @@ const en = {
   interrupted: (saved: boolean) => `interrupted${saved ? '; progress is saved' : ''}.`,
   failedAt: (where: string, summary: string) => `FAILED at ${where}: ${summary}`,
   unexpected: (message: string) => `unexpected error: ${message} (please report it with the command you ran).`,
-  badGateway: (value: string) => `--gateway must be own or shared, not "${value}".`,
   classUsage: 'class takes a sub-command: setup, status, reset or teardown (e.g. `egress-tutorial class setup --learners 20`).',
   unknownClassCommand: (sub: string) => `Unknown class sub-command "${sub}"; the sub-commands are setup, status, reset and teardown.`,
   classNeedsYes: (sub: string) => `\`class ${sub}\` changes the cluster and there is no terminal to ask on: add --yes to confirm${sub === 'setup' ? ' (or --dry-run to see what it would create)' : ''}.`,
@@ -57,6 +61,11 @@ const zh: CliMessages = {
   tooManyArgs: (verb, max, got, hint) =>
     `${verb === 'interactive' ? 'egress-tutorial' : `"${verb}"`} ${max === 0 ? '不接受参数' : `最多接受 ${max} 个参数`}，却收到了 "${got}"；${hint}。`,
   badLang: (value) => `--lang 只能是 en 或 zh，不能是 "${value}"。`,
+  badGateway: (value) => `--gateway 只能是 shared（Istio 命名空间里的出口网关）或 own（你自己命名空间里的网关），不能是 "${value}"。`,
+  gatewayFrom: (mode, source, klass) =>
+    `网关模式 ${mode}${source === 'flag' ? '（--gateway）' : source === 'class' ? `（由课堂${klass ? ` "${klass}"` : ''}设定）` : source === 'progress' ? '（来自你保存的进度）' : ''}。`,
+  sharedNote: ' —— 共享对象：只有没有其他命名空间依赖它时才会删除',
+  sharedKept: (n, names) => `保留了 ${n} 个其他命名空间仍在使用的共享对象（${names}）；\`reset --include-shared\` 会把它们也删除。`,
   badNamespace: (flag, value) => `${flag} "${value}" 不是合法的命名空间名（小写字母、数字和 '-'，最多 63 个字符）。`,
   emptyValue: (flag) => `${flag} 需要一个非空的值。`,
   unknownLesson: (names, all) => `未知课程 ${names.map((u) => `"${u}"`).join('、')}；可用的课程有 ${all.join('、')}。`,
@@ -76,7 +85,6 @@ const zh: CliMessages = {
   interrupted: (saved) => `已中断${saved ? '；进度已保存' : ''}。`,
   failedAt: (where, summary) => `失败（FAILED）于 ${where}：${summary}`,
   unexpected: (message) => `意外错误：${message}（请连同所运行的命令一起报告）。`,
-  badGateway: (value) => `--gateway 只能是 own 或 shared，不能是 "${value}"。`,
   classUsage: 'class 需要一个子命令：setup、status、reset 或 teardown（例如 `egress-tutorial class setup --learners 20`）。',
   unknownClassCommand: (sub) => `未知的 class 子命令 "${sub}"；可用的子命令有 setup、status、reset 和 teardown。`,
   classNeedsYes: (sub) => `\`class ${sub}\` 会改动集群，而这里没有可以询问的终端：加上 --yes 确认${sub === 'setup' ? '（或用 --dry-run 查看它会创建什么）' : ''}。`,

@@ -9,6 +9,7 @@ import { parseCurlOutput, describeCurl, type CurlOutcome } from '../verify/curl.
 import { diagnose } from '../verify/diagnose.js';
 import { checkExecExpectation } from '../verify/expect.js';
 import { withRequestId } from './kubectl.js';
+import { gatewayClaims, gatewayTarget } from './gateway.js';
 import type { EngineMessages } from './messages.js';
 import { Ring } from './ring.js';
 import type { LiveStepState } from './state.js';
@@ -132,7 +133,7 @@ function backoffMs(attempt: number): number {
 
 async function safeFacts(ctx: RunContext): Promise<MeshFacts | undefined> {
   try {
-    return await ctx.port.meshFacts({ clientNamespace: ctx.namespace, istioNamespace: ctx.istioNamespace, signal: ctx.signal, client: clientTarget(ctx.lessons, ctx.namespace) });
+    return await ctx.port.meshFacts({ clientNamespace: ctx.namespace, istioNamespace: ctx.istioNamespace, signal: ctx.signal, client: clientTarget(ctx.lessons, ctx.namespace), gateway: gatewayTarget(ctx.lessons) });
   } catch {
     return undefined;
   }
@@ -328,6 +329,8 @@ export async function runCheck(ctx: RunContext, step: CheckStep): Promise<Verdic
     client: clientTarget(ctx.lessons, ctx.namespace),
     checks: step.checks,
     signal: ctx.signal,
+    gateway: gatewayTarget(ctx.lessons),
+    gatewayClaims: gatewayClaims(ctx.lessons),
   });
   ctx.state.checks = results;
   for (const r of results) info(ctx, `${r.level.toUpperCase()} ${r.name}: ${r.summary}`, r.level === 'fail' ? 'error' : 'info');

@@ -178,7 +178,7 @@ describe('class command line', () => {
     expect(() => parse(['class', 'setup', '--learners', '3', '--prefix', 'Learner'])).toThrow(/--prefix "Learner" cannot start a namespace name/);
     expect(() => parse(['class', 'status', '--learners', '3'])).toThrow(/--learners is not a flag of `class status`/);
     expect(() => parse(['class', 'status', '--output', 'yaml'])).toThrow(/--output must be json/);
-    expect(() => parseCli(['class', 'setup', '--learners', '3', '--gateway', 'mine'], {})).toThrow(/--gateway must be own or shared/);
+    expect(() => parseCli(['class', 'setup', '--learners', '3', '--gateway', 'mine'], {})).toThrow(/--gateway must be shared .* or own .*, not "mine"/);
     expect(parse(['class', 'setup', '--learners', '30', '--token-hours', '8'])).toMatchObject({ sub: 'setup', learners: 30, prefix: 'learner-', tokenHours: 8 });
     expect(parse(['class', 'reset', '07', '12']).names).toEqual(['07', '12']);
   });

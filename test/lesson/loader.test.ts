@@ -31,7 +31,12 @@ describe('a good lesson folder', () => {
     const s = set!;
     expect(s.dir).toBe(dir);
     expect(s.lessons.map((l) => l.id)).toEqual(['01-setup', '02-http']);
-    expect(s.values).toEqual({ namespace: 'default', istioNamespace: 'istio-system', httpHost: 'httpbin.org', httpPort: '80' });
+    expect(s.values).toEqual({
+      namespace: 'default', istioNamespace: 'istio-system', httpHost: 'httpbin.org', httpPort: '80',
+      // Built-ins of the gateway mode (default shared: the Istio namespace's gateway).
+      gatewayMode: 'shared', gatewayNamespace: 'istio-system', gatewayService: 'istio-egressgateway',
+      gatewayHost: 'istio-egressgateway.istio-system.svc.cluster.local', gatewayLabel: 'egressgateway', exportTo: '[".", "istio-system"]',
+    });
     expect(s.variables.map((v) => [v.name, v.type, v.default])).toEqual([['httpHost', 'dns-name', 'httpbin.org'], ['httpPort', 'port', '80']]);
     expect(s.variables[0].description).toEqual({ en: 'External HTTP host', zh: '外部 HTTP 主机' });
     expect(s.glossary).toEqual([
@@ -205,7 +210,7 @@ describe('problems, each at its file:line', () => {
     const zh = GOOD['02-http/zh.md'].replace('一行。', '一行：{{gatewayName}}。');
     const r = load({ 'course.yaml': course, '02-http/lesson.yaml': lesson, '02-http/manifests/serviceentry.yaml': manifest, '02-http/zh.md': zh });
     expectProblems(r.problems, [
-      [`course.yaml:${lineOf(course, 'proxyName')}`, /^unknown variable \{\{proxyName\}\} \(variables: namespace, istioNamespace, httpHost, httpPort\)$/],
+      [`course.yaml:${lineOf(course, 'proxyName')}`, /^unknown variable \{\{proxyName\}\} \(variables: namespace, istioNamespace, gatewayMode, gatewayNamespace, gatewayService, gatewayHost, gatewayLabel, exportTo, httpHost, httpPort\)$/],
       [`02-http/lesson.yaml:${lineOf(lesson, 'httpHots')}`, /^unknown variable \{\{httpHots\}\}/],
       [`02-http/zh.md:${lineOf(zh, 'gatewayName')}`, /^unknown variable \{\{gatewayName\}\}/],
       [`02-http/manifests/serviceentry.yaml:${lineOf(manifest, 'seName')}`, /^unknown variable \{\{seName\}\}/],
@@ -269,10 +274,10 @@ describe('problems, each at its file:line', () => {
   });
 
   it('an unknown variable in a diagram, at the diagram file and line', () => {
-    const f = makeLessons({ 'diagrams/path.txt': 'client\n  -> {{gatewayHost}}\n' });
+    const f = makeLessons({ 'diagrams/path.txt': 'client\n  -> {{proxyHost}}\n' });
     cleanups.push(f.cleanup);
     const r = loadLessonSet(f.lessons, { diagramsDir: f.diagrams });
-    expectProblems(r.problems, [[`${join(f.diagrams, 'path.txt')}:2`, /^unknown variable \{\{gatewayHost\}\}/]]);
+    expectProblems(r.problems, [[`${join(f.diagrams, 'path.txt')}:2`, /^unknown variable \{\{proxyHost\}\}/]]);
   });
 
   it('a diagram missing from the diagrams folder', () => {
@@ -316,7 +321,7 @@ describe('problems, each at its file:line', () => {
     const setup = edit('01-setup/lesson.yaml', 'checks: [cluster-reachable, egress-gateway]', 'checks: [cluster-reachable, egress-gateways]\n    comand: x');
     const r = load({ '02-http/lesson.yaml': lesson, '01-setup/lesson.yaml': setup });
     expectProblems(r.problems, [
-      ['01-setup/lesson.yaml:5', /^unknown field "comand" in check step "preflight" \(it takes checks\)$/],
+      ['01-setup/lesson.yaml:5', /^unknown field "comand" in check step "preflight" \(it takes checks, when\)$/],
       ['01-setup/lesson.yaml:4', /^unknown check "egress-gateways" in step "preflight"/],
       [`02-http/lesson.yaml:${lineOf(lesson, 'yes please')}`, /^tagRequest of step "curl-direct" must be true or false$/],
       [`02-http/lesson.yaml:${lineOf(lesson, 'status: 1')}`, /^unknown field "status" in the expect of step "curl-direct"/],
