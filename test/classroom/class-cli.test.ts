@@ -72,6 +72,9 @@ describe('class setup', () => {
     expect(r.code).toBe(2);
     expect(r.err).toBe('egress-tutorial: `class setup` changes the cluster and there is no terminal to ask on: add --yes to confirm (or --dry-run to see what it would create).');
     expect((await cli(['class', 'teardown'])).code).toBe(2);
+    const zh = await cli(['class', 'reset', '--lang', 'zh']);
+    expect(zh.code).toBe(2);
+    expect(zh.err).toBe('egress-tutorial: `class reset` 会改动集群，而这里没有可以询问的终端：加上 --yes 确认。');
   });
 
   it('--dry-run says what it would create and changes nothing', async () => {
@@ -178,7 +181,8 @@ describe('a learner', () => {
     expect(learners[0]).toEqual({ namespace: 'learner-01', lesson: '01-reaching-external-services', step: doc.step, completedLessons: ['01-reaching-external-services'], lastResult: 'pass', lastDiagnosis: null, updated: doc.updated });
     expect(learners[1]).toEqual({ namespace: 'learner-02', lesson: null, step: null, completedLessons: [], lastResult: null, lastDiagnosis: null, updated: null });
 
-    const table = await cli(['class', 'status']);
+    // Without a terminal, --watch prints the table once instead of a live screen.
+    const table = await cli(['class', 'status', '--watch']);
     expect(table.out.split('\n')[0]).toMatch(/^LEARNER\s+LESSON\/STEP\s+DONE\s+LAST\s+IDLE\s+LAST FAILURE$/);
     // Not started comes before working: the instructor looks at stuck learners first.
     expect(table.out.split('\n')[1]).toMatch(/^learner-02\s+\(not started\)/);
