@@ -111,6 +111,24 @@ function watchClientIps(ips) {
   };
 }
 
+/** Wait until every namespace has a Ready egressgateway pod (own mode). */
+async function gatewaysReady(namespaces, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const list = JSON.parse(await adminGet('/api/v1/pods?labelSelector=app%3Degressgateway'));
+      const ready = new Set(
+        (list.items ?? []).filter((p) => (p.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True')).map((p) => p.metadata.namespace),
+      );
+      if (namespaces.every((ns) => ready.has(ns))) return true;
+    } catch {
+      // try again
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return false;
+}
+
 function peakRssKb(pid) {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -147,6 +165,8 @@ try {
     const setup = await tutorial(['class', 'setup', '--learners', String(N), '--gateway', mode, '--yes', '--kubeconfig-dir', kcDir, '--kubeconfig', adminConfig]);
     if (setup.code !== 0) problems.push(`class setup exited ${setup.code}: ${setup.out.trim().split('\n').slice(-3).join(' | ')}`);
     const namespaces = Array.from({ length: N }, (_, i) => `learner-${String(i + 1).padStart(Math.max(2, String(N).length), '0')}`);
+    // An instructor sets up before the class starts: the learners' gateways are up when they begin.
+    if (mode === 'own' && !(await gatewaysReady(namespaces, 120_000))) problems.push('the learners\' egress gateway pods were not all Ready 120 s after class setup');
     const walk = (ns) => tutorial(['run', '--yes', '--kubeconfig', path.join(kcDir, `${ns}.kubeconfig`)], { XDG_STATE_HOME: path.join(scratch.dir, 'learners', mode, ns) });
     const ips = new Map();
     const stopWatching = watchClientIps(ips);
@@ -168,13 +188,16 @@ try {
 
     let foreignCount = 0;
     let proofCount = 0;
+    const proofProblems = [];
     walks.forEach((w, i) => {
+      // Failed walks first: they are what a reader looks for.
       if (w.code !== 0) problems.push(`${namespaces[i]}: ${w.out.trim().split('\n').pop()}`);
       const { foreign, proofs } = foreignProofs(w.out, ips.get(namespaces[i]));
       proofCount += proofs;
       foreignCount += foreign.length;
-      for (const line of foreign) problems.push(`${namespaces[i]} took another learner's line as proof: ${line.slice(0, 160)}`);
+      for (const line of foreign) proofProblems.push(`${namespaces[i]} took another learner's line as proof: ${line.slice(0, 200)}`);
     });
+    problems.push(...proofProblems);
     const status = await tutorial(['class', 'status', '--output', 'json', '--kubeconfig', adminConfig]);
     let done = 0;
     try {

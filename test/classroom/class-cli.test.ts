@@ -149,6 +149,17 @@ describe('a learner', () => {
     expect(read.stderr).toContain('Forbidden');
   });
 
+  it('passes the pre-flight with exactly the permissions the class gave', async () => {
+    const io = memoryIO(env());
+    const code = await runCli(['check', '--kubeconfig', join(kcDir, 'learner-01.kubeconfig')], io);
+    const out = io.stdout.join('\n');
+    expect(out).toContain('namespace learner-01');
+    expect(out).toMatch(/^PASS\s+permissions: You have every permission the lessons use\.$/m);
+    expect(out).toMatch(/^PASS\s+egress-gateway:/m);
+    expect(out).not.toMatch(/^FAIL/m);
+    expect(code).toBe(0);
+  });
+
   it('gets a one-sentence 403 from the tutorial when it touches another learner\'s namespace', async () => {
     const error = await port.listManaged({ namespaces: ['learner-02'] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ClusterError);
