@@ -11,6 +11,7 @@ import type { Api, Target } from './api.js';
 import { ADMIN_USER, selfSubjectReview, type Authorizer, type RequestUser } from './authz.js';
 import { serviceAccountUser, type Attributes } from './rbac.js';
 import { requestAttributes } from './request-info.js';
+import { impersonated } from './impersonation.js';
 import { createToken } from './token-request.js';
 import { API_AUDIENCE, type TokenRegistry } from './tokens.js';
 import { apiGroupDoc, apiGroupList, apiResourceList, apiVersions, KUBE_VERSION } from './discovery.js';
@@ -165,10 +166,11 @@ export class PracticeServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const user = this.authenticate(req);
-    if (!user) throw errors.unauthorized();
+    const caller = this.authenticate(req);
+    if (!caller) throw errors.unauthorized();
     const fault = this.fault();
     if (fault) throw fault;
+    const user = impersonated(this.deps.authorizer, caller, req);
     const url = new URL(req.url ?? '/', 'http://practice');
     const path = url.pathname.replace(/\/+$/, '') || '/';
     const method = req.method ?? 'GET';
@@ -459,10 +461,11 @@ export class PracticeServer {
       socket.end(`HTTP/1.1 ${err.code} ${err.reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
     };
     try {
-      const user = this.authenticate(req);
-      if (!user) throw errors.unauthorized();
+      const caller = this.authenticate(req);
+      if (!caller) throw errors.unauthorized();
       const fault = this.fault();
       if (fault) throw fault;
+      const user = impersonated(this.deps.authorizer, caller, req);
       const url = new URL(req.url ?? '/', 'http://practice');
       const attrs = requestAttributes('GET', url.pathname, url.searchParams);
       this.deps.authorizer.require(user, attrs);

@@ -139,6 +139,35 @@ describe('kubectl with a ServiceAccount token', () => {
     expect(other.stdout).not.toContain('pods/log');
   });
 
+  it('creates ServiceAccounts, Roles and bindings imperatively, and checks them with --as', async () => {
+    const steps = [
+      ['create', 'namespace', 'imperative'],
+      ['create', 'serviceaccount', 'reader', '-n', 'imperative'],
+      ['create', 'role', 'pod-reader', '--verb=get,list', '--resource=pods,pods/log', '-n', 'imperative'],
+      ['create', 'rolebinding', 'reader', '--role=pod-reader', '--serviceaccount=imperative:reader', '-n', 'imperative'],
+      ['create', 'clusterrole', 'metrics-reader', '--verb=get', '--non-resource-url=/metrics'],
+      ['create', 'clusterrolebinding', 'bob-metrics', '--clusterrole=metrics-reader', '--user=bob'],
+    ];
+    for (const args of steps) {
+      const r = await admin.run(args);
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(0);
+    }
+    const rb = JSON.parse((await admin.run(['get', 'rolebinding', 'reader', '-n', 'imperative', '-o', 'json'])).stdout);
+    expect(rb).toMatchObject({ roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'pod-reader' }, subjects: [{ kind: 'ServiceAccount', name: 'reader', namespace: 'imperative' }] });
+    const as = ['--as', 'system:serviceaccount:imperative:reader'];
+    expect((await admin.run(['auth', 'can-i', 'list', 'pods', '-n', 'imperative', ...as])).stdout).toBe('yes\n');
+    expect((await admin.run(['auth', 'can-i', 'delete', 'pods', '-n', 'imperative', ...as])).stdout).toBe('no\n');
+    expect((await admin.run(['auth', 'can-i', 'list', 'pods', '-n', 'own', ...as])).stdout).toBe('no\n');
+    expect((await admin.run(['auth', 'can-i', 'get', '/metrics', '--as', 'bob'])).stdout).toBe('yes\n');
+    const bob = await admin.run(['get', 'pods', '--as', 'bob', '--as-group', 'developers']);
+    expect(bob.stderr).toContain('pods is forbidden: User "bob" cannot list resource "pods" in API group "" in the namespace "default"');
+    // A learner may not impersonate anyone.
+    const sneaky = await learner.run(['get', 'pods', '--as', 'system:serviceaccount:imperative:reader', '-n', 'imperative']);
+    expect(sneaky.stderr).toContain(`serviceaccounts "reader" is forbidden: User "${LEARNER}" cannot impersonate resource "serviceaccounts" in API group "" in the namespace "imperative"`);
+    const change = await admin.run(['create', 'rolebinding', 'reader', '--clusterrole=view', '--serviceaccount=imperative:reader', '-n', 'imperative', '--dry-run=server', '-o', 'yaml']);
+    expect(change.stderr).toContain('rolebindings.rbac.authorization.k8s.io "reader" already exists');
+  });
+
   it('refuses the token once its ServiceAccount is deleted, even after recreating it', async () => {
     expect((await admin.run(['delete', 'serviceaccount', 'egress-tutorial-learner', '-n', 'own'])).code).toBe(0);
     expect((await admin.apply(SETUP)).code).toBe(0);
