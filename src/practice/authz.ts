@@ -5,6 +5,9 @@
 import { errors, qualifiedResource, ApiError } from './status.js';
 import { authorize as rbacAuthorize, rulesFor, type Attributes, type Decision, type Policy, type UserInfo } from './rbac.js';
 import type { PracticeKnobs } from './types.js';
+import { checkRbacWrite } from './rbac-escalation.js';
+import type { ResourceInfo } from './resources.js';
+import type { KObject } from './store.js';
 
 export type { Attributes } from './rbac.js';
 
@@ -61,6 +64,13 @@ export class Authorizer {
   require(user: RequestUser, a: Attributes): void {
     const d = this.authorize(user, a);
     if (!d.allowed) throw forbidden(user, a, d.reason);
+  }
+
+  /** Refuses an RBAC object that would grant the user more than they hold (no-op for the admin). */
+  checkWrite(user: RequestUser, res: ResourceInfo, obj: KObject): void {
+    if (user.admin || res.group !== 'rbac.authorization.k8s.io') return;
+    const why = checkRbacWrite(this.policy, user, { plural: res.plural, namespace: obj.metadata.namespace, object: obj as unknown as Parameters<typeof checkRbacWrite>[2]['object'] });
+    if (why) throw errors.forbidden(`${qualifiedResource(res.plural, res.group)} "${obj.metadata.name}" is forbidden: ${why}`, obj.metadata.name, res.group, res.plural);
   }
 
   /** Answers a SelfSubjectAccessReview (the body as posted). */

@@ -263,6 +263,7 @@ export class PracticeServer {
     const warnings: string[] = [];
     const warningHeaders = (): Record<string, string> => (warnings.length ? { Warning: warnings.map((w) => `299 - ${JSON.stringify(w)}`).join(', ') } : {});
     const accept = String(req.headers.accept ?? '');
+    const check = (r: typeof t.res, obj: KObject): void => authorizer.checkWrite(user, r, obj);
 
     if (t.res.virtual) {
       if (method !== 'POST') throw errors.methodNotAllowed();
@@ -322,18 +323,18 @@ export class PracticeServer {
       case 'POST': {
         if (t.name) throw errors.methodNotAllowed();
         const body = parseBody(await readBody(req), contentType);
-        const created = api.create(t, body, { dryRun, fieldManager, fieldValidation, warnings });
+        const created = api.create(t, body, { dryRun, fieldManager, fieldValidation, warnings, check });
         return sendJson(res, 201, created, warningHeaders());
       }
       case 'PUT': {
         if (!t.name) throw errors.methodNotAllowed();
         const body = parseBody(await readBody(req), contentType);
-        const updated = api.update(t, body, { dryRun, fieldManager, fieldValidation, warnings });
+        const updated = api.update(t, body, { dryRun, fieldManager, fieldValidation, warnings, check });
         return sendJson(res, 200, updated, warningHeaders());
       }
       case 'PATCH': {
         if (!t.name) throw errors.methodNotAllowed();
-        const out = api.patch(t, await readBody(req), contentType, { dryRun, fieldManager, force, fieldValidation, warnings });
+        const out = api.patch(t, await readBody(req), contentType, { dryRun, fieldManager, force, fieldValidation, warnings, check });
         return sendJson(res, out.created ? 201 : 200, out.object, warningHeaders());
       }
       case 'DELETE': {

@@ -275,6 +275,27 @@ describe('RBAC objects through the API', () => {
     await api.deleteClusterRole({ name: 'egress-tutorial:reader' });
   });
 
+  it('refuses Roles and bindings that grant more than the writer holds (escalation prevention)', async () => {
+    await setUpLearner(cluster, 'lead');
+    const grant = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'lead-admin' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'admin' }, subjects: [{ kind: 'ServiceAccount', name: SA }] };
+    expect((await call(cluster, '/apis/rbac.authorization.k8s.io/v1/namespaces/lead/rolebindings', { method: 'POST', body: grant })).status).toBe(201);
+    const token = await tokenFor(cluster, 'lead');
+    const post = (kind: string, body: Record<string, unknown>) =>
+      call(cluster, `/apis/rbac.authorization.k8s.io/v1/namespaces/lead/${kind}`, { method: 'POST', token, body: { apiVersion: 'rbac.authorization.k8s.io/v1', ...body } });
+    const held = await post('roles', { kind: 'Role', metadata: { name: 'pod-reader' }, rules: [{ apiGroups: [''], resources: ['pods', 'pods/log'], verbs: ['get', 'list'] }] });
+    expect(held.status).toBe(201);
+    const more = await post('roles', { kind: 'Role', metadata: { name: 'node-reader' }, rules: [{ apiGroups: [''], resources: ['nodes', 'pods'], verbs: ['get', 'list'] }] });
+    expect(more.status).toBe(403);
+    expect(more.json.message).toBe(
+      `roles.rbac.authorization.k8s.io "node-reader" is forbidden: user "${user('lead')}" (groups=["system:serviceaccounts" "system:serviceaccounts:lead" "system:authenticated"]) is attempting to grant RBAC permissions not currently held:\n{APIGroups:[""], Resources:["nodes"], Verbs:["get" "list"]}`,
+    );
+    const view = await post('rolebindings', { kind: 'RoleBinding', metadata: { name: 'view' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' }, subjects: [{ kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name: 'system:serviceaccounts:lead' }] });
+    expect(view.status).toBe(201);
+    const root = await post('rolebindings', { kind: 'RoleBinding', metadata: { name: 'root' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' }, subjects: [{ kind: 'ServiceAccount', name: SA }] });
+    expect(root.status).toBe(403);
+    expect(root.json.message).toContain('is attempting to grant RBAC permissions not currently held:\n{APIGroups:["*"], Resources:["*"], Verbs:["*"]}');
+  });
+
   it('takes effect at once when a RoleBinding is deleted or added', async () => {
     const token = await tokenFor(cluster, 'learner-01');
     const path = '/api/v1/namespaces/learner-01/configmaps';

@@ -288,3 +288,23 @@ describe('the token registry', () => {
     expect(late.lookup(token)).toBeUndefined();
   });
 });
+
+describe('escalation prevention', () => {
+  it('lets a user write only rules they hold, or bind with the bind verb', async () => {
+    const { checkRbacWrite } = await import('../../src/practice/rbac-escalation.js');
+    expect(checkRbacWrite(LEARNER_POLICY, learner, { plural: 'roles', namespace: 'learner-01', object: { rules: [{ apiGroups: [''], resources: ['pods/log'], verbs: ['get'] }] } })).toBeUndefined();
+    expect(checkRbacWrite(LEARNER_POLICY, learner, { plural: 'roles', namespace: 'learner-02', object: { rules: [{ apiGroups: [''], resources: ['pods/log'], verbs: ['get'] }] } })).toContain('{APIGroups:[""], Resources:["pods/log"], Verbs:["get"]}');
+    expect(checkRbacWrite(LEARNER_POLICY, learner, { plural: 'roles', namespace: 'learner-01', object: { rules: [{ apiGroups: [''], resources: ['configmaps'], resourceNames: ['egress-tutorial-progress', 'other'], verbs: ['get'] }] } })).toMatch(
+      /not currently held:\n\{APIGroups:\[""\], Resources:\["configmaps"\], ResourceNames:\["other"\], Verbs:\["get"\]\}$/,
+    );
+    expect(checkRbacWrite(LEARNER_POLICY, learner, { plural: 'clusterroles', object: { rules: [{ nonResourceURLs: ['/version'], verbs: ['get'] }, { nonResourceURLs: ['/metrics'], verbs: ['get'] }] } })).toMatch(/\{NonResourceURLs:\["\/metrics"\], Verbs:\["get"\]\}$/);
+    const binder = policy({
+      roles: [role('n', 'binder', [{ apiGroups: [G], resources: ['clusterroles'], resourceNames: ['cluster-admin'], verbs: ['bind'] }])],
+      bindings: [binding('n', 'b', 'Role', 'binder', [sa('x')])],
+    });
+    const x = serviceAccountUser('n', 'x');
+    expect(checkRbacWrite(binder, x, { plural: 'rolebindings', namespace: 'n', object: { roleRef: { kind: 'ClusterRole', name: 'cluster-admin' } } })).toBeUndefined();
+    expect(checkRbacWrite(binder, x, { plural: 'rolebindings', namespace: 'n', object: { roleRef: { kind: 'ClusterRole', name: 'admin' } } })).toContain('not currently held');
+    expect(checkRbacWrite(binder, x, { plural: 'rolebindings', namespace: 'n', object: { roleRef: { kind: 'Role', name: 'missing' } } })).toContain('role.rbac.authorization.k8s.io "missing" not found');
+  });
+});
