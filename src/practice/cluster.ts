@@ -10,7 +10,7 @@ import { Controllers } from './controllers.js';
 import { CONTEXT_NAME, kubeconfigYaml, writePrivateFile } from './kubeconfig.js';
 import { DEFAULT_KNOBS, mergeKnobs } from './knobs.js';
 import { PodLogs } from './logs.js';
-import { loadState, STATE_FORMAT, StateSaver } from './persist.js';
+import { loadState, STATE_FORMAT, StateSaver, type SavedIdentity } from './persist.js';
 import type { IstioKind } from '../schema/index.js';
 import { ResourceRegistry } from './resources.js';
 import { PracticeServer } from './server.js';
@@ -64,10 +64,15 @@ export async function startPracticeClusterWith(deps: PracticeDeps, options: Prac
     if (!store.get(CRD_RES, undefined, obj.metadata.name)) store.create(CRD_RES, obj);
   }
 
+  // A restart keeps certificate, admin token and port, so kubeconfigs handed out (a class's
+  // learner files) keep working; a port taken meanwhile falls back to a random one.
+  const token = saved?.identity?.adminToken ?? randomBytes(32).toString('base64url');
+  const tls = saved?.identity?.tls ?? generateServingCertificate();
+  let identity: SavedIdentity | undefined;
   let saver: StateSaver | undefined;
   let unsubscribeSaver: () => void = () => undefined;
   if (options.stateFile) {
-    saver = new StateSaver(options.stateFile, () => ({ format: STATE_FORMAT, savedAt: new Date().toISOString(), store: store.snapshot(), logs: logs.snapshot(), tokens: tokens.snapshot() }));
+    saver = new StateSaver(options.stateFile, () => ({ format: STATE_FORMAT, savedAt: new Date().toISOString(), store: store.snapshot(), logs: logs.snapshot(), tokens: tokens.snapshot(), identity }));
     const offStore = store.subscribe(() => saver?.changed());
     const offTokens = tokens.onChange(() => saver?.changed());
     unsubscribeSaver = () => {
@@ -77,14 +82,16 @@ export async function startPracticeClusterWith(deps: PracticeDeps, options: Prac
     saver.changed();
   }
 
-  const token = randomBytes(32).toString('base64url');
-  const tls = generateServingCertificate();
   const policy = new StorePolicy(store);
   const authorizer = new Authorizer(policy, () => knobs);
   const server = new PracticeServer({ api, logs, token, tokens, authorizer, tls, knobs: () => knobs, runCommand: deps.runCommand });
   let bound: { host: string; port: number };
   try {
-    bound = await server.listen(host, options.port ?? 0);
+    const savedPort = options.port === undefined ? saved?.identity?.port : undefined;
+    bound = await server.listen(host, options.port ?? savedPort ?? 0).catch((e: NodeJS.ErrnoException) => {
+      if (savedPort && e.code === 'EADDRINUSE') return server.listen(host, 0);
+      throw e;
+    });
   } catch (e) {
     controllers.stop();
     unsubscribeSaver();
@@ -94,6 +101,10 @@ export async function startPracticeClusterWith(deps: PracticeDeps, options: Prac
   }
   const url = `https://${bound.host.includes(':') ? `[${bound.host}]` : bound.host}:${bound.port}`;
   let stopped = false;
+  if (saver) {
+    identity = { tls, adminToken: token, port: bound.port };
+    saver.changed();
+  }
 
   return {
     url,

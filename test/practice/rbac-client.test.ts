@@ -2,6 +2,7 @@
 // the TokenRequest API, and many learners at once without cross-talk.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PassThrough } from 'node:stream';
+import { createServer } from 'node:net';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -159,11 +160,28 @@ describe('the TokenRequest API', () => {
       expect(JSON.parse(saved).tokens).toHaveLength(1);
       const b = await start({ stateFile: file });
       try {
+        // Same address, certificate and admin token: kubeconfigs handed out before still work.
+        expect(b.url).toBe(a.url);
+        expect(b.kubeconfig()).toBe(a.kubeconfig());
+        const kc = learnerConfig(a, token, 'learner-09');
+        expect((await kc.makeApiClient(CoreV1Api).listNamespacedPod({ namespace: 'learner-09' })).items).toEqual([]);
         const r = await call(b, '/api/v1/namespaces/learner-09/pods', { token });
         expect(r.status).toBe(200);
         expect((await call(b, '/api/v1/namespaces/learner-01/pods', { token })).status).toBe(403);
       } finally {
         await b.stop();
+      }
+      // The saved port taken by something else: a random one, the rest unchanged.
+      const blocker = createServer();
+      await new Promise<void>((r) => blocker.listen(Number(new URL(a.url).port), '127.0.0.1', () => r()));
+      const c = await start({ stateFile: file });
+      try {
+        expect(c.url).not.toBe(a.url);
+        expect(c.token).toBe(a.token);
+        expect((await call(c, '/api/v1/namespaces/learner-09/pods', { token })).status).toBe(200);
+      } finally {
+        await c.stop();
+        await new Promise((r) => blocker.close(r));
       }
     } finally {
       await rm(dir, { recursive: true, force: true });
