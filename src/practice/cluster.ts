@@ -18,6 +18,7 @@ import { Store, type KObject } from './store.js';
 import { Authorizer } from './authz.js';
 import { bootstrapPolicy } from './rbac-bootstrap.js';
 import { StorePolicy } from './rbac-store.js';
+import { ClusterRoleAggregator } from './rbac-aggregation.js';
 import { TokenRegistry } from './tokens.js';
 import type { PracticeCluster, PracticeKnobs, PracticeOptions } from './types.js';
 import type { CommandContext, CommandResult } from '../mesh/types.js';
@@ -59,6 +60,9 @@ export async function startPracticeClusterWith(deps: PracticeDeps, options: Prac
     controllers.settleNow();
   }
   ensureBootstrapPolicy(api);
+  const aggregator = new ClusterRoleAggregator(api, store);
+  aggregator.reconcile();
+  aggregator.reconcile(); // once more: edit feeds admin
   for (const crd of deps.crds?.() ?? []) {
     const obj = crd as unknown as KObject;
     if (!store.get(CRD_RES, undefined, obj.metadata.name)) store.create(CRD_RES, obj);
@@ -94,6 +98,7 @@ export async function startPracticeClusterWith(deps: PracticeDeps, options: Prac
     });
   } catch (e) {
     controllers.stop();
+    aggregator.stop();
     unsubscribeSaver();
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new Error(`Port ${options.port} on ${host} is already in use; choose another port or leave it out for a random one.`);
@@ -127,6 +132,7 @@ export async function startPracticeClusterWith(deps: PracticeDeps, options: Prac
       if (stopped) return;
       stopped = true;
       controllers.stop();
+      aggregator.stop();
       unsubscribeSaver();
       policy.dispose();
       await server.close();

@@ -314,6 +314,25 @@ describe('RBAC objects through the API', () => {
     expect(root.json.message).toContain('is attempting to grant RBAC permissions not currently held:\n{APIGroups:["*"], Resources:["*"], Verbs:["*"]}');
   });
 
+  it('aggregates a ClusterRole labelled aggregate-to-edit into edit (and admin), and takes it out again', async () => {
+    await setUpLearner(cluster, 'editor');
+    await call(cluster, `/apis/rbac.authorization.k8s.io/v1/namespaces/editor/rolebindings/${SA}`, { method: 'DELETE' });
+    const bind = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'edit' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'edit' }, subjects: [{ kind: 'ServiceAccount', name: SA }] };
+    expect((await call(cluster, '/apis/rbac.authorization.k8s.io/v1/namespaces/editor/rolebindings', { method: 'POST', body: bind })).status).toBe(201);
+    const token = await tokenFor(cluster, 'editor');
+    const gateways = '/apis/networking.istio.io/v1/namespaces/editor/gateways';
+    expect((await call(cluster, '/api/v1/namespaces/editor/pods', { token })).status).toBe(200);
+    expect((await call(cluster, gateways, { token })).status).toBe(403);
+    const istioEdit = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'istio-edit', labels: { 'rbac.authorization.k8s.io/aggregate-to-edit': 'true' } }, rules: [{ apiGroups: ['networking.istio.io'], resources: ['*'], verbs: ['*'] }] };
+    expect((await call(cluster, '/apis/rbac.authorization.k8s.io/v1/clusterroles', { method: 'POST', body: istioEdit })).status).toBe(201);
+    expect((await call(cluster, gateways, { token })).status).toBe(200);
+    const admin = (await call(cluster, '/apis/rbac.authorization.k8s.io/v1/clusterroles/admin')).json;
+    expect(admin.rules).toContainEqual({ apiGroups: ['networking.istio.io'], resources: ['*'], verbs: ['*'] });
+    expect(admin.metadata.managedFields.map((m: { manager: string }) => m.manager)).toContain('clusterrole-aggregation-controller');
+    expect((await call(cluster, '/apis/rbac.authorization.k8s.io/v1/clusterroles/istio-edit', { method: 'DELETE' })).status).toBe(200);
+    expect((await call(cluster, gateways, { token })).status).toBe(403);
+  });
+
   it('takes effect at once when a RoleBinding is deleted or added', async () => {
     const token = await tokenFor(cluster, 'learner-01');
     const path = '/api/v1/namespaces/learner-01/configmaps';

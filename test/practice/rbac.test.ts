@@ -4,6 +4,7 @@ import { authorize, rulesFor, serviceAccountUser, type Attributes, type Binding,
 import { requestAttributes } from '../../src/practice/request-info.js';
 import { rbacCauses, defaultRbac } from '../../src/practice/rbac-validation.js';
 import { bootstrapPolicy } from '../../src/practice/rbac-bootstrap.js';
+import { aggregatedRules } from '../../src/practice/rbac-aggregation.js';
 import { forbidden } from '../../src/practice/authz.js';
 import type { KObject } from '../../src/practice/store.js';
 
@@ -12,8 +13,18 @@ const learner = serviceAccountUser('learner-01', 'egress-tutorial-learner');
 const other = serviceAccountUser('learner-02', 'egress-tutorial-learner');
 const sa = (name: string, namespace?: string): Subject => ({ kind: 'ServiceAccount', name, ...(namespace ? { namespace } : {}) });
 
+/** The bootstrap policy after the aggregation controller filled admin, edit and view. */
+function bootstrapped(): KObject[] {
+  const all = bootstrapPolicy();
+  for (const name of ['view', 'edit', 'admin']) {
+    const role = all.find((o) => o.metadata.name === name && o.kind === 'ClusterRole');
+    if (role) role.rules = aggregatedRules(role, all.filter((o) => o.kind === 'ClusterRole'));
+  }
+  return all;
+}
+
 function policy(objs: { roles?: RoleObject[]; clusterRoles?: RoleObject[]; bindings?: Binding[]; clusterBindings?: Binding[] }, withBootstrap = true): Policy {
-  const boot = withBootstrap ? bootstrapPolicy() : [];
+  const boot = withBootstrap ? bootstrapped() : [];
   const clusterRoles = [...boot.filter((o) => o.kind === 'ClusterRole').map((o) => o as unknown as RoleObject), ...(objs.clusterRoles ?? [])];
   const clusterBindings = [...boot.filter((o) => o.kind === 'ClusterRoleBinding').map((o) => o as unknown as Binding), ...(objs.clusterBindings ?? [])];
   return {
@@ -306,5 +317,20 @@ describe('escalation prevention', () => {
     expect(checkRbacWrite(binder, x, { plural: 'rolebindings', namespace: 'n', object: { roleRef: { kind: 'ClusterRole', name: 'cluster-admin' } } })).toBeUndefined();
     expect(checkRbacWrite(binder, x, { plural: 'rolebindings', namespace: 'n', object: { roleRef: { kind: 'ClusterRole', name: 'admin' } } })).toContain('not currently held');
     expect(checkRbacWrite(binder, x, { plural: 'rolebindings', namespace: 'n', object: { roleRef: { kind: 'Role', name: 'missing' } } })).toContain('role.rbac.authorization.k8s.io "missing" not found');
+  });
+});
+
+describe('ClusterRole aggregation', () => {
+  it('fills admin ⊇ edit ⊇ view from the roles their selectors match, without repeats', () => {
+    const all = bootstrapped();
+    const rulesOf = (n: string) => (all.find((o) => o.metadata.name === n)?.rules ?? []) as unknown[];
+    expect(rulesOf('view').length).toBeGreaterThan(0);
+    for (const r of rulesOf('view')) expect(rulesOf('edit')).toContainEqual(r);
+    for (const r of rulesOf('edit')) expect(rulesOf('admin')).toContainEqual(r);
+    expect(rulesOf('view')).not.toContainEqual(expect.objectContaining({ resources: ['pods/exec', 'secrets'] }));
+    const extra: KObject = { apiVersion: `${G}/v1`, kind: 'ClusterRole', metadata: { name: 'istio-edit', labels: { 'rbac.authorization.k8s.io/aggregate-to-edit': 'true' } }, rules: [{ apiGroups: ['networking.istio.io'], resources: ['*'], verbs: ['*'] }] };
+    const edit = all.find((o) => o.metadata.name === 'edit') as KObject;
+    expect(aggregatedRules(edit, [...all, extra])).toContainEqual({ apiGroups: ['networking.istio.io'], resources: ['*'], verbs: ['*'] });
+    expect(aggregatedRules(all.find((o) => o.metadata.name === 'view') as KObject, [...all, extra])).not.toContainEqual({ apiGroups: ['networking.istio.io'], resources: ['*'], verbs: ['*'] });
   });
 });
