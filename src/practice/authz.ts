@@ -81,6 +81,10 @@ export class Authorizer {
     let attrs: Attributes | undefined;
     if (ra) attrs = { verb: ra.verb ?? '', resourceRequest: true, group: ra.group ?? '', resource: ra.resource ?? '', subresource: ra.subresource || undefined, namespace: ra.namespace || undefined, name: ra.name || undefined };
     else if (na) attrs = { verb: na.verb ?? '', resourceRequest: false, group: '', resource: '', path: na.path ?? '' };
+    if (ra && na) {
+      const message = 'Invalid value: "object": cannot be specified in combination with resourceAttributes';
+      throw errors.invalid('SelfSubjectAccessReview', 'authorization.k8s.io', '', `SelfSubjectAccessReview.authorization.k8s.io "" is invalid: spec.nonResourceAttributes: ${message}`, [{ reason: 'FieldValueInvalid', message, field: 'spec.nonResourceAttributes' }]);
+    }
     if (!attrs) throw errors.invalid('SelfSubjectAccessReview', 'authorization.k8s.io', '', 'SelfSubjectAccessReview.authorization.k8s.io "" is invalid: spec.resourceAttributes: Invalid value: "null": exactly one of nonResourceAttributes or resourceAttributes must be specified', [{ reason: 'FieldValueInvalid', message: 'Invalid value: "null": exactly one of nonResourceAttributes or resourceAttributes must be specified', field: 'spec.resourceAttributes' }]);
     const d = this.authorize(user, attrs);
     const status: Record<string, unknown> = { allowed: d.allowed };
