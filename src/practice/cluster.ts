@@ -19,6 +19,7 @@ import { Authorizer } from './authz.js';
 import { bootstrapPolicy } from './rbac-bootstrap.js';
 import { StorePolicy } from './rbac-store.js';
 import { ClusterRoleAggregator } from './rbac-aggregation.js';
+import { TokenSecrets } from './token-secrets.js';
 import { TokenRegistry } from './tokens.js';
 import type { PracticeCluster, PracticeKnobs, PracticeOptions } from './types.js';
 import type { CommandContext, CommandResult } from '../mesh/types.js';
@@ -73,6 +74,8 @@ export async function startPracticeClusterWith(deps: PracticeDeps, options: Prac
   const token = saved?.identity?.adminToken ?? randomBytes(32).toString('base64url');
   const tls = saved?.identity?.tls ?? generateServingCertificate();
   let identity: SavedIdentity | undefined;
+  const tokenSecrets = new TokenSecrets(api, store, tokens, tls.caPem);
+  tokenSecrets.reconcile();
   let saver: StateSaver | undefined;
   let unsubscribeSaver: () => void = () => undefined;
   if (options.stateFile) {
@@ -99,6 +102,7 @@ export async function startPracticeClusterWith(deps: PracticeDeps, options: Prac
   } catch (e) {
     controllers.stop();
     aggregator.stop();
+    tokenSecrets.stop();
     unsubscribeSaver();
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new Error(`Port ${options.port} on ${host} is already in use; choose another port or leave it out for a random one.`);
@@ -133,6 +137,7 @@ export async function startPracticeClusterWith(deps: PracticeDeps, options: Prac
       stopped = true;
       controllers.stop();
       aggregator.stop();
+      tokenSecrets.stop();
       unsubscribeSaver();
       policy.dispose();
       await server.close();

@@ -147,6 +147,20 @@ describe('the TokenRequest API', () => {
     expect(kindless.json.message).toBe('cannot bind token for object of type apps/v1, Kind=Deployment');
   });
 
+  it('fills a service-account-token Secret with a token that lasts until the Secret is deleted', async () => {
+    const secret = { apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/service-account-token', metadata: { name: 'learner-token', annotations: { 'kubernetes.io/service-account.name': SA } } };
+    expect((await call(cluster, '/api/v1/namespaces/learner-01/secrets', { method: 'POST', body: secret })).status).toBe(201);
+    const filled = (await call(cluster, '/api/v1/namespaces/learner-01/secrets/learner-token')).json;
+    expect(filled.metadata.annotations['kubernetes.io/service-account.uid']).toBe((await call(cluster, `/api/v1/namespaces/learner-01/serviceaccounts/${SA}`)).json.metadata.uid);
+    expect(Buffer.from(filled.data.namespace, 'base64').toString()).toBe('learner-01');
+    expect(Buffer.from(filled.data['ca.crt'], 'base64').toString()).toBe(caOf(cluster));
+    const token = Buffer.from(filled.data.token, 'base64').toString();
+    expect(JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString())).toMatchObject({ iss: 'kubernetes/serviceaccount', sub: user('learner-01'), 'kubernetes.io/serviceaccount/secret.name': 'learner-token' });
+    expect((await call(cluster, '/api/v1/namespaces/learner-01/pods', { token })).status).toBe(200);
+    expect((await call(cluster, '/api/v1/namespaces/learner-01/secrets/learner-token', { method: 'DELETE' })).status).toBe(200);
+    expect((await call(cluster, '/api/v1/namespaces/learner-01/pods', { token })).status).toBe(401);
+  });
+
   it('remembers tokens in the state file (hashes only), so a restarted cluster still accepts them', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'practice-tokens-'));
     const file = join(dir, 'state.json');
