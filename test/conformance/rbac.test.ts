@@ -36,6 +36,9 @@ rules:
 - apiGroups: [""]
   resources: [pods/log]
   verbs: [get]
+- apiGroups: [""]
+  resources: [pods/exec]
+  verbs: [get, create]
 - apiGroups: [networking.istio.io]
   resources: ["*"]
   verbs: ["*"]
@@ -107,7 +110,8 @@ describe('kubectl with a ServiceAccount token', () => {
     expect(no.stdout).toBe('no\n');
     expect(no.code).toBe(1);
     expect((await learner.run(['auth', 'can-i', 'get', 'pods', '--subresource', 'log', '-n', 'own'])).stdout).toBe('yes\n');
-    expect((await learner.run(['auth', 'can-i', 'get', 'pods', '--subresource', 'exec', '-n', 'own'])).stdout).toBe('no\n');
+    expect((await learner.run(['auth', 'can-i', 'create', 'pods', '--subresource', 'exec', '-n', 'own'])).stdout).toBe('yes\n');
+    expect((await learner.run(['auth', 'can-i', 'delete', 'pods', '--subresource', 'log', '-n', 'own'])).stdout).toBe('no\n');
     expect((await learner.run(['auth', 'can-i', 'create', 'gateways.networking.istio.io'])).stdout).toBe('yes\n');
     expect((await learner.run(['auth', 'can-i', 'list', 'namespaces'])).stdout).toBe('no\n');
     const who = await learner.run(['auth', 'whoami', '-o', 'json']);
@@ -125,6 +129,41 @@ describe('kubectl with a ServiceAccount token', () => {
     expect(all.stderr).toContain(`pods is forbidden: User "${LEARNER}" cannot list resource "pods" in API group "" at the cluster scope`);
     const write = await learner.run(['apply', '--server-side', '-f', '-', '-n', 'other'], 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n');
     expect(write.stderr).toContain(`configmaps "x" is forbidden: User "${LEARNER}" cannot patch resource "configmaps" in API group "" in the namespace "other"`);
+  });
+
+  it('execs and reads logs in the own namespace; exec elsewhere is forbidden', async () => {
+    const deploy = (ns: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: curl
+  namespace: ${ns}
+spec:
+  selector:
+    matchLabels: {app: curl}
+  template:
+    metadata:
+      labels: {app: curl}
+    spec:
+      containers:
+      - name: curl
+        image: curlimages/curl
+        command: [sleep, infinity]
+`;
+    for (const ns of ['own', 'other']) {
+      expect((await admin.apply(deploy(ns))).code).toBe(0);
+      expect((await admin.run(['wait', '--for=condition=Ready', 'pod', '-l', 'app=curl', '-n', ns, '--timeout=20s'])).code).toBe(0);
+    }
+    const exec = await learner.run(['exec', 'deploy/curl', '--', 'curl', '-sS', '-o', '/dev/null', '-w', '%{http_code}', 'http://httpbin.org/get']);
+    expect(exec.stderr).toContain('deployments.apps "curl" is forbidden');
+    const pod = (await learner.run(['get', 'pods', '-l', 'app=curl', '-o', 'jsonpath={.items[0].metadata.name}'])).stdout;
+    const ok = await learner.run(['exec', pod, '--', 'curl', '-sS', '-o', '/dev/null', '-w', '%{http_code}', 'http://httpbin.org/get']);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toBe('200');
+    expect((await learner.run(['logs', pod])).code).toBe(0);
+    const otherPod = (await admin.run(['get', 'pods', '-l', 'app=curl', '-n', 'other', '-o', 'jsonpath={.items[0].metadata.name}'])).stdout;
+    const refused = await learner.run(['exec', otherPod, '-n', 'other', '--', 'ls']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`pods "${otherPod}" is forbidden: User "${LEARNER}" cannot get resource "pods" in API group "" in the namespace "other"`);
   });
 
   it('lists its rules with auth can-i --list', async () => {
