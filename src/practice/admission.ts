@@ -3,7 +3,6 @@
 import type { ResourceInfo } from './resources.js';
 import type { KObject, Store } from './store.js';
 import { isPlainObject } from './patch.js';
-import { defaultRbac } from './rbac-validation.js';
 
 export const PROXY_IMAGE = 'docker.io/istio/proxyv2:1.27.3';
 export const ISTIO_REVISION = 'default';
@@ -153,7 +152,7 @@ export class Admission {
       else obj.status ??= {};
     } else if (res.group === '' && res.plural === 'serviceaccounts') {
       // nothing to default
-    } else defaultRbac(res, obj);
+    }
   };
 
   private readonly usedIps = new Set<string>();

@@ -20,6 +20,7 @@ import { bootstrapPolicy } from './rbac-bootstrap.js';
 import { StorePolicy } from './rbac-store.js';
 import { ClusterRoleAggregator } from './rbac-aggregation.js';
 import { TokenSecrets } from './token-secrets.js';
+import { defaultRbac } from './rbac-validation.js';
 import { TokenRegistry } from './tokens.js';
 import type { PracticeCluster, PracticeKnobs, PracticeOptions } from './types.js';
 import type { CommandContext, CommandResult } from '../mesh/types.js';
@@ -41,7 +42,11 @@ export async function startPracticeClusterWith(deps: PracticeDeps, options: Prac
   const store = new Store();
   const registry = new ResourceRegistry(deps.istioKinds());
   const admission = new Admission(store);
-  const api = new Api(store, registry, deps.schema, admission.admit);
+  // RBAC's v1 defaults run after admission's (kept apart from the injector's module).
+  const api = new Api(store, registry, deps.schema, (res, obj, old) => {
+    admission.admit(res, obj, old);
+    defaultRbac(res, obj);
+  });
   const logs = new PodLogs();
   const tokens = new TokenRegistry();
   const controllers = new Controllers(api, store, logs, { podReadyDelayMs: () => knobs.podReadyDelayMs });

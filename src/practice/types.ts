@@ -10,7 +10,7 @@ export interface PracticeKnobs {
   faultStatus: 500 | 429;
   cutLogStreamsAfterMs?: number; // follow log streams end after this
   hangExec: boolean; // exec sessions never complete
-  /** RBAC denial for the practice admin: SelfSubjectAccessReview says no and the API answers 403 for these (ServiceAccount users are governed by their RoleBindings). */
+  /** RBAC denial: SelfSubjectAccessReview says no and the API answers 403 for these. */
   deny: { verb: string; group: string; resource: string }[];
 }
 
