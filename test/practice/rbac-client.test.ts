@@ -256,6 +256,17 @@ describe('a learner kubeconfig with client-node', () => {
     expect(escalate.code).toBe(403);
   });
 
+  it('leaves learners to their RoleBindings when the deny knob restricts the practice admin', async () => {
+    const token = await tokenFor(cluster, 'learner-01');
+    cluster.setKnobs({ deny: [{ verb: 'list', group: '', resource: 'pods' }] });
+    try {
+      expect((await call(cluster, '/api/v1/namespaces/learner-01/pods')).status).toBe(403);
+      expect((await call(cluster, '/api/v1/namespaces/learner-01/pods', { token })).status).toBe(200);
+    } finally {
+      cluster.setKnobs({ deny: [] });
+    }
+  });
+
   it('needs both get and create on pods/exec for a WebSocket exec', async () => {
     const role = learnerRole('learner-02');
     role.rules[2] = { apiGroups: [''], resources: ['pods/exec'], verbs: ['create'] };
