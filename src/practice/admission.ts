@@ -3,7 +3,6 @@
 import type { ResourceInfo } from './resources.js';
 import type { KObject, Store } from './store.js';
 import { isPlainObject } from './patch.js';
-import { defaultRbac } from './rbac-validation.js';
 import { inject, injectionEnabled } from './injection.js';
 
 export { PROXY_IMAGE, ISTIO_REVISION } from './injection.js';
@@ -86,7 +85,7 @@ export class Admission {
       else obj.status ??= {};
     } else if (res.group === '' && res.plural === 'serviceaccounts') {
       // nothing to default
-    } else defaultRbac(res, obj);
+    }
   };
 
   private readonly usedIps = new Set<string>();

@@ -37,6 +37,8 @@ export interface WriteOptions {
   fieldValidation?: 'Strict' | 'Warn' | 'Ignore';
   /** Filled with warnings for the response's Warning headers. */
   warnings?: string[];
+  /** Checks the object as it would be stored (RBAC escalation prevention); throws to refuse. */
+  check?: (res: ResourceInfo, obj: KObject) => void;
 }
 
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -331,6 +333,7 @@ export class Api {
       const message = `${t.res.kind}${t.res.group ? `.${t.res.group}` : ''} "${name}" is invalid: ${list.length === 1 ? list[0] : `[${list.join(', ')}]`}`;
       throw errors.invalid(t.res.kind, t.res.group, name, message, causes);
     }
+    opts.check?.(t.res, obj);
     if (t.res.istio) {
       const view = { ...obj, apiVersion: joinApiVersion(t.res.group, splitApiVersion(obj.apiVersion).version || t.version) };
       let found = this.schema.validate(stripServerFields(view));

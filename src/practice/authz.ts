@@ -5,6 +5,9 @@
 import { errors, qualifiedResource, ApiError } from './status.js';
 import { authorize as rbacAuthorize, rulesFor, type Attributes, type Decision, type Policy, type UserInfo } from './rbac.js';
 import type { PracticeKnobs } from './types.js';
+import { checkRbacWrite } from './rbac-escalation.js';
+import type { ResourceInfo } from './resources.js';
+import type { KObject } from './store.js';
 
 export type { Attributes } from './rbac.js';
 
@@ -63,6 +66,13 @@ export class Authorizer {
     if (!d.allowed) throw forbidden(user, a, d.reason);
   }
 
+  /** Refuses an RBAC object that would grant the user more than they hold (no-op for the admin). */
+  checkWrite(user: RequestUser, res: ResourceInfo, obj: KObject): void {
+    if (user.admin || res.group !== 'rbac.authorization.k8s.io') return;
+    const why = checkRbacWrite(this.policy, user, { plural: res.plural, namespace: obj.metadata.namespace, object: obj as unknown as Parameters<typeof checkRbacWrite>[2]['object'] });
+    if (why) throw errors.forbidden(`${qualifiedResource(res.plural, res.group)} "${obj.metadata.name}" is forbidden: ${why}`, obj.metadata.name, res.group, res.plural);
+  }
+
   /** Answers a SelfSubjectAccessReview (the body as posted). */
   reviewAccess(user: RequestUser, body: Record<string, unknown>): Record<string, unknown> {
     const spec = (body.spec ?? {}) as Record<string, unknown>;
@@ -71,6 +81,10 @@ export class Authorizer {
     let attrs: Attributes | undefined;
     if (ra) attrs = { verb: ra.verb ?? '', resourceRequest: true, group: ra.group ?? '', resource: ra.resource ?? '', subresource: ra.subresource || undefined, namespace: ra.namespace || undefined, name: ra.name || undefined };
     else if (na) attrs = { verb: na.verb ?? '', resourceRequest: false, group: '', resource: '', path: na.path ?? '' };
+    if (ra && na) {
+      const message = 'Invalid value: "object": cannot be specified in combination with resourceAttributes';
+      throw errors.invalid('SelfSubjectAccessReview', 'authorization.k8s.io', '', `SelfSubjectAccessReview.authorization.k8s.io "" is invalid: spec.nonResourceAttributes: ${message}`, [{ reason: 'FieldValueInvalid', message, field: 'spec.nonResourceAttributes' }]);
+    }
     if (!attrs) throw errors.invalid('SelfSubjectAccessReview', 'authorization.k8s.io', '', 'SelfSubjectAccessReview.authorization.k8s.io "" is invalid: spec.resourceAttributes: Invalid value: "null": exactly one of nonResourceAttributes or resourceAttributes must be specified', [{ reason: 'FieldValueInvalid', message: 'Invalid value: "null": exactly one of nonResourceAttributes or resourceAttributes must be specified', field: 'spec.resourceAttributes' }]);
     const d = this.authorize(user, attrs);
     const status: Record<string, unknown> = { allowed: d.allowed };

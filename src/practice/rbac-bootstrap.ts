@@ -8,14 +8,27 @@ import type { KObject } from './store.js';
 const RO = ['get', 'list', 'watch'];
 const WRITE = ['create', 'delete', 'deletecollection', 'patch', 'update'];
 
-const meta = (name: string): KObject['metadata'] => ({
+const meta = (name: string, labels: Record<string, string> = {}): KObject['metadata'] => ({
   name,
-  labels: { 'kubernetes.io/bootstrapping': 'rbac-defaults' },
+  labels: { 'kubernetes.io/bootstrapping': 'rbac-defaults', ...labels },
   annotations: { 'rbac.authorization.kubernetes.io/autoupdate': 'true' },
 });
 
-function clusterRole(name: string, rules: PolicyRule[]): KObject {
-  return { apiVersion: `${RBAC_GROUP}/v1`, kind: 'ClusterRole', metadata: meta(name), rules };
+function clusterRole(name: string, rules: PolicyRule[], labels?: Record<string, string>): KObject {
+  return { apiVersion: `${RBAC_GROUP}/v1`, kind: 'ClusterRole', metadata: meta(name, labels), rules };
+}
+
+const AGGREGATE = (to: string): Record<string, string> => ({ [`rbac.authorization.k8s.io/aggregate-to-${to}`]: 'true' });
+
+/** admin, edit and view are aggregated (their rules filled by the aggregation controller). */
+function aggregatedRole(name: string, labels: Record<string, string> = {}): KObject {
+  return {
+    apiVersion: `${RBAC_GROUP}/v1`,
+    kind: 'ClusterRole',
+    metadata: meta(name, labels),
+    aggregationRule: { clusterRoleSelectors: [{ matchLabels: AGGREGATE(name) }] },
+    rules: [],
+  };
 }
 
 function clusterRoleBinding(name: string, role: string, groups: string[]): KObject {
@@ -36,20 +49,18 @@ const VIEW: PolicyRule[] = [
   { apiGroups: ['apps'], resources: ['deployments', 'deployments/scale', 'deployments/status', 'replicasets', 'replicasets/scale', 'replicasets/status'], verbs: RO },
 ];
 
-const EDIT: PolicyRule[] = [
+const TO_EDIT: PolicyRule[] = [
   { apiGroups: [''], resources: ['pods/exec', 'secrets'], verbs: RO },
   { apiGroups: [''], resources: ['serviceaccounts'], verbs: ['impersonate'] },
   { apiGroups: [''], resources: ['pods', 'pods/exec'], verbs: WRITE },
   { apiGroups: [''], resources: ['configmaps', 'events', 'persistentvolumeclaims', 'secrets', 'serviceaccounts', 'services'], verbs: WRITE },
   { apiGroups: [''], resources: ['serviceaccounts/token'], verbs: ['create'] },
   { apiGroups: ['apps'], resources: ['deployments', 'deployments/scale', 'replicasets', 'replicasets/scale'], verbs: WRITE },
-  ...VIEW,
 ];
 
-const ADMIN: PolicyRule[] = [
+const TO_ADMIN: PolicyRule[] = [
   { apiGroups: ['authorization.k8s.io'], resources: ['localsubjectaccessreviews'], verbs: ['create'] },
   { apiGroups: [RBAC_GROUP], resources: ['rolebindings', 'roles'], verbs: [...WRITE, ...RO] },
-  ...EDIT,
 ];
 
 export function bootstrapPolicy(): KObject[] {
@@ -58,9 +69,12 @@ export function bootstrapPolicy(): KObject[] {
       { apiGroups: ['*'], resources: ['*'], verbs: ['*'] },
       { nonResourceURLs: ['*'], verbs: ['*'] },
     ]),
-    clusterRole('admin', ADMIN),
-    clusterRole('edit', EDIT),
-    clusterRole('view', VIEW),
+    aggregatedRole('admin'),
+    aggregatedRole('edit', AGGREGATE('admin')),
+    aggregatedRole('view', AGGREGATE('edit')),
+    clusterRole('system:aggregate-to-admin', TO_ADMIN, AGGREGATE('admin')),
+    clusterRole('system:aggregate-to-edit', TO_EDIT, AGGREGATE('edit')),
+    clusterRole('system:aggregate-to-view', VIEW, AGGREGATE('view')),
     clusterRole('system:basic-user', [
       { apiGroups: ['authentication.k8s.io'], resources: ['selfsubjectreviews'], verbs: ['create'] },
       { apiGroups: ['authorization.k8s.io'], resources: ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'], verbs: ['create'] },

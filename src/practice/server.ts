@@ -11,6 +11,7 @@ import type { Api, Target } from './api.js';
 import { ADMIN_USER, selfSubjectReview, type Authorizer, type RequestUser } from './authz.js';
 import { serviceAccountUser, type Attributes } from './rbac.js';
 import { requestAttributes } from './request-info.js';
+import { impersonated } from './impersonation.js';
 import { createToken } from './token-request.js';
 import { API_AUDIENCE, type TokenRegistry } from './tokens.js';
 import { apiGroupDoc, apiGroupList, apiResourceList, apiVersions, KUBE_VERSION } from './discovery.js';
@@ -171,13 +172,14 @@ export class PracticeServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const user = this.authenticate(req);
-    if (!user) throw errors.unauthorized();
+    const caller = this.authenticate(req);
+    if (!caller) throw errors.unauthorized();
     const url = new URL(req.url ?? '/', 'http://practice');
     const path = url.pathname.replace(/\/+$/, '') || '/';
-    if (path !== '/metrics') this.count(user);
+    if (path !== '/metrics') this.count(caller);
     const fault = this.fault();
     if (fault) throw fault;
+    const user = impersonated(this.deps.authorizer, caller, req);
     const method = req.method ?? 'GET';
     const { api } = this.deps;
     // Authorization comes before routing, as in kube-apiserver.
@@ -275,6 +277,7 @@ export class PracticeServer {
     const warnings: string[] = [];
     const warningHeaders = (): Record<string, string> => (warnings.length ? { Warning: warnings.map((w) => `299 - ${JSON.stringify(w)}`).join(', ') } : {});
     const accept = String(req.headers.accept ?? '');
+    const check = (r: typeof t.res, obj: KObject): void => authorizer.checkWrite(user, r, obj);
 
     if (t.res.virtual) {
       if (method !== 'POST') throw errors.methodNotAllowed();
@@ -334,18 +337,18 @@ export class PracticeServer {
       case 'POST': {
         if (t.name) throw errors.methodNotAllowed();
         const body = parseBody(await readBody(req), contentType);
-        const created = api.create(t, body, { dryRun, fieldManager, fieldValidation, warnings });
+        const created = api.create(t, body, { dryRun, fieldManager, fieldValidation, warnings, check });
         return sendJson(res, 201, created, warningHeaders());
       }
       case 'PUT': {
         if (!t.name) throw errors.methodNotAllowed();
         const body = parseBody(await readBody(req), contentType);
-        const updated = api.update(t, body, { dryRun, fieldManager, fieldValidation, warnings });
+        const updated = api.update(t, body, { dryRun, fieldManager, fieldValidation, warnings, check });
         return sendJson(res, 200, updated, warningHeaders());
       }
       case 'PATCH': {
         if (!t.name) throw errors.methodNotAllowed();
-        const out = api.patch(t, await readBody(req), contentType, { dryRun, fieldManager, force, fieldValidation, warnings });
+        const out = api.patch(t, await readBody(req), contentType, { dryRun, fieldManager, force, fieldValidation, warnings, check });
         return sendJson(res, out.created ? 201 : 200, out.object, warningHeaders());
       }
       case 'DELETE': {
@@ -473,11 +476,12 @@ export class PracticeServer {
       socket.end(`HTTP/1.1 ${err.code} ${err.reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
     };
     try {
-      const user = this.authenticate(req);
-      if (!user) throw errors.unauthorized();
-      this.count(user);
+      const caller = this.authenticate(req);
+      if (!caller) throw errors.unauthorized();
+      this.count(caller);
       const fault = this.fault();
       if (fault) throw fault;
+      const user = impersonated(this.deps.authorizer, caller, req);
       const url = new URL(req.url ?? '/', 'http://practice');
       const attrs = requestAttributes('GET', url.pathname, url.searchParams);
       this.deps.authorizer.require(user, attrs);

@@ -29,9 +29,13 @@ export interface IssueRequest {
   serviceAccount: string;
   serviceAccountUid: string;
   audiences: string[];
-  expirationSeconds: number;
+  /** Absent: a legacy Secret token, which never expires (it dies with its Secret). */
+  expirationSeconds?: number;
   bound?: BoundObject;
 }
+
+/** The latest time a Date can hold: "never" for legacy tokens. */
+const NEVER = 8.64e15;
 
 const b64url = (v: unknown): string => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url');
 
@@ -48,8 +52,16 @@ export class TokenRegistry {
   /** Issues a token; returns it with its expiry. */
   issue(req: IssueRequest): { token: string; expires: Date } {
     const issuedAt = Math.floor(this.now() / 1000);
-    const exp = issuedAt + req.expirationSeconds;
-    const claims: Record<string, unknown> = {
+    const exp = req.expirationSeconds === undefined ? NEVER / 1000 : issuedAt + req.expirationSeconds;
+    const legacy: Record<string, unknown> = {
+      iss: 'kubernetes/serviceaccount',
+      'kubernetes.io/serviceaccount/namespace': req.namespace,
+      'kubernetes.io/serviceaccount/secret.name': req.bound?.name,
+      'kubernetes.io/serviceaccount/service-account.name': req.serviceAccount,
+      'kubernetes.io/serviceaccount/service-account.uid': req.serviceAccountUid,
+      sub: `system:serviceaccount:${req.namespace}:${req.serviceAccount}`,
+    };
+    const claims: Record<string, unknown> = req.expirationSeconds === undefined ? legacy : {
       aud: req.audiences,
       exp,
       iat: issuedAt,
@@ -65,6 +77,7 @@ export class TokenRegistry {
     };
     // The third part is random, not a signature: it is what makes the token unguessable.
     const token = `${b64url({ alg: 'RS256', kid: 'practice' })}.${b64url(claims)}.${randomBytes(48).toString('base64url')}`;
+    const expires = req.expirationSeconds === undefined ? NEVER : exp * 1000;
     this.prune();
     this.byHash.set(tokenHash(token), {
       hash: tokenHash(token),
@@ -72,11 +85,11 @@ export class TokenRegistry {
       serviceAccount: req.serviceAccount,
       serviceAccountUid: req.serviceAccountUid,
       audiences: req.audiences,
-      expires: exp * 1000,
+      expires,
       bound: req.bound,
     });
     this.changed();
-    return { token, expires: new Date(exp * 1000) };
+    return { token, expires: new Date(expires) };
   }
 
   /** The record of a live (unexpired) token, or undefined. */

@@ -36,6 +36,9 @@ rules:
 - apiGroups: [""]
   resources: [pods/log]
   verbs: [get]
+- apiGroups: [""]
+  resources: [pods/exec]
+  verbs: [get, create]
 - apiGroups: [networking.istio.io]
   resources: ["*"]
   verbs: ["*"]
@@ -107,7 +110,8 @@ describe('kubectl with a ServiceAccount token', () => {
     expect(no.stdout).toBe('no\n');
     expect(no.code).toBe(1);
     expect((await learner.run(['auth', 'can-i', 'get', 'pods', '--subresource', 'log', '-n', 'own'])).stdout).toBe('yes\n');
-    expect((await learner.run(['auth', 'can-i', 'get', 'pods', '--subresource', 'exec', '-n', 'own'])).stdout).toBe('no\n');
+    expect((await learner.run(['auth', 'can-i', 'create', 'pods', '--subresource', 'exec', '-n', 'own'])).stdout).toBe('yes\n');
+    expect((await learner.run(['auth', 'can-i', 'delete', 'pods', '--subresource', 'log', '-n', 'own'])).stdout).toBe('no\n');
     expect((await learner.run(['auth', 'can-i', 'create', 'gateways.networking.istio.io'])).stdout).toBe('yes\n');
     expect((await learner.run(['auth', 'can-i', 'list', 'namespaces'])).stdout).toBe('no\n');
     const who = await learner.run(['auth', 'whoami', '-o', 'json']);
@@ -127,6 +131,41 @@ describe('kubectl with a ServiceAccount token', () => {
     expect(write.stderr).toContain(`configmaps "x" is forbidden: User "${LEARNER}" cannot patch resource "configmaps" in API group "" in the namespace "other"`);
   });
 
+  it('execs and reads logs in the own namespace; exec elsewhere is forbidden', async () => {
+    const deploy = (ns: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: curl
+  namespace: ${ns}
+spec:
+  selector:
+    matchLabels: {app: curl}
+  template:
+    metadata:
+      labels: {app: curl}
+    spec:
+      containers:
+      - name: curl
+        image: curlimages/curl
+        command: [sleep, infinity]
+`;
+    for (const ns of ['own', 'other']) {
+      expect((await admin.apply(deploy(ns))).code).toBe(0);
+      expect((await admin.run(['wait', '--for=condition=Ready', 'pod', '-l', 'app=curl', '-n', ns, '--timeout=20s'])).code).toBe(0);
+    }
+    const exec = await learner.run(['exec', 'deploy/curl', '--', 'curl', '-sS', '-o', '/dev/null', '-w', '%{http_code}', 'http://httpbin.org/get']);
+    expect(exec.stderr).toContain('deployments.apps "curl" is forbidden');
+    const pod = (await learner.run(['get', 'pods', '-l', 'app=curl', '-o', 'jsonpath={.items[0].metadata.name}'])).stdout;
+    const ok = await learner.run(['exec', pod, '--', 'curl', '-sS', '-o', '/dev/null', '-w', '%{http_code}', 'http://httpbin.org/get']);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toBe('200');
+    expect((await learner.run(['logs', pod])).code).toBe(0);
+    const otherPod = (await admin.run(['get', 'pods', '-l', 'app=curl', '-n', 'other', '-o', 'jsonpath={.items[0].metadata.name}'])).stdout;
+    const refused = await learner.run(['exec', otherPod, '-n', 'other', '--', 'ls']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`pods "${otherPod}" is forbidden: User "${LEARNER}" cannot get resource "pods" in API group "" in the namespace "other"`);
+  });
+
   it('lists its rules with auth can-i --list', async () => {
     const r = await learner.run(['auth', 'can-i', '--list', '-n', 'own']);
     expect(r.code, r.stderr).toBe(0);
@@ -137,6 +176,35 @@ describe('kubectl with a ServiceAccount token', () => {
     expect(r.stdout).toMatch(/\s+\[\/api\/\*\]\s+\[\]\s+\[get\]/);
     const other = await learner.run(['auth', 'can-i', '--list', '-n', 'other']);
     expect(other.stdout).not.toContain('pods/log');
+  });
+
+  it('creates ServiceAccounts, Roles and bindings imperatively, and checks them with --as', async () => {
+    const steps = [
+      ['create', 'namespace', 'imperative'],
+      ['create', 'serviceaccount', 'reader', '-n', 'imperative'],
+      ['create', 'role', 'pod-reader', '--verb=get,list', '--resource=pods,pods/log', '-n', 'imperative'],
+      ['create', 'rolebinding', 'reader', '--role=pod-reader', '--serviceaccount=imperative:reader', '-n', 'imperative'],
+      ['create', 'clusterrole', 'metrics-reader', '--verb=get', '--non-resource-url=/metrics'],
+      ['create', 'clusterrolebinding', 'bob-metrics', '--clusterrole=metrics-reader', '--user=bob'],
+    ];
+    for (const args of steps) {
+      const r = await admin.run(args);
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(0);
+    }
+    const rb = JSON.parse((await admin.run(['get', 'rolebinding', 'reader', '-n', 'imperative', '-o', 'json'])).stdout);
+    expect(rb).toMatchObject({ roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'pod-reader' }, subjects: [{ kind: 'ServiceAccount', name: 'reader', namespace: 'imperative' }] });
+    const as = ['--as', 'system:serviceaccount:imperative:reader'];
+    expect((await admin.run(['auth', 'can-i', 'list', 'pods', '-n', 'imperative', ...as])).stdout).toBe('yes\n');
+    expect((await admin.run(['auth', 'can-i', 'delete', 'pods', '-n', 'imperative', ...as])).stdout).toBe('no\n');
+    expect((await admin.run(['auth', 'can-i', 'list', 'pods', '-n', 'own', ...as])).stdout).toBe('no\n');
+    expect((await admin.run(['auth', 'can-i', 'get', '/metrics', '--as', 'bob'])).stdout).toBe('yes\n');
+    const bob = await admin.run(['get', 'pods', '--as', 'bob', '--as-group', 'developers']);
+    expect(bob.stderr).toContain('pods is forbidden: User "bob" cannot list resource "pods" in API group "" in the namespace "default"');
+    // A learner may not impersonate anyone.
+    const sneaky = await learner.run(['get', 'pods', '--as', 'system:serviceaccount:imperative:reader', '-n', 'imperative']);
+    expect(sneaky.stderr).toContain(`serviceaccounts "reader" is forbidden: User "${LEARNER}" cannot impersonate resource "serviceaccounts" in API group "" in the namespace "imperative"`);
+    const change = await admin.run(['create', 'rolebinding', 'reader', '--clusterrole=view', '--serviceaccount=imperative:reader', '-n', 'imperative', '--dry-run=server', '-o', 'yaml']);
+    expect(change.stderr).toContain('rolebindings.rbac.authorization.k8s.io "reader" already exists');
   });
 
   it('refuses the token once its ServiceAccount is deleted, even after recreating it', async () => {
