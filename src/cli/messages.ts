@@ -18,7 +18,7 @@ const en = {
   gatewayFrom: (mode: string, source: 'flag' | 'class' | 'progress' | 'default', klass?: string) =>
     `Gateway mode ${mode}${source === 'flag' ? ' (--gateway)' : source === 'class' ? ` (set by the class${klass ? ` "${klass}"` : ''})` : source === 'progress' ? ' (from your saved progress)' : ''}.`,
   sharedNote: ' — shared: deleted only if no other namespace relies on it',
-  sharedKept: (n: number, names: string) => `Left in place: ${plural(n, 'shared object')} other namespaces rely on (${names}); \`reset --include-shared\` deletes them too.`,
+  sharedKept: (n: number, names: string) => `Left in place: ${plural(n, 'shared object')} other namespaces rely on or may rely on (${names}); \`reset --include-shared\` deletes them too.`,
   badNamespace: (flag: string, value: string) => `${flag} "${value}" is not a valid namespace name (lower-case letters, digits and '-', at most 63).`,
   emptyValue: (flag: string) => `${flag} needs a non-empty value.`,
   unknownLesson: (names: string[], all: string[]) => `Unknown lesson ${names.map((u) => `"${u}"`).join(', ')}; the lessons are ${all.join(', ')}.`,
@@ -65,7 +65,7 @@ const zh: CliMessages = {
   gatewayFrom: (mode, source, klass) =>
     `网关模式 ${mode}${source === 'flag' ? '（--gateway）' : source === 'class' ? `（由课堂${klass ? ` "${klass}"` : ''}设定）` : source === 'progress' ? '（来自你保存的进度）' : ''}。`,
   sharedNote: ' —— 共享对象：只有没有其他命名空间依赖它时才会删除',
-  sharedKept: (n, names) => `保留了 ${n} 个其他命名空间仍在使用的共享对象（${names}）；\`reset --include-shared\` 会把它们也删除。`,
+  sharedKept: (n, names) => `保留了 ${n} 个其他命名空间正在或可能在使用的共享对象（${names}）；\`reset --include-shared\` 会把它们也删除。`,
   badNamespace: (flag, value) => `${flag} "${value}" 不是合法的命名空间名（小写字母、数字和 '-'，最多 63 个字符）。`,
   emptyValue: (flag) => `${flag} 需要一个非空的值。`,
   unknownLesson: (names, all) => `未知课程 ${names.map((u) => `"${u}"`).join('、')}；可用的课程有 ${all.join('、')}。`,
