@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import type { GatewayMode, Lang } from '../lesson/model.js';
 import { cliMessages, type CliMessages } from './messages.js';
 
-export const VERBS = ['list', 'run', 'check', 'reset', 'manifests', 'validate', 'practice', 'drill', 'help'] as const;
+export const VERBS = ['list', 'run', 'check', 'reset', 'manifests', 'validate', 'practice', 'class', 'drill', 'help'] as const;
 export type Verb = 'interactive' | (typeof VERBS)[number];
 
 export interface CliFlags {
@@ -28,6 +28,14 @@ export interface CliFlags {
   check: boolean;
   help: boolean;
   version: boolean;
+  /** Additive (classroom): `class` flags, checked by the class verb. */
+  learners?: string;
+  prefix?: string;
+  kubeconfigDir?: string;
+  tokenHours?: string;
+  dryRun: boolean;
+  watch: boolean;
+  output?: string;
 }
 
 export interface ParsedCli {
@@ -63,6 +71,13 @@ const OPTIONS = {
   check: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
+  learners: { type: 'string' },
+  prefix: { type: 'string' },
+  'kubeconfig-dir': { type: 'string' },
+  'token-hours': { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  watch: { type: 'boolean' },
+  output: { type: 'string', short: 'o' },
 } as const;
 
 /** How many positionals each verb takes after it. */
@@ -75,6 +90,7 @@ const MAX_ARGS: Record<Verb, number> = {
   manifests: Infinity,
   validate: 1,
   practice: 0,
+  class: Infinity, // a sub-command, then learners for `class reset`
   drill: 1,
   help: 0,
 };
@@ -140,11 +156,13 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): ParsedCli {
     ['--kubeconfig', values.kubeconfig],
     ['--context', values.context],
     ['--lessons', values.lessons],
+    ['--kubeconfig-dir', values['kubeconfig-dir']],
   ] as const) {
     if (value !== undefined && value.trim() === '') throw new UsageError(m.emptyValue(flag));
   }
 
   for (const flag of ['list', 'check'] as const) if (values[flag] && verb !== 'drill') throw new UsageError(m.drillOnlyFlag(`--${flag}`, m.hint));
+
   return {
     verb: verb === 'help' ? 'help' : verb,
     args: rest,
@@ -164,6 +182,13 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): ParsedCli {
       check: values.check ?? false,
       help: values.help ?? verb === 'help',
       version: values.version ?? false,
+      learners: values.learners,
+      prefix: values.prefix,
+      kubeconfigDir: values['kubeconfig-dir'],
+      tokenHours: values['token-hours'],
+      dryRun: values['dry-run'] ?? false,
+      watch: values.watch ?? false,
+      output: values.output,
     },
   };
 }

@@ -12,5 +12,6 @@ export const modules = {
   practice: () => import('../practice/index.js'),
   practiceInfo: () => import('./practice-info.js'),
   markdown: () => import('../ui/markdown.js'),
+  classroom: () => import('../classroom/index.js'),
   drill: () => import('./drill.js'),
 };
