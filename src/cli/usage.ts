@@ -25,6 +25,7 @@ Commands:
   class teardown      remove everything class setup made
   drill --list        list the break-fix drills (lessons 3 to 5)
   drill NAME          a break-fix drill (needs a terminal): a broken setup, its symptom, your fix;
+                      --yes sets it up and prints the symptom, --check verifies (exit 0 when fixed)
 
 Flags:
   --kubeconfig PATH   kubeconfig file(s) to use (default: $KUBECONFIG, then ~/.kube/config)
@@ -74,6 +75,7 @@ function helpTextZh(version: string): string {
   class teardown      删除 class setup 创建的一切
   drill --list        列出排障演练（第 3 到第 5 课）
   drill 名称          排障演练（需要终端）：一个有故障的配置、它的现象、你的修复；
+                      --yes 布置演练并输出现象，--check 验证修复（修好时退出码为 0）
 
 选项：
   --kubeconfig PATH   使用的 kubeconfig 文件（默认：$KUBECONFIG，其次 ~/.kube/config）
