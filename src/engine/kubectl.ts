@@ -60,7 +60,7 @@ function checkCommand(check: CheckName, ctx: KubectlContext, client: PodTarget |
     case 'istio-namespace':
       return `kubectl get namespace ${ctx.istioNamespace}`;
     case 'egress-gateway':
-      return `kubectl get pods -l istio=egressgateway -n ${ctx.istioNamespace}`;
+      return `kubectl get pods,services -l istio=egressgateway -n ${ctx.istioNamespace} -o wide`;
     case 'access-logging':
       return `${mesh} | grep accessLogFile; kubectl get telemetries.telemetry.istio.io -A`;
     case 'sidecar-injection':
@@ -69,6 +69,8 @@ function checkCommand(check: CheckName, ctx: KubectlContext, client: PodTarget |
       return `${mesh} | grep -A1 outboundTrafficPolicy`;
     case 'permissions':
       return `kubectl auth can-i create gateways.networking.istio.io -n ${ctx.namespace}`;
+    case 'dataplane-mode':
+      return `kubectl get namespace ${ctx.namespace} -L istio.io/dataplane-mode; kubectl get pods -l app=ztunnel -n ${ctx.istioNamespace}`;
     case 'client-ready':
       return `kubectl get pods -l ${shellQuote(selector(client?.labels ?? { app: 'curl' }))} -n ${client?.namespace ?? ctx.namespace}`;
   }

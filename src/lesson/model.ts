@@ -128,7 +128,8 @@ export type CheckName =
   | 'sidecar-injection'
   | 'outbound-policy'
   | 'permissions'
-  | 'client-ready';
+  | 'client-ready'
+  | 'dataplane-mode';
 
 export interface CheckStep extends StepBase {
   kind: 'check';

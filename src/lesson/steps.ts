@@ -14,7 +14,7 @@ import { isIstioApiVersion, validateIstioObject } from '../schema/index.js';
 export const STEP_KINDS: StepKind[] = ['explain', 'apply', 'delete', 'exec', 'logs', 'check'];
 export const CHECK_NAMES: CheckName[] = [
   'cluster-reachable', 'istio-crds', 'istio-namespace', 'egress-gateway', 'access-logging',
-  'sidecar-injection', 'outbound-policy', 'permissions', 'client-ready',
+  'sidecar-injection', 'outbound-policy', 'permissions', 'client-ready', 'dataplane-mode',
 ];
 
 const FIELDS: Record<StepKind, string[]> = {

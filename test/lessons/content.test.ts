@@ -28,7 +28,7 @@ const LESSONS = lessonIds();
 const STEP_KINDS = ['explain', 'apply', 'delete', 'exec', 'logs', 'check'];
 const CHECK_NAMES = [
   'cluster-reachable', 'istio-crds', 'istio-namespace', 'egress-gateway', 'access-logging',
-  'sidecar-injection', 'outbound-policy', 'permissions', 'client-ready',
+  'sidecar-injection', 'outbound-policy', 'permissions', 'client-ready', 'dataplane-mode',
 ];
 
 function steps(lesson: string, kind?: string): RawStep[] {
