@@ -239,11 +239,13 @@ describe('diagrams', () => {
 describe('glossary', () => {
   const glossary = readGlossary();
 
-  it('has the seed terms, each in both languages', () => {
+  it('has the task’s terms, each in both languages', () => {
     const pairs = new Map(glossary.map((t) => [t.en, t.zh]));
     expect(pairs.get('ServiceEntry')).toContain('服务入口');
-    expect(pairs.get('egress gateway')).toContain('Egress 网关');
-    expect(pairs.get('egress gateway')).toContain('出口网关');
+    // Issue 13: one Chinese term per concept (出口网关, not mixed with Egress 网关).
+    expect(pairs.get('egress gateway')).toBe('出口网关');
+    expect(pairs.get('ingress gateway')).toBe('入口网关');
+    expect(pairs.get('service registry')).toBe('服务注册中心');
     expect(pairs.get('DestinationRule')).toContain('目标规则');
     expect(pairs.get('VirtualService')).toContain('虚拟服务');
     expect(pairs.get('Gateway')).toContain('网关');
