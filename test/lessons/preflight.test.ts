@@ -66,7 +66,7 @@ describe('egress-gateway pre-flight reads the Service target ports', () => {
     const r = await check('egress-gateway');
     expect(r.level).toBe('pass');
     expect(r.details).toContain('Service istio-egressgateway: 80→8080, 443→8443 (looks like an istioctl install: the gateway listens on 8080/8443).');
-    expect((await check('egress-gateway', 'default', zh)).details).toContain('Service istio-egressgateway：80→8080, 443→8443（看起来是 istioctl 安装的：网关监听 8080/8443）。');
+    expect((await check('egress-gateway', 'default', zh)).details).toContain('Service istio-egressgateway：80→8080、443→8443（看起来是 istioctl 安装的：网关监听 8080/8443）。');
   });
 
   it('a Helm-chart-style Service (80→80, 443→443) is named as such', async () => {

@@ -55,7 +55,7 @@ export function gatewayServices(services: RawService[], pods: { metadata?: { lab
 
 /** One detail line per Service: "Service istio-egressgateway: 80→8080, 443→8443 (looks like an istioctl install)". */
 export function describeGatewayService(view: GatewayServiceView, lang: Lang | undefined): string {
-  const map = view.ports.length ? view.ports.map((p) => `${p.port}→${p.targetPort}`).join(', ') : say(lang, 'no port 80 or 443', '没有 80 或 443 端口');
+  const map = view.ports.length ? view.ports.map((p) => `${p.port}→${p.targetPort}`).join(say(lang, ', ', '、')) : say(lang, 'no port 80 or 443', '没有 80 或 443 端口');
   const listen = view.ports.map((p) => p.targetPort).join('/');
   const how =
     view.install === 'istioctl'
