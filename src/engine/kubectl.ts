@@ -10,6 +10,8 @@ export interface KubectlContext {
   requestId?: string;
   /** Language of the comment lines (default en). */
   lang?: Lang;
+  /** The egress gateway pods the lessons use (the learner's own in `own` mode); default the Istio namespace's. */
+  gateway?: PodTarget;
 }
 
 const SAFE = /^[A-Za-z0-9_\-.,/:=@%+^]+$/;
@@ -60,7 +62,9 @@ function checkCommand(check: CheckName, ctx: KubectlContext, client: PodTarget |
     case 'istio-namespace':
       return `kubectl get namespace ${ctx.istioNamespace}`;
     case 'egress-gateway':
-      return `kubectl get pods,services -l istio=egressgateway -n ${ctx.istioNamespace} -o wide`;
+      return `kubectl get pods,services -l ${shellQuote(selector(ctx.gateway?.labels ?? { istio: 'egressgateway' }))} -n ${ctx.gateway?.namespace ?? ctx.istioNamespace} -o wide`;
+    case 'shared-gateway':
+      return `kubectl get gateways.networking.istio.io -A -l app.kubernetes.io/managed-by=${FIELD_MANAGER}`;
     case 'access-logging':
       return `${mesh} | grep accessLogFile; kubectl get telemetries.telemetry.istio.io -A`;
     case 'sidecar-injection':

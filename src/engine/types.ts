@@ -2,7 +2,7 @@
 // The engine imports no ink; the UI makes no cluster calls.
 
 import type { ApplyOutcome, ClusterIdentity, ClusterPort, CheckResult, DeleteOutcome, LogLine } from '../cluster/port.js';
-import type { Lang, Lesson, LessonSet, Step } from '../lesson/model.js';
+import type { GatewayMode, Lang, Lesson, LessonSet, Step } from '../lesson/model.js';
 
 /** Where a step is in its life. */
 export type StepPhase =
@@ -72,6 +72,8 @@ export interface EngineSnapshot {
   resumeAt?: { lesson: string; step: string };
   /** Warnings for the learner (a corrupt progress file set aside, progress that could not be saved). Additive. */
   warnings?: string[];
+  /** The gateway mode the lessons run in (shared or own). Additive. */
+  gateway?: GatewayMode;
 }
 
 export type ResetScope = 'lesson' | 'all' | 'progress';
@@ -123,6 +125,8 @@ export interface EngineOptions {
   /** Verification retry budget (Istio pushes config asynchronously). Tests set it small. */
   verifyTimeoutMs?: number;
   now?: () => number;
+  /** Additive: warnings from opening the session (a gateway mode switch with the other mode's objects in place). */
+  warnings?: string[];
 }
 
 /** Saved progress for one (cluster, namespace). */
@@ -141,4 +145,6 @@ export interface SavedProgress {
   lessons: Record<string, LessonProgress>;
   position?: { lesson: string; step: string };
   updatedAt: string; // ISO time
+  /** The gateway mode this progress was made in (issue 11); absent in older files: shared. */
+  gateway?: GatewayMode;
 }
