@@ -32,6 +32,12 @@ function printResult(engine: Engine, step: Step, out: (text: string) => void): v
   }
 }
 
+/** The verdict's summary with the verification attempts, said once. */
+export function summaryLine(verdict: Verdict, lang: Lang): string {
+  if (!verdict.attempts || verdict.attempts < 2) return verdict.summary;
+  return `${verdict.summary} (${lang === 'zh' ? `共尝试 ${verdict.attempts} 次` : `after ${verdict.attempts} attempts`})`;
+}
+
 /** Walk `lessonIds` in order; stop at the first failing step. */
 export async function runHeadless(engine: Engine, lessonIds: string[], lang: Lang, out: (text: string) => void): Promise<HeadlessResult> {
   const lessons = engine.snapshot().lessons;
@@ -49,12 +55,20 @@ export async function runHeadless(engine: Engine, lessonIds: string[], lang: Lan
         continue;
       }
       out(`-- ${label}`);
-      const verdict = await engine.run();
+      let verdict = await engine.run();
       // Printed after the run so a tagged curl shows the x-request-id it actually sent.
       for (const command of engine.kubectlFor(step)) out(`   $ ${command.split('\n').join('\n     ')}`);
       printResult(engine, step, out);
+      // C6: someone changed an applied object; --yes confirmed changing the cluster, so take it back once.
+      if (!verdict.ok && engine.snapshot().stepState.drift?.length) {
+        out(`   FAIL ${summaryLine(verdict, lang)}${verdict.diagnosis ? `\n${indent(verdict.diagnosis)}` : ''}`);
+        engine.cancel();
+        out(`   ${lang === 'zh' ? '重新应用课程中的版本（--yes）' : "re-applying the lesson's version (--yes)"}`);
+        verdict = await engine.reapply();
+        printResult(engine, step, out);
+      }
       if (!verdict.ok) {
-        out(`   FAIL ${verdict.summary}${verdict.diagnosis ? `\n${indent(verdict.diagnosis)}` : ''}`);
+        out(`   FAIL ${summaryLine(verdict, lang)}${verdict.diagnosis ? `\n${indent(verdict.diagnosis)}` : ''}`);
         engine.cancel();
         return { ok: false, passed, failed: { lesson: lesson.id, step: step.id, verdict } };
       }

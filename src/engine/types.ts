@@ -1,7 +1,7 @@
 // The engine's public contract: the ink UI and the headless runner both drive an Engine.
 // The engine imports no ink; the UI makes no cluster calls.
 
-import type { ApplyOutcome, ClusterIdentity, ClusterPort, CheckResult, DeleteOutcome, LogLine } from '../cluster/port.js';
+import type { ApplyOutcome, ClusterIdentity, ClusterPort, CheckResult, DeleteOutcome, Drift, LogLine } from '../cluster/port.js';
 import type { GatewayMode, Lang, Lesson, LessonSet, Step } from '../lesson/model.js';
 
 /** Where a step is in its life. */
@@ -45,6 +45,8 @@ export interface StepState {
   deleted?: DeleteOutcome[];
   checks?: CheckResult[];
   verdict?: Verdict;
+  /** C6: the last failed verification found these tutorial objects changed by another field manager. */
+  drift?: Drift[];
 }
 
 export interface LessonProgress {
@@ -103,6 +105,12 @@ export interface Engine {
   resolveConflict(takeOver: boolean): Promise<Verdict>;
   /** Apply a check's auto-fix (after confirmation), then re-run the checks. */
   applyFix(check: CheckResult): Promise<Verdict>;
+  /**
+   * C6: after a failed verification found drift (stepState.drift) and the learner confirmed:
+   * re-apply the objects it names from the lesson's manifests, taking the changed fields back
+   * (forced ownership), then run the step again. Never throws.
+   */
+  reapply(): Promise<Verdict>;
   /** The server's dry-run result for the current apply step, as YAML. */
   dryRun(): Promise<string>;
   /** Esc: stop what is running (wait, exec, log follow, retries). */
@@ -124,6 +132,8 @@ export interface EngineOptions {
   istioNamespace: string;
   /** Verification retry budget (Istio pushes config asynchronously). Tests set it small. */
   verifyTimeoutMs?: number;
+  /** How long after a request finished a logs step waits for its line before saying so (default: the flush interval + 4 s). Tests set it small. */
+  logLineGraceMs?: number;
   now?: () => number;
   /** Additive: warnings from opening the session (a gateway mode switch with the other mode's objects in place). */
   warnings?: string[];

@@ -12,13 +12,14 @@ export const DEFAULT_KNOBS: PracticeKnobs = {
   faultStatus: 500,
   cutLogStreamsAfterMs: undefined,
   hangExec: false,
+  foreignEdit: undefined,
   deny: [],
 };
 
 export function mergeKnobs(base: PracticeKnobs, patch: Partial<PracticeKnobs> | undefined): PracticeKnobs {
   const out: PracticeKnobs = { ...base, deny: [...base.deny] };
   for (const [k, v] of Object.entries(patch ?? {})) {
-    if (v !== undefined || k === 'cutLogStreamsAfterMs') (out as unknown as Record<string, unknown>)[k] = v;
+    if (v !== undefined || k === 'cutLogStreamsAfterMs' || k === 'foreignEdit') (out as unknown as Record<string, unknown>)[k] = v;
   }
   return out;
 }

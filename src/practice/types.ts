@@ -10,6 +10,13 @@ export interface PracticeKnobs {
   faultStatus: 500 | 429;
   cutLogStreamsAfterMs?: number; // follow log streams end after this
   hangExec: boolean; // exec sessions never complete
+  /**
+   * A learner (or a controller) edits a tutorial object mid-step: right after the next
+   * server-side apply of `kind`/`name` by the tutorial's field manager, the object is changed with
+   * this JSON merge patch as field manager `manager` (default "kubectl-patch"), like
+   * `kubectl patch --type=merge`. Fires once per setKnobs.
+   */
+  foreignEdit?: { kind: string; name: string; namespace?: string; manager?: string; patch: Record<string, unknown>; delayMs?: number };
   /** RBAC denial: SelfSubjectAccessReview says no and the API answers 403 for these. */
   deny: { verb: string; group: string; resource: string }[];
 }

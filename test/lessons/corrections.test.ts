@@ -276,6 +276,7 @@ describe('the lesson files', () => {
       ...LANGS.map((lang) => ({ file: `${l}/${lang}.md`, text: readText(l, `${lang}.md`) })),
       ...manifestFiles(l).map((f) => ({ file: `${l}/manifests/${f}`, text: readText(l, 'manifests', f) })), // shown before applying
     ]),
+    ...lessonIds().map((l) => ({ file: `${l}/lesson.yaml learned`, text: JSON.stringify((readLesson(l) as { learned?: unknown }).learned ?? '') })),
     { file: 'glossary.yaml', text: JSON.stringify(readGlossary()) },
     { file: 'course.yaml', text: readText('course.yaml').split('\n').filter((l) => !l.trimStart().startsWith('#')).join('\n') },
     ...readdirSync(DIAGRAMS_DIR).map((f) => ({ file: f, text: readFileSync(join(DIAGRAMS_DIR, f), 'utf8') })),
@@ -370,6 +371,10 @@ describe('the lesson files', () => {
       expect(flat.replace(/上游集群|无健康上游|本教程中的“上游”只指Envoy的上游/g, ''), lesson).not.toContain('上游');
       // Lower-case English words inside Chinese sentences (kinds like Gateway stay; the glossary shows both languages).
       expect(prose.split('## 术语表')[0], lesson).not.toMatch(/\b(server|authority|gateway|upstream)\b/);
+    }
+    for (const lesson of lessonIds()) {
+      const learned = (readLesson(lesson) as { learned?: { zh?: string } }).learned?.zh ?? '';
+      expect(learned, `${lesson} learned`).not.toMatch(/Egress ?网关|服务注册表|种子/);
     }
     expect(readText('04-http-egress-gateway', 'zh.md')).toContain('## 清理 HTTP 网关 {#cleanup}');
     expect(readGlossary().find((t) => t.en === 'egress gateway')!.zh).toBe('出口网关');
