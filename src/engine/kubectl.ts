@@ -62,7 +62,7 @@ function checkCommand(check: CheckName, ctx: KubectlContext, client: PodTarget |
     case 'istio-namespace':
       return `kubectl get namespace ${ctx.istioNamespace}`;
     case 'egress-gateway':
-      return `kubectl get pods -l ${shellQuote(selector(ctx.gateway?.labels ?? { istio: 'egressgateway' }))} -n ${ctx.gateway?.namespace ?? ctx.istioNamespace}`;
+      return `kubectl get pods,services -l ${shellQuote(selector(ctx.gateway?.labels ?? { istio: 'egressgateway' }))} -n ${ctx.gateway?.namespace ?? ctx.istioNamespace} -o wide`;
     case 'shared-gateway':
       return `kubectl get gateways.networking.istio.io -A -l app.kubernetes.io/managed-by=${FIELD_MANAGER}`;
     case 'access-logging':
@@ -73,6 +73,8 @@ function checkCommand(check: CheckName, ctx: KubectlContext, client: PodTarget |
       return `${mesh} | grep -A1 outboundTrafficPolicy`;
     case 'permissions':
       return `kubectl auth can-i create gateways.networking.istio.io -n ${ctx.namespace}`;
+    case 'dataplane-mode':
+      return `kubectl get namespace ${ctx.namespace} -L istio.io/dataplane-mode; kubectl get pods -l app=ztunnel -n ${ctx.istioNamespace}`;
     case 'client-ready':
       return `kubectl get pods -l ${shellQuote(selector(client?.labels ?? { app: 'curl' }))} -n ${client?.namespace ?? ctx.namespace}`;
   }

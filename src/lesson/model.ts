@@ -148,6 +148,7 @@ export type CheckName =
   | 'outbound-policy'
   | 'permissions'
   | 'client-ready'
+  | 'dataplane-mode'
   | 'shared-gateway';
 
 export interface CheckStep extends StepBase {

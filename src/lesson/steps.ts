@@ -16,7 +16,7 @@ import { EXPORT_TO_KINDS, exportToProblems } from './export-to.js';
 export const STEP_KINDS: StepKind[] = ['explain', 'apply', 'delete', 'exec', 'logs', 'check'];
 export const CHECK_NAMES: CheckName[] = [
   'cluster-reachable', 'istio-crds', 'istio-namespace', 'egress-gateway', 'access-logging',
-  'sidecar-injection', 'outbound-policy', 'permissions', 'client-ready', 'shared-gateway',
+  'sidecar-injection', 'outbound-policy', 'permissions', 'client-ready', 'shared-gateway', 'dataplane-mode',
 ];
 
 const FIELDS: Record<StepKind, string[]> = {

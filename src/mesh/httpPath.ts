@@ -120,11 +120,12 @@ export function sidecarHttp(net: Net, req: HttpRequest, dst: { ip: string; port:
     const cluster: UpstreamCluster = { kind: 'address', name: 'PassthroughCluster', ip: dst.ip, port: dst.port };
     return forwardHttp(net, proxy, req, requestId, base, cluster, 'allow_any', undefined);
   }
-  // REGISTRY_ONLY and nothing in the registry: the `block_all` route answers 502 itself.
+  // REGISTRY_ONLY and nothing in the registry: the `block_all` route answers 502 itself. A direct
+  // response picks no upstream, so Envoy logs the cluster as `-` (BlackHoleCluster is the TCP case).
   const response = localReply(502, '', proxy.serverName, startTime(net, 0));
   logHttp(net, pod, base, {
     responseCode: 502, responseCodeDetails: 'direct_response', bytesSent: 0, durationMs: 0,
-    upstreamCluster: 'BlackHoleCluster', routeName: 'block_all',
+    routeName: 'block_all',
   });
   return { kind: 'response', response };
 }
@@ -279,7 +280,7 @@ function forwardHttp(
       const body = `upstream connect error or disconnect/reset before headers. retried and the latest reset reason: remote connection failure, transport failure reason: delayed connect error: ${why.replaceAll('_', ' ')}`;
       const durationMs = hop.kind === 'refused' ? net.dice.int(30, 90) : 3 * CONNECT_TIMEOUT_MS + net.dice.int(0, 20);
       logHttp(net, proxy.pod, base, {
-        ...common, responseCode: 503, responseFlags: 'URX,UF',
+        ...common, responseCode: 503, responseFlags: 'UF,URX', // Envoy joins flags in its table's order: UF before URX
         responseCodeDetails: `upstream_reset_before_response_started{remote_connection_failure|delayed_connect_error:_${why}}`,
         upstreamTransportFailureReason: `delayed_connect_error:_${why}`, bytesSent: byteLength(body), durationMs,
       });

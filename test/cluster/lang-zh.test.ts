@@ -35,7 +35,7 @@ describe('pre-flight in Chinese', () => {
       expectChinese(checks);
       const gateway = checks.find((c) => c.name === 'egress-gateway')!;
       expect(gateway.level).toBe('fail');
-      expect(gateway.summary).toBe('命名空间 "istio-system" 中没有出口网关（Egress 网关）Pod（istio=egressgateway）：Istio 的 default 配置档不会安装它。');
+      expect(gateway.summary).toBe('命名空间 "istio-system" 中没有出口网关 Pod（istio=egressgateway）：Istio 的 default 配置档不会安装它。');
       // The command stays as it is inside the Chinese sentence.
       expect(gateway.fix).toMatch(/^安装它：istioctl install <your flags> .*--set "components\.egressGateways\[0\]\.enabled=true"（demo 配置档已包含它）。$/);
       const logging = checks.find((c) => c.name === 'access-logging')!;

@@ -25,12 +25,13 @@ describe('preflight', () => {
       'egress-gateway',
       'access-logging',
       'sidecar-injection',
+      'dataplane-mode',
       'outbound-policy',
       'permissions',
       'client-ready',
       'shared-gateway',
     ]);
-    for (const name of ['cluster-reachable', 'istio-crds', 'istio-namespace', 'egress-gateway', 'access-logging', 'sidecar-injection', 'outbound-policy', 'permissions', 'shared-gateway']) {
+    for (const name of ['cluster-reachable', 'istio-crds', 'istio-namespace', 'egress-gateway', 'access-logging', 'sidecar-injection', 'dataplane-mode', 'outbound-policy', 'permissions', 'shared-gateway']) {
       expect(checks[name].level, `${name}: ${checks[name].summary}`).toBe('pass');
     }
     expect(checks['istio-crds'].details?.[0]).toMatch(/^networking\.istio\.io: v1, v1beta1, v1alpha3 \(lessons apply v1\)$/);

@@ -39,7 +39,7 @@ describe('kubectl equivalents', () => {
 
   it('check: one command per check', () => {
     expect(kubectlCommands(setup.steps[1], ctx)).toEqual([
-      'kubectl get pods -l istio=egressgateway -n istio-system',
+      'kubectl get pods,services -l istio=egressgateway -n istio-system -o wide',
       "kubectl get configmap istio -n istio-system -o jsonpath='{.data.mesh}' | grep accessLogFile; kubectl get telemetries.telemetry.istio.io -A",
     ]);
     expect(kubectlCommands(setup.steps[0], ctx)).toEqual([]);

@@ -92,7 +92,7 @@ describe('the shipped lessons, loaded', () => {
     for (const { step } of stepsOf(set, 'exec')) {
       if (step.kind !== 'exec') continue;
       expect(step.target).toEqual({ namespace: 'default', labels: { app: 'curl' }, container: 'curl' });
-      expect(step.command.join(' ')).toMatch(/^curl -sSL -o \/dev\/null -D - (http:\/\/httpbin\.org\/headers|https:\/\/www\.baidu\.com\?q=1)$/);
+      expect(step.command.join(' ')).toMatch(/^curl -sSL -o \/dev\/null -D - (https?:\/\/httpbin\.org\/headers|https:\/\/www\.baidu\.com\?q=1)$/);
     }
     const logs = stepsOf(set, 'logs').map(({ step }) => step);
     expect(logs).toHaveLength(2);

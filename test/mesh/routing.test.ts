@@ -27,7 +27,7 @@ describe('outbound policy', () => {
     const r = run(registryOnly(), HTTP_CMD);
     expect(r.exitCode).toBe(0);
     expect(statusLine(r.stdout)).toBe('HTTP/1.1 502 Bad Gateway');
-    expect(logsOf(r, CLIENT.name)[0]).toMatch(/"GET \/headers HTTP\/1\.1" 502 - direct_response - .* BlackHoleCluster - 44\.207\.188\.95:80 10\.244\.0\.12:\d+ - block_all$/);
+    expect(logsOf(r, CLIENT.name)[0]).toMatch(/"GET \/headers HTTP\/1\.1" 502 - direct_response - .* "httpbin\.org" "-" - - 44\.207\.188\.95:80 10\.244\.0\.12:\d+ - block_all$/);
   });
 
   it('REGISTRY_ONLY without ServiceEntry: HTTPS fails with curl 35', () => {
@@ -130,7 +130,7 @@ describe('HTTP through the egress gateway: failure signatures', () => {
   it('no Gateway server on port 80: the gateway refuses, the sidecar answers 503 UF', () => {
     const r = run(baseState({ objects: [SE_HTTPBIN, DR_CNN, VS_HTTP] }), HTTP_CMD);
     expect(statusLine(r.stdout)).toBe('HTTP/1.1 503 Service Unavailable');
-    expect(logsOf(r, CLIENT.name)[0]).toContain(' 503 URX,UF upstream_reset_before_response_started{remote_connection_failure|delayed_connect_error:_Connection_refused} - "delayed_connect_error:_Connection_refused" ');
+    expect(logsOf(r, CLIENT.name)[0]).toContain(' 503 UF,URX upstream_reset_before_response_started{remote_connection_failure|delayed_connect_error:_Connection_refused} - "delayed_connect_error:_Connection_refused" ');
     expect(logsOf(r, GATEWAY_POD.name)).toEqual([]);
   });
 

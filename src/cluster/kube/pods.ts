@@ -15,7 +15,7 @@ export interface ContainerStatus {
 }
 
 export interface RawPod {
-  metadata?: { name?: string; namespace?: string; creationTimestamp?: string; deletionTimestamp?: string; annotations?: Record<string, string> };
+  metadata?: { name?: string; namespace?: string; creationTimestamp?: string; deletionTimestamp?: string; annotations?: Record<string, string>; labels?: Record<string, string> };
   spec?: { containers?: { name: string }[]; initContainers?: { name: string; restartPolicy?: string }[] };
   status?: {
     phase?: string;

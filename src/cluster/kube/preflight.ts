@@ -10,9 +10,10 @@ import { usedBy } from './shared.js';
 import { resourcePath } from './discovery.js';
 import type { RawObject } from './ownership.js';
 import { lessonPermissions, missingPermissions, summarizeMissing } from './permissions.js';
-import { describeProgress, hasSidecar, isTerminating, labelSelector, pickReadyPod, pickWaitingPod } from './pods.js';
-import { EGRESS_GATEWAY_LABELS, gatewayAccessLogState, getNamespace, listPods, meshSettings, outboundPolicy, type Reads } from './reads.js';
+import { describeProgress, hasSidecar, isTerminating, labelSelector, pickReadyPod, pickWaitingPod, type RawPod } from './pods.js';
+import { EGRESS_GATEWAY_LABELS, ZTUNNEL_LABELS, gatewayAccessLogState, getNamespace, listPods, meshSettings, outboundPolicy, type Reads } from './reads.js';
 import type { MeshSettings } from './meshconfig.js';
+import { describeGatewayService, gatewayServices } from './gatewayService.js';
 
 export const ALL_CHECKS: CheckName[] = [
   'cluster-reachable',
@@ -21,6 +22,7 @@ export const ALL_CHECKS: CheckName[] = [
   'egress-gateway',
   'access-logging',
   'sidecar-injection',
+  'dataplane-mode',
   'outbound-policy',
   'permissions',
   'client-ready',
@@ -137,7 +139,7 @@ async function checkEgressGateway(deps: PreflightDeps, options: PreflightOptions
       level: 'fail',
       summary: t(
         `No egress gateway pods (${selector}) in namespace "${options.istioNamespace}": Istio's default profile does not install one.`,
-        `命名空间 "${options.istioNamespace}" 中没有出口网关（Egress 网关）Pod（${selector}）：Istio 的 default 配置档不会安装它。`,
+        `命名空间 "${options.istioNamespace}" 中没有出口网关 Pod（${selector}）：Istio 的 default 配置档不会安装它。`,
       ),
       fix: t(`Install it: ${INSTALL_EGRESS(options.istioNamespace)} (the demo profile includes it).`, `安装它：${INSTALL_EGRESS(options.istioNamespace)}（demo 配置档已包含它）。`),
     };
@@ -156,6 +158,7 @@ async function checkEgressGateway(deps: PreflightDeps, options: PreflightOptions
       details,
     };
   }
+  details.push(...(await gatewayServiceDetails(deps, options, pods)));
   return {
     name: 'egress-gateway',
     level: ready.length === pods.length ? 'pass' : 'warn',
@@ -189,7 +192,7 @@ async function checkOwnGateway(deps: PreflightDeps, options: PreflightOptions, g
       ),
       fix: t(
         'Lesson 2 deploys it (step "Deploy your own egress gateway"); it needs Istio\'s gateway injection, which every Istio install has.',
-        '第 2 课会部署它（“部署你自己的 Egress 网关”一步）；它依靠 Istio 的网关注入，任何 Istio 安装都有。',
+        '第 2 课会部署它（“部署你自己的出口网关”一步）；它依靠 Istio 的网关注入，任何 Istio 安装都有。',
       ),
     };
   }
@@ -301,6 +304,90 @@ async function checkSharedGateway(deps: PreflightDeps, options: PreflightOptions
 /** The session's gateway (default: shared, the Istio namespace's istio=egressgateway pods). */
 export function gatewayOf(options: PreflightOptions): GatewayTarget {
   return options.gateway ?? { mode: 'shared', pods: { namespace: options.istioNamespace, labels: { ...EGRESS_GATEWAY_LABELS }, container: 'istio-proxy' } };
+}
+
+/** Which Service fronts the gateway pods and its target ports (istioctl 8080/8443, Helm 80/443). */
+async function gatewayServiceDetails(deps: PreflightDeps, options: PreflightOptions, pods: RawPod[]): Promise<string[]> {
+  const t = tr(deps);
+  let items: RawObject[];
+  try {
+    items = (await deps.rest.json<{ items?: RawObject[] }>({
+      method: 'GET',
+      path: `/api/v1/namespaces/${encodeURIComponent(options.istioNamespace)}/services`,
+      signal: options.signal,
+      action: t(`list the Services in namespace "${options.istioNamespace}"`, `列出命名空间 "${options.istioNamespace}" 中的 Service`),
+    })).items ?? [];
+  } catch (err) {
+    if (err instanceof ClusterError && err.reason === 'cancelled') throw err;
+    // Reading Services is not among the lesson permissions: say so and go on.
+    return [t(`The gateway's Service could not be read, so its target ports are unknown (${err instanceof ClusterError ? err.message : String(err)}).`, `读不到网关的 Service，无法知道它的目标端口（${err instanceof ClusterError ? err.message : String(err)}）。`)];
+  }
+  const views = gatewayServices(items, pods);
+  if (views.length === 0) {
+    return [t(`No Service in "${options.istioNamespace}" selects the egress gateway pods: sidecars cannot send traffic to them.`, `"${options.istioNamespace}" 中没有选中出口网关 Pod 的 Service：Sidecar 无法把流量发给它们。`)];
+  }
+  return views.map((v) => describeGatewayService(v, deps.where.lang));
+}
+
+/** Ambient namespaces get no sidecar: the lessons route with sidecars, so say so before anything fails. */
+async function checkDataplaneMode(deps: PreflightDeps, options: PreflightOptions): Promise<CheckResult> {
+  const t = tr(deps);
+  const ns = options.clientNamespace;
+  const [namespace, ztunnels] = await Promise.all([
+    getNamespace(deps, ns, options.signal),
+    listPods(deps, options.istioNamespace, ZTUNNEL_LABELS, options.signal).catch((err: unknown) => {
+      if (err instanceof ClusterError && err.reason === 'cancelled') throw err;
+      return [] as RawPod[];
+    }),
+  ]);
+  const labels = namespace?.metadata?.labels ?? {};
+  const ambient = labels['istio.io/dataplane-mode'] === 'ambient';
+  const details = ztunnels.length
+    ? [t(`ztunnel runs in "${options.istioNamespace}" (${ztunnels.length} pod${ztunnels.length === 1 ? '' : 's'}): this cluster has ambient mode installed.`, `"${options.istioNamespace}" 中运行着 ztunnel（${ztunnels.length} 个 Pod）：这个集群装了 ambient 模式。`)]
+    : undefined;
+  const sidecarNs = 'egress-lab';
+  const useSidecarNs = t(
+    `use a namespace in sidecar mode: kubectl create namespace ${sidecarNs} && kubectl label namespace ${sidecarNs} istio-injection=enabled, then pass -n ${sidecarNs}`,
+    `改用 Sidecar 模式的命名空间：kubectl create namespace ${sidecarNs} && kubectl label namespace ${sidecarNs} istio-injection=enabled，然后加上 -n ${sidecarNs}`,
+  );
+  if (ambient && labels['istio-injection'] === 'enabled') {
+    return {
+      name: 'dataplane-mode',
+      level: 'warn',
+      summary: t(
+        `Namespace "${ns}" is labelled for ambient mode (istio.io/dataplane-mode=ambient) and for sidecar injection: its pods get sidecars, which ambient leaves alone, but the mix is easy to misread.`,
+        `命名空间 "${ns}" 同时带有 ambient 模式标签（istio.io/dataplane-mode=ambient）和 Sidecar 注入标签：其中的 Pod 会注入 Sidecar，ambient 不接管它们，但两者混用容易误判。`,
+      ),
+      fix: t(
+        `These lessons need sidecar mode. Remove the ambient label: kubectl label namespace ${ns} istio.io/dataplane-mode- (or ${useSidecarNs}).`,
+        `这些课程需要 Sidecar 模式。去掉 ambient 标签：kubectl label namespace ${ns} istio.io/dataplane-mode-（或者${useSidecarNs}）。`,
+      ),
+      details,
+    };
+  }
+  if (ambient) {
+    return {
+      name: 'dataplane-mode',
+      level: 'fail',
+      summary: t(
+        `Namespace "${ns}" is in ambient mode (istio.io/dataplane-mode=ambient): its pods get no sidecar, and these lessons need sidecar mode.`,
+        `命名空间 "${ns}" 处于 ambient 模式（istio.io/dataplane-mode=ambient）：其中的 Pod 没有 Sidecar，而这些课程需要 Sidecar 模式。`,
+      ),
+      fix: t(
+        `${useSidecarNs[0].toUpperCase()}${useSidecarNs.slice(1)}. Or switch "${ns}" to sidecar mode: kubectl label namespace ${ns} istio.io/dataplane-mode- istio-injection=enabled, then recreate its pods.`,
+        `${useSidecarNs}。或者把 "${ns}" 切换到 Sidecar 模式：kubectl label namespace ${ns} istio.io/dataplane-mode- istio-injection=enabled，然后重建其中的 Pod。`,
+      ),
+      details,
+    };
+  }
+  return {
+    name: 'dataplane-mode',
+    level: 'pass',
+    summary: ztunnels.length
+      ? t(`Namespace "${ns}" is not in ambient mode: the lessons use sidecar mode there, although the cluster also runs ambient.`, `命名空间 "${ns}" 不是 ambient 模式：课程在这里使用 Sidecar 模式，尽管集群也在运行 ambient。`)
+      : t(`Namespace "${ns}" is not in ambient mode: the lessons use sidecar mode.`, `命名空间 "${ns}" 不是 ambient 模式：课程使用 Sidecar 模式。`),
+    details,
+  };
 }
 
 async function checkAccessLogging(deps: PreflightDeps, memo: Memo, options: PreflightOptions): Promise<CheckResult> {
@@ -571,6 +658,7 @@ export async function runPreflight(deps: PreflightDeps, options: PreflightOption
     'outbound-policy': () => checkOutbound(deps, memo, options),
     permissions: () => checkPermissions(deps, options),
     'client-ready': () => checkClient(deps, options),
+    'dataplane-mode': () => checkDataplaneMode(deps, options),
     'shared-gateway': () => checkSharedGateway(deps, options),
   };
   const rest = ALL_CHECKS.filter((name) => name !== 'cluster-reachable' && wanted.includes(name));

@@ -15,6 +15,8 @@ export interface Reads {
 }
 
 export const EGRESS_GATEWAY_LABELS = { istio: 'egressgateway' };
+/** ztunnel, ambient mode's per-node proxy (a DaemonSet in the Istio namespace). */
+export const ZTUNNEL_LABELS = { app: 'ztunnel' };
 
 export async function listPods(r: Reads, namespace: string, labels: Record<string, string>, signal?: AbortSignal): Promise<RawPod[]> {
   const selector = labelSelector(labels);
