@@ -217,7 +217,6 @@ async function validate(args: string[], flags: CliFlags, io: CliIO): Promise<num
     io.err(`egress-tutorial: ${problems.length} problem${problems.length === 1 ? '' : 's'} in ${dir}.`);
     return 1;
   }
-  // The drills (lessons/drills/) are checked against the lessons they build on.
   // The drills (lessons/drills/) are checked against the lessons they build on, in every mode.
   const { loadDrills } = await modules.drill();
   const drillLoads = loads.map((l) => loadDrills(l.set!));

@@ -100,6 +100,10 @@ export async function drillVerb(named: string[], flags: CliFlags & { list: boole
       drills = drillsOf(lessons);
     }
     const drill = drills.find((d) => d.name === name)!;
+    if (drill.gateway && drill.gateway !== gateway.mode) throw new UsageError(m.wrongMode(drill.name, drill.gateway));
+    // A class shares everything outside the learner's namespace: a fault there would break the others' lessons.
+    const outside = (drill.fault?.manifests ?? []).flatMap((mf) => mf.objects).map((o) => o.metadata.namespace).find((ns) => ns && ns !== connection.namespace);
+    if (outside && gateway.source === 'class') throw new UsageError(m.classWide(drill.name, outside));
     const identity = connection.port.identity();
     const store = openDrillStore({ clusterKey: progressKey(connection.port, backend), namespace: connection.namespace, stateDir: stateDir(io.env) });
     const ctx: DrillContext = { port: connection.port, lessons, drills, namespace: connection.namespace, istioNamespace: flags.istioNamespace, lang: flags.lang };

@@ -17,7 +17,7 @@ import type { Drill, DrillSymptom } from './model.js';
 export const DRILLS_FOLDER = 'drills';
 /** The lessons a drill may belong to: the ones that build egress routing (issue 13). */
 export const DRILL_LESSONS = /^0[3-5]-/;
-const FIELDS = ['lesson', 'requires', 'symptom', 'steps'];
+const FIELDS = ['lesson', 'requires', 'gateway', 'symptom', 'steps'];
 const SYMPTOM_FIELDS = ['httpStatus', 'exitCode', 'responseFlags', 'gatewayLine'];
 /** Step ids and kinds, in this order; base and proof are optional. */
 const STEPS: { id: string; kind: string; required: boolean }[] = [
@@ -129,6 +129,7 @@ function loadDrill(set: LessonSet, name: string, ctx: Ctx): Drill | undefined {
     }
   }
 
+  if (y.gateway !== undefined && y.gateway !== 'own' && y.gateway !== 'shared') problems.add(file, at('gateway'), 'gateway must be own or shared (the only gateway mode the drill works in), or left out');
   const symptom = readSymptom(y.symptom, file, doc.lines, problems);
 
   // Steps: parsed as lesson steps (same fields, same checks); base reads the lesson's manifests.
@@ -175,6 +176,7 @@ function loadDrill(set: LessonSet, name: string, ctx: Ctx): Drill | undefined {
     title: pick((p) => p.title ?? name),
     summary: pick((p) => p.summary),
     symptom,
+    ...(y.gateway === 'own' || y.gateway === 'shared' ? { gateway: y.gateway } : {}),
     ...(found.base ? { base: found.base as ApplyStep } : {}),
     ...(found.fault ? { fault: found.fault as ApplyStep } : {}),
     request: found.request as ExecStep,

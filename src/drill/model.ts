@@ -23,6 +23,8 @@ export interface Drill {
   /** The story the learner reads before the symptom (Markdown). */
   summary: Localized;
   symptom: DrillSymptom;
+  /** Only in this gateway mode: the fault means nothing in the other (export-to hides from the shared gateway only). */
+  gateway?: 'own' | 'shared';
   /** The working objects taken from the lesson's manifests, unchanged (optional). */
   base?: ApplyStep;
   /** The drill's own objects, one of which carries the fault (absent when the fault is a missing object). */

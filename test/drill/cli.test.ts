@@ -136,3 +136,37 @@ describe('reset and drills', () => {
     }
   }, 120_000);
 });
+
+describe('drills that would not teach, or would break a class', () => {
+  it('a drill for one gateway mode is refused in the other, and a fault outside the learner\'s namespace is refused in a class (exit 2, one sentence, both languages)', async () => {
+    const env = { XDG_STATE_HOME: mkdtempSync(join(tmpdir(), 'drill-class-')) };
+    const serve = memoryIO(env);
+    const serving = runCli(['practice'], serve);
+    await waitFor(() => serve.stdout.some((l) => l.includes('export KUBECONFIG=')), 'the practice banner', 20_000);
+    const note = readPracticeInfo(join(env.XDG_STATE_HOME, 'egress-tutorial'))!;
+    try {
+      const own = memoryIO(env);
+      expect(await runCli(['drill', 'export-to', '--yes', '--practice', '--gateway', 'own'], own)).toBe(2);
+      expect(own.stderr.join('\n')).toMatch(/The drill "export-to" only works with --gateway shared/);
+
+      // The instructor's class settings (C3) for this namespace, shared gateway.
+      const kc = new KubeConfig();
+      kc.loadFromFile(note.kubeconfig);
+      await KubernetesObjectApi.makeApiClient(kc).create({
+        apiVersion: 'v1', kind: 'ConfigMap',
+        metadata: { name: 'egress-tutorial-class', namespace: 'default', labels: { 'app.kubernetes.io/managed-by': 'egress-tutorial', 'egress-tutorial.dev/class': 'learner' } },
+        data: { gateway: 'shared', istioNamespace: 'istio-system', class: 'learner-' },
+      } as never);
+      const inClass = memoryIO(env);
+      expect(await runCli(['drill', 'access-log-off', '--yes', '--practice', '--lang', 'zh'], inClass)).toBe(2);
+      expect(inClass.stderr.join('\n')).toMatch(/演练 "access-log-off" 会改动 istio-system 中全班共用的对象/);
+      // A fault inside the learner's own namespace is fine in a class.
+      const fine = memoryIO(env);
+      expect(await runCli(['drill', 'gateway-name', '--yes', '--practice'], fine)).toBe(0);
+    } finally {
+      serve.signal('SIGINT');
+      expect(await serving).toBe(0);
+      rmSync(env.XDG_STATE_HOME, { recursive: true, force: true });
+    }
+  }, 120_000);
+});

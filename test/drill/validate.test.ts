@@ -67,6 +67,14 @@ steps:
     expect(out).toMatch(new RegExp(`${f}:13: .*nosuchHost`));
   });
 
+  it('gateway names the one mode a drill works in: own or shared, else a problem at its line', () => {
+    const yaml = shipped('export-to', 'drill.yaml').replace('gateway: shared', 'gateway: sideways');
+    const out = problemsOf(copyWith('export-to', { 'drill.yaml': yaml }));
+    expect(out).toMatch(/^drills\/export-to\/drill\.yaml:3: gateway must be own or shared/m);
+    const { set } = loadLessonSet(defaultLessonsDir());
+    expect(loadDrills(set!).drills.find((d) => d.name === 'export-to')!.gateway).toBe('shared');
+  });
+
   it('prose problems: a missing hint section, an unknown section, a missing language', () => {
     const en = shipped('gateway-host', 'en.md').replace('{#hint-field}', '{#hint-column}');
     const root = copyWith('gateway-host', { 'en.md': en });
