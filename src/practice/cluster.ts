@@ -91,6 +91,10 @@ export async function startPracticeClusterWith(deps: PracticeDeps, options: Prac
       return path;
     },
     knobs: () => ({ ...knobs, deny: [...knobs.deny] }),
+    requestCounts: () => structuredClone(server.counts),
+    resetRequestCounts: () => {
+      server.counts = { total: 0, byKind: {}, faulted: 0 };
+    },
     setKnobs(patch: Partial<PracticeKnobs>): void {
       const before = knobs;
       knobs = mergeKnobs(knobs, patch);

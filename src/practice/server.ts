@@ -14,7 +14,7 @@ import { chooseProtocol, sendError as sendExecError, sendResult } from './exec.j
 import type { PodLogs } from './logs.js';
 import { ApiError, errors } from './status.js';
 import type { KObject } from './store.js';
-import type { PracticeKnobs } from './types.js';
+import type { PracticeKnobs, RequestCounts } from './types.js';
 import { serveWatch, type WatchHandle } from './watch.js';
 import { toTable, wantsTable } from './tables.js';
 import { openApiV3Doc, openApiV3Index } from './openapi.js';
@@ -97,6 +97,7 @@ export class PracticeServer {
   private readonly sockets = new Set<WebSocket>();
   private address = '127.0.0.1:0';
   private readonly firedEdits = new WeakSet<object>();
+  counts: RequestCounts = { total: 0, byKind: {}, faulted: 0 };
 
   constructor(private readonly deps: ServerDeps) {
     this.http = createServer({ cert: deps.tls.certPem, key: deps.tls.keyPem }, (req, res) => {
@@ -141,11 +142,28 @@ export class PracticeServer {
   private fault(): ApiError | undefined {
     const k = this.deps.knobs();
     if (!(k.faultRate > 0) || Math.random() >= k.faultRate) return undefined;
-    return k.faultStatus === 429 ? errors.tooManyRequests(1) : errors.internal('etcdserver: request timed out');
+    this.counts.faulted++;
+    return k.faultStatus === 429 ? errors.tooManyRequests(k.faultRetryAfterSeconds ?? 1) : errors.internal('etcdserver: request timed out');
+  }
+
+  private count(method: string, url: string): void {
+    this.counts.total++;
+    const parts = url.split('?')[0].split('/').filter(Boolean);
+    let rest = parts[0] === 'api' ? parts.slice(2) : parts[0] === 'apis' ? parts.slice(3) : undefined;
+    let resource: string;
+    if (!rest) resource = parts.join('/') || '/';
+    else {
+      if (rest[0] === 'watch') rest = rest.slice(1);
+      if (rest[0] === 'namespaces' && rest.length > 2) rest = rest.slice(2);
+      resource = rest.length === 0 ? 'discovery' : `${rest[0]}${rest[2] ? `/${rest[2]}` : ''}`;
+    }
+    const key = `${method} ${resource}`;
+    this.counts.byKind[key] = (this.counts.byKind[key] ?? 0) + 1;
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!this.authenticated(req)) throw errors.unauthorized();
+    this.count(req.method ?? 'GET', req.url ?? '/');
     const fault = this.fault();
     if (fault) throw fault;
     const url = new URL(req.url ?? '/', 'http://practice');
@@ -471,6 +489,7 @@ export class PracticeServer {
     };
     try {
       if (!this.authenticated(req)) throw errors.unauthorized();
+      this.count('GET', req.url ?? '/');
       const fault = this.fault();
       if (fault) throw fault;
       const url = new URL(req.url ?? '/', 'http://practice');

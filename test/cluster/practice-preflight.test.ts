@@ -1,5 +1,6 @@
 // Pre-flight checks, their automatic fixes, mesh facts, RBAC denial and API faults — through real
 // client-node against the practice cluster and its knobs.
+import { connectCluster } from '../../src/cluster/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckResult } from '../../src/cluster/port.js';
 import { CLIENT, curlClient, serviceEntry, startPractice, type Practice } from './practice-helpers.js';
@@ -107,8 +108,11 @@ describe('preflight', () => {
 describe('RBAC denial and API faults', () => {
   it('names the missing permission in the pre-flight and in the apply outcome', async () => {
     p.cluster.setKnobs({ deny: [{ verb: 'patch', group: 'networking.istio.io', resource: 'gateways' }] });
+    // A new session: a session answers each permission review once (issue 11), so a change of
+    // RBAC shows in the next session's pre-flight (and at once as a 403 on the request itself).
+    const { port: fresh } = await connectCluster({ kubeconfigYaml: p.cluster.kubeconfig(), backend: 'practice' });
     try {
-      const check = (await p.port.preflight({ clientNamespace: 'default', istioNamespace: 'istio-system', client: CLIENT, checks: ['permissions'] }))[0];
+      const check = (await fresh.preflight({ clientNamespace: 'default', istioNamespace: 'istio-system', client: CLIENT, checks: ['permissions'] }))[0];
       expect(check.level).toBe('fail');
       expect(check.summary).toBe('Missing 1 permission: patch gateways.networking.istio.io in default.');
       const [outcome] = await p.port.apply(
@@ -118,6 +122,7 @@ describe('RBAC denial and API faults', () => {
       expect(outcome.result).toBe('error');
       expect(outcome.message).toMatch(/^Could not apply Gateway "g" in namespace "default": forbidden \(.*cannot patch resource "gateways" in API group "networking\.istio\.io".*\); ask a cluster admin/);
     } finally {
+      fresh.close();
       p.cluster.setKnobs({ deny: [] });
     }
   });

@@ -32,6 +32,7 @@ import { runExec } from './exec.js';
 import { readMeshFacts } from './facts.js';
 import { say } from './lang.js';
 import { followLogs } from './logs.js';
+import { PermissionCache } from './permissions.js';
 import { runPreflight } from './preflight.js';
 import type { KubeRest } from './rest.js';
 import { waitForPod } from './wait.js';
@@ -49,8 +50,17 @@ export interface KubePortParts {
 export class KubeClusterPort implements ClusterPort {
   /** Aborted by close(): every wait, exec and log follow started through this port stops. */
   private readonly closing = new AbortController();
+  /** Permission reviews are answered once per session (issue 11: a class's API load). */
+  readonly permissions: PermissionCache;
 
-  constructor(private readonly parts: KubePortParts) {}
+  constructor(private readonly parts: KubePortParts) {
+    this.permissions = new PermissionCache(parts.rest);
+  }
+
+  /** Requests this port sent through its REST client (each retry counts). */
+  get requestCount(): number {
+    return this.parts.rest.requestCount;
+  }
 
   private signal(own?: AbortSignal): AbortSignal {
     return own ? anySignal([own, this.closing.signal]) : this.closing.signal;
@@ -71,7 +81,7 @@ export class KubeClusterPort implements ClusterPort {
   }
 
   preflight(options: PreflightOptions): Promise<CheckResult[]> {
-    return runPreflight({ ...this.reads, where: this.parts.where }, { ...options, signal: this.signal(options.signal) });
+    return runPreflight({ ...this.reads, where: this.parts.where, permissions: this.permissions }, { ...options, signal: this.signal(options.signal) });
   }
 
   servedVersion(group: string, signal?: AbortSignal): Promise<string | undefined> {

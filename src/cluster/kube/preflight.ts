@@ -6,7 +6,7 @@ import { ClusterError, type CheckResult, type PreflightOptions } from '../port.j
 import type { Where } from './errors.js';
 import { say, type Lang } from './lang.js';
 import { accessLogTelemetry } from './meshconfig.js';
-import { lessonPermissions, missingPermissions, summarizeMissing } from './permissions.js';
+import { lessonPermissions, PermissionCache, summarizeMissing } from './permissions.js';
 import { describeProgress, hasSidecar, isTerminating, labelSelector, pickReadyPod, pickWaitingPod } from './pods.js';
 import { accessLogState, EGRESS_GATEWAY_LABELS, getNamespace, listPods, meshSettings, outboundPolicy, type Reads } from './reads.js';
 import type { MeshSettings } from './meshconfig.js';
@@ -30,6 +30,8 @@ const ISTIO_KINDS = ['Gateway', 'VirtualService', 'DestinationRule', 'ServiceEnt
 
 export interface PreflightDeps extends Reads {
   where: Where;
+  /** The session's answers to permission reviews (each asked once per session). */
+  permissions?: PermissionCache;
 }
 
 /** Shared between checks so the mesh config is read once. */
@@ -282,8 +284,10 @@ async function checkOutbound(deps: PreflightDeps, memo: Memo, options: Preflight
 async function checkPermissions(deps: PreflightDeps, options: PreflightOptions): Promise<CheckResult> {
   const t = tr(deps);
   let missing;
+  let unknown;
   try {
-    missing = await missingPermissions(deps.rest, lessonPermissions(options.clientNamespace, options.istioNamespace), options.signal);
+    const cache = deps.permissions ?? new PermissionCache(deps.rest);
+    ({ missing, unknown } = await cache.check(lessonPermissions(options.clientNamespace, options.istioNamespace), options.signal, 6, options.clientNamespace));
   } catch (err) {
     if (err instanceof ClusterError && (err.reason === 'forbidden' || err.reason === 'not-served')) {
       return {
@@ -294,6 +298,20 @@ async function checkPermissions(deps: PreflightDeps, options: PreflightOptions):
       };
     }
     throw err;
+  }
+  if (missing.length === 0 && unknown.length > 0) {
+    // Throttled or failing reviews say nothing about permissions: never report them as missing.
+    const lines = summarizeMissing(unknown, deps.where.lang);
+    return {
+      name: 'permissions',
+      level: 'warn',
+      summary: t(
+        `${unknown.length} permission${unknown.length === 1 ? '' : 's'} could not be checked (the API server kept throttling or failing the reviews): ${lines.slice(0, 3).join('; ')}${lines.length > 3 ? '; …' : ''}.`,
+        `有 ${unknown.length} 项权限无法检查（API 服务器一直在限流或处理失败）：${lines.slice(0, 3).join('；')}${lines.length > 3 ? '；…' : ''}。`,
+      ),
+      fix: t('Run the check again in a moment, or check them yourself with kubectl auth can-i --list.', '稍后再运行一次检查，或用 kubectl auth can-i --list 自行检查。'),
+      details: lines,
+    };
   }
   if (missing.length === 0) return { name: 'permissions', level: 'pass', summary: t('You have every permission the lessons use.', '你拥有课程用到的全部权限。') };
   const lines = summarizeMissing(missing, deps.where.lang);
