@@ -320,9 +320,9 @@ async function reset(flags: CliFlags, io: CliIO): Promise<number> {
     const removed = managed.length ? await connection.port.deleteManaged({ namespaces }, { waitMs: 60_000 }) : [];
     for (const r of removed) io.out(`  ${r.ref.kind}/${r.ref.name}: ${r.result}${r.message ? ` — ${r.message}` : ''}`);
     openProgressStore({ clusterKey: progressKey(connection.port, backend), namespace: connection.namespace, stateDir: stateDir(io.env) }).clear();
-    const errors = removed.filter((r) => r.result === 'error').length;
-    io.out(errors ? m.resetErrors(errors) : m.resetDone);
-    return errors ? 1 : 0;
+    const errors = removed.filter((r) => r.result === 'error');
+    io.out(errors.length ? m.resetErrors(errors.length, errors.map((r) => `${r.ref.kind}/${r.ref.name}`)) : m.resetDone);
+    return errors.length ? 1 : 0;
   } finally {
     await connection.release();
   }

@@ -202,8 +202,15 @@ export class Api {
     return { object: this.finishUpdate(t, current, next, opts), created: false };
   }
 
-  delete(t: Target, dryRun: boolean): KObject | ReturnType<typeof successStatus> {
+  delete(t: Target, dryRun: boolean, preconditions?: { uid?: string; resourceVersion?: string }): KObject | ReturnType<typeof successStatus> {
     const old = this.existing(t);
+    // DeleteOptions.preconditions, as kube-apiserver checks them.
+    if (preconditions?.uid && preconditions.uid !== old.metadata.uid) {
+      throw new ApiError(409, 'Conflict', `Operation cannot be fulfilled on ${t.res.plural}${t.res.group ? `.${t.res.group}` : ''} "${old.metadata.name}": Precondition failed: UID in precondition: ${preconditions.uid}, UID in object meta: ${old.metadata.uid}`);
+    }
+    if (preconditions?.resourceVersion && preconditions.resourceVersion !== old.metadata.resourceVersion) {
+      throw new ApiError(409, 'Conflict', `Operation cannot be fulfilled on ${t.res.plural}${t.res.group ? `.${t.res.group}` : ''} "${old.metadata.name}": Precondition failed: ResourceVersion in precondition: ${preconditions.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion}`);
+    }
     if (t.res.plural === 'namespaces' && ['default', 'kube-system', 'kube-public'].includes(old.metadata.name)) {
       throw errors.forbidden(`namespaces "${old.metadata.name}" is forbidden: this namespace may not be deleted`, old.metadata.name, '', 'namespaces');
     }

@@ -348,15 +348,17 @@ export class PracticeServer {
       case 'DELETE': {
         const raw = await readBody(req);
         let optsDryRun = dryRun;
+        let preconditions: { uid?: string; resourceVersion?: string } | undefined;
         if (raw.length) {
           try {
-            const opts = JSON.parse(raw.toString('utf8')) as { dryRun?: string[] };
+            const opts = JSON.parse(raw.toString('utf8')) as { dryRun?: string[]; preconditions?: { uid?: string; resourceVersion?: string } };
             optsDryRun ||= Array.isArray(opts.dryRun) && opts.dryRun.includes('All');
+            preconditions = opts.preconditions;
           } catch {
             throw errors.badRequest('the delete options could not be decoded');
           }
         }
-        if (t.name) return sendJson(res, 200, api.delete(t, optsDryRun));
+        if (t.name) return sendJson(res, 200, api.delete(t, optsDryRun, preconditions));
         return sendJson(res, 200, api.deleteCollection(t, query, optsDryRun));
       }
       default:

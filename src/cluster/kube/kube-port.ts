@@ -32,6 +32,7 @@ import { runExec } from './exec.js';
 import { readMeshFacts } from './facts.js';
 import { say } from './lang.js';
 import { followLogs } from './logs.js';
+import { KnownObjects } from './known.js';
 import { PermissionCache } from './permissions.js';
 import { runPreflight } from './preflight.js';
 import type { KubeRest } from './rest.js';
@@ -52,6 +53,8 @@ export class KubeClusterPort implements ClusterPort {
   private readonly closing = new AbortController();
   /** Permission reviews are answered once per session (issue 11: a class's API load). */
   readonly permissions: PermissionCache;
+  /** Objects this session applied (uids from the apply responses): deletes need no read first. */
+  private readonly known = new KnownObjects();
 
   constructor(private readonly parts: KubePortParts) {
     this.permissions = new PermissionCache(parts.rest);
@@ -66,8 +69,8 @@ export class KubeClusterPort implements ClusterPort {
     return own ? anySignal([own, this.closing.signal]) : this.closing.signal;
   }
 
-  private get reads(): { rest: KubeRest; discovery: Discovery } {
-    return { rest: this.parts.rest, discovery: this.parts.discovery };
+  private get reads(): { rest: KubeRest; discovery: Discovery; known: KnownObjects } {
+    return { rest: this.parts.rest, discovery: this.parts.discovery, known: this.known };
   }
 
   identity(): ClusterIdentity {

@@ -1,6 +1,7 @@
 // Small reads of cluster state shared by the pre-flight and the mesh facts.
 
 import type { Discovery } from './discovery.js';
+import type { KnownObjects } from './known.js';
 import { resourcePath } from './discovery.js';
 import { parseMeshConfig, sidecarOutboundPolicy, telemetryEnablesAccessLog, type MeshSettings } from './meshconfig.js';
 import type { RawObject } from './ownership.js';
@@ -11,6 +12,8 @@ import type { KubeRest } from './rest.js';
 export interface Reads {
   rest: KubeRest;
   discovery: Discovery;
+  /** The objects this session applied (optional: without it every delete reads first). */
+  known?: KnownObjects;
 }
 
 export const EGRESS_GATEWAY_LABELS = { istio: 'egressgateway' };
