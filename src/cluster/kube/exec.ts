@@ -70,6 +70,17 @@ function ended(stream: Writable): Promise<void> {
   });
 }
 
+const notStarted = new WeakSet<object>();
+function markNotStarted(err: ClusterError): ClusterError {
+  notStarted.add(err);
+  return err;
+}
+
+/** The exec was refused before the command started (a 429 or 5xx on the upgrade): it may be retried. */
+export function execNotStarted(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && notStarted.has(err);
+}
+
 export async function runExec(
   kc: KubeConfig,
   where: Where,
@@ -189,7 +200,8 @@ export async function runExec(
             ),
           );
         } else if (m) {
-          fail(httpError(Number(m[1]), undefined, where, what));
+          // The session never started, so the command did not run: safe to try again.
+          fail(markNotStarted(httpError(Number(m[1]), undefined, where, what)));
         } else {
           fail(toClusterError(err, where, what));
         }

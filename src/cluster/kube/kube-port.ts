@@ -23,12 +23,12 @@ import {
   type WaitOptions,
 } from '../port.js';
 import { applyObjects } from './apply.js';
-import { anySignal } from './backoff.js';
+import { anySignal, DEFAULT_BUDGET_MS, isRetryableStatus, retryDelay, sleep } from './backoff.js';
 import { deleteManagedObjects, deleteRefs, listManagedTargets } from './cleanup.js';
 import type { Discovery } from './discovery.js';
 import { readDrift } from './drift.js';
 import { httpError, type Where } from './errors.js';
-import { runExec } from './exec.js';
+import { execNotStarted, runExec } from './exec.js';
 import { readMeshFacts } from './facts.js';
 import { say } from './lang.js';
 import { followLogs } from './logs.js';
@@ -107,8 +107,22 @@ export class KubeClusterPort implements ClusterPort {
     return waitForPod(this.reads, target, { ...options, signal: this.signal(options.signal) });
   }
 
-  exec(pod: { namespace: string; name: string }, container: string, argv: string[], options: ExecOptions): Promise<ExecResult> {
-    return runExec(this.parts.kc, this.parts.where, pod, container, argv, { ...options, signal: this.signal(options.signal) });
+  async exec(pod: { namespace: string; name: string }, container: string, argv: string[], options: ExecOptions): Promise<ExecResult> {
+    const signal = this.signal(options.signal);
+    const policy = this.parts.rest.retryPolicy;
+    const deadline = Date.now() + (policy.budgetMs ?? DEFAULT_BUDGET_MS);
+    // A throttled or failed upgrade never started the command: retry it like any other call.
+    for (let attempt = 1; ; attempt++) {
+      this.parts.rest.requestCount++;
+      try {
+        return await runExec(this.parts.kc, this.parts.where, pod, container, argv, { ...options, signal });
+      } catch (err) {
+        const status = err instanceof ClusterError ? err.status : undefined;
+        const delay = retryDelay(attempt, policy);
+        if (!execNotStarted(err) || status === undefined || !isRetryableStatus(status) || attempt >= policy.attempts || Date.now() + delay > deadline) throw err;
+        await sleep(delay, signal, say(this.parts.where.lang, 'retrying the exec', '重试 exec'), this.parts.where.lang);
+      }
+    }
   }
 
   followLogs(target: PodTarget, options: FollowOptions): Promise<void> {
