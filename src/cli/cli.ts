@@ -319,7 +319,9 @@ async function reset(flags: CliFlags, io: CliIO): Promise<number> {
     }
     const removed = managed.length ? await connection.port.deleteManaged({ namespaces }, { waitMs: 60_000 }) : [];
     for (const r of removed) io.out(`  ${r.ref.kind}/${r.ref.name}: ${r.result}${r.message ? ` — ${r.message}` : ''}`);
-    openProgressStore({ clusterKey: progressKey(connection.port, backend), namespace: connection.namespace, stateDir: stateDir(io.env) }).clear();
+    const store = openProgressStore({ clusterKey: progressKey(connection.port, backend), namespace: connection.namespace, stateDir: stateDir(io.env), lang: flags.lang });
+    if (store.persistent === false && store.warning) io.err(`egress-tutorial: ${store.warning}`);
+    store.clear();
     const errors = removed.filter((r) => r.result === 'error');
     io.out(errors.length ? m.resetErrors(errors.length, errors.map((r) => `${r.ref.kind}/${r.ref.name}`)) : m.resetDone);
     return errors.length ? 1 : 0;
@@ -338,6 +340,8 @@ async function practice(flags: CliFlags, io: CliIO): Promise<number> {
   ]);
   const zh = flags.lang === 'zh';
   const dir = stateDir(io.env);
+  const problem = (await modules.progress()).stateDirProblem(dir, flags.lang, 'practice');
+  if (problem) throw new CliError(problem, 1);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   // Two servers on one state file would overwrite each other's state.
   const running = await info.findRunningPractice(dir);

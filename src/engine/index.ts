@@ -101,6 +101,7 @@ class LessonEngine implements Engine {
     }
     const warnings = [this.options.progress.warning, this.saveWarning].filter((w): w is string => !!w);
     if (warnings.length) this.cached.warnings = warnings;
+    this.cached.progressSaved = this.options.progress.persistent !== false && this.saveWarning === undefined;
     return this.cached;
   }
 

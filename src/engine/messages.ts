@@ -110,7 +110,7 @@ const en: EngineMessages = {
   applyingFix: (d) => `Applying: ${d}`,
   runThisToFix: (cmd) => `Run this to fix it: ${cmd}`,
   appliesNothing: '# This step applies nothing.',
-  saveFailed: (code) => `Progress could not be saved (${code}).`,
+  saveFailed: (code) => `Progress could not be saved (${code}): fix the state folder's permissions or set XDG_STATE_HOME to a writable folder; until then it is kept in memory only.`,
   clearFailed: (reason) => `Progress could not be cleared (${reason}).`,
   driftSummary: (m, ref, managers) => `${m}; stopped retrying: ${ref} was changed by ${managers.join(', ')} after the tutorial applied it.`,
   driftDiagnosis: (ref, fields, managers, more) =>
@@ -167,7 +167,7 @@ const zh: EngineMessages = {
   applyingFix: (d) => `正在应用：${d}`,
   runThisToFix: (cmd) => `运行以下命令修复：${cmd}`,
   appliesNothing: '# 这一步不应用任何对象。',
-  saveFailed: (code) => `进度未能保存（${code}）。`,
+  saveFailed: (code) => `进度未能保存（${code}）：修正状态文件夹的权限，或把 XDG_STATE_HOME 设为一个可写的文件夹；在此之前进度只保存在内存中。`,
   clearFailed: (reason) => `进度未能清除（${reason}）。`,
   driftSummary: (m, ref, managers) => `${m}；已停止重试：${ref} 在教程应用之后被 ${managers.join('、')} 修改了。`,
   driftDiagnosis: (ref, fields, managers, more) =>

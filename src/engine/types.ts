@@ -74,6 +74,8 @@ export interface EngineSnapshot {
   resumeAt?: { lesson: string; step: string };
   /** Warnings for the learner (a corrupt progress file set aside, progress that could not be saved). Additive. */
   warnings?: string[];
+  /** False when progress is not being saved (the state directory is unusable, or the last save failed). Additive. */
+  progressSaved?: boolean;
 }
 
 export type ResetScope = 'lesson' | 'all' | 'progress';
@@ -140,6 +142,8 @@ export interface ProgressStore {
   clear(): void;
   /** Set when the file was corrupt or foreign and was set aside: a warning for the learner. */
   warning?: string;
+  /** False when progress lives in memory only (an unusable state directory); additive. */
+  persistent?: boolean;
 }
 
 export interface SavedProgress {
