@@ -200,6 +200,8 @@ export class ClusterError extends Error {
       | 'throttled'
       | 'server'
       | 'timeout'
+      /** An exec whose stream stayed open with no output and no exit status (not the command's own timeout). */
+      | 'hung'
       | 'cancelled'
       | 'config'
       | 'other',

@@ -62,6 +62,7 @@ export interface EngineMessages {
   noDrift: string;
   reapplyFailed(detail: string): string;
   reappliedRunAgain(applied: string, stepId: string): string;
+  execHung(program: string, pod: string): string;
 }
 
 const en: EngineMessages = {
@@ -118,6 +119,7 @@ const en: EngineMessages = {
   reapplying: (refs) => `re-applying ${refs.join(', ')} from the lesson's manifests`,
   noDrift: 'No changed objects to re-apply on this step.',
   reapplyFailed: (d) => `The lesson's version could not be re-applied: ${d}`,
+  execHung: (program, pod) => `${program} in pod ${pod} never finished: the exec session stayed open with no output`,
   reappliedRunAgain: (a, id) => `${a} The request this step looks for was made before: run step ${id} again, then this step.`,
 };
 
@@ -175,6 +177,7 @@ const zh: EngineMessages = {
   reapplying: (refs) => `正在按课程清单重新应用 ${refs.join('、')}`,
   noDrift: '这一步没有需要重新应用的被改动对象。',
   reapplyFailed: (d) => `未能重新应用课程中的版本：${d}`,
+  execHung: (program, pod) => `Pod ${pod} 中的 ${program} 一直没有结束：exec 会话保持打开，却没有任何输出`,
   reappliedRunAgain: (a, id) => `${a}这一步要找的请求是在重新应用之前发出的：请先重新运行步骤 ${id}，再运行这一步。`,
 };
 

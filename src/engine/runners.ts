@@ -187,6 +187,8 @@ export async function runExec(ctx: RunContext, step: ExecStep): Promise<Verdict>
       exitCode = result.exitCode;
     } catch (error) {
       if (isCancelled(error, ctx.signal)) throw error;
+      // A hung exec is not curl's exit 28: say what hangs, with no network or gateway hint.
+      if (error instanceof ClusterError && error.reason === 'hung') return { ok: false, summary: ctx.m.execHung(step.command[0], pod.name), diagnosis: error.message, attempts: attempt };
       if (!(error instanceof ClusterError && error.reason === 'timeout')) throw error;
       stderr += `${errorSentence(error)}\n`;
       exitCode = 28;
