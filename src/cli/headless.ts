@@ -96,6 +96,14 @@ export async function runHeadless(engine: Engine, lessonIds: string[], lang: Lan
         verdict = await engine.reapply();
         printResult(engine, step, out);
       }
+      // Another lesson's leftover decided the result: --yes confirmed removing the tutorial's own.
+      if (!verdict.ok && engine.snapshot().stepState.leftovers?.length) {
+        out(`   FAIL ${summaryLine(verdict, lang)}${verdict.diagnosis ? `\n${indent(verdict.diagnosis)}` : ''}`);
+        engine.cancel();
+        out(`   ${lang === 'zh' ? '删除遗留对象（--yes）并重试' : 'removing the leftovers (--yes) and retrying'}`);
+        verdict = await engine.removeLeftovers();
+        printResult(engine, step, out);
+      }
       if (!verdict.ok) {
         out(`   FAIL ${summaryLine(verdict, lang)}${verdict.diagnosis ? `\n${indent(verdict.diagnosis)}` : ''}`);
         engine.cancel();

@@ -178,7 +178,7 @@ export interface MeshFacts {
   egressGatewayPods: number;
   clientHasSidecar: boolean | 'unknown';
   /** Istio objects visible to the client namespace (own namespace + istio namespace), by kind. */
-  objects: { kind: string; name: string; namespace: string; spec: Record<string, unknown> }[];
+  objects: { kind: string; name: string; namespace: string; spec: Record<string, unknown>; /** additive */ labels?: Record<string, string> }[];
 }
 
 /**

@@ -371,6 +371,24 @@ class LessonEngine implements Engine {
     return this.run();
   }
 
+  async removeLeftovers(): Promise<Verdict> {
+    const step = this.step;
+    const state = this.stateOf(this.lesson, step);
+    const m = engineMessages(this.lang);
+    const refs = state.leftovers;
+    if (!refs?.length || state.phase === 'running') return state.verdict ?? { ok: false, summary: m.noLeftovers };
+    const removed = await this.perform(async (ctx) => {
+      setActivityText(ctx, m.removingLeftovers(refs.map((r) => `${r.kind}/${r.name} (${r.namespace})`)));
+      const outcomes = await ctx.port.delete(refs, { namespace: ctx.namespace, signal: ctx.signal, waitMs: 60_000 });
+      for (const o of outcomes) ctx.state.write(o.result === 'error' ? 'error' : 'info', `${o.ref.kind}/${o.ref.name}: ${ctx.m.resultWord(o.result)}${o.message ? ` — ${o.message}` : ''}`);
+      const bad = outcomes.filter((o) => o.result === 'error');
+      if (bad.length) return { ok: false, summary: ctx.m.leftoversNotRemoved(bad.map((b) => b.message ?? b.result).join(' ')) };
+      return { ok: true, summary: ctx.m.removed(outcomes.filter((o) => o.result === 'deleted').length, outcomes.filter((o) => o.result === 'not-ours').length) };
+    });
+    if (!removed.ok) return removed;
+    return this.run();
+  }
+
   async dryRun(): Promise<string> {
     const step = this.step;
     if (step.kind !== 'apply') return engineMessages(this.lang).appliesNothing;

@@ -63,6 +63,10 @@ export interface EngineMessages {
   reapplyFailed(detail: string): string;
   reappliedRunAgain(applied: string, stepId: string): string;
   execHung(program: string, pod: string): string;
+  leftoverSummary(mismatch: string): string;
+  removingLeftovers(refs: Ref[]): string;
+  noLeftovers: string;
+  leftoversNotRemoved(detail: string): string;
 }
 
 const en: EngineMessages = {
@@ -120,6 +124,10 @@ const en: EngineMessages = {
   noDrift: 'No changed objects to re-apply on this step.',
   reapplyFailed: (d) => `The lesson's version could not be re-applied: ${d}`,
   execHung: (program, pod) => `${program} in pod ${pod} never finished: the exec session stayed open with no output`,
+  leftoverSummary: (m) => `${m}; stopped retrying: an object left from another lesson decides this result`,
+  removingLeftovers: (refs) => `removing ${refs.join(', ')}`,
+  noLeftovers: 'No leftovers to remove on this step.',
+  leftoversNotRemoved: (d) => `The leftovers could not be removed: ${d}`,
   reappliedRunAgain: (a, id) => `${a} The request this step looks for was made before: run step ${id} again, then this step.`,
 };
 
@@ -178,6 +186,10 @@ const zh: EngineMessages = {
   noDrift: '这一步没有需要重新应用的被改动对象。',
   reapplyFailed: (d) => `未能重新应用课程中的版本：${d}`,
   execHung: (program, pod) => `Pod ${pod} 中的 ${program} 一直没有结束：exec 会话保持打开，却没有任何输出`,
+  leftoverSummary: (m) => `${m}；已停止重试：其他课程留下的对象决定了这个结果`,
+  removingLeftovers: (refs) => `正在删除 ${refs.join('、')}`,
+  noLeftovers: '这一步没有需要删除的遗留对象。',
+  leftoversNotRemoved: (d) => `遗留对象未能删除：${d}`,
   reappliedRunAgain: (a, id) => `${a}这一步要找的请求是在重新应用之前发出的：请先重新运行步骤 ${id}，再运行这一步。`,
 };
 

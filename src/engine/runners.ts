@@ -9,6 +9,7 @@ import { parseCurlOutput, describeCurl, type CurlOutcome } from '../verify/curl.
 import { diagnose } from '../verify/diagnose.js';
 import { checkExecExpectation } from '../verify/expect.js';
 import { detectDrift, driftVerdict } from './drift.js';
+import { describeLeftovers, findLeftovers, leftoverSignature } from './leftovers.js';
 import { withRequestId } from './kubectl.js';
 import type { EngineMessages } from './messages.js';
 import { Ring } from './ring.js';
@@ -209,6 +210,16 @@ export async function runExec(ctx: RunContext, step: ExecStep): Promise<Verdict>
       };
     }
     last = { curl, mismatch: check.mismatch };
+    // Another lesson's leftover decides the result: waiting for Istio cannot fix that.
+    if (attempt === 1 && leftoverSignature(step, curl)) {
+      const facts = await safeFacts(ctx);
+      const leftovers = facts ? findLeftovers(step, curl, facts, host, ctx.namespace, ctx.lesson.id) : [];
+      if (leftovers.length) {
+        const removable = leftovers.filter((l) => l.ours).map((l) => l.ref);
+        if (removable.length) ctx.state.leftovers = removable;
+        return { ok: false, summary: ctx.m.leftoverSummary(check.mismatch ?? ctx.m.unexpectedResult), diagnosis: describeLeftovers(leftovers, host, ctx.lang), httpStatus: curl.httpStatus, exitCode: curl.exitCode, attempts: attempt };
+      }
+    }
     // Someone changed an object this lesson applied: waiting for Istio cannot fix that (C6).
     if (attempt === 1) {
       const drift = await detectDrift(ctx, step);

@@ -1,6 +1,7 @@
 // Mutable per-step state inside the engine, and its immutable snapshot form.
 
 import type { ApplyOutcome, CheckResult, DeleteOutcome, Drift } from '../cluster/port.js';
+import type { ObjectRef } from '../lesson/model.js';
 import { Ring } from './ring.js';
 import type { LogEntry, OutputEntry, StepPhase, StepState, Verdict } from './types.js';
 
@@ -18,6 +19,7 @@ export class LiveStepState {
   checks?: CheckResult[];
   verdict?: Verdict;
   drift?: Drift[];
+  leftovers?: ObjectRef[];
   private lastOutput?: OutputEntry;
 
   /** Start over for a new run. */
@@ -31,6 +33,7 @@ export class LiveStepState {
     this.checks = undefined;
     this.verdict = undefined;
     this.drift = undefined;
+    this.leftovers = undefined;
     this.lastOutput = undefined;
   }
 
@@ -64,6 +67,7 @@ export class LiveStepState {
     if (this.checks) s.checks = this.checks;
     if (this.verdict) s.verdict = this.verdict;
     if (this.drift) s.drift = this.drift;
+    if (this.leftovers) s.leftovers = this.leftovers;
     return s;
   }
 }
