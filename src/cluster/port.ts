@@ -55,6 +55,8 @@ export interface ApplyOptions {
   /** The learner confirmed taking over objects that exist and were not created by the tutorial. */
   takeOver?: boolean;
   signal?: AbortSignal;
+  /** Additive: called as each object's apply is answered (so an interrupted apply knows what it changed). */
+  onOutcome?: (outcome: ApplyOutcome) => void;
 }
 
 export type ApplyResultKind = 'created' | 'configured' | 'unchanged' | 'conflict' | 'error';

@@ -64,6 +64,8 @@ export interface EngineMessages {
   reappliedRunAgain(applied: string, stepId: string): string;
   execHung(program: string, pod: string): string;
   leftoverSummary(mismatch: string): string;
+  interruptedApply(refs: Ref[]): string;
+  removeInterrupted(lessonId: string, cleanupStep?: string): string;
   removingLeftovers(refs: Ref[]): string;
   noLeftovers: string;
   leftoversNotRemoved(detail: string): string;
@@ -125,6 +127,9 @@ const en: EngineMessages = {
   reapplyFailed: (d) => `The lesson's version could not be re-applied: ${d}`,
   execHung: (program, pod) => `${program} in pod ${pod} never finished: the exec session stayed open with no output`,
   leftoverSummary: (m) => `${m}; stopped retrying: an object left from another lesson decides this result`,
+  interruptedApply: (refs) => `Interrupted while applying; already in the cluster: ${refs.join(', ')}.`,
+  removeInterrupted: (id, cleanup) =>
+    `Apply the step again to finish it, or remove what it created: \`egress-tutorial reset\` removes everything the tutorial created${cleanup ? `, or run lesson ${id}'s step ${cleanup} (\`egress-tutorial run ${id}\` ends with it)` : ''}.`,
   removingLeftovers: (refs) => `removing ${refs.join(', ')}`,
   noLeftovers: 'No leftovers to remove on this step.',
   leftoversNotRemoved: (d) => `The leftovers could not be removed: ${d}`,
@@ -187,6 +192,9 @@ const zh: EngineMessages = {
   reapplyFailed: (d) => `未能重新应用课程中的版本：${d}`,
   execHung: (program, pod) => `Pod ${pod} 中的 ${program} 一直没有结束：exec 会话保持打开，却没有任何输出`,
   leftoverSummary: (m) => `${m}；已停止重试：其他课程留下的对象决定了这个结果`,
+  interruptedApply: (refs) => `应用过程被中断；以下对象已经在集群中：${refs.join('、')}。`,
+  removeInterrupted: (id, cleanup) =>
+    `再次应用这一步即可完成它，或者删除它创建的对象：\`egress-tutorial reset\` 会删除教程创建的全部对象${cleanup ? `，也可以运行课程 ${id} 的步骤 ${cleanup}（\`egress-tutorial run ${id}\` 最后会执行它）` : ''}。`,
   removingLeftovers: (refs) => `正在删除 ${refs.join('、')}`,
   noLeftovers: '这一步没有需要删除的遗留对象。',
   leftoversNotRemoved: (d) => `遗留对象未能删除：${d}`,

@@ -2,7 +2,7 @@
 // state and an abort signal; it returns the verdict. The engine turns throws into verdicts.
 
 import { randomUUID } from 'node:crypto';
-import { ClusterError, type ClusterPort, type LogLine, type MeshFacts, type PodInfo } from '../cluster/port.js';
+import { ClusterError, type ApplyOutcome, type ClusterPort, type LogLine, type MeshFacts, type PodInfo } from '../cluster/port.js';
 import type { ApplyStep, CheckStep, DeleteStep, ExecStep, Lang, Lesson, LessonSet, LogsStep, PodTarget } from '../lesson/model.js';
 import { matchesExpectation, parseAccessLogLine, type AccessLogFields, type MatchContext } from '../verify/access-log.js';
 import { parseCurlOutput, describeCurl, type CurlOutcome } from '../verify/curl.js';
@@ -67,7 +67,18 @@ const refName = (ref: { kind: string; name: string; namespace?: string }): strin
 export async function runApply(ctx: RunContext, step: ApplyStep): Promise<Verdict> {
   const objects = step.manifests.flatMap((m) => m.objects).map((o) => structuredClone(o));
   setActivity(ctx, ctx.m.applying(objects.length));
-  const outcomes = await ctx.port.apply(objects, { lesson: ctx.lesson.id, step: step.id, namespace: ctx.namespace, takeOver: ctx.takeOver, signal: ctx.signal });
+  const done: ApplyOutcome[] = [];
+  let outcomes: ApplyOutcome[];
+  try {
+    outcomes = await ctx.port.apply(objects, { lesson: ctx.lesson.id, step: step.id, namespace: ctx.namespace, takeOver: ctx.takeOver, signal: ctx.signal, onOutcome: (o) => done.push(o) });
+  } catch (error) {
+    // Interrupted halfway (Ctrl+C, Esc): say what is already in the cluster and how to remove it.
+    const changed = done.filter((o) => o.result === 'created' || o.result === 'configured');
+    if (!isCancelled(error, ctx.signal) || changed.length === 0) throw error;
+    ctx.state.applied = done;
+    const cleanup = ctx.lesson.steps.find((s) => s.kind === 'delete');
+    return { ok: false, summary: ctx.m.interruptedApply(changed.map((o) => refName(o.ref))), diagnosis: ctx.m.removeInterrupted(ctx.lesson.id, cleanup?.id) };
+  }
   ctx.state.applied = outcomes;
   for (const [i, o] of outcomes.entries()) {
     const authored = objects[i]?.apiVersion;

@@ -219,7 +219,9 @@ export async function applyObjects(ctx: KubeContext, objects: KubeObject[], opti
       continue;
     }
     try {
-      results.push(await applyOne(ctx, p, found, options));
+      const outcome = await applyOne(ctx, p, found, options);
+      results.push(outcome);
+      options.onOutcome?.(outcome);
     } catch (err) {
       results.push(errorOutcome(p.ref, err, lang));
     }
