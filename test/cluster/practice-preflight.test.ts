@@ -95,7 +95,8 @@ describe('preflight', () => {
       { lesson: '03-outbound-policy-experiment', step: 'sidecar', namespace: 'default' },
     );
     const outbound = (await p.port.preflight({ clientNamespace: 'default', istioNamespace: 'istio-system', client: CLIENT, checks: ['outbound-policy'] }))[0];
-    expect(outbound.summary).toBe('Outbound traffic policy: REGISTRY_ONLY (from a Sidecar in namespace "default").');
+    // The check names the Sidecar and the lesson that left it (issue 16 item 4).
+    expect(outbound.summary).toBe('Outbound traffic policy: REGISTRY_ONLY (from Sidecar "default" in namespace "default", left by the tutorial\'s lesson 03-outbound-policy-experiment).');
     const facts = await p.port.meshFacts({ clientNamespace: 'default', istioNamespace: 'istio-system' });
     expect(facts.outboundPolicy).toBe('REGISTRY_ONLY');
     expect(facts.objects.map((o) => `${o.kind}/${o.name}`).sort()).toEqual(['ServiceEntry/cnn', 'Sidecar/default']);
