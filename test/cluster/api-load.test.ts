@@ -49,6 +49,16 @@ describe('API load', () => {
     }
   });
 
+  it("a 429's Retry-After is waited out before the next try (not the backoff's few milliseconds)", async () => {
+    p.cluster.setKnobs({ faultRate: 1, faultStatus: 429, faultRetryAfterSeconds: 1 });
+    const started = Date.now();
+    const listing = p.port.listManaged({ namespaces: ['default'] });
+    setTimeout(() => p.cluster.setKnobs({ faultRate: 0 }), 200);
+    await listing;
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    expect(p.cluster.requestCounts().faulted).toBeGreaterThanOrEqual(1);
+  });
+
   it('deleting what the session applied sends no read first; an object replaced by someone else meanwhile is left alone', async () => {
     const se = { ...serviceEntry(), metadata: { name: 'load-se' } };
     await p.port.apply([se], { lesson: 'load', step: 's', namespace: 'default' });

@@ -133,7 +133,8 @@ describe('RBAC denial and API faults', () => {
     try {
       const outcomes = await p.port.apply([{ ...serviceEntry(), metadata: { name: 'flaky' } }], { lesson: 'faults', step: 's', namespace: 'default' });
       expect(outcomes[0].result).toBe('created');
-      p.cluster.setKnobs({ faultStatus: 429 });
+      // Retry-After is honoured now: 0 s keeps this test quick (honouring it is tested in api-load.test.ts).
+      p.cluster.setKnobs({ faultStatus: 429, faultRetryAfterSeconds: 0 });
       expect((await p.port.listManaged({ lesson: 'faults', namespaces: ['default'] })).map((r) => r.name)).toEqual(['flaky']);
       const removed = await p.port.deleteManaged({ lesson: 'faults', namespaces: ['default'] }, { waitMs: 5000 });
       expect(removed.map((o) => o.result)).toEqual(['deleted']);
