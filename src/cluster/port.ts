@@ -120,6 +120,8 @@ export interface FollowOptions {
   onEvent?: (message: string) => void;
   /** Start from now (default) or include this many earlier lines per pod. */
   tailLines?: number;
+  /** Additive: pods were replaced while following (a restart: old ones Terminating or gone, new ones followed). */
+  onRestart?: (change: { replaced: string[]; added: string[] }) => void;
 }
 
 /** C6: a tutorial object whose live fields another field manager owns (changed it after the tutorial applied it). */

@@ -65,6 +65,7 @@ export interface EngineMessages {
   execHung(program: string, pod: string): string;
   leftoverSummary(mismatch: string): string;
   interruptedApply(refs: Ref[]): string;
+  gatewayRestarted(replaced: string[], added: string[]): string;
   removeInterrupted(lessonId: string, cleanupStep?: string): string;
   removingLeftovers(refs: Ref[]): string;
   noLeftovers: string;
@@ -127,6 +128,7 @@ const en: EngineMessages = {
   reapplyFailed: (d) => `The lesson's version could not be re-applied: ${d}`,
   execHung: (program, pod) => `${program} in pod ${pod} never finished: the exec session stayed open with no output`,
   leftoverSummary: (m) => `${m}; stopped retrying: an object left from another lesson decides this result`,
+  gatewayRestarted: (r, a) => `The pods restarted during this step: ${r.join(', ')} was replaced by ${a.join(', ')}, and both were followed.`,
   interruptedApply: (refs) => `Interrupted while applying; already in the cluster: ${refs.join(', ')}.`,
   removeInterrupted: (id, cleanup) =>
     `Apply the step again to finish it, or remove what it created: \`egress-tutorial reset\` removes everything the tutorial created${cleanup ? `, or run lesson ${id}'s step ${cleanup} (\`egress-tutorial run ${id}\` ends with it)` : ''}.`,
@@ -192,6 +194,7 @@ const zh: EngineMessages = {
   reapplyFailed: (d) => `未能重新应用课程中的版本：${d}`,
   execHung: (program, pod) => `Pod ${pod} 中的 ${program} 一直没有结束：exec 会话保持打开，却没有任何输出`,
   leftoverSummary: (m) => `${m}；已停止重试：其他课程留下的对象决定了这个结果`,
+  gatewayRestarted: (r, a) => `这一步进行期间 Pod 重启了：${r.join('、')} 被 ${a.join('、')} 替换，两者的日志都跟踪了。`,
   interruptedApply: (refs) => `应用过程被中断；以下对象已经在集群中：${refs.join('、')}。`,
   removeInterrupted: (id, cleanup) =>
     `再次应用这一步即可完成它，或者删除它创建的对象：\`egress-tutorial reset\` 会删除教程创建的全部对象${cleanup ? `，也可以运行课程 ${id} 的步骤 ${cleanup}（\`egress-tutorial run ${id}\` 最后会执行它）` : ''}。`,

@@ -301,15 +301,24 @@ export async function runLogs(ctx: RunContext, step: LogsStep): Promise<Verdict>
     ctx.state.logs.push({ line, proof });
     if (proof) {
       proofFound = true;
-      const verdict: Verdict = { ok: true, summary: ctx.m.proofFound(line.pod), proofLine: line };
+      const verdict: Verdict = { ok: true, summary: `${ctx.m.proofFound(line.pod)}${restart ? ` ${ctx.m.gatewayRestarted(restart.replaced, restart.added)}` : ''}`, proofLine: line };
       if (timedOut) ctx.onLatePass?.(verdict);
       else settle?.(verdict);
     }
     ctx.changed();
   };
 
+  let restart: { replaced: string[]; added: string[] } | undefined;
   const follow = ctx.port
-    .followLogs(step.target, { signal: ctx.signal, tailLines: 100, onLine, onEvent: (m) => info(ctx, m) })
+    .followLogs(step.target, {
+      signal: ctx.signal,
+      tailLines: 100,
+      onLine,
+      onEvent: (m) => info(ctx, m),
+      onRestart: (change) => {
+        restart = { replaced: [...new Set([...(restart?.replaced ?? []), ...change.replaced])], added: [...new Set([...(restart?.added ?? []), ...change.added])] };
+      },
+    })
     .then(
       (): Verdict => ({ ok: false, summary: ctx.signal.aborted ? ctx.m.cancelled : ctx.m.streamEnded }),
       (error: unknown): Verdict => (isCancelled(error, ctx.signal) ? { ok: false, summary: ctx.m.cancelled } : { ok: false, summary: errorSentence(error) }),
@@ -347,10 +356,11 @@ export async function runLogs(ctx: RunContext, step: LogsStep): Promise<Verdict>
   if (drift.length) return driftVerdict(ctx, drift, ctx.m.noLogLine(Math.round(ctx.verifyTimeoutMs / 1000)), {});
   const facts = await safeFacts(ctx);
   const related = parsed.toArray().filter((f) => !request?.requestId || f.requestId === request.requestId);
+  const restarted = restart ? `${ctx.m.gatewayRestarted(restart.replaced, restart.added)} ` : '';
   return {
     ok: false,
     summary: ctx.m.noLogLine(Math.round(ctx.verifyTimeoutMs / 1000)),
-    diagnosis: diagnose({
+    diagnosis: restarted + diagnose({
       curl: request?.curl,
       logExpect: step.expect,
       facts,

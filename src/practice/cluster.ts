@@ -36,6 +36,7 @@ export async function startPracticeClusterWith(deps: PracticeDeps, options: Prac
   const registry = new ResourceRegistry(deps.istioKinds());
   const admission = new Admission(store);
   const api = new Api(store, registry, deps.schema, admission.admit);
+  api.podTerminationGraceMs = () => knobs.podTerminationGraceMs ?? 0;
   const logs = new PodLogs();
   const controllers = new Controllers(api, store, logs, { podReadyDelayMs: () => knobs.podReadyDelayMs });
 
@@ -106,6 +107,7 @@ export async function startPracticeClusterWith(deps: PracticeDeps, options: Prac
       if (stopped) return;
       stopped = true;
       controllers.stop();
+      api.stopTerminations();
       unsubscribeSaver();
       await server.close();
       await saver?.flush();

@@ -6,6 +6,11 @@ export interface PracticeKnobs {
   outboundPolicy: 'ALLOW_ANY' | 'REGISTRY_ONLY';
   injection: boolean; // the default namespace is labelled istio-injection=enabled
   podReadyDelayMs: number; // a new pod becomes Running and Ready after this
+  /**
+   * Graceful termination: a deleted pod stays Terminating (not Ready, still logging) this long
+   * before it is gone, and its replica set replaces it at once. 0 (default): deleted at once.
+   */
+  podTerminationGraceMs?: number;
   faultRate: number; // share (0..1) of API requests answered with faultStatus
   faultStatus: 500 | 429;
   /** The Retry-After (seconds) a faulted 429 carries (default 1). */
