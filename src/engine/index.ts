@@ -44,6 +44,8 @@ class LessonEngine implements Engine {
   private activity?: AbortController;
   private disposed = false;
   private saveWarning?: string;
+  /** Served versions of the groups the manifests use (equivalent commands show what is applied). */
+  private readonly served: Record<string, string> = {};
 
   constructor(private readonly options: EngineOptions) {
     this.lessons = options.lessons.lessons;
@@ -56,6 +58,31 @@ class LessonEngine implements Engine {
     this.pos = positionAfter(this.lessons, { lessonIndex: -1, stepIndex: 0 }) ?? { lessonIndex: 0, stepIndex: 0 };
     this.savedPosition = resumePosition(this.lessons, saved);
     this.canResume = this.savedPosition !== undefined && (this.savedPosition.lessonIndex !== this.pos.lessonIndex || this.savedPosition.stepIndex !== this.pos.stepIndex);
+    this.learnServedVersions();
+  }
+
+  /** Ask once which version of each API group of the manifests the cluster serves (from discovery). */
+  private learnServedVersions(): void {
+    const groups = new Set<string>();
+    for (const lesson of this.lessons)
+      for (const step of lesson.steps)
+        if (step.kind === 'apply') for (const m of step.manifests) for (const o of m.objects) if (o.apiVersion?.includes('.') && o.apiVersion.includes('/')) groups.add(o.apiVersion.split('/')[0]);
+    for (const group of groups) {
+      let answer: Promise<string | undefined>;
+      try {
+        answer = Promise.resolve(this.options.port.servedVersion(group));
+      } catch {
+        continue;
+      }
+      answer.then(
+        (version) => {
+          if (!version || this.served[group] === version || this.disposed) return;
+          this.served[group] = version;
+          this.changed();
+        },
+        () => undefined,
+      );
+    }
   }
 
   // ---- reading -------------------------------------------------------------------------------
@@ -441,7 +468,7 @@ class LessonEngine implements Engine {
     const record = this.requests.get(`${this.lesson.id}/${step.id}`);
     return kubectlCommands(
       step,
-      { namespace: this.options.namespace, istioNamespace: this.options.istioNamespace, requestId: record?.requestId, lang: this.lang },
+      { namespace: this.options.namespace, istioNamespace: this.options.istioNamespace, requestId: record?.requestId, lang: this.lang, servedVersions: this.served },
       clientTarget(this.options.lessons, this.options.namespace),
     );
   }

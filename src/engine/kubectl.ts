@@ -10,6 +10,16 @@ export interface KubectlContext {
   requestId?: string;
   /** Language of the comment lines (default en). */
   lang?: Lang;
+  /** The version each API group is served in (e.g. networking.istio.io → v1alpha3): manifests are shown as applied. */
+  servedVersions?: Record<string, string>;
+}
+
+/** The manifest with each `apiVersion: group/version` of a served group rewritten to the served version. Pure. */
+export function withServedVersions(yamlText: string, served: Record<string, string> | undefined): string {
+  if (!served) return yamlText;
+  return yamlText.replace(/^(\s*apiVersion:\s*["']?)([a-z0-9.-]+\.[a-z]+)\/([a-z0-9]+)(["']?\s*)$/gm, (all, before: string, group: string, _v: string, after: string) =>
+    served[group] ? `${before}${group}/${served[group]}${after}` : all,
+  );
 }
 
 const SAFE = /^[A-Za-z0-9_\-.,/:=@%+^]+$/;
@@ -81,7 +91,7 @@ export function kubectlCommands(step: Step, ctx: KubectlContext, client?: PodTar
       return [];
     case 'apply': {
       const commands = step.manifests.map(
-        (m) => `kubectl apply --server-side --field-manager=${FIELD_MANAGER} -n ${ctx.namespace} -f - <<EOF\n${m.yaml.replace(/\n+$/, '')}\nEOF`,
+        (m) => `kubectl apply --server-side --field-manager=${FIELD_MANAGER} -n ${ctx.namespace} -f - <<EOF\n${withServedVersions(m.yaml, ctx.servedVersions).replace(/\n+$/, '')}\nEOF`,
       );
       if (step.waitFor)
         commands.push(`kubectl wait --for=condition=Ready pod -l ${shellQuote(selector(step.waitFor.labels))} -n ${step.waitFor.namespace} --timeout=180s`);

@@ -76,5 +76,5 @@ export function describeLeftovers(leftovers: Leftover[], host: string | undefine
       const fix = l.ours ? 'remove it (the tutorial asks first; or run `egress-tutorial reset`), then retry' : `delete it yourself (${del}), then retry`;
       return `${l.ref.kind} "${l.ref.name}" (${l.ref.namespace})${who} ${why}: ${fix}.`;
     })
-    .join(' ');
+    .join('\n');
 }

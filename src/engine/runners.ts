@@ -92,7 +92,7 @@ export async function runApply(ctx: RunContext, step: ApplyStep): Promise<Verdic
   }
   const errors = outcomes.filter((o) => o.result === 'error');
   if (errors.length > 0)
-    return { ok: false, summary: ctx.m.applyErrors(errors.length, outcomes.length), diagnosis: errors.map((e) => `${refName(e.ref)}: ${e.message ?? 'error'}`).join(' ') };
+    return { ok: false, summary: ctx.m.applyErrors(errors.length, outcomes.length), diagnosis: errors.map((e) => `${refName(e.ref)}: ${e.message ?? 'error'}`).join('\n') };
 
   let podNote = '';
   if (step.waitFor) {
@@ -112,7 +112,7 @@ export async function runDelete(ctx: RunContext, step: DeleteStep): Promise<Verd
   ctx.state.deleted = outcomes;
   for (const o of outcomes) info(ctx, `${refName(o.ref)}: ${ctx.m.resultWord(o.result)}${o.message ? ` — ${o.message}` : ''}`, o.result === 'error' ? 'error' : 'info');
   const errors = outcomes.filter((o) => o.result === 'error');
-  if (errors.length > 0) return { ok: false, summary: ctx.m.deleteErrors(errors.length, outcomes.length), diagnosis: errors.map((e) => e.message ?? refName(e.ref)).join(' ') };
+  if (errors.length > 0) return { ok: false, summary: ctx.m.deleteErrors(errors.length, outcomes.length), diagnosis: errors.map((e) => e.message ?? refName(e.ref)).join('\n') };
   const deleted = outcomes.filter((o) => o.result === 'deleted').length;
   const notOurs = outcomes.filter((o) => o.result === 'not-ours').length;
   return { ok: true, summary: ctx.m.removed(deleted, notOurs) };
@@ -398,7 +398,8 @@ export async function runCheck(ctx: RunContext, step: CheckStep): Promise<Verdic
     return {
       ok: false,
       summary: ctx.m.checksFailed(fails.length, fails.map((f) => f.name).join(', ')),
-      diagnosis: fails.map((f) => f.fix ?? f.summary).join(' '),
+      // One line per failed check, named: several hints must not run together.
+      diagnosis: fails.map((f) => `${f.name}: ${f.fix ?? f.summary}`).join('\n'),
     };
   return { ok: true, summary: ctx.m.checksPassed(results.length, warns.map((w) => w.name)) };
 }
