@@ -2,7 +2,7 @@
 // (exit 2) with one sentence and a hint.
 
 import { parseArgs } from 'node:util';
-import type { Lang } from '../lesson/model.js';
+import type { GatewayMode, Lang } from '../lesson/model.js';
 import { cliMessages, type CliMessages } from './messages.js';
 
 export const VERBS = ['list', 'run', 'check', 'reset', 'manifests', 'validate', 'practice', 'help'] as const;
@@ -17,6 +17,10 @@ export interface CliFlags {
   practice: boolean;
   lessons?: string;
   set: string[];
+  /** `--gateway shared|own`; undefined when not given (the class, the saved progress or shared decide). */
+  gateway?: GatewayMode;
+  /** `reset --include-shared`: also delete shared objects other namespaces rely on. */
+  includeShared?: boolean;
   yes: boolean;
   help: boolean;
   version: boolean;
@@ -48,6 +52,8 @@ const OPTIONS = {
   practice: { type: 'boolean' },
   lessons: { type: 'string' },
   set: { type: 'string', multiple: true },
+  gateway: { type: 'string' },
+  'include-shared': { type: 'boolean' },
   yes: { type: 'boolean', short: 'y' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
@@ -116,6 +122,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): ParsedCli {
     if (values.lang !== 'en' && values.lang !== 'zh') throw new UsageError(m.badLang(values.lang));
     lang = values.lang;
   }
+  if (values.gateway !== undefined && values.gateway !== 'shared' && values.gateway !== 'own') throw new UsageError(m.badGateway(values.gateway));
   for (const [flag, value] of [
     ['-n/--namespace', values.namespace],
     ['--istio-namespace', values['istio-namespace']],
@@ -142,6 +149,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): ParsedCli {
       practice: values.practice ?? false,
       lessons: values.lessons,
       set: values.set ?? [],
+      ...(values.gateway !== undefined ? { gateway: values.gateway as GatewayMode } : {}),
+      ...(values['include-shared'] ? { includeShared: true } : {}),
       yes: values.yes ?? false,
       help: values.help ?? verb === 'help',
       version: values.version ?? false,

@@ -197,7 +197,15 @@ async function validate(args: string[], flags: CliFlags, io: CliIO): Promise<num
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  const { set: lessons, problems } = loadLessonSet(dir, { set, namespace: flags.namespace ?? 'default', istioNamespace: flags.istioNamespace });
+  // Every gateway mode (or the one --gateway names): a step of one mode is rendered with its values.
+  const modes = flags.gateway ? [flags.gateway] : (['shared', 'own'] as const);
+  const loads = modes.map((gateway) => loadLessonSet(dir, { set, namespace: flags.namespace ?? 'default', istioNamespace: flags.istioNamespace, gateway }));
+  const seen = new Set<string>();
+  const problems = loads.flatMap((l) => l.problems).filter((p) => {
+    const key = `${p.file}:${p.line}:${p.message}`;
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
+  const lessons = loads[0].set;
   if (problems.length > 0 || !lessons) {
     io.out(formatProblems(problems).replace(/\n+$/, ''));
     io.err(`egress-tutorial: ${problems.length} problem${problems.length === 1 ? '' : 's'} in ${dir}.`);
@@ -251,6 +259,7 @@ async function run(named: string[], flags: CliFlags, io: CliIO): Promise<number>
           : 'the practice cluster (simulated)';
       const where = backend === 'practice' ? practiceWhere : zh ? `上下文 ${identity.context}（${identity.server}）` : `context ${identity.context} (${identity.server})`;
       io.out(zh ? `在${where}上运行 ${ids.length} 门课程，命名空间 ${session.namespace}。` : `Running ${ids.length} lesson${ids.length === 1 ? '' : 's'} on ${where}, namespace ${session.namespace}.`);
+      io.out(m.gatewayFrom(session.gateway.mode, session.gateway.source, session.gateway.class));
       const added = ids.filter((id) => named.length > 0 && !named.includes(id));
       if (added.length) io.out(zh ? `同时运行 ${added.join('、')}：所列课程依赖它们。` : `Including ${added.join(', ')}: required by the lessons named.`);
       const result = await runHeadless(session.engine, ids, flags.lang, (t) => io.out(t));
@@ -272,17 +281,30 @@ async function run(named: string[], flags: CliFlags, io: CliIO): Promise<number>
 }
 
 async function check(flags: CliFlags, io: CliIO): Promise<number> {
-  const [{ connect, loadLessons }, { clientTarget }] = await Promise.all([modules.session(), modules.runners()]);
+  const [{ connect, loadLessons, sessionGateway, progressKey }, { clientTarget }, { gatewayTarget, gatewayClaims }, { openProgressStore, stateDir }] = await Promise.all([
+    modules.session(),
+    modules.runners(),
+    modules.gateway(),
+    modules.progress(),
+  ]);
   const backend = backendOf(flags);
   const connection = await connect(flags, backend, { persistPractice: true, env: io.env });
   try {
-    const lessons = await loadLessons(flags, connection.namespace).catch(() => undefined);
+    const progress = openProgressStore({ clusterKey: progressKey(connection.port, backend), namespace: connection.namespace, stateDir: stateDir(io.env) });
+    const { gateway } = await sessionGateway(flags, connection.port, connection.namespace, progress);
+    const lessons = await loadLessons(flags, connection.namespace, gateway.mode).catch(() => undefined);
     const client = lessons ? clientTarget(lessons, connection.namespace) : { namespace: connection.namespace, labels: { app: 'curl' }, container: 'curl' };
     const identity = connection.port.identity();
     const m = cliMessages(flags.lang);
     // The identity, not the flag: an exported practice KUBECONFIG is the practice cluster too.
     io.out(m.preflightFor(identity.backend === 'practice' ? m.practiceWhere : m.contextWhere(identity.context, identity.server), connection.namespace, flags.istioNamespace));
-    const results = await connection.port.preflight({ clientNamespace: connection.namespace, istioNamespace: flags.istioNamespace, client });
+    io.out(m.gatewayFrom(gateway.mode, gateway.source, gateway.class));
+    const results = await connection.port.preflight({
+      clientNamespace: connection.namespace,
+      istioNamespace: flags.istioNamespace,
+      client,
+      ...(lessons ? { gateway: gatewayTarget(lessons), gatewayClaims: gatewayClaims(lessons) } : {}),
+    });
     for (const r of results) {
       io.out(`${r.level.toUpperCase().padEnd(4)}  ${r.name}: ${r.summary}`);
       for (const d of r.details ?? []) io.out(`      ${d}`);
@@ -306,10 +328,13 @@ async function reset(flags: CliFlags, io: CliIO): Promise<number> {
   try {
     const namespaces = [...new Set([connection.namespace, flags.istioNamespace])];
     const managed = await connection.port.listManaged({ namespaces });
+    // Objects outside the learner's namespace are shared: reset releases this namespace's claim and
+    // deletes one only when nobody else relies on it, or with --include-shared.
+    const shared = { namespaces: [flags.istioNamespace].filter((n) => n !== connection.namespace), learner: connection.namespace, include: flags.includeShared === true };
     if (managed.length === 0) io.out(m.nothingCreated);
     else {
       io.out(m.created(managed.length));
-      for (const ref of managed) io.out(`  ${ref.kind}/${ref.name}${ref.namespace ? ` (${ref.namespace})` : ''}`);
+      for (const ref of managed) io.out(`  ${ref.kind}/${ref.name}${ref.namespace ? ` (${ref.namespace})` : ''}${ref.namespace && shared.namespaces.includes(ref.namespace) && !shared.include ? m.sharedNote : ''}`);
     }
     if (!flags.yes) {
       if (!(await io.confirm(m.confirmReset(managed.length > 0)))) {
@@ -317,8 +342,10 @@ async function reset(flags: CliFlags, io: CliIO): Promise<number> {
         return 1;
       }
     }
-    const removed = managed.length ? await connection.port.deleteManaged({ namespaces }, { waitMs: 60_000 }) : [];
-    for (const r of removed) io.out(`  ${r.ref.kind}/${r.ref.name}: ${r.result}${r.message ? ` — ${r.message}` : ''}`);
+    const removed = managed.length ? await connection.port.deleteManaged({ namespaces: [connection.namespace], shared }, { waitMs: 60_000 }) : [];
+    for (const r of removed) io.out(`  ${r.ref.kind}/${r.ref.name}: ${r.shared ?? r.result}${r.message ? ` — ${r.message}` : ''}`);
+    const kept = removed.filter((r) => r.shared);
+    if (kept.length) io.out(m.sharedKept(kept.length, kept.map((r) => `${r.ref.kind} ${r.ref.namespace}/${r.ref.name}`).join(', ')));
     const store = openProgressStore({ clusterKey: progressKey(connection.port, backend), namespace: connection.namespace, stateDir: stateDir(io.env), lang: flags.lang });
     if (store.persistent === false && store.warning) io.err(`egress-tutorial: ${store.warning}`);
     store.clear();

@@ -14,6 +14,11 @@ const en = {
   tooManyArgs: (verb: string, max: number, got: string, hint: string) =>
     `${verb === 'interactive' ? 'egress-tutorial' : `"${verb}"`} takes ${max === 0 ? 'no arguments' : `at most ${max} argument`}, got "${got}"; ${hint}.`,
   badLang: (value: string) => `--lang must be en or zh, not "${value}".`,
+  badGateway: (value: string) => `--gateway must be shared (the Istio namespace's egress gateway) or own (your own, in your namespace), not "${value}".`,
+  gatewayFrom: (mode: string, source: 'flag' | 'class' | 'progress' | 'default', klass?: string) =>
+    `Gateway mode ${mode}${source === 'flag' ? ' (--gateway)' : source === 'class' ? ` (set by the class${klass ? ` "${klass}"` : ''})` : source === 'progress' ? ' (from your saved progress)' : ''}.`,
+  sharedNote: ' — shared: deleted only if no other namespace relies on it',
+  sharedKept: (n: number, names: string) => `Left in place: ${plural(n, 'shared object')} other namespaces rely on or may rely on (${names}); \`reset --include-shared\` deletes them too.`,
   badNamespace: (flag: string, value: string) => `${flag} "${value}" is not a valid namespace name (lower-case letters, digits and '-', at most 63).`,
   emptyValue: (flag: string) => `${flag} needs a non-empty value.`,
   unknownLesson: (names: string[], all: string[]) => `Unknown lesson ${names.map((u) => `"${u}"`).join(', ')}; the lessons are ${all.join(', ')}.`,
@@ -46,6 +51,11 @@ const zh: CliMessages = {
   tooManyArgs: (verb, max, got, hint) =>
     `${verb === 'interactive' ? 'egress-tutorial' : `"${verb}"`} ${max === 0 ? '不接受参数' : `最多接受 ${max} 个参数`}，却收到了 "${got}"；${hint}。`,
   badLang: (value) => `--lang 只能是 en 或 zh，不能是 "${value}"。`,
+  badGateway: (value) => `--gateway 只能是 shared（Istio 命名空间里的出口网关）或 own（你自己命名空间里的网关），不能是 "${value}"。`,
+  gatewayFrom: (mode, source, klass) =>
+    `网关模式 ${mode}${source === 'flag' ? '（--gateway）' : source === 'class' ? `（由课堂${klass ? ` "${klass}"` : ''}设定）` : source === 'progress' ? '（来自你保存的进度）' : ''}。`,
+  sharedNote: ' —— 共享对象：只有没有其他命名空间依赖它时才会删除',
+  sharedKept: (n, names) => `保留了 ${n} 个其他命名空间正在或可能在使用的共享对象（${names}）；\`reset --include-shared\` 会把它们也删除。`,
   badNamespace: (flag, value) => `${flag} "${value}" 不是合法的命名空间名（小写字母、数字和 '-'，最多 63 个字符）。`,
   emptyValue: (flag) => `${flag} 需要一个非空的值。`,
   unknownLesson: (names, all) => `未知课程 ${names.map((u) => `"${u}"`).join('、')}；可用的课程有 ${all.join('、')}。`,

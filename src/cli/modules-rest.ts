@@ -6,6 +6,7 @@ export const modules = {
   lesson: () => import('../lesson/index.js'),
   machine: () => import('../engine/machine.js'),
   runners: () => import('../engine/runners.js'),
+  gateway: () => import('../engine/gateway.js'),
   headless: () => import('./headless.js'),
   progress: () => import('../progress/index.js'),
   practice: () => import('../practice/index.js'),

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import type { Backend, ClusterPort } from '../cluster/port.js';
 import { createEngine } from '../engine/index.js';
 import type { Engine, ProgressStore } from '../engine/types.js';
-import type { LessonSet } from '../lesson/model.js';
+import type { GatewayMode, LessonSet } from '../lesson/model.js';
+import { modeSwitchWarning, otherModeObjects, resolveGatewayMode, type GatewayModeSource } from '../engine/gateway.js';
 import type { PracticeCluster } from '../practice/types.js';
 import { memoryProgressStore, openProgressStore, stateDir, stateDirProblem } from '../progress/index.js';
 import type { CliFlags } from './args.js';
@@ -33,6 +34,8 @@ export interface Session {
   namespace: string;
   backend: Backend;
   warnings: string[];
+  /** The gateway mode and where it came from (the flag, the class, the saved progress, the default). Additive. */
+  gateway: { mode: GatewayMode; source: GatewayModeSource; class?: string };
   /** The running `egress-tutorial practice` this session joined, if it did. Additive. */
   joined?: PracticeInfo;
   /** Stop streams synchronously (signal handlers). */
@@ -42,7 +45,7 @@ export interface Session {
 }
 
 /** Load and validate the lesson folder; problems become one CliError (exit 1). */
-export async function loadLessons(flags: CliFlags, namespace?: string): Promise<LessonSet> {
+export async function loadLessons(flags: CliFlags, namespace?: string, gateway?: GatewayMode): Promise<LessonSet> {
   const { loadLessonSet, defaultLessonsDir, formatProblems, parseSetFlags, SetFlagError } = await import('../lesson/index.js');
   let set: Record<string, string>;
   try {
@@ -52,7 +55,7 @@ export async function loadLessons(flags: CliFlags, namespace?: string): Promise<
     throw error;
   }
   const dir = flags.lessons ?? defaultLessonsDir();
-  const loaded = loadLessonSet(dir, { set, namespace: namespace ?? flags.namespace ?? 'default', istioNamespace: flags.istioNamespace });
+  const loaded = loadLessonSet(dir, { set, namespace: namespace ?? flags.namespace ?? 'default', istioNamespace: flags.istioNamespace, gateway: gateway ?? flags.gateway ?? 'shared' });
   if (!loaded.set || loaded.problems.length > 0) {
     // Only flag values (--set, -n, --istio-namespace) were refused: that is a usage error, not the folder's.
     if (loaded.problems.every((p) => p.file.startsWith('-'))) throw new CliError(formatProblems(loaded.problems), 2);
@@ -145,6 +148,26 @@ export async function connect(flags: CliFlags, backend: Backend, options: { pers
   }
 }
 
+/**
+ * The gateway mode: --gateway, else the class's ConfigMap in the learner's namespace (C3), else
+ * the saved progress, else shared. `saved` is the mode the saved progress was made in.
+ */
+export async function sessionGateway(
+  flags: CliFlags,
+  port: ClusterPort,
+  namespace: string,
+  progress?: ProgressStore,
+): Promise<{ gateway: { mode: GatewayMode; source: GatewayModeSource; class?: string }; saved?: GatewayMode }> {
+  let saved: GatewayMode | undefined;
+  try {
+    saved = progress?.load()?.gateway;
+  } catch {
+    saved = undefined;
+  }
+  const klass = flags.gateway ? undefined : await port.classSettings?.(namespace).catch(() => undefined);
+  return { gateway: { ...resolveGatewayMode({ flag: flags.gateway, klass: klass?.gateway, saved }), ...(klass?.class ? { class: klass.class } : {}) }, saved };
+}
+
 /** The key progress is saved under: the practice cluster is one place whatever port it listens on. */
 export function progressKey(port: ClusterPort, backend: Backend): string {
   return backend === 'practice' ? 'practice' : port.identity().key;
@@ -154,11 +177,19 @@ export async function openSession(flags: CliFlags, backend: Backend, options: Se
   let lessons = options.lessons ?? (await loadLessons(flags));
   const connection = await connect(flags, backend, { persistPractice: options.persistPractice, env: options.env });
   try {
-    // The context's namespace may differ from the default the lessons were first rendered with.
-    if (connection.namespace !== (flags.namespace ?? 'default')) lessons = await loadLessons(flags, connection.namespace);
     const progress = options.persistProgress
       ? openProgressStore({ clusterKey: progressKey(connection.port, backend), namespace: connection.namespace, stateDir: stateDir(options.env), lang: flags.lang })
       : memoryProgressStore();
+    const { gateway, saved } = await sessionGateway(flags, connection.port, connection.namespace, progress);
+    // The context's namespace or the mode may differ from what the lessons were first rendered with.
+    if (connection.namespace !== (flags.namespace ?? 'default') || gateway.mode !== (lessons.gateway ?? 'shared')) lessons = await loadLessons(flags, connection.namespace, gateway.mode);
+    const warnings = progress.warning ? [progress.warning] : [];
+    // Switching mode with the other mode's objects still in place: say so (one list call, only on a switch).
+    if (saved !== undefined && saved !== gateway.mode) {
+      const managed = await connection.port.listManaged({ namespaces: [connection.namespace] }).catch(() => []);
+      const other = otherModeObjects(gateway.mode, saved, managed);
+      if (other.length) warnings.push(modeSwitchWarning(flags.lang, gateway.mode, other, connection.namespace));
+    }
     const engine = createEngine({
       lessons,
       port: connection.port,
@@ -167,8 +198,8 @@ export async function openSession(flags: CliFlags, backend: Backend, options: Se
       namespace: connection.namespace,
       istioNamespace: flags.istioNamespace,
       verifyTimeoutMs: options.verifyTimeoutMs,
+      warnings: warnings.filter((w) => w !== progress.warning),
     });
-    const warnings = progress.warning ? [progress.warning] : [];
     let closed = false;
     return {
       engine,
@@ -178,6 +209,7 @@ export async function openSession(flags: CliFlags, backend: Backend, options: Se
       namespace: connection.namespace,
       backend,
       warnings,
+      gateway,
       ...(connection.joined ? { joined: connection.joined } : {}),
       disposeNow: () => engine.dispose(),
       close: async () => {

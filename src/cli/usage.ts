@@ -28,6 +28,9 @@ Flags:
   --practice          use the built-in practice cluster instead of a real one
   --lessons DIR       use a custom lesson folder
   --set NAME=VALUE    override a lesson variable, e.g. --set httpHost=example.com (repeatable)
+  --gateway shared|own  whose egress gateway: the Istio namespace's (shared) or your own in your
+                      namespace (own); default: the class's setting, else your saved progress, else shared
+  --include-shared    with reset: also delete shared objects other namespaces still rely on
   -y, --yes           confirm changes without asking (run, reset)
   -h, --help          this help
   --version           print the version
@@ -66,6 +69,9 @@ function helpTextZh(version: string): string {
   --practice          使用内置的练习集群，而不是真实集群
   --lessons DIR       使用自定义课程目录
   --set NAME=VALUE    覆盖课程变量，例如 --set httpHost=example.com（可重复）
+  --gateway shared|own  使用谁的出口网关：Istio 命名空间里共用的（shared），或你命名空间里自己的（own）；
+                      默认：课堂的设定，其次是保存的进度，否则 shared
+  --include-shared    与 reset 一起用：把其他命名空间仍在使用的共享对象也删除
   -y, --yes           不再询问，直接确认变更（run、reset）
   -h, --help          显示本帮助
   --version           显示版本

@@ -2,7 +2,7 @@
 // Kubernetes API with @kubernetes/client-node (src/cluster/kube); the practice cluster is such an
 // API on loopback, so there is no second code path. Tests of the engine may use a small in-test port.
 
-import type { CheckName, KubeObject, Lang, ObjectRef, PodTarget } from '../lesson/model.js';
+import type { CheckName, GatewayMode, KubeObject, Lang, ObjectRef, PodTarget } from '../lesson/model.js';
 
 export type Backend = 'kube' | 'practice';
 
@@ -20,7 +20,8 @@ export type CheckLevel = 'pass' | 'warn' | 'fail';
 
 /** Something the learner can let the tutorial do to fix a check, on confirmation. */
 export type CheckFix =
-  | { kind: 'apply'; objects: KubeObject[]; description: string }
+  /** `shared` (additive): objects outside the learner's namespace to claim with ClusterPort.claimShared after `objects` are applied. */
+  | { kind: 'apply'; objects: KubeObject[]; description: string; shared?: KubeObject[] }
   | { kind: 'label-namespace'; namespace: string; labels: Record<string, string>; description: string };
 
 export interface CheckResult {
@@ -36,6 +37,10 @@ export interface PreflightOptions {
   clientNamespace: string;
   istioNamespace: string;
   client: PodTarget; // the client pod (for 'client-ready')
+  /** Additive: the gateway mode and its pods (default: shared, the Istio namespace's istio=egressgateway). */
+  gateway?: GatewayTarget;
+  /** Additive: the host:port pairs the lessons' Gateways claim (for 'shared-gateway'). */
+  gatewayClaims?: { host: string; port: number }[];
   checks?: CheckName[]; // default: all
   signal?: AbortSignal;
 }
@@ -75,6 +80,10 @@ export interface DeleteOutcome {
   ref: ObjectRef;
   result: 'deleted' | 'absent' | 'not-ours' | 'error';
   message?: string;
+  /** Additive: a shared object this reset did not delete: the claim was released (others rely on it) or it was kept (no claims recorded, or not this namespace's). */
+  shared?: SharedOutcome;
+  /** Additive, with `shared`: the namespaces still relying on it. */
+  usedBy?: string[];
 }
 
 export interface PodInfo {
@@ -84,6 +93,8 @@ export interface PodInfo {
   ready: boolean;
   containers: string[];
   hasSidecar: boolean; // istio-proxy container or native-sidecar init container
+  /** status.podIP: a gateway's log names the client by it (downstream remote address). Additive. */
+  ip?: string;
 }
 
 export interface WaitOptions {
@@ -142,7 +153,35 @@ export interface DriftOptions {
 export interface ManagedScope {
   lesson?: string; // absent: everything the tutorial created
   namespaces: string[]; // where to look (client and Istio namespaces)
+  /**
+   * Additive: objects in these namespaces are shared by several learners (the Istio namespace's
+   * access-log Telemetry). Reset releases `learner`'s claim on them (annotation
+   * egress-tutorial.dev/used-by) and deletes one only when no namespace relies on it any more, or
+   * every one of them with `include`. Objects without the annotation (the old mesh-wide
+   * mesh-default) are left alone unless `include`. Without `shared`, everything in `namespaces` goes.
+   */
+  shared?: { namespaces: string[]; learner: string; include?: boolean };
 }
+
+/** The gateway mode of a session and the gateway pods it uses. */
+export interface GatewayTarget {
+  mode: GatewayMode;
+  pods: PodTarget;
+}
+
+/** The class settings a learner namespace holds (ConfigMap egress-tutorial-class, contract C3). */
+export interface ClassSettings {
+  gateway?: GatewayMode;
+  istioNamespace?: string;
+  class?: string;
+}
+
+/** The annotation on a shared object naming the learner namespaces that rely on it (comma-separated, sorted). */
+export const USED_BY_ANNOTATION = 'egress-tutorial.dev/used-by';
+export const CLASS_CONFIGMAP = 'egress-tutorial-class';
+
+/** What reset did to a shared object: released this namespace's claim, or left it for others. Additive on DeleteOutcome. */
+export type SharedOutcome = 'released' | 'kept';
 
 export interface ClusterPort {
   identity(): ClusterIdentity;
@@ -157,7 +196,15 @@ export interface ClusterPort {
   listManaged(scope: ManagedScope, signal?: AbortSignal): Promise<ObjectRef[]>;
   deleteManaged(scope: ManagedScope, options?: { signal?: AbortSignal; waitMs?: number }): Promise<DeleteOutcome[]>;
   /** Facts the verification diagnosis needs (which Istio objects exist, outbound policy, gateway presence). */
-  meshFacts(options: { clientNamespace: string; istioNamespace: string; signal?: AbortSignal; /** the client pods, for clientHasSidecar (default: every pod of the client namespace) */ client?: PodTarget }): Promise<MeshFacts>;
+  meshFacts(options: {
+    clientNamespace: string;
+    istioNamespace: string;
+    signal?: AbortSignal;
+    /** the client pods, for clientHasSidecar (default: every pod of the client namespace) */
+    client?: PodTarget;
+    /** Additive: the session's gateway (default shared) for egressGatewayPods and accessLogging. */
+    gateway?: GatewayTarget;
+  }): Promise<MeshFacts>;
   /**
    * A CheckFix of kind 'label-namespace': merge the labels into the namespace (creating it when
    * missing). Not an apply: the namespace does not become the tutorial's, so reset never deletes it.
@@ -168,6 +215,17 @@ export interface ClusterPort {
    * another field manager than the tutorial's, read from managedFields. Absent objects are skipped.
    */
   drift?(objects: KubeObject[], options: DriftOptions): Promise<Drift[]>;
+  /**
+   * Additive: the class settings in `namespace` (ConfigMap egress-tutorial-class), or undefined
+   * when there is none or it cannot be read (403): a learner outside a class.
+   */
+  classSettings?(namespace: string, signal?: AbortSignal): Promise<ClassSettings | undefined>;
+  /**
+   * Additive: create or update shared objects (outside the learner's namespace) and record that
+   * `learner` relies on them (annotation egress-tutorial.dev/used-by), safely when several
+   * learners do it at once. Reset releases the claim (ManagedScope.shared).
+   */
+  claimShared?(objects: KubeObject[], learner: string, options: { lesson: string; step: string; signal?: AbortSignal }): Promise<ApplyOutcome[]>;
   /**
    * Additive: the learner's language for every sentence the port produces from now on (check
    * summaries and fixes, wait progress, conflict and error messages). Default 'en'.

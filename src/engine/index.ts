@@ -9,12 +9,14 @@ import { engineMessages } from './messages.js';
 import { findPosition, markDone, positionAfter, positionBefore, resumePosition, stepNeedsConfirmation, withCurrent, type Position } from './machine.js';
 import { clientTarget, runApply, runCheck, runDelete, runExec, runLogs, type RequestRecord, type RunContext } from './runners.js';
 import { LiveStepState } from './state.js';
+import { gatewayPods } from './gateway.js';
 import type { Engine, EngineOptions, EngineSnapshot, LessonProgress, ResetReport, ResetScope, StepPhase, Verdict } from './types.js';
 import { errorSentence, isCancelled } from './util.js';
 
 export type * from './types.js';
 export { kubectlCommands, shellQuote, withRequestId } from './kubectl.js';
 export { enterAction, lessonsToRun, stepNeedsConfirmation, type EnterAction } from './machine.js';
+export { resolveGatewayMode, gatewayPods, otherModeObjects, modeSwitchWarning, type GatewayModeSource } from './gateway.js';
 
 /** Listener calls are batched: a log flood must not call every listener once per line. */
 const NOTIFY_INTERVAL_MS = 30;
@@ -121,12 +123,13 @@ class LessonEngine implements Engine {
       namespace: this.options.namespace,
       istioNamespace: this.options.istioNamespace,
       canResume: this.canResume,
+      gateway: this.options.lessons.gateway ?? 'shared',
     };
     if (this.canResume && this.savedPosition) {
       const lesson = this.lessons[this.savedPosition.lessonIndex];
       this.cached.resumeAt = { lesson: lesson.id, step: lesson.steps[this.savedPosition.stepIndex].id };
     }
-    const warnings = [this.options.progress.warning, this.saveWarning].filter((w): w is string => !!w);
+    const warnings = [...(this.options.warnings ?? []), this.options.progress.warning, this.saveWarning].filter((w): w is string => !!w);
     if (warnings.length) this.cached.warnings = warnings;
     this.cached.progressSaved = this.options.progress.persistent !== false && this.saveWarning === undefined;
     return this.cached;
@@ -224,6 +227,7 @@ class LessonEngine implements Engine {
         lessons: this.progress,
         position: { lesson: this.lesson.id, step: this.step.id },
         updatedAt: new Date(this.now()).toISOString(),
+        gateway: this.options.lessons.gateway ?? 'shared',
       });
       this.saveWarning = undefined;
     } catch (error) {
@@ -347,7 +351,12 @@ class LessonEngine implements Engine {
     const fixed = await this.perform(async (ctx) => {
       if (fix.kind === 'apply') {
         ctx.state.write('info', ctx.m.applyingFix(fix.description));
-        const outcomes = await ctx.port.apply(fix.objects, { lesson: ctx.lesson.id, step: step.id, namespace: ctx.namespace, signal: ctx.signal });
+        const outcomes = fix.objects.length ? await ctx.port.apply(fix.objects, { lesson: ctx.lesson.id, step: step.id, namespace: ctx.namespace, signal: ctx.signal }) : [];
+        // Shared objects (the Istio namespace's): created or updated with this namespace recorded as relying on them.
+        if (fix.shared?.length) {
+          if (!ctx.port.claimShared) return { ok: false, summary: ctx.m.fixNotApplied(fix.description) };
+          outcomes.push(...(await ctx.port.claimShared(fix.shared, ctx.namespace, { lesson: ctx.lesson.id, step: step.id, signal: ctx.signal })));
+        }
         const bad = outcomes.filter((o) => o.result === 'error' || o.result === 'conflict');
         if (bad.length) return { ok: false, summary: ctx.m.fixNotApplied(bad.map((b) => b.message ?? b.result).join(' ')) };
         return { ok: true, summary: fix.description };
@@ -441,16 +450,18 @@ class LessonEngine implements Engine {
 
   async reset(scope: ResetScope): Promise<ResetReport> {
     this.stopActivity();
-    const namespaces = [...new Set([this.options.namespace, this.options.istioNamespace])];
+    // The Istio namespace's objects are shared with other learners: release this namespace's claim only.
+    const namespaces = [this.options.namespace];
+    const shared = { namespaces: [this.options.istioNamespace].filter((n) => n !== this.options.namespace), learner: this.options.namespace };
     let removed: DeleteOutcome[] = [];
     if (scope === 'lesson') {
-      removed = await this.options.port.deleteManaged({ lesson: this.lesson.id, namespaces });
+      removed = await this.options.port.deleteManaged({ lesson: this.lesson.id, namespaces, shared });
       const { [this.lesson.id]: _dropped, ...rest } = this.progress;
       this.progress = rest;
       for (const step of this.lesson.steps) this.states.delete(`${this.lesson.id}/${step.id}`);
       this.persist();
     } else {
-      if (scope === 'all') removed = await this.options.port.deleteManaged({ namespaces });
+      if (scope === 'all') removed = await this.options.port.deleteManaged({ namespaces, shared });
       this.progress = {};
       this.states.clear();
       this.requests.clear();
@@ -468,7 +479,7 @@ class LessonEngine implements Engine {
     const record = this.requests.get(`${this.lesson.id}/${step.id}`);
     return kubectlCommands(
       step,
-      { namespace: this.options.namespace, istioNamespace: this.options.istioNamespace, requestId: record?.requestId, lang: this.lang, servedVersions: this.served },
+      { namespace: this.options.namespace, istioNamespace: this.options.istioNamespace, requestId: record?.requestId, lang: this.lang, gateway: gatewayPods(this.options.lessons), servedVersions: this.served },
       clientTarget(this.options.lessons, this.options.namespace),
     );
   }

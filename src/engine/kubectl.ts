@@ -10,6 +10,8 @@ export interface KubectlContext {
   requestId?: string;
   /** Language of the comment lines (default en). */
   lang?: Lang;
+  /** The egress gateway pods the lessons use (the learner's own in `own` mode); default the Istio namespace's. */
+  gateway?: PodTarget;
   /** The version each API group is served in (e.g. networking.istio.io → v1alpha3): manifests are shown as applied. */
   servedVersions?: Record<string, string>;
 }
@@ -70,7 +72,9 @@ function checkCommand(check: CheckName, ctx: KubectlContext, client: PodTarget |
     case 'istio-namespace':
       return `kubectl get namespace ${ctx.istioNamespace}`;
     case 'egress-gateway':
-      return `kubectl get pods -l istio=egressgateway -n ${ctx.istioNamespace}`;
+      return `kubectl get pods -l ${shellQuote(selector(ctx.gateway?.labels ?? { istio: 'egressgateway' }))} -n ${ctx.gateway?.namespace ?? ctx.istioNamespace}`;
+    case 'shared-gateway':
+      return `kubectl get gateways.networking.istio.io -A -l app.kubernetes.io/managed-by=${FIELD_MANAGER}`;
     case 'access-logging':
       return `${mesh} | grep accessLogFile; kubectl get telemetries.telemetry.istio.io -A`;
     case 'sidecar-injection':

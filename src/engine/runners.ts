@@ -4,13 +4,14 @@
 import { randomUUID } from 'node:crypto';
 import { ClusterError, type ApplyOutcome, type ClusterPort, type LogLine, type MeshFacts, type PodInfo } from '../cluster/port.js';
 import type { ApplyStep, CheckStep, DeleteStep, ExecStep, Lang, Lesson, LessonSet, LogsStep, PodTarget } from '../lesson/model.js';
-import { matchesExpectation, parseAccessLogLine, type AccessLogFields, type MatchContext } from '../verify/access-log.js';
+import { addressIp, isOthersProof, matchesExpectation, parseAccessLogLine, type AccessLogFields, type MatchContext } from '../verify/access-log.js';
 import { parseCurlOutput, describeCurl, type CurlOutcome } from '../verify/curl.js';
 import { diagnose } from '../verify/diagnose.js';
 import { checkExecExpectation } from '../verify/expect.js';
 import { detectDrift, driftVerdict } from './drift.js';
 import { describeLeftovers, findLeftovers, leftoverSignature } from './leftovers.js';
 import { withRequestId } from './kubectl.js';
+import { gatewayClaims, gatewayTarget } from './gateway.js';
 import type { EngineMessages } from './messages.js';
 import { Ring } from './ring.js';
 import type { LiveStepState } from './state.js';
@@ -21,6 +22,10 @@ import { errorSentence, hostOf, isCancelled, labelSelector, lessonCreating, slee
 export interface RequestRecord {
   requestId?: string;
   startedAt: number;
+  /** When the command ended: a connection logged after it is a later one. */
+  finishedAt?: number;
+  /** The client pod's IP: the gateway's line names it as the downstream remote address. */
+  clientIp?: string;
   host?: string;
   curl?: CurlOutcome;
 }
@@ -145,7 +150,7 @@ function backoffMs(attempt: number): number {
 
 async function safeFacts(ctx: RunContext): Promise<MeshFacts | undefined> {
   try {
-    return await ctx.port.meshFacts({ clientNamespace: ctx.namespace, istioNamespace: ctx.istioNamespace, signal: ctx.signal, client: clientTarget(ctx.lessons, ctx.namespace) });
+    return await ctx.port.meshFacts({ clientNamespace: ctx.namespace, istioNamespace: ctx.istioNamespace, signal: ctx.signal, client: clientTarget(ctx.lessons, ctx.namespace), gateway: gatewayTarget(ctx.lessons) });
   } catch {
     return undefined;
   }
@@ -170,7 +175,7 @@ export async function runExec(ctx: RunContext, step: ExecStep): Promise<Verdict>
     // A fresh id per attempt: the proof line must be the request that passed, not an earlier try.
     const requestId = step.tagRequest ? `egress-tutorial-${randomUUID()}` : undefined;
     const argv = requestId ? withRequestId(step.command, requestId) : step.command;
-    const record: RequestRecord = { requestId, startedAt: ctx.now(), host };
+    const record: RequestRecord = { requestId, startedAt: ctx.now(), host, ...(pod.ip ? { clientIp: pod.ip } : {}) };
     ctx.requests.set(`${ctx.lesson.id}/${step.id}`, record);
     let stdout = '';
     let stderr = '';
@@ -205,6 +210,7 @@ export async function runExec(ctx: RunContext, step: ExecStep): Promise<Verdict>
       stderr += `${errorSentence(error)}\n`;
       exitCode = 28;
     }
+    record.finishedAt = ctx.now();
     const curl = parseCurlOutput(stdout, stderr, exitCode);
     record.curl = curl;
     const check = checkExecExpectation(step.expect, curl, stdout, ctx.lang);
@@ -261,6 +267,8 @@ export async function runExec(ctx: RunContext, step: ExecStep): Promise<Verdict>
       host,
       clientNamespace: ctx.namespace,
       istioNamespace: ctx.istioNamespace,
+      gatewayMode: ctx.lessons.gateway ?? 'shared',
+      gatewayHost: ctx.lessons.values.gatewayHost,
       lang: ctx.lang,
     }),
     httpStatus: last?.curl.httpStatus,
@@ -282,7 +290,12 @@ function requestFor(ctx: RunContext, step: LogsStep): RequestRecord | undefined 
 
 export async function runLogs(ctx: RunContext, step: LogsStep): Promise<Verdict> {
   const request = requestFor(ctx, step);
-  const context: MatchContext = request ? { requestId: request.requestId, notBeforeMs: request.startedAt } : { notBeforeMs: ctx.startedAt };
+  // Only the learner's own request proves anything: its x-request-id when tagged, else its client
+  // pod's address and the request's time window (a shared gateway logs every learner's traffic).
+  const context: MatchContext = request
+    ? { requestId: request.requestId, notBeforeMs: request.startedAt, ...(request.finishedAt !== undefined ? { notAfterMs: request.finishedAt } : {}), ...(request.clientIp ? { clientIp: request.clientIp } : {}) }
+    : { notBeforeMs: ctx.startedAt, ...(await clientIp(ctx)) };
+  const others = new Set<string>(); // addresses of other clients whose lines show what we expect
   if (!request && step.expect.requestFrom)
     info(ctx, ctx.m.notRunThisSession(step.expect.requestFrom));
   const parsed = new Ring<AccessLogFields>(200);
@@ -297,6 +310,7 @@ export async function runLogs(ctx: RunContext, step: LogsStep): Promise<Verdict>
   const onLine = (line: LogLine): void => {
     const fields = parseAccessLogLine(line.text);
     const proof = !proofFound && fields !== undefined && matchesExpectation(fields, step.expect, context);
+    if (fields && !proof && isOthersProof(fields, step.expect, context)) others.add(addressIp(fields.downstreamRemoteAddress) ?? fields.requestId ?? '?');
     if (fields) parsed.push(fields);
     ctx.state.logs.push({ line, proof });
     if (proof) {
@@ -355,7 +369,7 @@ export async function runLogs(ctx: RunContext, step: LogsStep): Promise<Verdict>
   const drift = await detectDrift(ctx, step);
   if (drift.length) return driftVerdict(ctx, drift, ctx.m.noLogLine(Math.round(ctx.verifyTimeoutMs / 1000)), {});
   const facts = await safeFacts(ctx);
-  const related = parsed.toArray().filter((f) => !request?.requestId || f.requestId === request.requestId);
+  const related = parsed.toArray().filter((f) => (!request?.requestId || f.requestId === request.requestId) && (!request?.clientIp || addressIp(f.downstreamRemoteAddress) === request.clientIp));
   const restarted = restart ? `${ctx.m.gatewayRestarted(restart.replaced, restart.added)} ` : '';
   return {
     ok: false,
@@ -366,12 +380,27 @@ export async function runLogs(ctx: RunContext, step: LogsStep): Promise<Verdict>
       facts,
       gatewayLines: related,
       missingLogLine: true,
+      otherClients: [...others],
+      clientIp: request?.clientIp,
+      gatewayMode: ctx.lessons.gateway ?? 'shared',
+      gatewayHost: ctx.lessons.values.gatewayHost,
       host: request?.host,
       clientNamespace: ctx.namespace,
       istioNamespace: ctx.istioNamespace,
       lang: ctx.lang,
     }),
   };
+}
+
+/** Without a request of this session to go by, the client pod's address still tells our lines from others'. */
+async function clientIp(ctx: RunContext): Promise<{ clientIp?: string }> {
+  try {
+    const pod = await ctx.port.waitForPod(clientTarget(ctx.lessons, ctx.namespace), { timeoutMs: FIND_POD_MS, signal: ctx.signal });
+    return pod.ip ? { clientIp: pod.ip } : {};
+  } catch (error) {
+    if (isCancelled(error, ctx.signal)) throw error;
+    return {};
+  }
 }
 
 /** The client pod the 'client-ready' check looks for: the first exec target in the client namespace. */
@@ -389,6 +418,8 @@ export async function runCheck(ctx: RunContext, step: CheckStep): Promise<Verdic
     client: clientTarget(ctx.lessons, ctx.namespace),
     checks: step.checks,
     signal: ctx.signal,
+    gateway: gatewayTarget(ctx.lessons),
+    gatewayClaims: gatewayClaims(ctx.lessons),
   });
   ctx.state.checks = results;
   for (const r of results) info(ctx, `${r.level.toUpperCase()} ${r.name}: ${r.summary}`, r.level === 'fail' ? 'error' : 'info');

@@ -2,7 +2,7 @@
 // The engine imports no ink; the UI makes no cluster calls.
 
 import type { ApplyOutcome, ClusterIdentity, ClusterPort, CheckResult, DeleteOutcome, Drift, LogLine } from '../cluster/port.js';
-import type { Lang, Lesson, LessonSet, ObjectRef, Step } from '../lesson/model.js';
+import type { GatewayMode, Lang, Lesson, LessonSet, ObjectRef, Step } from '../lesson/model.js';
 
 /** Where a step is in its life. */
 export type StepPhase =
@@ -78,6 +78,8 @@ export interface EngineSnapshot {
   warnings?: string[];
   /** False when progress is not being saved (the state directory is unusable, or the last save failed). Additive. */
   progressSaved?: boolean;
+  /** The gateway mode the lessons run in (shared or own). Additive. */
+  gateway?: GatewayMode;
 }
 
 export type ResetScope = 'lesson' | 'all' | 'progress';
@@ -137,6 +139,8 @@ export interface EngineOptions {
   /** Verification retry budget (Istio pushes config asynchronously). Tests set it small. */
   verifyTimeoutMs?: number;
   now?: () => number;
+  /** Additive: warnings from opening the session (a gateway mode switch with the other mode's objects in place). */
+  warnings?: string[];
 }
 
 /** Saved progress for one (cluster, namespace). */
@@ -157,4 +161,6 @@ export interface SavedProgress {
   lessons: Record<string, LessonProgress>;
   position?: { lesson: string; step: string };
   updatedAt: string; // ISO time
+  /** The gateway mode this progress was made in (issue 11); absent in older files: shared. */
+  gateway?: GatewayMode;
 }

@@ -1,11 +1,43 @@
 // course.yaml (variables and named pod targets), glossary.yaml, and the resolved variable values.
-import type { Localized, VariableDef, VariableType, VariableValues } from './model.js';
+import type { GatewayMode, Localized, VariableDef, VariableType, VariableValues } from './model.js';
 import { LANGS } from './model.js';
 import type { ProblemList } from './problems.js';
 import { lineOf, type YamlDocument } from './yaml-lines.js';
 import { dns1123LabelProblems, dns1123SubdomainProblems } from '../schema/names.js';
 
-export const BUILTIN_VARIABLES = ['namespace', 'istioNamespace'] as const;
+/** Built-ins from flags (namespace, istioNamespace) and those derived from the gateway mode. */
+export const BUILTIN_VARIABLES = [
+  'namespace', 'istioNamespace',
+  'gatewayMode', 'gatewayNamespace', 'gatewayService', 'gatewayHost', 'gatewayLabel', 'exportTo',
+] as const;
+const FLAG_VARIABLES: Record<string, string> = {
+  namespace: 'the client namespace comes from -n/--namespace, not --set',
+  istioNamespace: 'the Istio namespace comes from --istio-namespace, not --set',
+};
+
+/** Label values are at most 63 characters (the own gateway's label carries the namespace). */
+const OWN_GATEWAY_LABEL_PREFIX = 'egressgateway-';
+
+/**
+ * The variables a gateway mode implies. `shared`: the Istio namespace's istio-egressgateway
+ * (pods `istio=egressgateway`); `own`: the learner's `egressgateway` in their namespace (pods
+ * `istio=egressgateway-<namespace>`, contract C1). `exportTo` is a YAML flow list for the
+ * mesh-side objects: the gateway's namespace must see them, and Istio refuses "." next to the
+ * object's own namespace name, so own mode (and a client in the Istio namespace) is just ["."].
+ */
+export function gatewayValues(mode: GatewayMode, namespace: string, istioNamespace: string): VariableValues {
+  const own = mode === 'own';
+  const gatewayNamespace = own ? namespace : istioNamespace;
+  const gatewayService = own ? 'egressgateway' : 'istio-egressgateway';
+  return {
+    gatewayMode: mode,
+    gatewayNamespace,
+    gatewayService,
+    gatewayHost: `${gatewayService}.${gatewayNamespace}.svc.cluster.local`,
+    gatewayLabel: own ? `${OWN_GATEWAY_LABEL_PREFIX}${namespace}` : 'egressgateway',
+    exportTo: gatewayNamespace === namespace ? '["."]' : `[".", "${gatewayNamespace}"]`,
+  };
+}
 const VARIABLE_TYPES: VariableType[] = ['dns-name', 'port', 'namespace', 'string'];
 const VARIABLE_NAME = /^[a-z][A-Za-z0-9]*$/;
 
@@ -154,6 +186,7 @@ export interface ValueSources {
   set: Record<string, string>;
   namespace: string;
   istioNamespace: string;
+  gateway: GatewayMode;
 }
 
 /** Defaults, then flags; every value checked against its type. */
@@ -165,6 +198,14 @@ export function resolveValues(course: Course, sources: ValueSources, courseFile:
   const istioProblem = typeProblem('namespace', sources.istioNamespace);
   if (istioProblem) problems.add(`--istio-namespace ${sources.istioNamespace}`, 0, `the Istio namespace ${JSON.stringify(sources.istioNamespace)} is ${istioProblem}`);
   else values.istioNamespace = sources.istioNamespace;
+  Object.assign(values, gatewayValues(sources.gateway, values.namespace, values.istioNamespace));
+  if (sources.gateway === 'own' && values.gatewayLabel.length > 63) {
+    problems.add(
+      `--namespace ${values.namespace}`,
+      0,
+      `the client namespace is too long for an own gateway: its pods are labelled istio=${OWN_GATEWAY_LABEL_PREFIX}<namespace>, at most 63 characters, so use a namespace of at most ${63 - OWN_GATEWAY_LABEL_PREFIX.length} characters or --gateway shared`,
+    );
+  }
 
   for (const v of course.variables) {
     values[v.name] = v.default;
@@ -176,10 +217,10 @@ export function resolveValues(course: Course, sources: ValueSources, courseFile:
   for (const [name, value] of Object.entries(sources.set)) {
     const def = course.variables.find((v) => v.name === name);
     const flag = `--set ${name}=${value}`;
-    if (name === 'namespace') {
-      problems.add(flag, 0, 'the client namespace comes from -n/--namespace, not --set');
-    } else if (name === 'istioNamespace') {
-      problems.add(flag, 0, 'the Istio namespace comes from --istio-namespace, not --set');
+    if (Object.hasOwn(FLAG_VARIABLES, name)) {
+      problems.add(flag, 0, FLAG_VARIABLES[name]);
+    } else if ((BUILTIN_VARIABLES as readonly string[]).includes(name)) {
+      problems.add(flag, 0, `${name} follows from the gateway mode (--gateway shared|own), not --set`);
     } else if (!def) {
       const known = course.variables.map((v) => v.name).join(', ') || 'none';
       problems.add(flag, 0, `there is no variable "${name}" (variables: ${known})`);

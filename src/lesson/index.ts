@@ -4,4 +4,5 @@ export { defaultLessonsDir, loadLessonSet, type LoadOptions } from './loader.js'
 export { renderTemplate, parseSetFlags, findPlaceholders, SetFlagError } from './template.js';
 export { formatProblems } from './problems.js';
 export { STEP_KINDS, CHECK_NAMES } from './steps.js';
-export { typeProblem } from './course.js';
+export { typeProblem, gatewayValues } from './course.js';
+export { exportToProblems, EXPORT_TO_KINDS } from './export-to.js';

@@ -1,14 +1,14 @@
 // Loads and validates a lessons folder (format: lessons/README.md) into a LessonSet.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Lang, Lesson, LessonProblem, LessonSet, Localized, Step } from './model.js';
+import type { GatewayMode, Lang, Lesson, LessonProblem, LessonSet, Localized, Step } from './model.js';
 import { LANGS } from './model.js';
 import { ProblemList } from './problems.js';
 import { BUILTIN_VARIABLES, isObj, readCourse, readGlossary, resolveValues, type Course } from './course.js';
 import { parseYaml, lineOf, quoteLoneDashes, type YamlDocument } from './yaml-lines.js';
 import { parseProse, type Prose } from './prose.js';
 import { checkPlaceholders, renderTemplate } from './template.js';
-import { parseStep, type StepContext } from './steps.js';
+import { parseStep, stepApplies, type StepContext } from './steps.js';
 import { packageRoot } from '../schema/paths.js';
 
 export interface LoadOptions {
@@ -18,6 +18,8 @@ export interface LoadOptions {
   namespace?: string;
   /** `--istio-namespace`; default "istio-system". */
   istioNamespace?: string;
+  /** The gateway mode (`--gateway`, the class, the saved progress); default "shared". */
+  gateway?: GatewayMode;
   /**
    * Where explain steps' diagrams live. Default: `assets/diagrams` beside the lessons folder when
    * that exists (a checkout or the package itself), else the package's own `assets/diagrams`.
@@ -119,7 +121,7 @@ export function loadLessonSet(dir: string, options: LoadOptions = {}): { set?: L
 
   const values = resolveValues(
     course,
-    { set: options.set ?? {}, namespace: options.namespace ?? 'default', istioNamespace: options.istioNamespace ?? 'istio-system' },
+    { set: options.set ?? {}, namespace: options.namespace ?? 'default', istioNamespace: options.istioNamespace ?? 'istio-system', gateway: options.gateway ?? 'shared' },
     'course.yaml',
     problems,
   );
@@ -133,7 +135,7 @@ export function loadLessonSet(dir: string, options: LoadOptions = {}): { set?: L
   });
 
   if (problems.count > 0) return { problems: problems.items };
-  const set: LessonSet = { dir: root, variables: course.variables, values, lessons };
+  const set: LessonSet = { dir: root, variables: course.variables, values, gateway: options.gateway ?? 'shared', lessons };
   if (glossary) set.glossary = glossary;
   return { set, problems: [] };
 }
@@ -219,7 +221,8 @@ function loadLesson(root: string, id: string, earlier: string[], ctx: LessonCont
         }
       }
       const step = parseStep(raw, i, stepCtx);
-      if (step) steps.push(step);
+      // A step of the other gateway mode is checked, then left out.
+      if (step && stepApplies(step, ctx.values)) steps.push(step);
     });
   }
 

@@ -15,6 +15,18 @@ export interface SourceRef {
 
 export type VariableType = 'dns-name' | 'port' | 'namespace' | 'string';
 
+/**
+ * Whose egress gateway the lessons use: `shared` (the Istio namespace's, the seed's way) or `own`
+ * (a gateway the learner deploys in their namespace, for a class on one cluster).
+ */
+export type GatewayMode = 'shared' | 'own';
+export const GATEWAY_MODES: readonly GatewayMode[] = ['shared', 'own'];
+
+/** A step that only applies in one gateway mode (`when: { gateway: own }` in lesson.yaml). */
+export interface StepCondition {
+  gateway?: GatewayMode;
+}
+
 /** A lesson variable (lessons/course.yaml); `--set name=value` overrides the default. */
 export interface VariableDef {
   name: string; // camelCase, used as {{name}} in manifests, commands and prose
@@ -64,6 +76,8 @@ interface StepBase {
   title: Localized;
   body: Localized; // Markdown, variables substituted
   source: SourceRef;
+  /** Only in this gateway mode; steps of the other mode are left out when the lessons load. */
+  when?: StepCondition;
 }
 
 export interface ExplainStep extends StepBase {
@@ -128,7 +142,8 @@ export type CheckName =
   | 'sidecar-injection'
   | 'outbound-policy'
   | 'permissions'
-  | 'client-ready';
+  | 'client-ready'
+  | 'shared-gateway';
 
 export interface CheckStep extends StepBase {
   kind: 'check';
@@ -151,6 +166,8 @@ export interface LessonSet {
   dir: string; // absolute path of the lessons folder
   variables: VariableDef[];
   values: VariableValues;
+  /** The gateway mode the lessons were rendered for (absent: shared). */
+  gateway?: GatewayMode;
   glossary?: { en: string; zh: string; note?: Localized }[];
   lessons: Lesson[]; // in order
 }

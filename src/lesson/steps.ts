@@ -2,19 +2,21 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, normalize, isAbsolute } from 'node:path';
 import type {
-  CheckName, ExecExpect, KubeObject, LogExpect, Manifest, ObjectRef, PodTarget, Step, StepKind, VariableValues,
+  CheckName, ExecExpect, GatewayMode, KubeObject, LogExpect, Manifest, ObjectRef, PodTarget, Step, StepCondition, StepKind, VariableValues,
 } from './model.js';
+import { GATEWAY_MODES } from './model.js';
 import type { ProblemList } from './problems.js';
 import { isObj, readTarget, type Obj, type RawTarget } from './course.js';
 import { checkPlaceholders, renderDeep, renderTemplate } from './template.js';
 import { lineOf, parseYaml, splitFieldPath, type LineNode } from './yaml-lines.js';
 import { STEP_ID } from './prose.js';
 import { isIstioApiVersion, validateIstioObject } from '../schema/index.js';
+import { EXPORT_TO_KINDS, exportToProblems } from './export-to.js';
 
 export const STEP_KINDS: StepKind[] = ['explain', 'apply', 'delete', 'exec', 'logs', 'check'];
 export const CHECK_NAMES: CheckName[] = [
   'cluster-reachable', 'istio-crds', 'istio-namespace', 'egress-gateway', 'access-logging',
-  'sidecar-injection', 'outbound-policy', 'permissions', 'client-ready',
+  'sidecar-injection', 'outbound-policy', 'permissions', 'client-ready', 'shared-gateway',
 ];
 
 const FIELDS: Record<StepKind, string[]> = {
@@ -62,11 +64,12 @@ export function parseStep(raw: unknown, index: number, ctx: StepContext): Parsed
     return undefined;
   }
   for (const key of Object.keys(raw)) {
-    if (key !== 'id' && key !== 'kind' && !FIELDS[kind].includes(key)) {
-      problems.add(file, at(key), `unknown field "${key}" in ${kind} step "${id}" (it takes ${FIELDS[kind].join(', ') || 'no other fields'})`);
+    if (key !== 'id' && key !== 'kind' && key !== 'when' && !FIELDS[kind].includes(key)) {
+      problems.add(file, at(key), `unknown field "${key}" in ${kind} step "${id}" (it takes ${[...FIELDS[kind], 'when'].join(', ')})`);
     }
   }
-  const base = { id, title: { en: '', zh: '' }, body: { en: '', zh: '' }, source: { file, line: at() } };
+  const when = readWhen(raw, id, at, ctx);
+  const base = { id, title: { en: '', zh: '' }, body: { en: '', zh: '' }, source: { file, line: at() }, ...(when ? { when } : {}) };
   const before = problems.count;
   let step: ParsedStep | undefined;
   switch (kind) {
@@ -106,6 +109,28 @@ export function parseStep(raw: unknown, index: number, ctx: StepContext): Parsed
 }
 
 type At = (...path: (string | number)[]) => number;
+
+/** `when: { gateway: own }`: the step belongs to one gateway mode only. */
+function readWhen(raw: Obj, id: string, at: At, ctx: StepContext): StepCondition | undefined {
+  const v = raw.when;
+  if (v === undefined) return undefined;
+  if (!isObj(v) || Object.keys(v).length === 0) {
+    ctx.problems.add(ctx.file, at('when'), `when of step "${id}" must be a mapping like { gateway: own }`);
+    return undefined;
+  }
+  checkKeys(v, ['gateway'], `the when of step "${id}"`, at, 'when', ctx);
+  if (v.gateway === undefined) return undefined;
+  if (!GATEWAY_MODES.includes(v.gateway as GatewayMode)) {
+    ctx.problems.add(ctx.file, at('when', 'gateway'), `when.gateway of step "${id}" must be ${GATEWAY_MODES.join(' or ')}, not ${JSON.stringify(v.gateway)}`);
+    return undefined;
+  }
+  return { gateway: v.gateway as GatewayMode };
+}
+
+/** Does the step belong to the lessons rendered with these values? */
+export function stepApplies(step: { when?: StepCondition }, values: VariableValues): boolean {
+  return step.when?.gateway === undefined || step.when.gateway === values.gatewayMode;
+}
 
 function readDiagram(raw: Obj, id: string, at: At, ctx: StepContext): { diagram?: string; diagramText?: string } {
   if (raw.diagram === undefined) return {};
@@ -346,6 +371,12 @@ function loadManifest(name: string, refLine: number, ctx: StepContext): Manifest
       for (const e of validateIstioObject(o)) {
         const text = e.message.startsWith('unknown field ') || e.path === '' ? e.message : `${e.path}: ${e.message}`;
         ctx.problems.add(rel, lineOf(doc.lines, splitFieldPath(e.path)), `${label} fails the Istio schema: ${text}`);
+      }
+      if (EXPORT_TO_KINDS.includes(o.kind as string) && isObj(o.spec)) {
+        const namespace = typeof (o.metadata as Obj).namespace === 'string' ? ((o.metadata as Obj).namespace as string) : ctx.values.namespace;
+        for (const message of exportToProblems(o.kind as string, namespace, o.spec.exportTo)) {
+          ctx.problems.add(rel, lineOf(doc.lines, ['spec', 'exportTo']), `${label} would be refused by Istio: ${message}`);
+        }
       }
     }
     objects.push(o as KubeObject);

@@ -47,7 +47,7 @@ export function resolveCluster(
     const port = dest.port ?? (service.ports.length === 1 ? service.ports[0].port : requestPort);
     const servicePort = service.ports.find((p) => p.port === port);
     if (!servicePort) return { kind: 'not-found' };
-    const subsetLabels = dest.subset ? findSubset(state, proxyNamespace, serviceFqdn(service), dest.subset) : {};
+    const subsetLabels = dest.subset ? findSubset(state, proxyNamespace, serviceFqdn(service), dest.subset, service.namespace) : {};
     if (!subsetLabels) return { kind: 'not-found' };
     return {
       kind: 'service',
@@ -62,7 +62,7 @@ export function resolveCluster(
   const port = dest.port ?? requestPort;
   const entry = findServiceEntryPort(state, proxyNamespace, dest.host, port);
   if (!entry) return { kind: 'not-found' };
-  if (dest.subset && !findSubset(state, proxyNamespace, dest.host, dest.subset)) return { kind: 'not-found' };
+  if (dest.subset && !findSubset(state, proxyNamespace, dest.host, dest.subset, entry.entry.namespace)) return { kind: 'not-found' };
   const name = clusterName(port, dest.subset, dest.host);
   return externalCluster(name, dest.host, port, entry.resolution, serviceEntryEndpoint(entry.entry), originalDst);
 }

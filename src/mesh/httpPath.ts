@@ -10,14 +10,14 @@ import { CLUSTER_EGRESS_IP, isPrivateAddress, originListens, originRespond } fro
 import {
   findServiceEntryPort,
   gatewayServers,
+  lookupGatewayHttpRoute,
   lookupHttpRoute,
-  serverAcceptsHost,
   serviceEntryEndpoint,
   type HttpRouteLookup,
   type RouteChoice,
 } from './istioConfig.js';
 import { outboundPolicy, sidecarView } from './meshPolicy.js';
-import { address, isEgressGatewayPod, type Net, serviceDnat, startTime, writeAccessLog } from './net.js';
+import { address, isGatewayPod, type Net, serviceDnat, startTime, writeAccessLog } from './net.js';
 import type { MeshPod, MeshState } from './types.js';
 
 /** What the next hop did with an HTTP request. */
@@ -104,7 +104,7 @@ export function sidecarHttp(net: Net, req: HttpRequest, dst: { ip: string; port:
   const routingHost = resolved.kind === 'service' && host === req.host ? resolved.fqdn : host;
   const originalDst = { ip: dst.ip, port: dst.port };
 
-  const lookup = lookupHttpRoute(view, ns, routingHost, matchInput('mesh', dst.port, req));
+  const lookup = lookupHttpRoute(view, ns, routingHost, { binding: 'mesh', ...matchInput(dst.port, req) });
   if (lookup.kind !== 'none') return routeByVirtualService(net, proxy, req, requestId, base, lookup, dst.port, originalDst);
 
   if (resolved.kind === 'service' && routingHost === resolved.fqdn) {
@@ -129,8 +129,8 @@ export function sidecarHttp(net: Net, req: HttpRequest, dst: { ip: string; port:
   return { kind: 'response', response };
 }
 
-function matchInput(binding: string, port: number, req: HttpRequest) {
-  return { binding, port, path: pathOf(req), method: req.method, headers: (name: string) => getHeader(req.headers, name) };
+function matchInput(port: number, req: HttpRequest) {
+  return { port, path: pathOf(req), method: req.method, headers: (name: string) => getHeader(req.headers, name) };
 }
 
 function routeByVirtualService(
@@ -308,7 +308,7 @@ export function deliverHttp(net: Net, req: HttpRequest, target: { ip: string; po
   const pod = net.state.pods.find((p) => p.ip === target.ip);
   if (pod) {
     if (!pod.ready) return { kind: 'refused' };
-    if (isEgressGatewayPod(net.state, pod)) return gatewayHttp(net, req, pod, target.port, fromAddress);
+    if (isGatewayPod(net.state, pod)) return gatewayHttp(net, req, pod, target.port, fromAddress);
     return { kind: 'refused' };
   }
   const dnat = serviceDnat(net, target);
@@ -325,7 +325,7 @@ function respondFromOrigin(net: Net, req: HttpRequest): HttpHop {
   return { kind: 'response', response };
 }
 
-// ---- the egress gateway ------------------------------------------------------------------------
+// ---- a gateway pod (istio-system's egress gateway, or a learner's own) -----------------------
 
 /** The service port a gateway pod's listener port belongs to (80 for 8080, 443 for 8443). */
 export function gatewayServicePort(net: Net, pod: MeshPod, listenPort: number): number {
@@ -363,17 +363,7 @@ function gatewayHttp(net: Net, req: HttpRequest, pod: MeshPod, listenPort: numbe
     return { kind: 'response', response: localReply(503, body, proxy.serverName, base.startTime) };
   }
 
-  const host = authorityHost(req);
-  for (const server of httpServers) {
-    const lookup = lookupHttpRoute(
-      net.state,
-      pod.namespace,
-      host,
-      matchInput(server.binding, servicePort, req),
-      (vs) => serverAcceptsHost(server, host, vs.namespace),
-    );
-    if (lookup.kind === 'none') continue;
-    return routeByVirtualService(net, proxy, req, requestId, base, lookup, servicePort, { ip: pod.ip, port: listenPort });
-  }
-  return routeNotFound(net, proxy, base);
+  const lookup = lookupGatewayHttpRoute(net.state, pod.namespace, httpServers, authorityHost(req), matchInput(servicePort, req));
+  if (lookup.kind === 'no-route') return routeNotFound(net, proxy, base);
+  return routeByVirtualService(net, proxy, req, requestId, base, lookup, servicePort, { ip: pod.ip, port: listenPort });
 }

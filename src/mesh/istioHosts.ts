@@ -20,11 +20,16 @@ export function hostsIntersect(a: string, b: string): boolean {
   return hostMatches(a, b) || hostMatches(b, a);
 }
 
-/** exportTo: absent or `*` → every namespace; `.` → the object's own; else the names listed. */
+/** exportTo: absent or `*` → every namespace; `.` → the object's own; `~` → none; else the names listed. */
 export function isExportedTo(obj: IstioObject, namespace: string): boolean {
   const exportTo = asStrings(obj.spec.exportTo);
   if (exportTo.length === 0) return true;
   return exportTo.some((e) => e === '*' || (e === '.' ? obj.namespace === namespace : e === namespace));
+}
+
+/** The namespace a service host lives in: `<name>.<ns>.svc.cluster.local` → ns; else undefined. */
+export function clusterHostNamespace(fqdn: string): string | undefined {
+  return fqdn.toLowerCase().endsWith('.' + CLUSTER_DOMAIN) ? fqdn.split('.')[1] : undefined;
 }
 
 export const ofKind = (state: MeshState, kind: IstioObject['kind']): IstioObject[] => state.objects.filter((o) => o.kind === kind);

@@ -2,6 +2,7 @@
 // Telemetry resource (access logging).
 
 import { CLUSTER_DOMAIN, hostsIntersect, ofKind, qualifyIfShort } from './istioHosts.js';
+import { oldestFirst } from './precedence.js';
 import { asArray, asRecord, asStrings } from './specValues.js';
 import type { IstioObject, MeshPod, MeshState } from './types.js';
 
@@ -48,29 +49,37 @@ export function outboundPolicy(state: MeshState, namespace: string): 'ALLOW_ANY'
 }
 
 /**
- * Whether the pod's proxy writes access logs: the most specific Telemetry with `accessLogging`
- * (workload selector, then namespace, then root namespace) decides; otherwise mesh config.
+ * Whether the pod's proxy (sidecar or gateway) writes access logs, as pilot layers Telemetry:
+ * the root namespace's namespace-wide one (mesh-wide), then the pod's namespace's namespace-wide
+ * one, then those of the pod's namespace whose `selector.matchLabels` pick the pod; a later
+ * layer overrides an earlier one for the providers it names. Without any accessLogging, mesh
+ * config's accessLogFile decides. A Telemetry only ever reaches the proxies of its own namespace
+ * (or every proxy, from the root namespace): a learner's cannot turn on istio-system's gateway.
  */
 export function accessLogEnabled(state: MeshState, pod: MeshPod): boolean {
   const meshDefault = Boolean(state.meshConfig.accessLogFile);
-  const telemetries = ofKind(state, 'Telemetry').filter((t) => asArray(t.spec.accessLogging).length > 0);
-  const selects = (t: IstioObject): boolean => {
-    const labels = asRecord(asRecord(t.spec.selector).matchLabels);
-    return Object.entries(labels).every(([k, v]) => pod.labels[k] === v);
-  };
-  const hasSelector = (t: IstioObject): boolean => Object.keys(asRecord(asRecord(t.spec.selector).matchLabels)).length > 0;
-  const tiers = [
-    telemetries.filter((t) => t.namespace === pod.namespace && hasSelector(t) && selects(t)),
-    telemetries.filter((t) => t.namespace === pod.namespace && !hasSelector(t)),
-    telemetries.filter((t) => t.namespace === state.istioNamespace && !hasSelector(t)),
-  ];
-  const chosen = tiers.find((t) => t.length > 0);
-  if (!chosen) return meshDefault;
-  const rules = chosen.flatMap((t) => asArray(t.spec.accessLogging).map(asRecord));
-  return rules.some((r) => {
-    if (r.disabled === true) return false;
-    const providers = asArray(r.providers).map((p) => asRecord(p).name);
-    // No providers listed: the default provider, which exists when mesh config turns logging on.
-    return providers.length === 0 ? meshDefault : providers.includes('envoy');
-  });
+  const telemetries = oldestFirst(ofKind(state, 'Telemetry'));
+  const matchLabels = (t: IstioObject): Record<string, unknown> => asRecord(asRecord(t.spec.selector).matchLabels);
+  const namespaceWide = (ns: string): IstioObject | undefined => telemetries.find((t) => t.namespace === ns && Object.keys(matchLabels(t)).length === 0);
+  const root = namespaceWide(state.istioNamespace);
+  const layers = [
+    root,
+    pod.namespace === state.istioNamespace ? undefined : namespaceWide(pod.namespace),
+    ...telemetries.filter((t) => {
+      const labels = Object.entries(matchLabels(t));
+      return t.namespace === pod.namespace && labels.length > 0 && labels.every(([k, v]) => pod.labels[k] === v);
+    }),
+  ].filter((t): t is IstioObject => t !== undefined && asArray(t.spec.accessLogging).length > 0);
+  if (layers.length === 0) return meshDefault;
+  // The envoy provider's state, layer by layer. No providers listed means the default provider,
+  // which is envoy's file log when mesh config turns logging on, and nothing otherwise.
+  let envoy: boolean | undefined;
+  for (const t of layers) {
+    for (const rule of asArray(t.spec.accessLogging).map(asRecord)) {
+      const providers = asArray(rule.providers).map((p) => asRecord(p).name);
+      const names = providers.length === 0 ? (meshDefault ? ['envoy'] : []) : providers;
+      if (names.includes('envoy')) envoy = rule.disabled !== true;
+    }
+  }
+  return envoy === true;
 }

@@ -38,8 +38,9 @@ export function writeAccessLog(net: Net, pod: MeshPod, fields: AccessLogFields):
   });
 }
 
-export function isEgressGatewayPod(state: MeshState, pod: MeshPod): boolean {
-  return pod.namespace === state.istioNamespace && pod.labels.istio === 'egressgateway';
+/** A gateway pod (router-mode proxy) in any namespace; without the flag, the Istio namespace's istio=egressgateway pods. */
+export function isGatewayPod(state: MeshState, pod: MeshPod): boolean {
+  return pod.gateway ?? (pod.namespace === state.istioNamespace && pod.labels.istio === 'egressgateway');
 }
 
 export const address = (ip: string, port: number): string => `${ip}:${port}`;

@@ -8,9 +8,9 @@ import type { Resolved } from './dns.js';
 import { byteLength, type HttpRequest, type HttpResponse } from './http.js';
 import { deliverHttp, gatewayServicePort, LOOP_LIMIT } from './httpPath.js';
 import { CLUSTER_EGRESS_IP, isPrivateAddress, originListens, originRespond } from './internet.js';
-import { findServiceEntryPort, gatewayServers, lookupTlsRoute, serverAcceptsHost, serviceEntryEndpoint } from './istioConfig.js';
+import { findServiceEntryPort, gatewayServers, gatewayTlsFilterChains, lookupTlsRoute, pickFilterChain, serviceEntryEndpoint } from './istioConfig.js';
 import { outboundPolicy, sidecarView } from './meshPolicy.js';
-import { address, isEgressGatewayPod, type Net, serviceDnat, startTime, writeAccessLog } from './net.js';
+import { address, isGatewayPod, type Net, serviceDnat, startTime, writeAccessLog } from './net.js';
 import type { MeshPod } from './types.js';
 
 export type TlsHop =
@@ -178,7 +178,7 @@ function forwardTcp(
 export function deliverTls(net: Net, req: HttpRequest, target: { ip: string; port: number }, fromAddress: string): TlsHop {
   const pod = net.state.pods.find((p) => p.ip === target.ip);
   if (pod) {
-    if (pod.ready && isEgressGatewayPod(net.state, pod)) return gatewayTls(net, req, pod, target.port, fromAddress);
+    if (pod.ready && isGatewayPod(net.state, pod)) return gatewayTls(net, req, pod, target.port, fromAddress);
     return { kind: 'refused' };
   }
   const dnat = serviceDnat(net, target);
@@ -229,15 +229,13 @@ function gatewayTls(net: Net, req: HttpRequest, pod: MeshPod, listenPort: number
     logTcp(net, pod, base, { responseFlags: 'UO' });
     return { kind: 'reset' };
   }
-  const passthrough = servers.filter((s) => TLS_SERVER_PROTOCOLS.has(s.protocol) && s.tlsMode === 'PASSTHROUGH');
-  for (const server of passthrough) {
-    const route = lookupTlsRoute(net.state, pod.namespace, sni, server.binding, servicePort, (vs) => serverAcceptsHost(server, sni, vs.namespace));
-    if (!route) continue;
-    const dest = pickDestination(route, net.dice);
+  const chain = pickFilterChain(gatewayTlsFilterChains(net.state, pod.namespace, servers, servicePort), sni);
+  if (chain) {
+    const dest = pickDestination(chain.choice, net.dice);
     const cluster: UpstreamCluster = dest
       ? resolveCluster(net.state, pod.namespace, dest, servicePort, { ip: pod.ip, port: listenPort })
       : { kind: 'not-found' };
-    return forwardTcp(net, pod, req, cluster, base, route.routeName);
+    return forwardTcp(net, pod, req, cluster, base, chain.choice.routeName);
   }
   if (servers.every((s) => !TLS_SERVER_PROTOCOLS.has(s.protocol))) return { kind: 'plaintext' }; // an HTTP listener
   logTcp(net, pod, base, { responseFlags: 'NR', responseCodeDetails: 'filter_chain_not_found' });

@@ -7,6 +7,8 @@ export interface IstioObject {
   namespace: string;
   name: string;
   spec: Record<string, unknown>;
+  /** metadata.creationTimestamp (RFC 3339): Istio orders conflicting objects by it, oldest first. */
+  created?: string;
 }
 
 export interface MeshPod {
@@ -14,8 +16,15 @@ export interface MeshPod {
   name: string;
   labels: Record<string, string>;
   ip: string;
+  /** An injected sidecar that captures the pod's traffic (not a gateway's router-mode proxy). */
   hasSidecar: boolean;
   ready: boolean;
+  /**
+   * A gateway pod: its istio-proxy runs in router mode (`proxy router`), captures nothing and
+   * listens on the ports the Gateways selecting it declare. When absent, a pod labelled
+   * istio=egressgateway in the Istio namespace is one.
+   */
+  gateway?: boolean;
 }
 
 export interface MeshState {
@@ -26,8 +35,8 @@ export interface MeshState {
     accessLogEncoding?: 'TEXT' | 'JSON';
   };
   objects: IstioObject[]; // every Istio object in the cluster
-  pods: MeshPod[]; // the egress gateway's pods are those labelled istio=egressgateway in istioNamespace
-  /** Services by FQDN, e.g. istio-egressgateway.istio-system.svc.cluster.local → ports 80→8080, 443→8443. */
+  pods: MeshPod[]; // client pods and gateway pods (MeshPod.gateway), in any namespace
+  /** Services, e.g. istio-egressgateway.istio-system (80→8080, 443→8443) or a learner's egressgateway.NS (80→80, 443→443). */
   services: MeshService[];
 }
 

@@ -1,11 +1,11 @@
-// Mutating admission: defaults kube-apiserver fills in, cluster IPs, and Istio's sidecar injector.
+// Mutating admission: defaults kube-apiserver fills in, cluster IPs, and Istio's injector (injection.ts).
 
 import type { ResourceInfo } from './resources.js';
 import type { KObject, Store } from './store.js';
 import { isPlainObject } from './patch.js';
+import { inject, injectionEnabled } from './injection.js';
 
-export const PROXY_IMAGE = 'docker.io/istio/proxyv2:1.27.3';
-export const ISTIO_REVISION = 'default';
+export { PROXY_IMAGE, ISTIO_REVISION } from './injection.js';
 
 type Container = Record<string, unknown> & { name?: string; image?: string };
 
@@ -32,73 +32,6 @@ export function defaultPodSpec(spec: Record<string, unknown>): void {
   defaultContainers(spec.initContainers);
 }
 
-export function injectionEnabled(ns: KObject | undefined, pod: KObject): boolean {
-  const nsLabels = ns?.metadata.labels ?? {};
-  const enabledNs = nsLabels['istio-injection'] === 'enabled' || (nsLabels['istio.io/rev'] !== undefined && nsLabels['istio-injection'] !== 'disabled');
-  const podLabel = pod.metadata.labels?.['sidecar.istio.io/inject'];
-  const podAnno = pod.metadata.annotations?.['sidecar.istio.io/inject'];
-  if (podLabel === 'false' || podAnno === 'false') return false;
-  if (podLabel === 'true' && ns?.metadata.labels?.['istio-injection'] !== 'disabled') return true;
-  return enabledNs;
-}
-
-/** What Istio's injector adds: istio-init, istio-proxy, volumes, labels and the status annotation. */
-export function injectSidecar(pod: KObject): void {
-  const spec = pod.spec as Record<string, unknown>;
-  const containers = (spec.containers as Container[]) ?? [];
-  if (containers.some((c) => c.name === 'istio-proxy')) return;
-  const app = pod.metadata.labels?.app ?? pod.metadata.labels?.['app.kubernetes.io/name'] ?? pod.metadata.name;
-  containers.push({
-    name: 'istio-proxy',
-    image: PROXY_IMAGE,
-    args: ['proxy', 'sidecar', '--domain', '$(POD_NAMESPACE).svc.cluster.local', '--proxyLogLevel=warning', '--proxyComponentLogLevel=misc:error', '--log_output_level=default:info'],
-    ports: [{ containerPort: 15090, name: 'http-envoy-prom', protocol: 'TCP' }],
-    readinessProbe: { httpGet: { path: '/healthz/ready', port: 15021, scheme: 'HTTP' }, periodSeconds: 15, timeoutSeconds: 3, failureThreshold: 4, successThreshold: 1 },
-    resources: { limits: { cpu: '2', memory: '1Gi' }, requests: { cpu: '100m', memory: '128Mi' } },
-    securityContext: { allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, runAsGroup: 1337, runAsNonRoot: true, runAsUser: 1337 },
-    volumeMounts: [
-      { mountPath: '/var/run/secrets/workload-spiffe-uds', name: 'workload-socket' },
-      { mountPath: '/etc/istio/proxy', name: 'istio-envoy' },
-      { mountPath: '/var/run/secrets/istio', name: 'istiod-ca-cert' },
-    ],
-  });
-  spec.containers = containers;
-  const inits = (spec.initContainers as Container[]) ?? [];
-  inits.push({
-    name: 'istio-init',
-    image: PROXY_IMAGE,
-    args: ['istio-iptables', '-p', '15001', '-z', '15006', '-u', '1337', '-m', 'REDIRECT', '-i', '*', '-x', '', '-b', '*', '-d', '15090,15021,15020', '--log_output_level=default:info'],
-    resources: { limits: { cpu: '2', memory: '1Gi' }, requests: { cpu: '100m', memory: '128Mi' } },
-    securityContext: { allowPrivilegeEscalation: false, capabilities: { add: ['NET_ADMIN', 'NET_RAW'], drop: ['ALL'] }, privileged: false, readOnlyRootFilesystem: false, runAsGroup: 0, runAsNonRoot: false, runAsUser: 0 },
-  });
-  spec.initContainers = inits;
-  const volumes = (spec.volumes as unknown[]) ?? [];
-  volumes.push({ name: 'workload-socket', emptyDir: {} }, { name: 'istio-envoy', emptyDir: { medium: 'Memory' } }, { name: 'istiod-ca-cert', configMap: { name: 'istio-ca-root-cert', defaultMode: 420 } });
-  spec.volumes = volumes;
-  pod.metadata.labels = {
-    ...pod.metadata.labels,
-    'security.istio.io/tlsMode': 'istio',
-    'service.istio.io/canonical-name': app,
-    'service.istio.io/canonical-revision': pod.metadata.labels?.version ?? 'latest',
-  };
-  pod.metadata.annotations = {
-    ...pod.metadata.annotations,
-    'istio.io/rev': ISTIO_REVISION,
-    'kubectl.kubernetes.io/default-container': containers[0]?.name ?? 'istio-proxy',
-    'kubectl.kubernetes.io/default-logs-container': containers[0]?.name ?? 'istio-proxy',
-    'prometheus.io/path': '/stats/prometheus',
-    'prometheus.io/port': '15020',
-    'prometheus.io/scrape': 'true',
-    'sidecar.istio.io/status': JSON.stringify({
-      initContainers: ['istio-init'],
-      containers: ['istio-proxy'],
-      volumes: ['workload-socket', 'istio-envoy', 'istiod-ca-cert'],
-      imagePullSecrets: null,
-      revision: ISTIO_REVISION,
-    }),
-  };
-}
-
 export class Admission {
   private nextServiceIp = 10;
 
@@ -116,7 +49,7 @@ export class Admission {
         return;
       }
       const ns = this.store.get({ group: '', plural: 'namespaces' }, undefined, obj.metadata.namespace ?? 'default');
-      if (injectionEnabled(ns, obj)) injectSidecar(obj);
+      if (injectionEnabled(ns, obj)) inject(obj);
       defaultPodSpec(obj.spec as Record<string, unknown>);
       obj.status = { phase: 'Pending', qosClass: 'BestEffort' };
     } else if (res.group === '' && res.plural === 'services') {

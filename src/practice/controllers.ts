@@ -7,6 +7,7 @@ import type { Api } from './api.js';
 import type { PodLogs } from './logs.js';
 import { proxyStartupLines } from './logs.js';
 import { clone, deepEqual } from './patch.js';
+import { AUTO_IMAGE, proxyMode } from './injection.js';
 import type { KObject, Store, StoreEvent } from './store.js';
 
 /** How long before "Envoy proxy is ready" each earlier start-up line appears, last line first (ms). */
@@ -38,6 +39,7 @@ export interface ControllerOptions {
 
 export class Controllers {
   private readonly podTimers = new Map<string, NodeJS.Timeout>();
+  private readonly backoffTimers = new Set<NodeJS.Timeout>();
   private readonly podIps = new Map<string, string>();
   private nextPodIp = 10;
   private readonly unsubscribe: () => void;
@@ -64,6 +66,8 @@ export class Controllers {
     this.unsubscribe();
     for (const t of this.podTimers.values()) clearTimeout(t);
     this.podTimers.clear();
+    for (const t of this.backoffTimers) clearTimeout(t);
+    this.backoffTimers.clear();
   }
 
   /** After a restore: restart pods that were still starting. */
@@ -394,12 +398,62 @@ export class Controllers {
     this.store.update(POD, pod);
   }
 
+  /**
+   * An `image: auto` container no injector filled in: the kubelet cannot pull "auto"
+   * (docker.io/library/auto:latest), so the pod stays Pending with ErrImagePull, then
+   * ImagePullBackOff, while its other containers run.
+   */
+  private failImagePull(pod: KObject, ip: string, reason: 'ErrImagePull' | 'ImagePullBackOff' = 'ErrImagePull'): void {
+    const spec = (pod.spec ?? {}) as Record<string, unknown>;
+    const containers = (spec.containers as Record<string, unknown>[]) ?? [];
+    const t = stamp();
+    const old = (pod.status ?? {}) as Record<string, unknown>;
+    const unready = containers.filter((c) => c.image === AUTO_IMAGE).map((c) => c.name);
+    const pullError = `failed to pull and unpack image "docker.io/library/${AUTO_IMAGE}:latest": failed to resolve reference "docker.io/library/${AUTO_IMAGE}:latest": pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed`;
+    const notReady = { status: 'False', lastProbeTime: null, lastTransitionTime: t, reason: 'ContainersNotReady', message: `containers with unready status: [${unready.join(' ')}]` };
+    pod.status = {
+      phase: 'Pending',
+      conditions: [
+        { type: 'PodReadyToStartContainers', status: 'True', lastProbeTime: null, lastTransitionTime: t },
+        { type: 'Initialized', status: 'True', lastProbeTime: null, lastTransitionTime: t },
+        { type: 'Ready', ...notReady },
+        { type: 'ContainersReady', ...notReady },
+        { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: t },
+      ],
+      hostIP: HOST_IP,
+      hostIPs: [{ ip: HOST_IP }],
+      podIP: ip,
+      podIPs: [{ ip }],
+      startTime: old.startTime ?? t,
+      containerStatuses: containers.map((c) =>
+        c.image === AUTO_IMAGE
+          ? {
+              name: c.name, image: AUTO_IMAGE, imageID: '', ready: false, restartCount: 0, started: false, lastState: {},
+              state: { waiting: { reason, message: reason === 'ErrImagePull' ? `rpc error: code = Unknown desc = ${pullError}` : `Back-off pulling image "${AUTO_IMAGE}": ErrImagePull: ${pullError}` } },
+            }
+          : { name: c.name, image: c.image, imageID: '', ready: true, restartCount: 0, started: true, state: { running: { startedAt: t } }, lastState: {} },
+      ),
+      qosClass: old.qosClass ?? 'BestEffort',
+    };
+    this.store.update(POD, pod);
+    if (reason === 'ImagePullBackOff') return;
+    // The kubelet backs off after the failed pull.
+    const timer = setTimeout(() => {
+      this.backoffTimers.delete(timer);
+      const current = this.store.get(POD, pod.metadata.namespace, pod.metadata.name);
+      if (current && !this.stopped) this.failImagePull(current, ip, 'ImagePullBackOff');
+    }, Math.max(0, this.options.podReadyDelayMs()));
+    timer.unref?.();
+    this.backoffTimers.add(timer);
+  }
+
   private startPod(namespace: string, name: string, ip: string): void {
     const pod = this.store.get(POD, namespace, name);
     if (!pod) return;
     const spec = (pod.spec ?? {}) as Record<string, unknown>;
     const containers = (spec.containers as Record<string, unknown>[]) ?? [];
     const inits = (spec.initContainers as Record<string, unknown>[]) ?? [];
+    if (containers.some((c) => c.image === AUTO_IMAGE)) return this.failImagePull(pod, ip);
     const t = stamp();
     const cid = (): string => `containerd://${createHash('sha256').update(`${namespace}/${name}/${Math.random()}`).digest('hex')}`;
     const imageID = (image: unknown): string => `${String(image).replace(/:[^/:]+$/, '')}@sha256:${createHash('sha256').update(String(image)).digest('hex')}`;
@@ -440,7 +494,7 @@ export class Controllers {
       qosClass: (pod.status as Record<string, unknown> | undefined)?.qosClass ?? 'BestEffort',
     };
     this.store.update(POD, pod);
-    const isGateway = pod.metadata.labels?.istio === 'egressgateway' || pod.metadata.labels?.istio === 'ingressgateway';
+    const isGateway = proxyMode(pod) === 'router';
     for (const c of containers) {
       if (c.name !== 'istio-proxy') continue;
       // As pilot-agent prints them: flags at once, certificates and xDS over about a second, then ready now.

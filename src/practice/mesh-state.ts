@@ -6,6 +6,7 @@ import { isPlainObject } from './patch.js';
 import type { ResourceRegistry } from './resources.js';
 import type { KObject, Store } from './store.js';
 import { isPodReady } from './controllers.js';
+import { proxyMode } from './injection.js';
 
 export const ISTIO_NAMESPACE = 'istio-system';
 
@@ -25,16 +26,16 @@ export function parseMeshConfig(text: string | undefined): MeshState['meshConfig
 }
 
 export function toMeshPod(pod: KObject): MeshPod {
-  const spec = (pod.spec ?? {}) as Record<string, unknown>;
-  const containers = ((spec.containers as { name?: string }[]) ?? []).map((c) => c.name);
-  const inits = ((spec.initContainers as { name?: string; restartPolicy?: string }[]) ?? []).filter((c) => c.restartPolicy === 'Always').map((c) => c.name);
+  const mode = proxyMode(pod);
   return {
     namespace: pod.metadata.namespace ?? 'default',
     name: pod.metadata.name,
     labels: pod.metadata.labels ?? {},
     ip: String((pod.status as Record<string, unknown> | undefined)?.podIP ?? ''),
-    hasSidecar: containers.includes('istio-proxy') || inits.includes('istio-proxy'),
+    // A gateway's router-mode proxy captures nothing: only a sidecar intercepts the pod's traffic.
+    hasSidecar: mode === 'sidecar',
     ready: isPodReady(pod),
+    gateway: mode === 'router',
   };
 }
 
@@ -43,7 +44,13 @@ export function buildMeshState(store: Store, registry: ResourceRegistry): MeshSt
   const objects: IstioObject[] = [];
   for (const res of registry.all.filter((r) => r.istio)) {
     for (const o of store.list(res)) {
-      objects.push({ kind: res.kind as IstioObject['kind'], namespace: o.metadata.namespace ?? '', name: o.metadata.name, spec: (isPlainObject(o.spec) ? o.spec : {}) as Record<string, unknown> });
+      objects.push({
+        kind: res.kind as IstioObject['kind'],
+        namespace: o.metadata.namespace ?? '',
+        name: o.metadata.name,
+        spec: (isPlainObject(o.spec) ? o.spec : {}) as Record<string, unknown>,
+        created: o.metadata.creationTimestamp,
+      });
     }
   }
   const services = store.list({ group: '', plural: 'services' }).map((s) => {

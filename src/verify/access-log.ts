@@ -155,24 +155,67 @@ export function parseAccessLogLine(text: string): AccessLogFields | undefined {
 
 /** How to recognise this step's request among the log lines. */
 export interface MatchContext {
-  /** The x-request-id the exec step sent; lines carrying another id do not match. */
+  /** The x-request-id the exec step sent: only a line carrying this id matches (never time alone). */
   requestId?: string;
   /** Lines that started before this (ms since epoch) are older requests. */
   notBeforeMs?: number;
+  /** Lines that started after this (ms since epoch, the request's end) are later requests. */
+  notAfterMs?: number;
+  /**
+   * The client pod's IP: the gateway logs the connection's downstream remote address, so a line
+   * from any other pod (another learner's, on a shared gateway) never counts.
+   */
+  clientIp?: string;
   /** Clock slack between this machine and the proxy, ms (default 2000). */
   slackMs?: number;
 }
 
 const stripPort = (host: string): string => host.replace(/:\d+$/, '').toLowerCase();
 
+/** The IP of an Envoy address (`10.0.0.5:41234`, `[fd00::5]:41234`). */
+export function addressIp(address: string | undefined): string | undefined {
+  if (!address) return undefined;
+  const bracket = /^\[([^\]]+)\](?::\d+)?$/.exec(address);
+  if (bracket) return bracket[1];
+  const parts = address.split(':');
+  return parts.length === 2 ? parts[0] : address; // IPv4:port, or a bare address
+}
+
+/** The line is this step's request by identity: its id when tagged, else its time window; and its client pod. */
+function isOurs(fields: AccessLogFields, context: MatchContext): boolean {
+  if (context.clientIp !== undefined) {
+    const ip = addressIp(fields.downstreamRemoteAddress);
+    // A tagged line is identified by its id even where the address is not logged; untagged, the address must say.
+    if (ip !== undefined ? ip !== context.clientIp : !context.requestId) return false;
+  }
+  if (context.requestId) return fields.requestId === context.requestId;
+  // TCP/TLS lines carry no request id (the header is inside the encrypted stream): use time.
+  const slack = context.slackMs ?? 2000;
+  if (context.notBeforeMs !== undefined && (fields.startMs === undefined || fields.startMs < context.notBeforeMs - slack)) return false;
+  if (context.notAfterMs !== undefined && (fields.startMs === undefined || fields.startMs > context.notAfterMs + slack)) return false;
+  return true;
+}
+
 /** Does this line prove the step's request, per the lesson's expectation? */
 export function matchesExpectation(fields: AccessLogFields, expect: LogExpect, context: MatchContext = {}): boolean {
-  if (context.requestId && fields.requestId) {
-    if (fields.requestId !== context.requestId) return false;
-  } else if (context.notBeforeMs !== undefined) {
-    // TCP/TLS lines carry no request id (the header is inside the encrypted stream): use time.
-    if (fields.startMs === undefined || fields.startMs < context.notBeforeMs - (context.slackMs ?? 2000)) return false;
-  }
+  return isOurs(fields, context) && showsExpected(fields, expect);
+}
+
+/**
+ * A line that shows what the step expects but is not this step's request: another client's (a
+ * different downstream address or request id). On a shared gateway these are other learners'.
+ */
+export function isOthersProof(fields: AccessLogFields, expect: LogExpect, context: MatchContext): boolean {
+  return showsExpected(fields, expect) && !isOurs(fields, context) && fromAnotherClient(fields, context);
+}
+
+function fromAnotherClient(fields: AccessLogFields, context: MatchContext): boolean {
+  const ip = addressIp(fields.downstreamRemoteAddress);
+  if (context.clientIp !== undefined && ip !== undefined && ip !== context.clientIp) return true;
+  return context.requestId !== undefined && fields.requestId !== undefined && fields.requestId !== context.requestId && (context.clientIp === undefined || ip === undefined);
+}
+
+function showsExpected(fields: AccessLogFields, expect: LogExpect): boolean {
   if (expect.authority !== undefined && (!fields.authority || stripPort(fields.authority) !== stripPort(expect.authority))) return false;
   if (expect.sni !== undefined && fields.requestedServerName?.toLowerCase() !== expect.sni.toLowerCase()) return false;
   if (expect.upstreamClusterContains !== undefined && !fields.upstreamCluster?.includes(expect.upstreamClusterContains)) return false;

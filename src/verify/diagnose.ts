@@ -2,7 +2,7 @@
 // Pure: the engine gathers the facts (curl outcome, mesh facts, gateway log lines) and asks here.
 
 import type { MeshFacts } from '../cluster/port.js';
-import { expectedExitCodes, type ExecExpect, type Lang, type LogExpect } from '../lesson/model.js';
+import { expectedExitCodes, type ExecExpect, type GatewayMode, type Lang, type LogExpect } from '../lesson/model.js';
 import type { AccessLogFields } from './access-log.js';
 import type { CurlOutcome } from './curl.js';
 
@@ -25,6 +25,13 @@ export interface DiagnoseInput {
   clientNamespace?: string;
   /** The host the request went to, for sentences. */
   host?: string;
+  /** Other clients (their addresses, or request ids) whose gateway lines showed what the step expects. */
+  otherClients?: string[];
+  /** The learner's client pod IP, for sentences. */
+  clientIp?: string;
+  /** The session's gateway mode and the gateway's host (sentences name the learner's own gateway). */
+  gatewayMode?: GatewayMode;
+  gatewayHost?: string;
   lang?: Lang; // default en
 }
 
@@ -71,6 +78,9 @@ const SENTENCES = {
     differs: 'The result differs from what the lesson expects: compare the applied objects with the lesson\'s manifests (`egress-tutorial manifests`).',
     changing: 'The result was still changing when time ran out, so Istio may not have pushed the configuration yet: press Enter to retry.',
     upstreamAnswered: (status: number, host: string) => `${host} itself answered HTTP ${status} (the response passed through Envoy from the upstream, so the mesh routed the request): check the URL's host and path.`,
+    onlyOthers: (n: number, who: string, mine: string, gatewayHost: string) =>
+      `The gateway's log shows matching lines, but only from ${n === 1 ? 'another client' : `${n} other clients`} (${who}), none from your client pod${mine ? ` (${mine})` : ''}: that is other learners' traffic on the shared gateway, not yours. Your request did not cross the gateway: check that your VirtualService's mesh route sends it to ${gatewayHost} (subset cnn) and that your DestinationRule is in your namespace.`,
+    noOwnGateway: (ns: string) => `Your own egress gateway has no Ready pod in ${ns}: deploy it (lesson 2, step "Deploy your own egress gateway") and wait until it is Ready.`,
   },
   zh: {
     someHost: '外部主机',
@@ -95,6 +105,9 @@ const SENTENCES = {
     differs: '结果与课程预期不同：把集群中的对象与课程的清单对比一下（`egress-tutorial manifests`）。',
     changing: '超时时结果仍在变化，Istio 可能还没有下发完配置：按 Enter 重试。',
     upstreamAnswered: (status: number, host: string) => `HTTP ${status} 是 ${host} 自己返回的（响应经 Envoy 从上游转发而来，说明网格已经路由了请求）：检查 URL 的主机和路径。`,
+    onlyOthers: (n: number, who: string, mine: string, gatewayHost: string) =>
+      `网关日志里有符合条件的行，但都来自其他 ${n} 个客户端（${who}），没有一行来自你的客户端 Pod${mine ? `（${mine}）` : ''}：那是共用网关上其他学员的流量，不是你的。你的请求没有经过网关：检查你的虚拟服务的 mesh 路由是否把请求发往 ${gatewayHost}（子集 cnn），以及你的目标规则是否在你的命名空间里。`,
+    noOwnGateway: (ns: string) => `你自己的出口网关在 ${ns} 中没有就绪的 Pod：先部署它（第 2 课“部署你自己的 Egress 网关”一步），等它就绪。`,
   },
 };
 
@@ -121,9 +134,19 @@ function cause(input: DiagnoseInput): string {
     if (facts?.outboundPolicy === 'REGISTRY_ONLY' || serviceEntryFor(facts, input.host) === false) return t.registryOnly(host);
     return t.refused(host, status === 502 ? 'HTTP 502' : `curl exit ${curlCode}`);
   }
-  if (curlCode === 7 || curlCode === 28 || curlCode === 56 || curlCode === 52) return t.network(curlCode, curl?.curlError?.message ?? '', host, istioNs);
+  // The gateway's pods run in the Istio namespace, or in the learner's own (own mode).
+  const gatewayNs = input.gatewayMode === 'own' ? clientNs : istioNs;
+  if (curlCode === 7 || curlCode === 28 || curlCode === 56 || curlCode === 52) return t.network(curlCode, curl?.curlError?.message ?? '', host, gatewayNs);
 
-  if (facts && facts.egressGatewayPods === 0 && (status === 503 || status === 404 || input.missingLogLine)) return t.noGateway(istioNs, EGRESS_INSTALL);
+  if (facts && facts.egressGatewayPods === 0 && (status === 503 || status === 404 || input.missingLogLine)) {
+    if (input.gatewayMode === 'own') return t.noOwnGateway(clientNs);
+    return t.noGateway(istioNs, EGRESS_INSTALL);
+  }
+  // Only other learners' lines on the shared gateway: theirs prove nothing about this request.
+  if (input.missingLogLine && input.otherClients && input.otherClients.length > 0) {
+    const gatewayHost = input.gatewayHost ?? `istio-egressgateway.${istioNs}.svc.cluster.local`;
+    return t.onlyOthers(input.otherClients.length, input.otherClients.slice(0, 3).join(', ') + (input.otherClients.length > 3 ? ', …' : ''), input.clientIp ?? '', gatewayHost);
+  }
 
   // Envoy's own replies (no route, no cluster) carry no x-envoy-upstream-service-time: with it,
   // the status came from the upstream server, not from the mesh configuration.

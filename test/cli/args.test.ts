@@ -62,3 +62,18 @@ describe('parseCli', () => {
     expect(parseCli(['--lang', 'en'], { LANG: 'zh_CN.UTF-8' }).flags.lang).toBe('en');
   });
 });
+
+describe('--gateway and --include-shared (issue 11)', () => {
+  it('takes shared or own, and leaves the mode unset when not given (the class or the progress decide)', () => {
+    expect(parseCli(['run', '--gateway', 'own'], {}).flags.gateway).toBe('own');
+    expect(parseCli(['--gateway=shared'], {}).flags.gateway).toBe('shared');
+    expect(parseCli([], {}).flags.gateway).toBeUndefined();
+    expect(parseCli(['reset', '--include-shared', '--yes'], {}).flags.includeShared).toBe(true);
+    expect(parseCli(['reset'], {}).flags.includeShared).toBeUndefined();
+  });
+
+  it('refuses another mode in one sentence, in the learner\'s language', () => {
+    expect(() => parseCli(['--gateway', 'mine'], {})).toThrow(new UsageError('--gateway must be shared (the Istio namespace\'s egress gateway) or own (your own, in your namespace), not "mine".'));
+    expect(() => parseCli(['--gateway', 'mine', '--lang', 'zh'], {})).toThrow(/^--gateway 只能是 shared（Istio 命名空间里的出口网关）或 own/);
+  });
+});

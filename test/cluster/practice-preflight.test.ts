@@ -29,8 +29,9 @@ describe('preflight', () => {
       'outbound-policy',
       'permissions',
       'client-ready',
+      'shared-gateway',
     ]);
-    for (const name of ['cluster-reachable', 'istio-crds', 'istio-namespace', 'egress-gateway', 'access-logging', 'sidecar-injection', 'outbound-policy', 'permissions']) {
+    for (const name of ['cluster-reachable', 'istio-crds', 'istio-namespace', 'egress-gateway', 'access-logging', 'sidecar-injection', 'outbound-policy', 'permissions', 'shared-gateway']) {
       expect(checks[name].level, `${name}: ${checks[name].summary}`).toBe('pass');
     }
     expect(checks['istio-crds'].details?.[0]).toMatch(/^networking\.istio\.io: v1, v1beta1, v1alpha3 \(lessons apply v1\)$/);
@@ -51,20 +52,30 @@ describe('preflight', () => {
     }
   });
 
-  it('access logging off: warns and offers a Telemetry that fixes it', async () => {
+  // Issue 11: the fix no longer applies the mesh-wide istio-system/mesh-default (one learner's reset
+  // deleted it for the whole class): the shared gateway's pods get a Telemetry of their own that
+  // records who relies on it, and the learner's sidecar one in their namespace.
+  it('access logging off: warns and offers the shared gateway\'s Telemetry (claimed) and the namespace\'s', async () => {
     p.cluster.setKnobs({ accessLog: false });
     const check = (await p.port.preflight({ clientNamespace: 'default', istioNamespace: 'istio-system', client: CLIENT, checks: ['access-logging'] }))[0];
     expect(check.level).toBe('warn');
     expect(check.fix).toMatch(/meshConfig\.accessLogFile=\/dev\/stdout/);
     expect((await p.port.meshFacts({ clientNamespace: 'default', istioNamespace: 'istio-system' })).accessLogging).toBe('off');
-    expect(check.autoFix?.kind).toBe('apply');
     if (check.autoFix?.kind !== 'apply') throw new Error('expected an apply fix');
+    expect(check.autoFix.objects.map((o) => `${o.metadata.namespace}/${o.metadata.name}`)).toEqual(['default/egress-tutorial-access-log']);
+    expect(check.autoFix.shared?.map((o) => [`${o.metadata.namespace}/${o.metadata.name}`, o.spec])).toEqual([
+      ['istio-system/egress-tutorial-gateway-access-log', { selector: { matchLabels: { istio: 'egressgateway' } }, accessLogging: [{ providers: [{ name: 'envoy' }] }] }],
+    ]);
     const outcomes = await p.port.apply(check.autoFix.objects, { lesson: 'preflight', step: 'access-logging', namespace: 'default' });
-    expect(outcomes[0]).toMatchObject({ result: 'created', ref: { kind: 'Telemetry', namespace: 'istio-system', name: 'mesh-default' } });
+    expect(outcomes[0]).toMatchObject({ result: 'created', ref: { kind: 'Telemetry', namespace: 'default', name: 'egress-tutorial-access-log' } });
+    const claimed = await p.port.claimShared!(check.autoFix.shared!, 'default', { lesson: 'preflight', step: 'access-logging' });
+    expect(claimed[0]).toMatchObject({ result: 'created', ref: { kind: 'Telemetry', namespace: 'istio-system', name: 'egress-tutorial-gateway-access-log' } });
     const after = (await p.port.preflight({ clientNamespace: 'default', istioNamespace: 'istio-system', client: CLIENT, checks: ['access-logging'] }))[0];
-    expect(after).toMatchObject({ level: 'pass', summary: 'Envoy access logging is on (Telemetry istio-system/mesh-default).' });
+    expect(after).toMatchObject({ level: 'pass', summary: 'Envoy access logging is on (Telemetry istio-system/egress-tutorial-gateway-access-log).' });
     expect((await p.port.meshFacts({ clientNamespace: 'default', istioNamespace: 'istio-system' })).accessLogging).toBe('on');
-    await p.port.deleteManaged({ lesson: 'preflight', namespaces: ['istio-system'] }, { waitMs: 5000 });
+    // The last (only) learner's reset deletes it; the namespace's own goes too.
+    const removed = await p.port.deleteManaged({ namespaces: ['default'], shared: { namespaces: ['istio-system'], learner: 'default' } }, { waitMs: 5000 });
+    expect(removed.map((r) => `${r.ref.namespace}/${r.ref.name}:${r.result}`).sort()).toEqual(['default/egress-tutorial-access-log:deleted', 'istio-system/egress-tutorial-gateway-access-log:deleted']);
     p.cluster.setKnobs({ accessLog: true });
   });
 

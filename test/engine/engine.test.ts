@@ -299,7 +299,8 @@ describe('engine: check, delete, reset', () => {
     await engine.run();
     const lesson = await engine.reset('lesson');
     expect(lesson.removed.map((r) => r.ref.name)).toEqual(['cnn']);
-    expect(port.calls.at(-1)!.args[0]).toEqual({ lesson: '02-http', namespaces: ['default', 'istio-system'] });
+    // The Istio namespace's objects are shared: reset releases the claim there (issue 11).
+    expect(port.calls.at(-1)!.args[0]).toEqual({ lesson: '02-http', namespaces: ['default'], shared: { namespaces: ['istio-system'], learner: 'default' } });
     expect(engine.snapshot().progress['01-setup'].done).toContain('client');
     expect(engine.snapshot().progress['02-http']).toBeUndefined();
 
@@ -310,7 +311,7 @@ describe('engine: check, delete, reset', () => {
 
     const all = await engine.reset('all');
     expect(all.removed.map((r) => r.ref.name)).toEqual(['curl']);
-    expect(port.calls.at(-1)!.args[0]).toEqual({ namespaces: ['default', 'istio-system'] });
+    expect(port.calls.at(-1)!.args[0]).toEqual({ namespaces: ['default'], shared: { namespaces: ['istio-system'], learner: 'default' } });
     expect(engine.snapshot().progress).toEqual({});
     engine.dispose();
   });

@@ -18,7 +18,7 @@ describe('served versions in the equivalent commands', () => {
 
   it('the engine shows an apply step with the version the cluster serves', async () => {
     const port = new FakePort();
-    port.servedVersion = async (group: string) => (group === 'networking.istio.io' ? 'v1alpha3' : 'v1');
+    Object.assign(port, { servedVersion: async (group: string) => (group === 'networking.istio.io' ? 'v1alpha3' : 'v1') });
     const { set } = loadLessonSet(defaultLessonsDir(), { namespace: 'default', istioNamespace: 'istio-system' });
     const engine = createEngine({ lessons: set!, port, progress: memoryProgressStore(), lang: 'en', namespace: 'default', istioNamespace: 'istio-system' });
     const apply = engine.snapshot().lessons.flatMap((l) => l.steps).find((s) => s.kind === 'apply' && s.manifests.some((m) => /networking\.istio\.io/.test(m.yaml)))!;

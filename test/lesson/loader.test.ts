@@ -31,7 +31,12 @@ describe('a good lesson folder', () => {
     const s = set!;
     expect(s.dir).toBe(dir);
     expect(s.lessons.map((l) => l.id)).toEqual(['01-setup', '02-http']);
-    expect(s.values).toEqual({ namespace: 'default', istioNamespace: 'istio-system', httpHost: 'httpbin.org', httpPort: '80' });
+    expect(s.values).toEqual({
+      namespace: 'default', istioNamespace: 'istio-system', httpHost: 'httpbin.org', httpPort: '80',
+      // Built-ins of the gateway mode (default shared: the Istio namespace's gateway).
+      gatewayMode: 'shared', gatewayNamespace: 'istio-system', gatewayService: 'istio-egressgateway',
+      gatewayHost: 'istio-egressgateway.istio-system.svc.cluster.local', gatewayLabel: 'egressgateway', exportTo: '[".", "istio-system"]',
+    });
     expect(s.variables.map((v) => [v.name, v.type, v.default])).toEqual([['httpHost', 'dns-name', 'httpbin.org'], ['httpPort', 'port', '80']]);
     expect(s.variables[0].description).toEqual({ en: 'External HTTP host', zh: '外部 HTTP 主机' });
     expect(s.glossary).toEqual([
@@ -205,7 +210,7 @@ describe('problems, each at its file:line', () => {
     const zh = GOOD['02-http/zh.md'].replace('一行。', '一行：{{gatewayName}}。');
     const r = load({ 'course.yaml': course, '02-http/lesson.yaml': lesson, '02-http/manifests/serviceentry.yaml': manifest, '02-http/zh.md': zh });
     expectProblems(r.problems, [
-      [`course.yaml:${lineOf(course, 'proxyName')}`, /^unknown variable \{\{proxyName\}\} \(variables: namespace, istioNamespace, httpHost, httpPort\)$/],
+      [`course.yaml:${lineOf(course, 'proxyName')}`, /^unknown variable \{\{proxyName\}\} \(variables: namespace, istioNamespace, gatewayMode, gatewayNamespace, gatewayService, gatewayHost, gatewayLabel, exportTo, httpHost, httpPort\)$/],
       [`02-http/lesson.yaml:${lineOf(lesson, 'httpHots')}`, /^unknown variable \{\{httpHots\}\}/],
       [`02-http/zh.md:${lineOf(zh, 'gatewayName')}`, /^unknown variable \{\{gatewayName\}\}/],
       [`02-http/manifests/serviceentry.yaml:${lineOf(manifest, 'seName')}`, /^unknown variable \{\{seName\}\}/],
@@ -269,10 +274,10 @@ describe('problems, each at its file:line', () => {
   });
 
   it('an unknown variable in a diagram, at the diagram file and line', () => {
-    const f = makeLessons({ 'diagrams/path.txt': 'client\n  -> {{gatewayHost}}\n' });
+    const f = makeLessons({ 'diagrams/path.txt': 'client\n  -> {{proxyHost}}\n' });
     cleanups.push(f.cleanup);
     const r = loadLessonSet(f.lessons, { diagramsDir: f.diagrams });
-    expectProblems(r.problems, [[`${join(f.diagrams, 'path.txt')}:2`, /^unknown variable \{\{gatewayHost\}\}/]]);
+    expectProblems(r.problems, [[`${join(f.diagrams, 'path.txt')}:2`, /^unknown variable \{\{proxyHost\}\}/]]);
   });
 
   it('a diagram missing from the diagrams folder', () => {
@@ -316,7 +321,7 @@ describe('problems, each at its file:line', () => {
     const setup = edit('01-setup/lesson.yaml', 'checks: [cluster-reachable, egress-gateway]', 'checks: [cluster-reachable, egress-gateways]\n    comand: x');
     const r = load({ '02-http/lesson.yaml': lesson, '01-setup/lesson.yaml': setup });
     expectProblems(r.problems, [
-      ['01-setup/lesson.yaml:5', /^unknown field "comand" in check step "preflight" \(it takes checks\)$/],
+      ['01-setup/lesson.yaml:5', /^unknown field "comand" in check step "preflight" \(it takes checks, when\)$/],
       ['01-setup/lesson.yaml:4', /^unknown check "egress-gateways" in step "preflight"/],
       [`02-http/lesson.yaml:${lineOf(lesson, 'yes please')}`, /^tagRequest of step "curl-direct" must be true or false$/],
       [`02-http/lesson.yaml:${lineOf(lesson, 'status: 1')}`, /^unknown field "status" in the expect of step "curl-direct"/],
@@ -353,5 +358,67 @@ describe('formatProblems', () => {
         { file: '--set a=b', line: 0, message: 'y' },
       ]),
     ).toBe('01-a/lesson.yaml:3: x\n--set a=b: y');
+  });
+});
+
+describe('gateway modes (issue 11)', () => {
+  // A step only the own mode walks, with a manifest naming the gateway of the mode.
+  const ownStep = `  - id: own-gateway
+    kind: apply
+    when: { gateway: own }
+    manifests: [gateway.yaml]
+`;
+  const gatewayYaml = `apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata:
+  name: to-gateway
+spec:
+  host: "{{gatewayHost}}"
+  exportTo: {{exportTo}}
+`;
+  const withOwnStep = (): Record<string, string> => ({
+    '01-setup/lesson.yaml': `${GOOD['01-setup/lesson.yaml']}${ownStep}`,
+    '01-setup/en.md': `${GOOD['01-setup/en.md']}\n## Your gateway {#own-gateway}\n\nDeploys {{gatewayService}} in {{gatewayNamespace}}.\n`,
+    '01-setup/zh.md': `${GOOD['01-setup/zh.md']}\n## 你的网关 {#own-gateway}\n\n在 {{gatewayNamespace}} 中部署 {{gatewayService}}。\n`,
+    '01-setup/manifests/gateway.yaml': gatewayYaml,
+  });
+
+  it('a `when: { gateway: own }` step is walked in own mode only, rendered with that mode\'s values', () => {
+    const shared = load(withOwnStep(), { namespace: 'learner-01' });
+    expect(shared.problems).toEqual([]);
+    expect(shared.set!.gateway).toBe('shared');
+    expect(shared.set!.lessons[0].steps.map((s) => s.id)).toEqual(['preflight', 'client', 'picture']);
+    const own = load(withOwnStep(), { namespace: 'learner-01', gateway: 'own' });
+    expect(own.problems).toEqual([]);
+    const step = own.set!.lessons[0].steps.find((s) => s.id === 'own-gateway')!;
+    expect(step.when).toEqual({ gateway: 'own' });
+    expect(step.body.en).toContain('Deploys egressgateway in learner-01.');
+    if (step.kind !== 'apply') throw new Error('expected an apply step');
+    expect(step.manifests[0].objects[0].spec).toEqual({ host: 'egressgateway.learner-01.svc.cluster.local', exportTo: ['.'] });
+    expect(own.set!.values).toMatchObject({ gatewayMode: 'own', gatewayLabel: 'egressgateway-learner-01', gatewayNamespace: 'learner-01' });
+  });
+
+  it('a bad when is a problem at its line', () => {
+    const lesson = `${GOOD['01-setup/lesson.yaml']}${ownStep}`.replace('when: { gateway: own }', 'when: { gateway: mine, zone: a }');
+    const r = load({ ...withOwnStep(), '01-setup/lesson.yaml': lesson });
+    expectProblems(r.problems, [
+      [`01-setup/lesson.yaml:${lineOf(lesson, 'when:')}`, /^unknown field "zone" in the when of step "own-gateway" \(it takes gateway\)$/],
+      [`01-setup/lesson.yaml:${lineOf(lesson, 'when:')}`, /^when\.gateway of step "own-gateway" must be shared or own, not "mine"$/],
+    ]);
+  });
+
+  it('exportTo is checked the way istiod checks it: "." beside the own namespace is a duplicate (named as istiod names it)', () => {
+    const manifest = gatewayYaml.replace('exportTo: {{exportTo}}', 'exportTo: [".", "{{namespace}}", "*"]');
+    const r = load({ ...withOwnStep(), '01-setup/manifests/gateway.yaml': manifest }, { gateway: 'own' });
+    expectProblems(r.problems, [
+      ['01-setup/manifests/gateway.yaml:7', /^DestinationRule "to-gateway" would be refused by Istio: duplicate entries in exportTo for entry default$/],
+      ['01-setup/manifests/gateway.yaml:7', /^DestinationRule "to-gateway" would be refused by Istio: cannot have both public \(\*\) and non-public exportTo values for a resource$/],
+    ]);
+  });
+
+  it('a namespace too long for the own gateway\'s label is a flag problem; the mode built-ins cannot be --set', () => {
+    const long = 'n'.repeat(55);
+    expectProblems(load({}, { gateway: 'own', namespace: long }).problems, [[`--namespace ${long}:0`, /^the client namespace is too long for an own gateway: .*, so use a namespace of at most 49 characters or --gateway shared$/]]);
+    expectProblems(load({}, { set: { gatewayHost: 'x' } }).problems, [['--set gatewayHost=x:0', /^gatewayHost follows from the gateway mode \(--gateway shared\|own\), not --set$/]]);
   });
 });

@@ -6,8 +6,10 @@ import { join } from 'node:path';
 import yaml from 'js-yaml';
 import stringWidth from 'string-width';
 import { validateIstioObject } from '../../src/schema/index.js';
+import { exportToProblems } from '../../src/lesson/export-to.js';
+import { BUILTIN_VARIABLES } from '../../src/lesson/course.js';
 import { renderTemplate } from '../../src/lesson/template.js';
-import type { KubeObject, Lang } from '../../src/lesson/model.js';
+import type { GatewayMode, KubeObject, Lang } from '../../src/lesson/model.js';
 import {
   DIAGRAMS_DIR,
   defaultValues,
@@ -24,20 +26,24 @@ import {
 import { SEED_APPLIES, SEED_CLEANUPS, SEED_CURL_FLAGS, SEED_CURL_URLS } from './seed.js';
 
 const LANGS: Lang[] = ['en', 'zh'];
+const MODES: GatewayMode[] = ['shared', 'own'];
 const LESSONS = lessonIds();
 const STEP_KINDS = ['explain', 'apply', 'delete', 'exec', 'logs', 'check'];
 const CHECK_NAMES = [
   'cluster-reachable', 'istio-crds', 'istio-namespace', 'egress-gateway', 'access-logging',
-  'sidecar-injection', 'outbound-policy', 'permissions', 'client-ready',
+  'sidecar-injection', 'outbound-policy', 'permissions', 'client-ready', 'shared-gateway',
 ];
 
-function steps(lesson: string, kind?: string): RawStep[] {
-  return readLesson(lesson).steps.filter((s) => kind === undefined || s.kind === kind);
+function steps(lesson: string, kind?: string, mode?: GatewayMode): RawStep[] {
+  return readLesson(lesson).steps.filter((s) => (kind === undefined || s.kind === kind) && (mode === undefined || !s.when?.gateway || s.when.gateway === mode));
 }
 
-function allSteps(kind?: string): { lesson: string; step: RawStep }[] {
-  return LESSONS.flatMap((lesson) => steps(lesson, kind).map((step) => ({ lesson, step })));
+/** Every step of that kind; with a mode, only the steps that mode walks (`when: { gateway }`). */
+function allSteps(kind?: string, mode?: GatewayMode): { lesson: string; step: RawStep }[] {
+  return LESSONS.flatMap((lesson) => steps(lesson, kind, mode).map((step) => ({ lesson, step })));
 }
+
+const MESH_SIDE = ['ServiceEntry', 'VirtualService', 'DestinationRule'];
 
 /** Lines a text takes on a terminal `width` columns wide (CJK counts double). */
 function terminalLines(text: string, width: number): number {
@@ -93,7 +99,7 @@ describe('lesson folders', () => {
 
   it('uses only known check names, targets and variables', () => {
     const course = readCourse();
-    const known = new Set(['namespace', 'istioNamespace', ...course.variables.map((v) => v.name)]);
+    const known = new Set([...BUILTIN_VARIABLES, ...course.variables.map((v) => v.name)]);
     for (const { step } of allSteps()) {
       for (const c of step.checks ?? []) expect(CHECK_NAMES).toContain(c);
       if (step.target) expect(Object.keys(course.targets)).toContain(step.target);
@@ -126,10 +132,10 @@ describe('course.yaml', () => {
     for (const v of variables) for (const lang of LANGS) expect(v.description[lang]).toBeTruthy();
   });
 
-  it('targets the curl client and the egress gateway pods', () => {
+  it('targets the curl client and the egress gateway pods of the gateway mode', () => {
     expect(readCourse().targets).toEqual({
       client: { namespace: '{{namespace}}', labels: { app: 'curl' }, container: 'curl' },
-      egressgateway: { namespace: '{{istioNamespace}}', labels: { istio: 'egressgateway' }, container: 'istio-proxy' },
+      egressgateway: { namespace: '{{gatewayNamespace}}', labels: { istio: '{{gatewayLabel}}' }, container: 'istio-proxy' },
     });
   });
 });
@@ -149,8 +155,8 @@ describe('prose size', () => {
 describe('prose lines', () => {
   // Markdown soft breaks stay line breaks on the terminal, so every source line must fit 80
   // columns as displayed (no backticks or ** markers, variables filled in, list indent added).
-  it('fit an 80-column terminal as displayed, in both languages', () => {
-    const values = defaultValues();
+  it.each(MODES)('fit an 80-column terminal as displayed, in both languages (gateway %s)', (mode) => {
+    const values = defaultValues(mode, mode === 'own' ? 'learner-01' : 'default');
     for (const lesson of LESSONS) {
       for (const lang of LANGS) {
         let inFence = false;
@@ -180,8 +186,8 @@ describe('prose lines', () => {
 });
 
 describe('code blocks', () => {
-  it('fit an 80-column terminal once the default values are filled in', () => {
-    const values = defaultValues();
+  it.each(MODES)('fit an 80-column terminal once the default values are filled in (gateway %s)', (mode) => {
+    const values = defaultValues(mode, mode === 'own' ? 'learner-01' : 'default');
     for (const lesson of LESSONS) {
       for (const lang of LANGS) {
         let inFence = false;
@@ -269,18 +275,64 @@ describe('glossary', () => {
 
 describe('manifests', () => {
   const values = defaultValues();
-  const applies = allSteps('apply');
+  const applies = allSteps('apply', 'shared');
 
-  it('every Istio object validates against the Istio CRD schemas', () => {
+  it.each(MODES)('every Istio object validates against the Istio CRD schemas, and istiod would take its exportTo (gateway %s)', (mode) => {
+    const namespace = mode === 'own' ? 'learner-01' : 'default';
+    const modeValues = defaultValues(mode, namespace);
     let istio = 0;
-    for (const { lesson, step } of applies) {
-      for (const obj of stepObjects(lesson, step, values)) {
+    for (const { lesson, step } of allSteps('apply', mode)) {
+      for (const obj of stepObjects(lesson, step, modeValues)) {
         if (!obj.apiVersion.startsWith('networking.istio.io/')) continue;
         istio++;
         expect(validateIstioObject(obj), `${lesson} ${obj.kind}/${obj.metadata.name}`).toEqual([]);
+        if (MESH_SIDE.includes(obj.kind)) expect(exportToProblems(obj.kind, namespace, (obj.spec as { exportTo?: unknown }).exportTo), `${lesson} ${obj.kind}`).toEqual([]);
       }
     }
     expect(istio).toBe(10); // 2 in the experiment, 4 for HTTP, 4 for HTTPS
+  });
+
+  it.each(MODES)('every mesh-side object is exported to its namespace and the gateway\'s only (gateway %s)', (mode) => {
+    const namespace = mode === 'own' ? 'learner-01' : 'default';
+    const expected = mode === 'own' ? ['.'] : ['.', 'istio-system'];
+    let meshSide = 0;
+    for (const { lesson, step } of allSteps('apply', mode)) {
+      for (const obj of stepObjects(lesson, step, defaultValues(mode, namespace))) {
+        if (!MESH_SIDE.includes(obj.kind)) continue;
+        meshSide++;
+        expect((obj.spec as { exportTo?: unknown }).exportTo, `${lesson} ${obj.kind}/${obj.metadata.name}`).toEqual(expected);
+      }
+    }
+    expect(meshSide).toBe(7); // the experiment's ServiceEntry; ServiceEntry, DestinationRule, VirtualService twice
+  });
+
+  it('own mode points the Gateway selector, the DestinationRule host and the mesh route at the learner\'s gateway', () => {
+    const own = defaultValues('own', 'learner-01');
+    const objects = allSteps('apply', 'own').filter(({ lesson }) => lesson.startsWith('04-') || lesson.startsWith('05-')).flatMap(({ lesson, step }) => stepObjects(lesson, step, own));
+    const text = JSON.stringify(objects);
+    expect(text).not.toContain('istio-system');
+    for (const gw of objects.filter((o) => o.kind === 'Gateway')) expect((gw.spec as { selector: unknown }).selector).toEqual({ istio: 'egressgateway-learner-01' });
+    for (const dr of objects.filter((o) => o.kind === 'DestinationRule')) expect((dr.spec as { host: string }).host).toBe('egressgateway.learner-01.svc.cluster.local');
+    expect(text.match(/"host":"egressgateway\.learner-01\.svc\.cluster\.local"/g)?.length).toBe(4); // 2 DestinationRules, 2 mesh routes
+  });
+
+  it('own mode deploys the learner\'s gateway in lesson 2 as contract C1 says, and removes it in lesson 6', () => {
+    const own = defaultValues('own', 'learner-01');
+    const deploy = steps('02-setup', 'apply', 'own').find((s) => s.id === 'own-gateway')!;
+    expect(deploy).toMatchObject({ when: { gateway: 'own' }, manifests: ['egress-gateway.yaml'], waitFor: 'egressgateway' });
+    expect(steps('02-setup', 'apply', 'shared').map((s) => s.id)).toEqual(['client']);
+    const [sa, svc, dep] = stepObjects('02-setup', deploy, own) as (KubeObject & { spec: Record<string, any> })[];
+    expect([sa, svc, dep].map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['ServiceAccount/egressgateway', 'Service/egressgateway', 'Deployment/egressgateway']);
+    expect(svc.spec.type).toBe('ClusterIP');
+    expect(svc.spec.selector).toEqual({ istio: 'egressgateway-learner-01' });
+    expect(svc.spec.ports).toEqual([{ name: 'http2', port: 80, targetPort: 80 }, { name: 'https', port: 443, targetPort: 443 }]);
+    const template = dep.spec.template;
+    expect(template.metadata.labels).toEqual({ app: 'egressgateway', istio: 'egressgateway-learner-01', 'sidecar.istio.io/inject': 'true' });
+    expect(template.metadata.annotations).toEqual({ 'inject.istio.io/templates': 'gateway' });
+    expect(template.spec.serviceAccountName).toBe('egressgateway');
+    expect(template.spec.containers).toEqual([{ name: 'istio-proxy', image: 'auto' }]);
+    expect(steps('06-cleanup', 'delete', 'own').map((s) => s.id)).toEqual(['remove-client', 'remove-own-gateway']);
+    expect(steps('06-cleanup', 'delete', 'shared').map((s) => s.id)).toEqual(['remove-client']);
   });
 
   it('Istio objects are written as networking.istio.io/v1 and leave the namespace to the client namespace', () => {
@@ -308,7 +360,10 @@ describe('manifests', () => {
       seedObjects.forEach((s, i) => {
         expect(s.apiVersion).toBe('networking.istio.io/v1alpha3');
         expect(objects[i].apiVersion).toBe('networking.istio.io/v1');
-        expect(objects[i].spec, `${s.kind}/${s.metadata.name}`).toEqual(s.spec);
+        // The seed's spec, plus the exportTo that keeps a learner's objects from other namespaces (issue 11).
+        const { exportTo, ...spec } = objects[i].spec as Record<string, unknown>;
+        expect(spec, `${s.kind}/${s.metadata.name}`).toEqual(s.spec);
+        expect(exportTo).toEqual(MESH_SIDE.includes(s.kind) ? ['.', 'istio-system'] : undefined);
       });
     },
   );
@@ -325,7 +380,7 @@ describe('manifests', () => {
   });
 
   it('--set hosts and the Istio namespace reach every manifest: no seed value is left behind', () => {
-    const custom = { ...defaultValues(), httpHost: 'example.com', httpsHost: 'example.org', istioNamespace: 'mesh-system' };
+    const custom = { ...defaultValues('shared', 'default', 'mesh-system'), httpHost: 'example.com', httpsHost: 'example.org' };
     let objects = 0;
     for (const { lesson, step } of applies) {
       for (const obj of stepObjects(lesson, step, custom)) {
@@ -406,11 +461,11 @@ describe('the seed’s commands', () => {
     }
   });
 
-  it('every delete step removes objects a lesson applied, and everything applied is cleaned up somewhere', () => {
-    const values = defaultValues();
-    const applied = new Set(allSteps('apply').flatMap(({ lesson, step }) => stepObjects(lesson, step, values).map((o) => `${o.kind}/${o.metadata.name}`)));
+  it.each(MODES)('every delete step removes objects a lesson applied, and everything applied is cleaned up somewhere (gateway %s)', (mode) => {
+    const values = defaultValues(mode);
+    const applied = new Set(allSteps('apply', mode).flatMap(({ lesson, step }) => stepObjects(lesson, step, values).map((o) => `${o.kind}/${o.metadata.name}`)));
     const deleted = new Set<string>();
-    for (const { lesson, step } of allSteps('delete')) {
+    for (const { lesson, step } of allSteps('delete', mode)) {
       for (const o of step.objects!) {
         expect(applied, `${lesson}#${step.id}`).toContain(`${o.kind}/${o.name}`);
         deleted.add(`${o.kind}/${o.name}`);

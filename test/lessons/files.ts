@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import yaml from 'js-yaml';
 import { renderTemplate } from '../../src/lesson/template.js';
-import type { KubeObject, Lang, VariableValues } from '../../src/lesson/model.js';
+import { gatewayValues } from '../../src/lesson/course.js';
+import type { GatewayMode, KubeObject, Lang, VariableValues } from '../../src/lesson/model.js';
 
 export const LESSONS_DIR = fileURLToPath(new URL('../../lessons/', import.meta.url));
 export const DIAGRAMS_DIR = fileURLToPath(new URL('../../assets/diagrams/', import.meta.url));
@@ -23,6 +24,7 @@ export interface RawStep {
   expectFailure?: boolean;
   objects?: { apiVersion: string; kind: string; name: string; namespace?: string }[];
   checks?: string[];
+  when?: { gateway?: GatewayMode };
 }
 
 export interface RawLesson {
@@ -84,9 +86,9 @@ export function proseSections(id: string, lang: Lang): { title: string; sections
   return { title, sections };
 }
 
-/** Default values: course.yaml defaults plus the built-ins' defaults. */
-export function defaultValues(): VariableValues {
-  const values: VariableValues = { namespace: 'default', istioNamespace: 'istio-system' };
+/** Default values: course.yaml defaults plus the built-ins' defaults (gateway mode shared unless told). */
+export function defaultValues(gateway: GatewayMode = 'shared', namespace = 'default', istioNamespace = 'istio-system'): VariableValues {
+  const values: VariableValues = { namespace, istioNamespace, ...gatewayValues(gateway, namespace, istioNamespace) };
   for (const v of readCourse().variables) values[v.name] = v.default;
   return values;
 }

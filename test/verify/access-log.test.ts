@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchesExpectation, parseAccessLogLine } from '../../src/verify/index.js';
+import { matchesExpectation, isOthersProof, addressIp, parseAccessLogLine } from '../../src/verify/index.js';
 
 const CURRENT =
   '[2026-11-24T06:30:00.123Z] "GET /headers HTTP/1.1" 200 - via_upstream - "-" 0 1234 45 44 "10.244.0.7" "curl/8.5.0" "egress-tutorial-abc" "httpbin.org" "34.1.2.3:80" outbound|80||httpbin.org 10.244.0.9:41234 10.244.0.9:8080 10.244.0.7:52344 - -';
@@ -89,8 +89,40 @@ describe('matchesExpectation', () => {
 
   it('matches TLS lines by SNI and time, since they carry no request id', () => {
     const at = Date.parse('2026-11-24T06:31:00.000Z');
-    expect(matchesExpectation(tls, { sni: 'www.baidu.com' }, { requestId: 'x', notBeforeMs: at - 500 })).toBe(true);
+    expect(matchesExpectation(tls, { sni: 'www.baidu.com' }, { notBeforeMs: at - 500 })).toBe(true);
     expect(matchesExpectation(tls, { sni: 'www.baidu.com' }, { notBeforeMs: at + 60_000 })).toBe(false);
     expect(matchesExpectation(tls, { sni: 'edition.cnn.com' }, {})).toBe(false);
+  });
+
+  // Issue 11: a tagged request is proved by its id only — an earlier version fell back to time and
+  // SNI when a line had no id, so another learner's TLS line passed for a tagged request.
+  it('never matches a tagged request by time alone', () => {
+    const at = Date.parse('2026-11-24T06:31:00.000Z');
+    expect(matchesExpectation(tls, { sni: 'www.baidu.com' }, { requestId: 'x', notBeforeMs: at - 500 })).toBe(false);
+    expect(matchesExpectation(http, {}, { requestId: 'another-id', notBeforeMs: 0 })).toBe(false);
+  });
+
+  it('TLS: only the client pod\'s connection, inside the request\'s time window, counts', () => {
+    const at = Date.parse('2026-11-24T06:31:00.000Z');
+    const window = { notBeforeMs: at - 500, notAfterMs: at + 500 };
+    expect(matchesExpectation(tls, { sni: 'www.baidu.com' }, { ...window, clientIp: '10.244.0.7' })).toBe(true);
+    expect(matchesExpectation(tls, { sni: 'www.baidu.com' }, { ...window, clientIp: '10.244.0.8' })).toBe(false);
+    expect(isOthersProof(tls, { sni: 'www.baidu.com' }, { ...window, clientIp: '10.244.0.8' })).toBe(true);
+    // A connection that started after the request ended is a later one.
+    expect(matchesExpectation(tls, { sni: 'www.baidu.com' }, { notBeforeMs: at - 60_000, notAfterMs: at - 10_000, clientIp: '10.244.0.7' })).toBe(false);
+    // Same pod, outside the window: an earlier request of the learner's own, not another learner's.
+    expect(isOthersProof(tls, { sni: 'www.baidu.com' }, { notBeforeMs: at + 60_000, clientIp: '10.244.0.7' })).toBe(false);
+    // With the client known, a line without a downstream address proves nothing.
+    const noAddress = { ...tls, downstreamRemoteAddress: undefined };
+    expect(matchesExpectation(noAddress, { sni: 'www.baidu.com' }, { ...window, clientIp: '10.244.0.7' })).toBe(false);
+    expect(addressIp('[fd00::7]:51000')).toBe('fd00::7');
+  });
+
+  it('HTTP: the request id decides; a line with this id from another pod does not count', () => {
+    expect(matchesExpectation(http, { authority: 'httpbin.org' }, { requestId: 'egress-tutorial-abc', clientIp: '10.244.0.7' })).toBe(true);
+    expect(matchesExpectation(http, { authority: 'httpbin.org' }, { requestId: 'egress-tutorial-abc', clientIp: '10.244.0.99' })).toBe(false);
+    expect(isOthersProof(http, { authority: 'httpbin.org' }, { requestId: 'egress-tutorial-mine', clientIp: '10.244.0.99' })).toBe(true);
+    // The learner's own earlier attempt (same pod, older id) is not someone else's.
+    expect(isOthersProof(http, { authority: 'httpbin.org' }, { requestId: 'egress-tutorial-mine', clientIp: '10.244.0.7' })).toBe(false);
   });
 });

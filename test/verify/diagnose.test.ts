@@ -84,3 +84,32 @@ describe('diagnose: who answered', () => {
     expect(text).not.toMatch(/NR/);
   });
 });
+
+describe('issue 11: a shared gateway carries other learners\' traffic', () => {
+  const input = {
+    missingLogLine: true,
+    curl: parseCurlOutput('HTTP/1.1 200 OK\r\n\r\n', '', 0),
+    otherClients: ['10.244.0.31'],
+    clientIp: '10.244.0.12',
+    gatewayHost: 'istio-egressgateway.istio-system.svc.cluster.local',
+    facts: { outboundPolicy: 'ALLOW_ANY' as const, accessLogging: 'on' as const, egressGatewayPods: 1, clientHasSidecar: true, objects: [] },
+  };
+
+  it('says when only other clients\' lines matched, in both languages', () => {
+    const en = diagnose({ ...input, lang: 'en' });
+    expect(en).toMatch(/^The gateway's log shows matching lines, but only from another client \(10\.244\.0\.31\), none from your client pod \(10\.244\.0\.12\): that is other learners' traffic/);
+    expect(en).toContain('istio-egressgateway.istio-system.svc.cluster.local');
+    const zh = diagnose({ ...input, lang: 'zh' });
+    expect(zh).toMatch(/^网关日志里有符合条件的行，但都来自其他 1 个客户端（10\.244\.0\.31），没有一行来自你的客户端 Pod（10\.244\.0\.12）/);
+  });
+
+  it('without other clients\' lines it is the usual diagnosis', () => {
+    expect(diagnose({ ...input, otherClients: [], lang: 'en' })).toMatch(/did not cross the gateway/);
+  });
+
+  it('in own mode a missing gateway is the learner\'s own to deploy', () => {
+    const facts = { ...input.facts, egressGatewayPods: 0 };
+    expect(diagnose({ ...input, facts, gatewayMode: 'own', clientNamespace: 'learner-01', lang: 'en' })).toMatch(/^Your own egress gateway has no Ready pod in learner-01: deploy it \(lesson 2/);
+    expect(diagnose({ ...input, facts, gatewayMode: 'own', clientNamespace: 'learner-01', lang: 'zh' })).toMatch(/^你自己的出口网关在 learner-01 中没有就绪的 Pod/);
+  });
+});

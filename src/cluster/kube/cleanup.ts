@@ -9,6 +9,7 @@ import { httpError } from './errors.js';
 import { say, type Lang } from './lang.js';
 import { isTutorialObject, managedSelector, type RawObject } from './ownership.js';
 import type { Reads } from './reads.js';
+import { releaseShared } from './shared.js';
 
 export const DEFAULT_DELETE_WAIT_MS = 60_000;
 
@@ -228,6 +229,29 @@ export async function listManagedTargets(r: Reads, scope: ManagedScope, signal?:
 }
 
 export async function deleteManagedObjects(r: Reads, scope: ManagedScope, options: { signal?: AbortSignal; waitMs?: number }): Promise<DeleteOutcome[]> {
-  const targets = await listManagedTargets(r, scope, options.signal);
-  return deleteAndWait(r, targets, options.waitMs ?? DEFAULT_DELETE_WAIT_MS, options.signal);
+  const shared = scope.shared;
+  const namespaces = shared ? [...new Set([...scope.namespaces, ...shared.namespaces])] : scope.namespaces;
+  const targets = await listManagedTargets(r, { ...scope, namespaces }, options.signal);
+  if (!shared) return deleteAndWait(r, targets, options.waitMs ?? DEFAULT_DELETE_WAIT_MS, options.signal);
+  const own = new Set(scope.namespaces);
+  const isShared = (t: Target): boolean => t.ref.namespace !== undefined && !own.has(t.ref.namespace) && shared.namespaces.includes(t.ref.namespace);
+  const outcomes: DeleteOutcome[] = [];
+  const toDelete: Target[] = [];
+  for (const t of targets) {
+    if (!isShared(t)) {
+      toDelete.push(t);
+      continue;
+    }
+    // One lesson's reset leaves shared objects be: the learner still needs them for the others.
+    if (scope.lesson && !shared.include) continue;
+    try {
+      const released = await releaseShared(r, t, shared.learner, shared.include === true, options.signal);
+      if (released) outcomes.push(released);
+      else toDelete.push(t);
+    } catch (err) {
+      if (err instanceof ClusterError && err.reason === 'cancelled') throw err;
+      outcomes.push({ ref: t.ref, result: 'error', message: err instanceof ClusterError ? err.message : String(err) });
+    }
+  }
+  return [...(await deleteAndWait(r, toDelete, options.waitMs ?? DEFAULT_DELETE_WAIT_MS, options.signal)), ...outcomes];
 }

@@ -3,9 +3,9 @@
 // Best effort: a fact that cannot be read is 'unknown' rather than an error.
 
 import type { PodTarget } from '../../lesson/model.js';
-import { ClusterError, type MeshFacts } from '../port.js';
+import { ClusterError, type GatewayTarget, type MeshFacts } from '../port.js';
 import { hasSidecar, isReady, isTerminating } from './pods.js';
-import { accessLogState, EGRESS_GATEWAY_LABELS, listIstio, listPods, meshSettings, outboundPolicy, type Reads } from './reads.js';
+import { EGRESS_GATEWAY_LABELS, gatewayAccessLogState, listIstio, listPods, meshSettings, outboundPolicy, type Reads } from './reads.js';
 
 const VISIBLE_KINDS = ['ServiceEntry', 'Gateway', 'VirtualService', 'DestinationRule', 'Sidecar'];
 
@@ -20,14 +20,15 @@ async function orUnknown<T, U>(work: () => Promise<T>, fallback: U, signal?: Abo
 
 export async function readMeshFacts(
   r: Reads,
-  options: { clientNamespace: string; istioNamespace: string; client?: PodTarget; signal?: AbortSignal },
+  options: { clientNamespace: string; istioNamespace: string; client?: PodTarget; signal?: AbortSignal; gateway?: GatewayTarget },
 ): Promise<MeshFacts> {
   const { clientNamespace, istioNamespace, signal } = options;
+  const gateway: GatewayTarget = options.gateway ?? { mode: 'shared', pods: { namespace: istioNamespace, labels: EGRESS_GATEWAY_LABELS, container: 'istio-proxy' } };
   const mesh = await orUnknown(() => meshSettings(r, istioNamespace, signal), undefined, signal);
   const [policy, logging, gatewayPods, clientSidecar, objects] = await Promise.all([
     orUnknown(async () => (await outboundPolicy(r, clientNamespace, mesh, signal)).policy, 'unknown' as const, signal),
-    orUnknown(async () => (await accessLogState(r, istioNamespace, mesh, signal)).state, 'unknown' as const, signal),
-    orUnknown(async () => (await listPods(r, istioNamespace, EGRESS_GATEWAY_LABELS, signal)).filter((p) => isReady(p) && !isTerminating(p)).length, 0, signal),
+    orUnknown(async () => (await gatewayAccessLogState(r, istioNamespace, gateway, mesh, signal)).state, 'unknown' as const, signal),
+    orUnknown(async () => (await listPods(r, gateway.pods.namespace, gateway.pods.labels, signal)).filter((p) => isReady(p) && !isTerminating(p)).length, 0, signal),
     orUnknown(
       async () => {
         const pods = (await listPods(r, options.client?.namespace ?? clientNamespace, options.client?.labels ?? {}, signal)).filter((p) => !isTerminating(p));

@@ -8,6 +8,8 @@ import {
   type ApplyOptions,
   type ApplyOutcome,
   type CheckResult,
+  type ClassSettings,
+  type GatewayTarget,
   type ClusterIdentity,
   type ClusterPort,
   type DeleteOutcome,
@@ -37,6 +39,8 @@ import { PermissionCache } from './permissions.js';
 import { runPreflight } from './preflight.js';
 import type { KubeRest } from './rest.js';
 import { waitForPod } from './wait.js';
+import { claimShared } from './shared.js';
+import { readClassSettings } from './class-settings.js';
 
 export interface KubePortParts {
   kc: KubeConfig;
@@ -141,7 +145,15 @@ export class KubeClusterPort implements ClusterPort {
     return deleteManagedObjects(this.reads, scope, { ...options, signal: this.signal(options.signal) });
   }
 
-  meshFacts(options: { clientNamespace: string; istioNamespace: string; signal?: AbortSignal; client?: PodTarget }): Promise<MeshFacts> {
+  classSettings(namespace: string, signal?: AbortSignal): Promise<ClassSettings | undefined> {
+    return readClassSettings(this.reads, namespace, this.signal(signal));
+  }
+
+  claimShared(objects: KubeObject[], learner: string, options: { lesson: string; step: string; signal?: AbortSignal }): Promise<ApplyOutcome[]> {
+    return claimShared(this.reads, objects, learner, { ...options, signal: this.signal(options.signal) });
+  }
+
+  meshFacts(options: { clientNamespace: string; istioNamespace: string; signal?: AbortSignal; client?: PodTarget; gateway?: GatewayTarget }): Promise<MeshFacts> {
     return readMeshFacts(this.reads, { ...options, signal: this.signal(options.signal) });
   }
 

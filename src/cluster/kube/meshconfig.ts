@@ -29,8 +29,47 @@ export function parseMeshConfig(text: string | undefined): MeshSettings | undefi
 }
 
 interface TelemetryLike {
-  metadata?: { name?: string; namespace?: string };
-  spec?: { selector?: unknown; targetRef?: unknown; targetRefs?: unknown; accessLogging?: { providers?: { name?: string }[]; disabled?: boolean }[] };
+  metadata?: { name?: string; namespace?: string; annotations?: Record<string, string> };
+  spec?: { selector?: { matchLabels?: Record<string, string> }; targetRef?: unknown; targetRefs?: unknown; accessLogging?: { providers?: { name?: string }[]; disabled?: boolean }[] };
+}
+
+const turnsOn = (t: TelemetryLike): boolean => (t.spec?.accessLogging ?? []).some((a) => a.disabled !== true && (a.providers === undefined || a.providers.length > 0));
+
+/** A Telemetry in `namespace` without selector that turns the access log on for its proxies (C2). */
+export function namespaceTelemetryEnables(items: TelemetryLike[], namespace: string): TelemetryLike | undefined {
+  return items.find((t) => (t.metadata?.namespace ?? namespace) === namespace && !t.spec?.selector && !t.spec?.targetRef && !t.spec?.targetRefs && turnsOn(t));
+}
+
+/** A Telemetry in `namespace` whose selector matches pods with `labels` and turns their access log on. */
+export function selectorTelemetryEnables(items: TelemetryLike[], namespace: string, labels: Record<string, string>): TelemetryLike | undefined {
+  return items.find((t) => {
+    if ((t.metadata?.namespace ?? namespace) !== namespace) return false;
+    const match = t.spec?.selector?.matchLabels;
+    if (!match || Object.keys(match).length === 0) return false;
+    return Object.entries(match).every(([k, v]) => labels[k] === v) && turnsOn(t);
+  });
+}
+
+/** The tutorial's Telemetry for the shared gateway's log (selector istio=egressgateway in the Istio namespace). */
+export const GATEWAY_TELEMETRY = 'egress-tutorial-gateway-access-log';
+/** The tutorial's Telemetry in a learner namespace (its sidecar, and in own mode its gateway). */
+export const NAMESPACE_TELEMETRY = 'egress-tutorial-access-log';
+
+type TelemetryManifest = { apiVersion: string; kind: string; metadata: { name: string; namespace: string }; spec: Record<string, unknown> };
+
+/** Access logs for the proxies of one namespace: no selector (C2). */
+export function namespaceAccessLogTelemetry(apiVersion: string, namespace: string): TelemetryManifest {
+  return { apiVersion, kind: 'Telemetry', metadata: { name: NAMESPACE_TELEMETRY, namespace }, spec: { accessLogging: [{ providers: [{ name: 'envoy' }] }] } };
+}
+
+/** Access logs for the shared egress gateway's pods only: in the Istio namespace, selecting them. */
+export function gatewayAccessLogTelemetry(apiVersion: string, istioNamespace: string, labels: Record<string, string>): TelemetryManifest {
+  return {
+    apiVersion,
+    kind: 'Telemetry',
+    metadata: { name: GATEWAY_TELEMETRY, namespace: istioNamespace },
+    spec: { selector: { matchLabels: { ...labels } }, accessLogging: [{ providers: [{ name: 'envoy' }] }] },
+  };
 }
 
 /** A mesh-wide Telemetry (in the root namespace, no selector) that turns access logging on. */

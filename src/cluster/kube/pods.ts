@@ -19,6 +19,7 @@ export interface RawPod {
   spec?: { containers?: { name: string }[]; initContainers?: { name: string; restartPolicy?: string }[] };
   status?: {
     phase?: string;
+    podIP?: string;
     reason?: string;
     message?: string;
     conditions?: { type: string; status: string; reason?: string; message?: string }[];
@@ -51,6 +52,7 @@ export function podInfo(pod: RawPod): PodInfo {
     ready: isReady(pod),
     containers: (pod.spec?.containers ?? []).map((c) => c.name),
     hasSidecar: hasSidecar(pod),
+    ...(pod.status?.podIP ? { ip: pod.status.podIP } : {}),
   };
 }
 

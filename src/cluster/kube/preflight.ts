@@ -2,13 +2,16 @@
 // (with an automatic fix where the tutorial can do it on confirmation).
 
 import type { CheckName } from '../../lesson/model.js';
-import { ClusterError, type CheckResult, type PreflightOptions } from '../port.js';
+import { ClusterError, MANAGED_BY_LABEL, MANAGED_BY_VALUE, type CheckFix, type CheckResult, type GatewayTarget, type PreflightOptions } from '../port.js';
 import type { Where } from './errors.js';
 import { say, type Lang } from './lang.js';
-import { accessLogTelemetry } from './meshconfig.js';
+import { GATEWAY_TELEMETRY, NAMESPACE_TELEMETRY, gatewayAccessLogTelemetry, namespaceAccessLogTelemetry } from './meshconfig.js';
+import { usedBy } from './shared.js';
+import { resourcePath } from './discovery.js';
+import type { RawObject } from './ownership.js';
 import { lessonPermissions, PermissionCache, summarizeMissing } from './permissions.js';
 import { describeProgress, hasSidecar, isTerminating, labelSelector, pickReadyPod, pickWaitingPod } from './pods.js';
-import { accessLogState, EGRESS_GATEWAY_LABELS, getNamespace, listPods, meshSettings, outboundPolicy, type Reads } from './reads.js';
+import { EGRESS_GATEWAY_LABELS, gatewayAccessLogState, getNamespace, listPods, meshSettings, outboundPolicy, type Reads } from './reads.js';
 import type { MeshSettings } from './meshconfig.js';
 
 export const ALL_CHECKS: CheckName[] = [
@@ -21,6 +24,7 @@ export const ALL_CHECKS: CheckName[] = [
   'outbound-policy',
   'permissions',
   'client-ready',
+  'shared-gateway',
 ];
 
 const INSTALL_ISTIO = 'istioctl install --set profile=demo -y';
@@ -125,8 +129,10 @@ async function checkIstioNamespace(deps: PreflightDeps, options: PreflightOption
 
 async function checkEgressGateway(deps: PreflightDeps, options: PreflightOptions): Promise<CheckResult> {
   const t = tr(deps);
-  const pods = (await listPods(deps, options.istioNamespace, EGRESS_GATEWAY_LABELS, options.signal)).filter((p) => !isTerminating(p));
-  const selector = labelSelector(EGRESS_GATEWAY_LABELS);
+  const gateway = gatewayOf(options);
+  if (gateway.mode === 'own') return checkOwnGateway(deps, options, gateway);
+  const pods = (await listPods(deps, options.istioNamespace, gateway.pods.labels, options.signal)).filter((p) => !isTerminating(p));
+  const selector = labelSelector(gateway.pods.labels);
   if (pods.length === 0) {
     return {
       name: 'egress-gateway',
@@ -167,13 +173,196 @@ async function checkEgressGateway(deps: PreflightDeps, options: PreflightOptions
   };
 }
 
+/** Own mode: the learner's gateway in their namespace; lesson 2 deploys it, so absent is not a failure. */
+async function checkOwnGateway(deps: PreflightDeps, options: PreflightOptions, gateway: GatewayTarget): Promise<CheckResult> {
+  const t = tr(deps);
+  const { namespace, labels } = gateway.pods;
+  const selector = labelSelector(labels);
+  const pods = (await listPods(deps, namespace, labels, options.signal)).filter((p) => !isTerminating(p));
+  const ready = pods.filter((p) => pickReadyPod([p]));
+  const look = `kubectl get pods -n ${namespace} -l ${selector}; kubectl describe pod -n ${namespace} -l ${selector}`;
+  if (pods.length === 0) {
+    return {
+      name: 'egress-gateway',
+      level: 'warn',
+      summary: t(
+        `Your own egress gateway (pods ${selector} in "${namespace}") is not deployed yet.`,
+        `你自己的出口网关（"${namespace}" 中带有 ${selector} 的 Pod）还没有部署。`,
+      ),
+      fix: t(
+        'Lesson 2 deploys it (step "Deploy your own egress gateway"); it needs Istio\'s gateway injection, which every Istio install has.',
+        '第 2 课会部署它（“部署你自己的 Egress 网关”一步）；它依靠 Istio 的网关注入，任何 Istio 安装都有。',
+      ),
+    };
+  }
+  const details = pods.map((p) => describeProgress(p, deps.where.lang));
+  if (ready.length === 0) {
+    return {
+      name: 'egress-gateway',
+      level: 'fail',
+      summary: t(`Your own egress gateway has ${pods.length} pod${pods.length === 1 ? '' : 's'}, none Running and Ready.`, `你自己的出口网关有 ${pods.length} 个 Pod，但没有一个处于 Running 且 Ready。`),
+      fix: t(`Look at them: ${look}`, `查看它们：${look}`),
+      details,
+    };
+  }
+  return {
+    name: 'egress-gateway',
+    level: ready.length === pods.length ? 'pass' : 'warn',
+    summary: t(
+      `Your own egress gateway: ${ready.length} of ${pods.length} pod${pods.length === 1 ? '' : 's'} Running and Ready in "${namespace}".`,
+      `你自己的出口网关："${namespace}" 中的 ${pods.length} 个 Pod 里有 ${ready.length} 个处于 Running 且 Ready。`,
+    ),
+    fix: ready.length === pods.length ? undefined : t(`Some are not Ready: ${look}`, `有些还没有 Ready：${look}`),
+    details,
+  };
+}
+
+interface GatewayServerLike {
+  port?: { number?: number };
+  hosts?: string[];
+}
+
+/** Does a Gateway host entry (`host`, `*`, `*.suffix`, `ns/host`) claim `host`? */
+function hostClaims(entry: string, host: string): boolean {
+  const h = entry.includes('/') ? entry.slice(entry.indexOf('/') + 1) : entry;
+  if (h === '*' || h === host) return true;
+  return h.startsWith('*.') && host.endsWith(h.slice(1));
+}
+
+/**
+ * Shared mode: other namespaces' tutorial Gateways on the shared gateway for the lessons' hosts and
+ * ports. The gateway merges them (the first route for a host wins), so the learner should know.
+ */
+async function checkSharedGateway(deps: PreflightDeps, options: PreflightOptions): Promise<CheckResult> {
+  const t = tr(deps);
+  const gateway = gatewayOf(options);
+  if (gateway.mode === 'own') {
+    return {
+      name: 'shared-gateway',
+      level: 'pass',
+      summary: t("You use your own egress gateway: other namespaces' Gateways do not reach it.", '你使用自己的出口网关：其他命名空间的 Gateway 影响不到它。'),
+    };
+  }
+  const claims = options.gatewayClaims ?? [];
+  const version = await deps.discovery.servedVersion('networking.istio.io', options.signal);
+  const resource = version ? await deps.discovery.resource(`networking.istio.io/${version}`, 'Gateway', options.signal) : undefined;
+  if (!resource || claims.length === 0) return { name: 'shared-gateway', level: 'pass', summary: t('No lesson Gateway to compare.', '没有需要比较的课程 Gateway。') };
+  const response = await deps.rest.sendWithRetry({
+    method: 'GET',
+    path: resourcePath(resource),
+    query: { labelSelector: `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}` },
+    signal: options.signal,
+    action: t("list the tutorial's Gateways in every namespace", '列出所有命名空间中教程创建的 Gateway'),
+  });
+  if (response.status === 403 || response.status === 401) {
+    return {
+      name: 'shared-gateway',
+      level: 'pass',
+      summary: t(
+        "Other namespaces' Gateways could not be listed (not allowed), so nobody else's use of the shared gateway was checked.",
+        '无权列出其他命名空间的 Gateway，因此没有检查别人是否也在使用共用网关。',
+      ),
+    };
+  }
+  if (response.status < 200 || response.status > 299) throw new ClusterError(t('Could not list the Gateways.', '无法列出 Gateway。'), 'server', response.status);
+  const items = ((JSON.parse(response.text) as { items?: RawObject[] }).items ?? []).filter((g) => g.metadata?.namespace !== options.clientNamespace);
+  const selects = (g: RawObject): boolean => {
+    const selector = ((g.spec as { selector?: Record<string, string> } | undefined)?.selector ?? {}) as Record<string, string>;
+    const keys = Object.keys(selector);
+    return keys.length > 0 && keys.every((k) => gateway.pods.labels[k] === selector[k]);
+  };
+  const found = new Map<string, string[]>();
+  for (const g of items.filter(selects)) {
+    const servers = ((g.spec as { servers?: GatewayServerLike[] } | undefined)?.servers ?? []) as GatewayServerLike[];
+    for (const c of claims) {
+      if (servers.some((s) => s.port?.number === c.port && (s.hosts ?? []).some((h) => hostClaims(h, c.host)))) {
+        const key = `${c.host}:${c.port}`;
+        found.set(key, [...(found.get(key) ?? []), `${g.metadata?.namespace}/${g.metadata?.name}`]);
+      }
+    }
+  }
+  if (found.size === 0) {
+    return { name: 'shared-gateway', level: 'pass', summary: t('No other namespace has tutorial Gateways on the shared gateway for these hosts.', '没有其他命名空间在共用网关上为这些主机创建教程 Gateway。') };
+  }
+  const details = [...found].map(([hp, names]) => `${hp}: ${[...new Set(names)].join(', ')}`);
+  return {
+    name: 'shared-gateway',
+    level: 'warn',
+    summary: t(
+      `Other namespaces already use the shared gateway for the same host and port (${details.join('; ')}): the gateway-side route applied first wins for a host, so their routes can answer your requests and yours theirs.`,
+      `其他命名空间已经在共用网关上使用相同的主机和端口（${details.join('；')}）：对一个主机而言，最先应用的网关侧路由说了算，所以他们的路由可能回答你的请求，你的也可能回答他们的。`,
+    ),
+    fix: t(
+      'Use your own gateway: start again with --gateway own (after egress-tutorial reset), or agree on other hosts (--set httpHost=... --set httpsHost=...).',
+      '使用自己的网关：先运行 egress-tutorial reset，再用 --gateway own 重新开始；或者商量好用不同的主机（--set httpHost=... --set httpsHost=...）。',
+    ),
+    details,
+  };
+}
+
+/** The session's gateway (default: shared, the Istio namespace's istio=egressgateway pods). */
+export function gatewayOf(options: PreflightOptions): GatewayTarget {
+  return options.gateway ?? { mode: 'shared', pods: { namespace: options.istioNamespace, labels: { ...EGRESS_GATEWAY_LABELS }, container: 'istio-proxy' } };
+}
+
 async function checkAccessLogging(deps: PreflightDeps, memo: Memo, options: PreflightOptions): Promise<CheckResult> {
   const t = tr(deps);
+  const gateway = gatewayOf(options);
   const settings = await mesh(deps, memo, options);
-  const state = await accessLogState(deps, options.istioNamespace, settings, options.signal);
-  if (state.state === 'on') return { name: 'access-logging', level: 'pass', summary: t(`Envoy access logging is on (${state.source}).`, `Envoy 访问日志已开启（${state.source}）。`) };
+  const state = await gatewayAccessLogState(deps, options.istioNamespace, gateway, settings, options.signal);
   const telemetryVersion = await deps.discovery.servedVersion('telemetry.istio.io', options.signal);
-  const manifest = telemetryVersion ? accessLogTelemetry(`telemetry.istio.io/${telemetryVersion}`, options.istioNamespace) : undefined;
+  const apiVersion = telemetryVersion ? `telemetry.istio.io/${telemetryVersion}` : undefined;
+  const own = gateway.mode === 'own';
+  // Own mode: one Telemetry in the learner's namespace covers the sidecar and the own gateway (C2).
+  // Shared mode: the gateway's pods need one in the Istio namespace, shared with the class, plus one
+  // here for the sidecar; the shared one records who relies on it, so no learner's reset cuts the others off.
+  const local = apiVersion ? namespaceAccessLogTelemetry(apiVersion, options.clientNamespace) : undefined;
+  const shared = apiVersion && !own ? gatewayAccessLogTelemetry(apiVersion, options.istioNamespace, gateway.pods.labels) : undefined;
+  const tutorialShared = state.telemetry && state.telemetry.metadata?.name === GATEWAY_TELEMETRY && state.telemetry.metadata?.namespace === options.istioNamespace;
+  if (state.state === 'on') {
+    const claimants = tutorialShared ? usedBy(state.telemetry) : [];
+    if (tutorialShared && shared && local && !claimants.includes(options.clientNamespace)) {
+      return {
+        name: 'access-logging',
+        level: 'warn',
+        summary: t(
+          `The shared gateway's access log is on (${state.source}), relied on by ${claimants.join(', ') || 'no namespace on record'}, not yet by "${options.clientNamespace}": when they reset, it goes off for you.`,
+          `共用网关的访问日志已开启（${state.source}），依赖它的是 ${claimants.join('、') || '（没有记录）'}，还不包括 "${options.clientNamespace}"：他们重置时，你的日志也会关掉。`,
+        ),
+        fix: t('Let the tutorial record that this namespace relies on it too (f).', '让教程记录本命名空间也依赖它（按 f）。'),
+        autoFix: {
+          kind: 'apply',
+          objects: [local],
+          shared: [shared],
+          description: t(
+            `record "${options.clientNamespace}" on Telemetry ${options.istioNamespace}/${GATEWAY_TELEMETRY} and apply Telemetry ${options.clientNamespace}/${NAMESPACE_TELEMETRY}`,
+            `在 Telemetry ${options.istioNamespace}/${GATEWAY_TELEMETRY} 上记录 "${options.clientNamespace}"，并应用 Telemetry ${options.clientNamespace}/${NAMESPACE_TELEMETRY}`,
+          ),
+        },
+      };
+    }
+    return { name: 'access-logging', level: 'pass', summary: t(`Envoy access logging is on (${state.source}).`, `Envoy 访问日志已开启（${state.source}）。`) };
+  }
+  const autoFix: CheckFix | undefined = !local
+    ? undefined
+    : own
+      ? {
+          kind: 'apply',
+          objects: [local],
+          description: t(
+            `apply Telemetry ${options.clientNamespace}/${NAMESPACE_TELEMETRY} (access logs for your sidecar and your own gateway, in your namespace only)`,
+            `应用 Telemetry ${options.clientNamespace}/${NAMESPACE_TELEMETRY}（只为你命名空间里的边车和你自己的网关开启访问日志）`,
+          ),
+        }
+      : {
+          kind: 'apply',
+          objects: [local],
+          shared: shared ? [shared] : [],
+          description: t(
+            `apply Telemetry ${options.istioNamespace}/${GATEWAY_TELEMETRY} (the shared gateway's pods, recording that "${options.clientNamespace}" relies on it) and ${options.clientNamespace}/${NAMESPACE_TELEMETRY} (your sidecar)`,
+            `应用 Telemetry ${options.istioNamespace}/${GATEWAY_TELEMETRY}（共用网关的 Pod，并记录 "${options.clientNamespace}" 依赖它）和 ${options.clientNamespace}/${NAMESPACE_TELEMETRY}（你的边车）`,
+          ),
+        };
   return {
     name: 'access-logging',
     level: 'warn',
@@ -185,19 +374,10 @@ async function checkAccessLogging(deps: PreflightDeps, memo: Memo, options: Pref
             `找不到网格配置（"${options.istioNamespace}" 中的 ConfigMap "istio"），访问日志可能是关闭的。`,
           ),
     fix: t(
-      `Turn it on: istioctl install <your flags> --set meshConfig.accessLogFile=/dev/stdout${manifest ? ', or let the tutorial apply a Telemetry resource that enables the envoy access log provider mesh-wide' : ''}.`,
-      `开启它：istioctl install <your flags> --set meshConfig.accessLogFile=/dev/stdout${manifest ? '，或者让教程应用一个 Telemetry 资源，在整个网格启用 envoy 访问日志提供者' : ''}。`,
+      `Turn it on: istioctl install <your flags> --set meshConfig.accessLogFile=/dev/stdout${autoFix ? `, or let the tutorial ${autoFix.description}` : ''}.`,
+      `开启它：istioctl install <your flags> --set meshConfig.accessLogFile=/dev/stdout${autoFix ? `，或者让教程${autoFix.description}` : ''}。`,
     ),
-    autoFix: manifest
-      ? {
-          kind: 'apply',
-          objects: [manifest],
-          description: t(
-            `apply Telemetry ${options.istioNamespace}/${manifest.metadata.name} (access logs for the whole mesh)`,
-            `应用 Telemetry ${options.istioNamespace}/${manifest.metadata.name}（为整个网格开启访问日志）`,
-          ),
-        }
-      : undefined,
+    autoFix,
   };
 }
 
@@ -407,6 +587,7 @@ export async function runPreflight(deps: PreflightDeps, options: PreflightOption
     'outbound-policy': () => checkOutbound(deps, memo, options),
     permissions: () => checkPermissions(deps, options),
     'client-ready': () => checkClient(deps, options),
+    'shared-gateway': () => checkSharedGateway(deps, options),
   };
   const rest = ALL_CHECKS.filter((name) => name !== 'cluster-reachable' && wanted.includes(name));
   const settled = await Promise.all(

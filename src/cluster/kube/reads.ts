@@ -4,7 +4,8 @@ import type { Discovery } from './discovery.js';
 import type { KnownObjects } from './known.js';
 import { LESSON_LABEL } from '../port.js';
 import { resourcePath } from './discovery.js';
-import { parseMeshConfig, sidecarOutboundPolicy, telemetryEnablesAccessLog, type MeshSettings } from './meshconfig.js';
+import { namespaceTelemetryEnables, parseMeshConfig, selectorTelemetryEnables, sidecarOutboundPolicy, telemetryEnablesAccessLog, type MeshSettings } from './meshconfig.js';
+import type { GatewayTarget } from '../port.js';
 import type { RawObject } from './ownership.js';
 import { labelSelector, type RawPod } from './pods.js';
 import { say } from './lang.js';
@@ -77,6 +78,28 @@ export async function accessLogState(r: Reads, istioNamespace: string, mesh: Mes
   const enabling = telemetryEnablesAccessLog(telemetries as never[], istioNamespace) as RawObject | undefined;
   if (enabling) return { state: 'on', source: `Telemetry ${istioNamespace}/${enabling.metadata?.name}` };
   return { state: mesh ? 'off' : 'unknown' };
+}
+
+/**
+ * Whether the egress gateway the session uses writes access logs: the mesh config, a mesh-wide
+ * Telemetry, or (own mode) a Telemetry in the learner's namespace without selector, or (shared
+ * mode) a Telemetry in the Istio namespace selecting the gateway pods. `telemetry` is the object
+ * that turns it on, when one does.
+ */
+export async function gatewayAccessLogState(
+  r: Reads,
+  istioNamespace: string,
+  gateway: GatewayTarget,
+  mesh: MeshSettings | undefined,
+  signal?: AbortSignal,
+): Promise<AccessLogState & { telemetry?: RawObject }> {
+  const base = await accessLogState(r, istioNamespace, mesh, signal);
+  if (base.state === 'on') return base;
+  const ns = gateway.pods.namespace;
+  const items = (ns === istioNamespace ? await listIstio(r, 'telemetry.istio.io', 'Telemetry', istioNamespace, signal) : await listIstio(r, 'telemetry.istio.io', 'Telemetry', ns, signal)) as RawObject[];
+  const found = (namespaceTelemetryEnables(items as never[], ns) ?? selectorTelemetryEnables(items as never[], ns, gateway.pods.labels)) as RawObject | undefined;
+  if (found) return { state: 'on', source: `Telemetry ${ns}/${found.metadata?.name}`, telemetry: found };
+  return base;
 }
 
 export async function outboundPolicy(

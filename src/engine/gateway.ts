@@ -1,0 +1,65 @@
+// Which egress gateway a session uses (issue 11), and what to tell a learner who switches mode
+// while objects of the other mode are still in place. Pure.
+
+import type { GatewayMode, Lang, LessonSet, ObjectRef, PodTarget } from '../lesson/model.js';
+
+export type GatewayModeSource = 'flag' | 'class' | 'progress' | 'default';
+
+/** The flag wins, then the class's ConfigMap, then the saved progress, else shared (a solo learner). */
+export function resolveGatewayMode(sources: { flag?: GatewayMode; klass?: GatewayMode; saved?: GatewayMode }): { mode: GatewayMode; source: GatewayModeSource } {
+  if (sources.flag) return { mode: sources.flag, source: 'flag' };
+  if (sources.klass) return { mode: sources.klass, source: 'class' };
+  if (sources.saved) return { mode: sources.saved, source: 'progress' };
+  return { mode: 'shared', source: 'default' };
+}
+
+/** The gateway pods the lessons use: the Istio namespace's (shared) or the learner's own. */
+export function gatewayPods(lessons: LessonSet): PodTarget {
+  const v = lessons.values;
+  return { namespace: v.gatewayNamespace ?? v.istioNamespace ?? 'istio-system', labels: { istio: v.gatewayLabel ?? 'egressgateway' }, container: 'istio-proxy' };
+}
+
+/** The session's gateway for the port (mode and pods). */
+export function gatewayTarget(lessons: LessonSet): { mode: GatewayMode; pods: PodTarget } {
+  return { mode: lessons.gateway ?? 'shared', pods: gatewayPods(lessons) };
+}
+
+/** The host:port pairs the lessons' Istio Gateways claim on the egress gateway. */
+export function gatewayClaims(lessons: LessonSet): { host: string; port: number }[] {
+  const seen = new Map<string, { host: string; port: number }>();
+  for (const lesson of lessons.lessons)
+    for (const step of lesson.steps) {
+      if (step.kind !== 'apply') continue;
+      for (const o of step.manifests.flatMap((m) => m.objects)) {
+        if (o.kind !== 'Gateway' || !o.apiVersion.startsWith('networking.istio.io/')) continue;
+        const servers = ((o.spec as { servers?: { port?: { number?: number }; hosts?: string[] }[] } | undefined)?.servers ?? []);
+        for (const s of servers)
+          for (const host of s.hosts ?? [])
+            if (typeof s.port?.number === 'number') seen.set(`${host}:${s.port.number}`, { host: host.includes('/') ? host.slice(host.indexOf('/') + 1) : host, port: s.port.number });
+      }
+    }
+  return [...seen.values()];
+}
+
+/** Objects only the own mode creates (lesson 2's gateway). */
+const OWN_ONLY = (ref: ObjectRef): boolean => ref.name === 'egressgateway' && ['Deployment', 'Service', 'ServiceAccount'].includes(ref.kind);
+/** Objects that point at a gateway (their selector, host or destinations name one mode's gateway). */
+const POINTS_AT_GATEWAY = (ref: ObjectRef): boolean => ['Gateway', 'DestinationRule', 'VirtualService'].includes(ref.kind) && ref.apiVersion.startsWith('networking.istio.io/');
+
+/**
+ * The tutorial's objects in the learner's namespace that belong to the other mode: after a
+ * switch to shared, the own gateway; after a switch from `previous`, the routing objects that
+ * point at the previous mode's gateway.
+ */
+export function otherModeObjects(mode: GatewayMode, previous: GatewayMode | undefined, managed: ObjectRef[]): ObjectRef[] {
+  if (previous === undefined || previous === mode) return mode === 'shared' ? managed.filter(OWN_ONLY) : [];
+  return managed.filter((r) => OWN_ONLY(r) || POINTS_AT_GATEWAY(r));
+}
+
+export function modeSwitchWarning(lang: Lang, mode: GatewayMode, objects: ObjectRef[], namespace: string): string {
+  const other: GatewayMode = mode === 'own' ? 'shared' : 'own';
+  const list = objects.map((o) => `${o.kind}/${o.name}`).join(', ');
+  if (lang === 'zh')
+    return `现在的网关模式是 ${mode}，但命名空间 "${namespace}" 里还有教程在 ${other} 模式下创建的对象（${list}），它们指向另一个网关。先运行 \`egress-tutorial reset\`（或在教程里按 r）再继续；或者用 --gateway ${other} 保持原来的模式。`;
+  return `The gateway mode is now ${mode}, but namespace "${namespace}" still holds objects the tutorial created in ${other} mode (${list}), which point at the other gateway. Run \`egress-tutorial reset\` (or press r in the tutorial) before you go on, or keep the earlier mode with --gateway ${other}.`;
+}
