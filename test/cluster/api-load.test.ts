@@ -76,3 +76,20 @@ describe('API load', () => {
     await p.other.delete({ apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name: 'load-se', namespace: 'default' } });
   });
 });
+
+describe('rulesAllow (RBAC rules as a SelfSubjectRulesReview lists them)', () => {
+  it('verbs, groups, subresources and resourceNames', async () => {
+    const { rulesAllow } = await import('../../src/cluster/kube/permissions.js');
+    const rules = [
+      { verbs: ['get', 'list'], apiGroups: [''], resources: ['pods', 'pods/log'] },
+      { verbs: ['*'], apiGroups: ['networking.istio.io'], resources: ['*'] },
+      { verbs: ['get'], apiGroups: [''], resources: ['configmaps'], resourceNames: ['istio'] },
+    ];
+    expect(rulesAllow(rules, { verb: 'get', group: '', resource: 'pods', subresource: 'log' })).toBe(true);
+    expect(rulesAllow(rules, { verb: 'create', group: '', resource: 'pods', subresource: 'exec' })).toBe(false);
+    expect(rulesAllow(rules, { verb: 'patch', group: 'networking.istio.io', resource: 'gateways' })).toBe(true);
+    expect(rulesAllow(rules, { verb: 'get', group: '', resource: 'configmaps' })).toBe(false);
+    expect(rulesAllow(rules, { verb: 'get', group: '', resource: 'configmaps', name: 'istio' })).toBe(true);
+    expect(rulesAllow(rules, { verb: 'delete', group: 'apps', resource: 'deployments' })).toBe(false);
+  });
+});

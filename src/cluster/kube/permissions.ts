@@ -11,6 +11,8 @@ export interface Permission {
   resource: string;
   subresource?: string;
   namespace?: string; // absent: cluster-scoped
+  /** The one object asked about, when the lessons touch only that one (a Role may grant just it). */
+  name?: string;
 }
 
 const WRITE = ['get', 'list', 'create', 'patch', 'delete'];
@@ -67,13 +69,13 @@ export interface PermissionAnswers {
   unknown: Permission[];
 }
 
-const keyOf = (p: Permission): string => `${p.verb}|${p.group}|${p.resource}|${p.subresource ?? ''}|${p.namespace ?? ''}`;
+const keyOf = (p: Permission): string => `${p.verb}|${p.group}|${p.resource}|${p.subresource ?? ''}|${p.namespace ?? ''}|${p.name ?? ''}`;
 
 /** Whether RBAC resource rules (as a SelfSubjectRulesReview lists them) allow `p`. Pure. */
 export function rulesAllow(rules: NonNullable<RulesReview['status']>['resourceRules'], p: Permission): boolean {
   const resource = p.subresource ? `${p.resource}/${p.subresource}` : p.resource;
   return (rules ?? []).some((r) => {
-    if (r.resourceNames && r.resourceNames.length > 0) return false; // only named objects: not "any"
+    if (r.resourceNames && r.resourceNames.length > 0 && !(p.name !== undefined && r.resourceNames.includes(p.name))) return false; // only named objects
     const verbs = r.verbs ?? [];
     const groups = r.apiGroups ?? [];
     const resources = r.resources ?? [];
@@ -146,7 +148,7 @@ export class PermissionCache {
             body: {
               apiVersion: 'authorization.k8s.io/v1',
               kind: 'SelfSubjectAccessReview',
-              spec: { resourceAttributes: { verb: p.verb, group: p.group, resource: p.resource, subresource: p.subresource, namespace: p.namespace } },
+              spec: { resourceAttributes: { verb: p.verb, group: p.group, resource: p.resource, subresource: p.subresource, namespace: p.namespace, name: p.name } },
             },
             signal,
             action: this.rest.where.lang === 'zh' ? '检查权限（SelfSubjectAccessReview）' : 'check permissions (SelfSubjectAccessReview)',
