@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench`: the package check, start-up, headless walk and log tail benchmarks in turn,
+// `npm run bench`: the package check, start-up, headless walk, log tail and classroom benchmarks in turn,
 // each printing its own figures. With --readme, the figures also replace the "Performance"
 // section at the end of README.md (only that section; the rest of the README is not touched).
 //
@@ -24,6 +24,7 @@ const benches = [
   { name: 'startup', args: ['--runs', flags.quick ? '5' : '15'] },
   { name: 'headless-walk', args: ['--runs', flags.quick ? '2' : '5'] },
   { name: 'log-tail', args: ['--seconds', flags.quick ? '10' : '30'] },
+  { name: 'class', args: ['--learners', flags.quick ? '5' : '30'] },
 ];
 
 function runBench({ name, args }) {
@@ -97,6 +98,16 @@ function performanceSection(results, loadBefore) {
     'Resident memory is compared after a garbage collection at the end of the run and after a 3 s warm-up; the peak is between collections.',
     '',
   ]);
+  const c = byName.class;
+  table(
+    `Classroom: ${c?.result?.learners ?? 30} learners on one practice cluster (\`node bench/class.mjs\`)`,
+    c?.result ? { name: 'class', result: { figures: [...c.result.results.flatMap((r) => r.figures.map((f) => ({ ...f, name: `--gateway ${r.mode}: ${f.name.trim()}` }))), c.result.rss] } } : c,
+    [
+      'Here the ratio of the parallel walks is to one learner walking alone on the same cluster (the issue\'s goal: at most 2×); requests are counted by the practice cluster per learner ServiceAccount.',
+      ...(c?.result ? c.result.results.flatMap((r) => r.problems.slice(0, 5).map((p) => `- ${r.mode}: ${p}`)) : []),
+      '',
+    ],
+  );
   table('Package', byName['pack-check']);
   return lines.join('\n').replace(/\n+$/, '\n');
 }

@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import type { GatewayMode, Lang } from '../lesson/model.js';
 import { cliMessages, type CliMessages } from './messages.js';
 
-export const VERBS = ['list', 'run', 'check', 'reset', 'manifests', 'validate', 'practice', 'help'] as const;
+export const VERBS = ['list', 'run', 'check', 'reset', 'manifests', 'validate', 'practice', 'class', 'help'] as const;
 export type Verb = 'interactive' | (typeof VERBS)[number];
 
 export interface CliFlags {
@@ -24,6 +24,14 @@ export interface CliFlags {
   yes: boolean;
   help: boolean;
   version: boolean;
+  /** Additive (classroom): `class` flags, checked by the class verb. */
+  learners?: string;
+  prefix?: string;
+  kubeconfigDir?: string;
+  tokenHours?: string;
+  dryRun: boolean;
+  watch: boolean;
+  output?: string;
 }
 
 export interface ParsedCli {
@@ -57,6 +65,13 @@ const OPTIONS = {
   yes: { type: 'boolean', short: 'y' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
+  learners: { type: 'string' },
+  prefix: { type: 'string' },
+  'kubeconfig-dir': { type: 'string' },
+  'token-hours': { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  watch: { type: 'boolean' },
+  output: { type: 'string', short: 'o' },
 } as const;
 
 /** How many positionals each verb takes after it. */
@@ -69,6 +84,7 @@ const MAX_ARGS: Record<Verb, number> = {
   manifests: Infinity,
   validate: 1,
   practice: 0,
+  class: Infinity, // a sub-command, then learners for `class reset`
   help: 0,
 };
 
@@ -133,9 +149,11 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): ParsedCli {
     ['--kubeconfig', values.kubeconfig],
     ['--context', values.context],
     ['--lessons', values.lessons],
+    ['--kubeconfig-dir', values['kubeconfig-dir']],
   ] as const) {
     if (value !== undefined && value.trim() === '') throw new UsageError(m.emptyValue(flag));
   }
+
 
   return {
     verb: verb === 'help' ? 'help' : verb,
@@ -154,6 +172,13 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): ParsedCli {
       yes: values.yes ?? false,
       help: values.help ?? verb === 'help',
       version: values.version ?? false,
+      learners: values.learners,
+      prefix: values.prefix,
+      kubeconfigDir: values['kubeconfig-dir'],
+      tokenHours: values['token-hours'],
+      dryRun: values['dry-run'] ?? false,
+      watch: values.watch ?? false,
+      output: values.output,
     },
   };
 }

@@ -67,6 +67,8 @@ async function dispatch({ verb, args, flags }: ParsedCli, io: CliIO): Promise<nu
       return reset(flags, io);
     case 'practice':
       return practice(flags, io);
+    case 'class':
+      return (await import('./class-verb.js')).classVerb(args, flags, io, modules);
     case 'help':
       return 0;
   }
@@ -244,7 +246,13 @@ async function run(named: string[], flags: CliFlags, io: CliIO): Promise<number>
   if (unknown.length > 0) throw new UsageError(m.unknownLesson(unknown, preview.lessons.map((l) => l.id)));
 
   const backend = backendOf(flags);
-  const session = await openSession(flags, backend, { persistProgress: backend === 'kube', persistPractice: false, env: io.env, lessons: preview });
+  const session = await openSession(flags, backend, {
+    persistProgress: backend === 'kube',
+    persistPractice: false,
+    env: io.env,
+    lessons: preview,
+    onWarning: (w) => io.err(`egress-tutorial: ${w}`),
+  });
   try {
     return await withSignals(io, () => session.disposeNow(), async (interrupted) => {
       const identity = session.port.identity();

@@ -38,6 +38,16 @@ const en = {
   interrupted: (saved: boolean) => `interrupted${saved ? '; progress is saved' : ''}.`,
   failedAt: (where: string, summary: string) => `FAILED at ${where}: ${summary}`,
   unexpected: (message: string) => `unexpected error: ${message} (please report it with the command you ran).`,
+  classUsage: 'class takes a sub-command: setup, status, reset or teardown (e.g. `egress-tutorial class setup --learners 20`).',
+  unknownClassCommand: (sub: string) => `Unknown class sub-command "${sub}"; the sub-commands are setup, status, reset and teardown.`,
+  classNeedsYes: (sub: string) => `\`class ${sub}\` changes the cluster and there is no terminal to ask on: add --yes to confirm${sub === 'setup' ? ' (or --dry-run to see what it would create)' : ''}.`,
+  learnersNeeded: '`class setup` needs --learners N (how many learners, 1 to 500), e.g. --learners 20.',
+  badLearners: (value: string) => `--learners must be a whole number from 1 to 500, not "${value}".`,
+  badPrefix: (value: string) => `--prefix "${value}" cannot start a namespace name: use lower-case letters, digits and '-', starting with a letter or digit (e.g. learner-).`,
+  badTokenHours: (value: string) => `--token-hours must be a number of hours from 1 to 168, not "${value}".`,
+  badOutput: (value: string) => `--output must be json (or left out for the table), not "${value}".`,
+  classExtraArgs: (sub: string, got: string) => `\`class ${sub}\` takes no arguments, got "${got}".`,
+  flagNotFor: (flag: string, sub: string) => `${flag} is not a flag of \`class ${sub}\`; run \`egress-tutorial --help\` for usage.`,
 };
 
 export type CliMessages = typeof en;
@@ -75,6 +85,16 @@ const zh: CliMessages = {
   interrupted: (saved) => `已中断${saved ? '；进度已保存' : ''}。`,
   failedAt: (where, summary) => `失败（FAILED）于 ${where}：${summary}`,
   unexpected: (message) => `意外错误：${message}（请连同所运行的命令一起报告）。`,
+  classUsage: 'class 需要一个子命令：setup、status、reset 或 teardown（例如 `egress-tutorial class setup --learners 20`）。',
+  unknownClassCommand: (sub) => `未知的 class 子命令 "${sub}"；可用的子命令有 setup、status、reset 和 teardown。`,
+  classNeedsYes: (sub) => `\`class ${sub}\` 会改动集群，而这里没有可以询问的终端：加上 --yes 确认${sub === 'setup' ? '（或用 --dry-run 查看它会创建什么）' : ''}。`,
+  learnersNeeded: '`class setup` 需要 --learners N（学员人数，1 到 500），例如 --learners 20。',
+  badLearners: (value) => `--learners 必须是 1 到 500 之间的整数，不能是 "${value}"。`,
+  badPrefix: (value) => `--prefix "${value}" 不能作为命名空间名称的开头：请使用小写字母、数字和 '-'，并以字母或数字开头（例如 learner-）。`,
+  badTokenHours: (value) => `--token-hours 必须是 1 到 168 之间的小时数，不能是 "${value}"。`,
+  badOutput: (value) => `--output 只能是 json（或不写，输出表格），不能是 "${value}"。`,
+  classExtraArgs: (sub, got) => `\`class ${sub}\` 不接受参数，却收到了 "${got}"。`,
+  flagNotFor: (flag, sub) => `${flag} 不是 \`class ${sub}\` 的选项；用法见 \`egress-tutorial --help\`。`,
 };
 
 export function cliMessages(lang: Lang): CliMessages {

@@ -12,4 +12,5 @@ export const modules = {
   practice: () => import('../practice/index.js'),
   practiceInfo: () => import('./practice-info.js'),
   markdown: () => import('../ui/markdown.js'),
+  classroom: () => import('../classroom/index.js'),
 };

@@ -3,4 +3,5 @@
 
 export const modules = {
   ui: () => import('../ui/index.js'),
+  classWatch: () => import('../classroom/ui/watch.js'),
 };

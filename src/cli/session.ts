@@ -10,6 +10,7 @@ import type { Engine, ProgressStore } from '../engine/types.js';
 import type { GatewayMode, LessonSet } from '../lesson/model.js';
 import { modeSwitchWarning, otherModeObjects, resolveGatewayMode, type GatewayModeSource } from '../engine/gateway.js';
 import type { PracticeCluster } from '../practice/types.js';
+import { startPublisher, type Publisher } from '../classroom/publisher.js';
 import { memoryProgressStore, openProgressStore, stateDir, stateDirProblem } from '../progress/index.js';
 import type { CliFlags } from './args.js';
 import { CliError } from './errors.js';
@@ -24,6 +25,8 @@ export interface SessionOptions {
   env?: NodeJS.ProcessEnv;
   /** Lessons already loaded for the flags' namespace (saves loading them twice). */
   lessons?: LessonSet;
+  /** Additive: a sentence for the learner that came up after the start (the class progress publisher's one warning). */
+  onWarning?: (message: string) => void;
 }
 
 export interface Session {
@@ -38,6 +41,8 @@ export interface Session {
   gateway: { mode: GatewayMode; source: GatewayModeSource; class?: string };
   /** The running `egress-tutorial practice` this session joined, if it did. Additive. */
   joined?: PracticeInfo;
+  /** Additive: publishes progress to the instructor when the namespace is a class's (src/classroom). */
+  publisher?: Publisher;
   /** Stop streams synchronously (signal handlers). */
   disposeNow(): void;
   /** Stop everything: engine, port, practice cluster. */
@@ -200,6 +205,13 @@ export async function openSession(flags: CliFlags, backend: Backend, options: Se
       verifyTimeoutMs: options.verifyTimeoutMs,
       warnings: warnings.filter((w) => w !== progress.warning),
     });
+    // In a class (its ConfigMap, C3, in the learner's namespace), progress goes to the instructor.
+    // sessionGateway read the ConfigMap unless --gateway was given; a practice cluster started just now has none.
+    const klass = gateway.class !== undefined ? { class: gateway.class } : flags.gateway && !connection.practice ? await connection.port.classSettings?.(connection.namespace).catch(() => undefined) : undefined;
+    const publisher = startPublisher(
+      { engine, port: connection.port, namespace: connection.namespace, lang: flags.lang, warn: options.onWarning },
+      klass ? { gateway: gateway.mode, istioNamespace: flags.istioNamespace, class: klass.class ?? '' } : undefined,
+    );
     let closed = false;
     return {
       engine,
@@ -211,10 +223,13 @@ export async function openSession(flags: CliFlags, backend: Backend, options: Se
       warnings,
       gateway,
       ...(connection.joined ? { joined: connection.joined } : {}),
+      publisher,
       disposeNow: () => engine.dispose(),
       close: async () => {
         if (closed) return;
         closed = true;
+        // The last step's result is what the instructor waits for: publish it before the port closes.
+        await publisher.close();
         engine.dispose();
         await connection.release();
       },

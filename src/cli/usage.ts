@@ -18,6 +18,11 @@ Commands:
   manifests [LESSON...]  print the rendered YAML the lessons apply
   validate [DIR]      check a lesson folder; prints file:line: problem, exit 1 on problems
   practice            start the practice cluster (simulated, on 127.0.0.1) and print its KUBECONFIG
+  class setup --learners N   the instructor: a namespace, permissions, gateway and kubeconfig per learner
+                      [--prefix learner-] [--gateway own|shared] [--kubeconfig-dir DIR] [--token-hours H] [--dry-run]
+  class status        the class at a glance (stuck learners first) [--watch] [--output json]
+  class reset [LEARNER...]   put learners back to the start (their objects and published progress)
+  class teardown      remove everything class setup made
 
 Flags:
   --kubeconfig PATH   kubeconfig file(s) to use (default: $KUBECONFIG, then ~/.kube/config)
@@ -31,7 +36,7 @@ Flags:
   --gateway shared|own  whose egress gateway: the Istio namespace's (shared) or your own in your
                       namespace (own); default: the class's setting, else your saved progress, else shared
   --include-shared    with reset: also delete shared objects other namespaces still rely on
-  -y, --yes           confirm changes without asking (run, reset)
+  -y, --yes           confirm changes without asking (run, reset, class)
   -h, --help          this help
   --version           print the version
 
@@ -59,6 +64,11 @@ function helpTextZh(version: string): string {
   manifests [课程...] 输出课程将要应用的 YAML（已替换变量）
   validate [目录]     检查课程目录；输出 file:line: problem，有问题时退出码为 1
   practice            启动练习集群（模拟，运行在 127.0.0.1）并输出它的 KUBECONFIG
+  class setup --learners N   讲师用：为每名学员准备命名空间、权限、网关和 kubeconfig
+                      [--prefix learner-] [--gateway own|shared] [--kubeconfig-dir DIR] [--token-hours H] [--dry-run]
+  class status        课堂概况（卡住的学员排在前面）[--watch] [--output json]
+  class reset [学员...]      让学员从头开始（删除他们的对象和已发布的进度）
+  class teardown      删除 class setup 创建的一切
 
 选项：
   --kubeconfig PATH   使用的 kubeconfig 文件（默认：$KUBECONFIG，其次 ~/.kube/config）
@@ -72,7 +82,7 @@ function helpTextZh(version: string): string {
   --gateway shared|own  使用谁的出口网关：Istio 命名空间里共用的（shared），或你命名空间里自己的（own）；
                       默认：课堂的设定，其次是保存的进度，否则 shared
   --include-shared    与 reset 一起用：把其他命名空间仍在使用的共享对象也删除
-  -y, --yes           不再询问，直接确认变更（run、reset）
+  -y, --yes           不再询问，直接确认变更（run、reset、class）
   -h, --help          显示本帮助
   --version           显示版本
 

@@ -51,6 +51,10 @@ export const MANAGED_BY_VALUE = 'egress-tutorial';
 export const LESSON_LABEL = 'egress-tutorial.dev/lesson';
 export const STEP_LABEL = 'egress-tutorial.dev/step';
 export const FIELD_MANAGER = 'egress-tutorial';
+/** Additive (classroom, C3): objects `class setup` made carry it; they are the instructor's, so a learner's reset leaves them. */
+export const CLASS_LABEL = 'egress-tutorial.dev/class';
+/** Additive (classroom, C4): the learner's progress ConfigMap. */
+export const PROGRESS_LABEL = 'egress-tutorial.dev/progress';
 
 export interface ApplyOptions {
   lesson: string;
@@ -210,6 +214,24 @@ export interface ClusterPort {
    * missing). Not an apply: the namespace does not become the tutorial's, so reset never deletes it.
    */
   labelNamespace?(namespace: string, labels: Record<string, string>, signal?: AbortSignal): Promise<void>;
+  // ---- Additive (classroom): generic object access for the instructor's `class` verbs and the
+  // learner's progress publisher. Objects go out and come back as plain JSON; every failure is a
+  // ClusterError sentence (403 names the permission).
+  /** One object as the server stores it, or undefined when it does not exist. */
+  getObject?(ref: ObjectRef, signal?: AbortSignal): Promise<KubeObject | undefined>;
+  /** One list request: a kind in one namespace, or across all namespaces when `namespace` is absent. */
+  listObjects?(query: ListQuery, signal?: AbortSignal): Promise<KubeObject[]>;
+  /**
+   * Server-side apply exactly as given (no lesson labels added), field manager egress-tutorial,
+   * forced (the caller has decided ownership already); one request per object.
+   */
+  applyObjects?(objects: KubeObject[], options?: { dryRun?: boolean; /** one request per object, result always 'configured' */ blind?: boolean; signal?: AbortSignal }): Promise<ApplyOutcome[]>;
+  /** Delete by ref (whoever created it: the caller decided), waiting up to waitMs until gone. */
+  deleteObjects?(refs: ObjectRef[], options?: { signal?: AbortSignal; waitMs?: number }): Promise<DeleteOutcome[]>;
+  /** The TokenRequest API: a token for a ServiceAccount, valid expirationSeconds (the server may shorten it). */
+  requestToken?(namespace: string, serviceAccount: string, options: { expirationSeconds: number; signal?: AbortSignal }): Promise<{ token: string; expiresAt?: string }>;
+  /** How this connection reaches the API server (for kubeconfigs handed to others): never a credential. */
+  clusterAccess?(): ClusterAccess;
   /**
    * C6: which of these objects (as the lesson's manifests write them) have live fields owned by
    * another field manager than the tutorial's, read from managedFields. Absent objects are skipped.
@@ -232,6 +254,24 @@ export interface ClusterPort {
    */
   setLang?(lang: Lang): void;
   close(): void;
+}
+
+export interface ListQuery {
+  apiVersion: string; // e.g. 'v1', 'rbac.authorization.k8s.io/v1'
+  kind: string;
+  namespace?: string; // absent: all namespaces (or a cluster-scoped kind)
+  labelSelector?: string;
+}
+
+export interface ClusterAccess {
+  server: string;
+  /** The kubeconfig's name for the cluster (the practice cluster is recognised by it). */
+  clusterName: string;
+  /** The CA bundle (PEM, base64 as in a kubeconfig's certificate-authority-data), when the context names one. */
+  certificateAuthorityData?: string;
+  insecureSkipTlsVerify?: boolean;
+  tlsServerName?: string;
+  proxyUrl?: string;
 }
 
 export interface MeshFacts {

@@ -4,8 +4,10 @@
 // naming the object, the fields and the manager, and engine.reapply() can take them back.
 
 import type { Drift } from '../cluster/port.js';
-import type { ApplyStep, KubeObject, Lesson, Step } from '../lesson/model.js';
+import type { ApplyStep, KubeObject, Lang, Lesson, Step } from '../lesson/model.js';
+import { inBoth, type EngineMessages } from './messages.js';
 import type { RunContext } from './runners.js';
+import type { LocalVerdict } from './state.js';
 import type { Verdict } from './types.js';
 import { isCancelled } from './util.js';
 
@@ -49,14 +51,20 @@ export async function detectDrift(ctx: RunContext, step: Step): Promise<Drift[]>
 
 export const driftRef = (d: Drift): string => `${d.ref.kind}/${d.ref.name}${d.ref.namespace ? ` (${d.ref.namespace})` : ''}`;
 
-/** The verdict of a verification stopped by drift: the mismatch, then who changed what. */
-export function driftVerdict(ctx: RunContext, drift: Drift[], mismatch: string, extra: Partial<Verdict>): Verdict {
+/** The verdict of a verification stopped by drift: the mismatch, then who changed what (in both languages). */
+export function driftVerdict(
+  ctx: RunContext,
+  drift: Drift[],
+  mismatch: (lang: Lang) => string | undefined,
+  extra: Partial<Verdict>,
+  fallback: (m: EngineMessages) => string = (m) => m.unexpectedResult,
+): LocalVerdict {
   const first = drift[0];
   ctx.state.drift = drift;
   return {
-    ok: false,
-    summary: ctx.m.driftSummary(mismatch, driftRef(first), first.managers),
-    diagnosis: ctx.m.driftDiagnosis(driftRef(first), first.fields, first.managers, drift.length - 1),
     ...extra,
+    ok: false,
+    summary: inBoth((m, lang) => m.driftSummary(mismatch(lang) ?? fallback(m), driftRef(first), first.managers)),
+    diagnosis: inBoth((m) => m.driftDiagnosis(driftRef(first), first.fields, first.managers, drift.length - 1)),
   };
 }

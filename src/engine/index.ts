@@ -1,14 +1,15 @@
 // The lesson engine: walks a LessonSet step by step over a ClusterPort, keeps per-step state and
 // saved progress, and notifies subscribers (coalesced). The ink UI and the headless runner drive it.
 
+import { randomUUID } from 'node:crypto';
 import type { CheckResult, DeleteOutcome } from '../cluster/port.js';
 import type { Lang, Lesson, Step } from '../lesson/model.js';
 import { driftRef, manifestsFor } from './drift.js';
 import { kubectlCommands } from './kubectl.js';
-import { engineMessages } from './messages.js';
+import { engineMessages, inBoth } from './messages.js';
 import { findPosition, markDone, positionAfter, positionBefore, resumePosition, stepNeedsConfirmation, withCurrent, type Position } from './machine.js';
 import { clientTarget, runApply, runCheck, runDelete, runExec, runLogs, type RequestRecord, type RunContext } from './runners.js';
-import { LiveStepState } from './state.js';
+import { LiveStepState, verdictIn, type LocalVerdict } from './state.js';
 import { gatewayPods } from './gateway.js';
 import type { Engine, EngineOptions, EngineSnapshot, LessonProgress, ResetReport, ResetScope, StepPhase, Verdict } from './types.js';
 import { errorSentence, isCancelled } from './util.js';
@@ -39,6 +40,9 @@ class LessonEngine implements Engine {
   private canResume: boolean;
   private readonly states = new Map<string, LiveStepState>();
   private readonly requests = new Map<string, RequestRecord>();
+  /** The x-request-id each tagged exec step sends next, so its printed command shows it before it runs. */
+  private readonly nextIds = new Map<string, string>();
+  private readonly lookedFor = new Set<string>();
   private readonly listeners = new Set<() => void>();
   private revision = 0;
   private cached?: EngineSnapshot;
@@ -117,7 +121,7 @@ class LessonEngine implements Engine {
       stepIndex: this.pos.stepIndex,
       lesson: this.lesson,
       step: this.step,
-      stepState: this.stateOf(this.lesson, this.step).snapshot(),
+      stepState: this.stateOf(this.lesson, this.step).snapshot(this.lang),
       progress: this.progress,
       cluster: this.options.port.identity(),
       namespace: this.options.namespace,
@@ -168,6 +172,10 @@ class LessonEngine implements Engine {
     this.lang = lang;
     this.options.port.setLang?.(lang);
     this.changed();
+    // The engine's own sentences follow at once (kept in both languages); a check step's lines are
+    // the port's, in the language they were made in: read them again (checks only read the cluster).
+    const state = this.stateOf(this.lesson, this.step);
+    if (this.step.kind === 'check' && (state.phase === 'passed' || state.phase === 'failed') && !this.disposed) void this.run();
   }
 
   private moveTo(pos: Position): void {
@@ -259,16 +267,23 @@ class LessonEngine implements Engine {
       namespace: this.options.namespace,
       istioNamespace: this.options.istioNamespace,
       verifyTimeoutMs: this.options.verifyTimeoutMs ?? DEFAULT_VERIFY_TIMEOUT_MS,
+      logLineGraceMs: this.options.logLineGraceMs,
       now: this.now,
       changed: () => this.changed(),
       requests: this.requests,
       startedAt: this.startedAt,
+      takeRequestId: (key) => {
+        const id = this.nextIds.get(key) ?? newRequestId();
+        this.nextIds.delete(key);
+        return id;
+      },
+      lookedFor: this.lookedFor,
       ...extra,
     };
   }
 
   /** Run `body` as the step's one activity: phases, cancellation, verdict, progress. */
-  private async perform(body: (ctx: RunContext) => Promise<Verdict>, extra: Partial<RunContext> = {}, keepOutput = false): Promise<Verdict> {
+  private async perform(body: (ctx: RunContext) => Promise<LocalVerdict>, extra: Partial<RunContext> = {}, keepOutput = false): Promise<Verdict> {
     const lesson = this.lesson;
     const step = this.step;
     const state = this.stateOf(lesson, step);
@@ -283,21 +298,25 @@ class LessonEngine implements Engine {
     state.verdict = undefined;
     this.changed();
 
+    let latePass: LocalVerdict | undefined;
     const ctx = this.context(lesson, state, controller.signal, {
       ...extra,
       onLatePass: (verdict) => {
+        latePass = verdict;
         state.phase = 'passed';
         state.verdict = verdict;
         this.markDone(lesson, step);
         this.changed();
       },
     });
-    let verdict: Verdict;
+    let verdict: LocalVerdict;
     try {
       verdict = await body(ctx);
     } catch (error) {
-      verdict = isCancelled(error, controller.signal) ? { ok: false, summary: m.cancelled } : { ok: false, summary: errorSentence(error) };
+      verdict = isCancelled(error, controller.signal) ? { ok: false, summary: inBoth((mm) => mm.cancelled) } : { ok: false, summary: errorSentence(error) };
     }
+    // A proof that arrived while the failure was being diagnosed wins over it.
+    if (latePass && !verdict.ok && !controller.signal.aborted) verdict = latePass;
     const cancelled = controller.signal.aborted && !verdict.ok;
     if ((state.phase as StepPhase) !== 'conflict') state.phase = verdict.ok ? 'passed' : cancelled ? 'cancelled' : 'failed';
     state.verdict = verdict;
@@ -308,14 +327,14 @@ class LessonEngine implements Engine {
     }
     if (verdict.ok) this.markDone(lesson, step);
     this.changed();
-    return verdict;
+    return verdictIn(verdict, this.lang);
   }
 
   run(): Promise<Verdict> {
     const step = this.step;
     switch (step.kind) {
       case 'explain':
-        return this.perform(async (ctx) => ({ ok: true, summary: ctx.m.read }));
+        return this.perform(async () => ({ ok: true, summary: inBoth((m) => m.read) }));
       case 'apply':
         return this.perform((ctx) => runApply(ctx, step));
       case 'delete':
@@ -333,12 +352,12 @@ class LessonEngine implements Engine {
     const step = this.step;
     const state = this.stateOf(this.lesson, step);
     const m = engineMessages(this.lang);
-    if (step.kind !== 'apply' || state.phase !== 'conflict') return state.verdict ?? { ok: false, summary: m.noConflict };
+    if (step.kind !== 'apply' || state.phase !== 'conflict') return state.verdict ? verdictIn(state.verdict, this.lang) : { ok: false, summary: m.noConflict };
     if (!takeOver) {
       state.phase = 'failed';
-      state.verdict = { ok: false, summary: m.leftAlone, diagnosis: state.verdict?.summary };
+      state.verdict = { ok: false, summary: inBoth((mm) => mm.leftAlone), diagnosis: state.verdict?.summary };
       this.changed();
-      return state.verdict;
+      return verdictIn(state.verdict, this.lang);
     }
     state.phase = 'idle';
     return this.perform((ctx) => runApply(ctx, step), { takeOver: true });
@@ -350,22 +369,22 @@ class LessonEngine implements Engine {
     if (!fix) return { ok: false, summary: engineMessages(this.lang).noAutoFix(check.name), diagnosis: check.fix };
     const fixed = await this.perform(async (ctx) => {
       if (fix.kind === 'apply') {
-        ctx.state.write('info', ctx.m.applyingFix(fix.description));
+        ctx.state.write('info', inBoth((m) => m.applyingFix(fix.description)));
         const outcomes = fix.objects.length ? await ctx.port.apply(fix.objects, { lesson: ctx.lesson.id, step: step.id, namespace: ctx.namespace, signal: ctx.signal }) : [];
         // Shared objects (the Istio namespace's): created or updated with this namespace recorded as relying on them.
         if (fix.shared?.length) {
-          if (!ctx.port.claimShared) return { ok: false, summary: ctx.m.fixNotApplied(fix.description) };
+          if (!ctx.port.claimShared) return { ok: false, summary: inBoth((m) => m.fixNotApplied(fix.description)) };
           outcomes.push(...(await ctx.port.claimShared(fix.shared, ctx.namespace, { lesson: ctx.lesson.id, step: step.id, signal: ctx.signal })));
         }
         const bad = outcomes.filter((o) => o.result === 'error' || o.result === 'conflict');
-        if (bad.length) return { ok: false, summary: ctx.m.fixNotApplied(bad.map((b) => b.message ?? b.result).join(' ')) };
+        if (bad.length) return { ok: false, summary: inBoth((m) => m.fixNotApplied(bad.map((b) => b.message ?? b.result).join(' '))) };
         return { ok: true, summary: fix.description };
       }
       // Labelling a namespace is not an apply of a tutorial-owned object (reset must never delete
       // the namespace), so a port offers it separately; without that the learner runs kubectl.
       const port = ctx.port;
       const labels = Object.entries(fix.labels).map(([k, v]) => `${k}=${v}`).join(' ');
-      if (!port.labelNamespace) return { ok: false, summary: ctx.m.runThisToFix(`kubectl label namespace ${fix.namespace} ${labels} --overwrite`) };
+      if (!port.labelNamespace) return { ok: false, summary: inBoth((m) => m.runThisToFix(`kubectl label namespace ${fix.namespace} ${labels} --overwrite`)) };
       await port.labelNamespace(fix.namespace, fix.labels, ctx.signal);
       return { ok: true, summary: fix.description };
     });
@@ -379,31 +398,24 @@ class LessonEngine implements Engine {
     const state = this.stateOf(lesson, step);
     const m = engineMessages(this.lang);
     const drift = state.drift;
-    if (!drift?.length || state.phase === 'running') return state.verdict ?? { ok: false, summary: m.noDrift };
+    if (!drift?.length || state.phase === 'running') return state.verdict ? verdictIn(state.verdict, this.lang) : { ok: false, summary: m.noDrift };
     const groups = manifestsFor(lesson, step, drift);
     if (groups.length === 0) return { ok: false, summary: m.noDrift };
     const applied = await this.perform(async (ctx) => {
       ctx.state.drift = undefined;
-      setActivityText(ctx, m.reapplying(drift.map(driftRef)));
+      ctx.state.activity = inBoth((mm) => mm.reapplying(drift.map(driftRef)));
+      ctx.changed();
       for (const group of groups) {
         const outcomes = await ctx.port.apply(group.objects, { lesson: lesson.id, step: group.step.id, namespace: ctx.namespace, takeOver: true, signal: ctx.signal });
-        for (const o of outcomes) ctx.state.write(o.result === 'error' ? 'error' : 'info', `${o.ref.kind}/${o.ref.name}: ${ctx.m.resultWord(o.result)}${o.message ? ` — ${o.message}` : ''}`);
+        for (const o of outcomes) ctx.state.write(o.result === 'error' ? 'error' : 'info', inBoth((mm) => `${o.ref.kind}/${o.ref.name}: ${mm.resultWord(o.result)}${o.message ? ` — ${o.message}` : ''}`));
         const bad = outcomes.filter((o) => o.result === 'error' || o.result === 'conflict');
-        if (bad.length) return { ok: false, summary: ctx.m.reapplyFailed(bad.map((b) => b.message ?? b.result).join(' ')) };
+        if (bad.length) return { ok: false, summary: inBoth((mm) => mm.reapplyFailed(bad.map((b) => b.message ?? b.result).join(' '))) };
       }
-      return { ok: true, summary: ctx.m.applied(groups.reduce((n, g) => n + g.objects.length, 0), groups.reduce((n, g) => n + g.objects.length, 0)) };
+      const n = groups.reduce((k, g) => k + g.objects.length, 0);
+      return { ok: true, summary: inBoth((mm) => mm.applied(n, n)) };
     });
     if (!applied.ok) return applied;
-    // A logs step looks for a request made before the re-apply: that request must be made again.
-    if (step.kind === 'logs') {
-      const from = step.expect.requestFrom ?? [...lesson.steps.slice(0, this.pos.stepIndex)].reverse().find((s) => s.kind === 'exec')?.id;
-      if (from) {
-        state.phase = 'failed';
-        state.verdict = { ok: false, summary: m.reappliedRunAgain(applied.summary, from) };
-        this.changed();
-        return state.verdict;
-      }
-    }
+    // Then the step again: a logs step sends a new request (the one it looked for was made before the fix).
     return this.run();
   }
 
@@ -412,14 +424,15 @@ class LessonEngine implements Engine {
     const state = this.stateOf(this.lesson, step);
     const m = engineMessages(this.lang);
     const refs = state.leftovers;
-    if (!refs?.length || state.phase === 'running') return state.verdict ?? { ok: false, summary: m.noLeftovers };
+    if (!refs?.length || state.phase === 'running') return state.verdict ? verdictIn(state.verdict, this.lang) : { ok: false, summary: m.noLeftovers };
     const removed = await this.perform(async (ctx) => {
-      setActivityText(ctx, m.removingLeftovers(refs.map((r) => `${r.kind}/${r.name} (${r.namespace})`)));
+      ctx.state.activity = inBoth((mm) => mm.removingLeftovers(refs.map((r) => `${r.kind}/${r.name} (${r.namespace})`)));
+      ctx.changed();
       const outcomes = await ctx.port.delete(refs, { namespace: ctx.namespace, signal: ctx.signal, waitMs: 60_000 });
-      for (const o of outcomes) ctx.state.write(o.result === 'error' ? 'error' : 'info', `${o.ref.kind}/${o.ref.name}: ${ctx.m.resultWord(o.result)}${o.message ? ` — ${o.message}` : ''}`);
+      for (const o of outcomes) ctx.state.write(o.result === 'error' ? 'error' : 'info', inBoth((mm) => `${o.ref.kind}/${o.ref.name}: ${mm.resultWord(o.result)}${o.message ? ` — ${o.message}` : ''}`));
       const bad = outcomes.filter((o) => o.result === 'error');
-      if (bad.length) return { ok: false, summary: ctx.m.leftoversNotRemoved(bad.map((b) => b.message ?? b.result).join(' ')) };
-      return { ok: true, summary: ctx.m.removed(outcomes.filter((o) => o.result === 'deleted').length, outcomes.filter((o) => o.result === 'not-ours').length) };
+      if (bad.length) return { ok: false, summary: inBoth((mm) => mm.leftoversNotRemoved(bad.map((b) => b.message ?? b.result).join(' '))) };
+      return { ok: true, summary: inBoth((mm) => mm.removed(outcomes.filter((o) => o.result === 'deleted').length, outcomes.filter((o) => o.result === 'not-ours').length)) };
     });
     if (!removed.ok) return removed;
     return this.run();
@@ -432,7 +445,11 @@ class LessonEngine implements Engine {
       const objects = step.manifests.flatMap((m) => m.objects).map((o) => structuredClone(o));
       const outcomes = await this.options.port.apply(objects, { lesson: this.lesson.id, step: step.id, namespace: this.options.namespace, dryRun: true });
       return outcomes
-        .map((o) => o.serverYaml?.replace(/\n+$/, '') ?? `# ${o.ref.kind}/${o.ref.name}: ${o.result}${o.message ? ` — ${o.message}` : ''}`)
+        .map(
+          (o) =>
+            o.serverYaml?.replace(/\n+$/, '') ??
+            [`# ${o.ref.kind}/${o.ref.name}: ${o.result}${o.message ? ` — ${o.message}` : ''}`, ...(o.diff ? o.diff.replace(/\n+$/, '').split('\n').map((l) => `#   ${l}`) : [])].join('\n'),
+        )
         .join('\n---\n');
     } catch (error) {
       return `# ${errorSentence(error)}`;
@@ -455,31 +472,47 @@ class LessonEngine implements Engine {
     const shared = { namespaces: [this.options.istioNamespace].filter((n) => n !== this.options.namespace), learner: this.options.namespace };
     let removed: DeleteOutcome[] = [];
     if (scope === 'lesson') {
-      removed = await this.options.port.deleteManaged({ lesson: this.lesson.id, namespaces, shared });
-      const { [this.lesson.id]: _dropped, ...rest } = this.progress;
+      const lesson = this.lesson;
+      removed = await this.options.port.deleteManaged({ lesson: lesson.id, namespaces, shared });
+      const { [lesson.id]: _dropped, ...rest } = this.progress;
       this.progress = rest;
-      for (const step of this.lesson.steps) this.states.delete(`${this.lesson.id}/${step.id}`);
+      for (const step of lesson.steps) {
+        this.states.delete(`${lesson.id}/${step.id}`);
+        this.requests.delete(`${lesson.id}/${step.id}`);
+      }
+      // The lesson starts over: its first step, not the step the learner was on.
+      this.pos = { lessonIndex: this.pos.lessonIndex, stepIndex: 0 };
       this.persist();
     } else {
       if (scope === 'all') removed = await this.options.port.deleteManaged({ namespaces, shared });
       this.progress = {};
       this.states.clear();
       this.requests.clear();
+      this.lookedFor.clear();
+      // Everything starts over: the first lesson is the current one.
+      this.pos = positionAfter(this.lessons, { lessonIndex: -1, stepIndex: 0 }) ?? { lessonIndex: 0, stepIndex: 0 };
       try {
         this.options.progress.clear();
       } catch (error) {
         this.saveWarning = engineMessages(this.lang).clearFailed(errorSentence(error));
       }
     }
+    this.canResume = false;
     this.changed();
     return { scope, removed };
   }
 
   kubectlFor(step: Step): string[] {
-    const record = this.requests.get(`${this.lesson.id}/${step.id}`);
+    const key = `${this.lesson.id}/${step.id}`;
+    // The id the step sent last, else the one it will send: a copied command finds its own line.
+    let requestId = this.requests.get(key)?.requestId;
+    if (!requestId && step.kind === 'exec' && step.tagRequest) {
+      requestId = this.nextIds.get(key) ?? newRequestId();
+      this.nextIds.set(key, requestId);
+    }
     return kubectlCommands(
       step,
-      { namespace: this.options.namespace, istioNamespace: this.options.istioNamespace, requestId: record?.requestId, lang: this.lang, gateway: gatewayPods(this.options.lessons), servedVersions: this.served },
+      { namespace: this.options.namespace, istioNamespace: this.options.istioNamespace, requestId, lang: this.lang, gateway: gatewayPods(this.options.lessons), servedVersions: this.served },
       clientTarget(this.options.lessons, this.options.namespace),
     );
   }
@@ -494,9 +527,8 @@ class LessonEngine implements Engine {
   }
 }
 
-function setActivityText(ctx: RunContext, text: string): void {
-  ctx.state.activity = text;
-  ctx.changed();
+function newRequestId(): string {
+  return `egress-tutorial-${randomUUID()}`;
 }
 
 function safeLoad(options: EngineOptions) {

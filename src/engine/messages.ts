@@ -1,7 +1,7 @@
 // The engine's sentences in both languages (verdicts, activity lines, output notes).
 // Diagnoses live in src/verify/diagnose.ts; UI chrome lives in the UI.
 
-import type { Lang } from '../lesson/model.js';
+import type { Lang, Localized } from '../lesson/model.js';
 
 type Ref = string; // "Kind/name (namespace)"
 
@@ -22,7 +22,13 @@ export interface EngineMessages {
   removed(deleted: number, notOurs: number): string;
   lookingForPod(selector: string, namespace: string): string;
   noReadyPod(selector: string, namespace: string): string;
-  runLessonFirst(lessonId: string, title: string, stepId: string, cause: string): string;
+  /** A lesson as the learner sees it: "lesson 2 (Setup)". */
+  lessonName(number: number, title: string): string;
+  runLessonFirst(lesson: string, stepTitle: string, cause: string): string;
+  reliesOn(refs: Ref[]): string;
+  reliesOnFix(steps: string[]): string;
+  sentNewRequest(id: string | undefined, what: string): string;
+  sendingNewRequest: string;
   attempt(n: number): string;
   running(program: string, pod: string): string;
   waitingForPush(attempt: number, got: string): string;
@@ -36,9 +42,12 @@ export interface EngineMessages {
   notRunThisSession(stepId: string): string;
   following(selector: string, container: string, namespace: string, requestId?: string): string;
   stillFollowing(selector: string): string;
+  stillFollowingFor(selector: string, seconds: number): string;
   proofFound(pod: string): string;
   streamEnded: string;
   noLogLine(seconds: number): string;
+  noLogLineYet(seconds: number, requestId?: string): string;
+  keepFollowingNote: string;
   checking(names: string): string;
   checksFailed(n: number, names: string): string;
   checksPassed(n: number, warned: string[]): string;
@@ -61,7 +70,6 @@ export interface EngineMessages {
   reapplying(refs: Ref[]): string;
   noDrift: string;
   reapplyFailed(detail: string): string;
-  reappliedRunAgain(applied: string, stepId: string): string;
   execHung(program: string, pod: string): string;
   leftoverSummary(mismatch: string): string;
   interruptedApply(refs: Ref[]): string;
@@ -89,7 +97,12 @@ const en: EngineMessages = {
   removed: (d, n) => `Removed ${en.objects(d)}${n ? `; ${n} not created by the tutorial left alone` : ''}.`,
   lookingForPod: (sel, ns) => `looking for a Ready pod ${sel} in ${ns}`,
   noReadyPod: (sel, ns) => `No Ready pod ${sel} in ${ns}.`,
-  runLessonFirst: (id, title, step, cause) => `Run lesson ${id} ("${title}") first: its step ${step} creates that pod. (${cause})`,
+  lessonName: (n, title) => `lesson ${n} (${title})`,
+  runLessonFirst: (lesson, step, cause) => `Do ${lesson} first: its step “${step}” creates that pod. (${cause})`,
+  reliesOn: (refs) => `This step relies on ${refs.join(', ')}, which ${refs.length === 1 ? 'is' : 'are'} not in the cluster: its result would mean nothing yet.`,
+  reliesOnFix: (steps) => `Go back (b) to ${steps.map((s) => `“${s}”`).join(', ')} and apply ${steps.length === 1 ? 'it' : 'them'}, then run this step again.`,
+  sentNewRequest: (id, what) => `Sent a new request${id ? ` (x-request-id: ${id})` : ''}: ${what}.`,
+  sendingNewRequest: 'sending a new request with the curl of the step before',
   attempt: (n) => `Attempt ${n}`,
   running: (program, pod) => `running ${program} in ${pod}`,
   waitingForPush: (n, got) => `attempt ${n}, got ${got}, waiting for Istio to push the configuration`,
@@ -102,9 +115,12 @@ const en: EngineMessages = {
   notRunThisSession: (step) => `Step ${step} has not run in this session: any matching line from your client pod since the tutorial started counts.`,
   following: (sel, c, ns, id) => `following the logs of ${sel} (${c}) in ${ns}, looking for ${id ? `request ${id}` : 'the request'}`,
   stillFollowing: (sel) => `still following the logs of ${sel}`,
+  stillFollowingFor: (sel, s) => `still following the logs of ${sel} (${s} s since the request)`,
   proofFound: (pod) => `Found the request in ${pod}'s log: the traffic crossed the egress gateway.`,
   streamEnded: 'The log stream ended before the request appeared.',
   noLogLine: (s) => `No line for this request appeared in the log within ${s} s.`,
+  noLogLineYet: (s, id) => `No line for ${id ? `request ${id}` : 'this request'} in the gateway log ${s} s after it finished (Envoy writes its access log every second).`,
+  keepFollowingNote: 'Still following in the background: the step passes if the line arrives. Enter sends a new request and looks for that one.',
   checking: (names) => `checking ${names}`,
   checksFailed: (n, names) => `${n} check${n === 1 ? '' : 's'} failed: ${names}.`,
   checksPassed: (n, warned) => `${n} check${n === 1 ? '' : 's'} passed${warned.length ? `, ${warned.length} with a warning (${warned.join(', ')})` : ''}.`,
@@ -120,7 +136,7 @@ const en: EngineMessages = {
   appliesNothing: '# This step applies nothing.',
   saveFailed: (code) => `Progress could not be saved (${code}): fix the state folder's permissions or set XDG_STATE_HOME to a writable folder; until then it is kept in memory only.`,
   clearFailed: (reason) => `Progress could not be cleared (${reason}).`,
-  driftSummary: (m, ref, managers) => `${m}; stopped retrying: ${ref} was changed by ${managers.join(', ')} after the tutorial applied it.`,
+  driftSummary: (m, ref, managers) => `${m.replace(/\.$/, '')}; stopped retrying: ${ref} was changed by ${managers.join(', ')} after the tutorial applied it.`,
   driftDiagnosis: (ref, fields, managers, more) =>
     `${ref} was changed after the tutorial applied it: ${managers.join(', ')} changed ${fields.join(', ')}${more ? ` (and ${more} more object${more === 1 ? '' : 's'})` : ''} — re-apply the lesson's version (the tutorial asks first and takes those fields back) or undo the change, then retry.`,
   reapplying: (refs) => `re-applying ${refs.join(', ')} from the lesson's manifests`,
@@ -135,7 +151,6 @@ const en: EngineMessages = {
   removingLeftovers: (refs) => `removing ${refs.join(', ')}`,
   noLeftovers: 'No leftovers to remove on this step.',
   leftoversNotRemoved: (d) => `The leftovers could not be removed: ${d}`,
-  reappliedRunAgain: (a, id) => `${a} The request this step looks for was made before: run step ${id} again, then this step.`,
 };
 
 const zh: EngineMessages = {
@@ -155,7 +170,12 @@ const zh: EngineMessages = {
   removed: (d, n) => `已删除 ${zh.objects(d)}${n ? `；${n} 个不是本教程创建的对象未动` : ''}。`,
   lookingForPod: (sel, ns) => `在 ${ns} 中查找就绪的 Pod ${sel}`,
   noReadyPod: (sel, ns) => `${ns} 中没有就绪的 Pod ${sel}。`,
-  runLessonFirst: (id, title, step, cause) => `请先完成课程 ${id}（“${title}”）：它的步骤 ${step} 会创建这个 Pod。（${cause}）`,
+  lessonName: (n, title) => `第 ${n} 课（${title}）`,
+  runLessonFirst: (lesson, step, cause) => `请先完成${lesson}：它的步骤“${step}”会创建这个 Pod。（${cause}）`,
+  reliesOn: (refs) => `这一步依赖 ${refs.join('、')}，但集群中没有：现在运行它，结果说明不了什么。`,
+  reliesOnFix: (steps) => `请返回（b）到${steps.map((s) => `“${s}”`).join('、')}并应用，然后再运行这一步。`,
+  sentNewRequest: (id, what) => `已发送新的请求${id ? `（x-request-id: ${id}）` : ''}：${what}。`,
+  sendingNewRequest: '正在用上一步的 curl 发送新的请求',
   attempt: (n) => `第 ${n} 次尝试`,
   running: (program, pod) => `正在 ${pod} 中运行 ${program}`,
   waitingForPush: (n, got) => `第 ${n} 次尝试得到 ${got}，等待 Istio 下发配置`,
@@ -168,9 +188,12 @@ const zh: EngineMessages = {
   notRunThisSession: (step) => `步骤 ${step} 在本次会话中还没有运行：教程启动以来，来自你的客户端 Pod 的任何匹配日志行都算数。`,
   following: (sel, c, ns, id) => `正在跟踪 ${ns} 中 ${sel}（${c}）的日志，查找${id ? `请求 ${id}` : '这次请求'}`,
   stillFollowing: (sel) => `仍在跟踪 ${sel} 的日志`,
+  stillFollowingFor: (sel, s) => `仍在跟踪 ${sel} 的日志（请求结束后已过 ${s} 秒）`,
   proofFound: (pod) => `在 ${pod} 的日志中找到了这次请求：流量经过了出口网关。`,
   streamEnded: '日志流在请求出现之前就结束了。',
   noLogLine: (s) => `${s} 秒内日志中没有出现这次请求的记录。`,
+  noLogLineYet: (s, id) => `${id ? `请求 ${id} ` : '这次请求'}结束 ${s} 秒后，网关日志中仍没有它的记录（Envoy 每秒写一次访问日志）。`,
+  keepFollowingNote: '仍在后台跟踪日志：这行日志一出现，这一步就会通过。按 Enter 会发送新的请求并查找它。',
   checking: (names) => `正在检查 ${names}`,
   checksFailed: (n, names) => `${n} 项检查未通过：${names}。`,
   checksPassed: (n, warned) => `${n} 项检查通过${warned.length ? `，其中 ${warned.length} 项有警告（${warned.join('、')}）` : ''}。`,
@@ -186,7 +209,7 @@ const zh: EngineMessages = {
   appliesNothing: '# 这一步不应用任何对象。',
   saveFailed: (code) => `进度未能保存（${code}）：修正状态文件夹的权限，或把 XDG_STATE_HOME 设为一个可写的文件夹；在此之前进度只保存在内存中。`,
   clearFailed: (reason) => `进度未能清除（${reason}）。`,
-  driftSummary: (m, ref, managers) => `${m}；已停止重试：${ref} 在教程应用之后被 ${managers.join('、')} 修改了。`,
+  driftSummary: (m, ref, managers) => `${m.replace(/[。.]$/, '')}；已停止重试：${ref} 在教程应用之后被 ${managers.join('、')} 修改了。`,
   driftDiagnosis: (ref, fields, managers, more) =>
     `${ref} 在教程应用之后被修改了：${managers.join('、')} 改动了 ${fields.join('、')}${more ? `（另有 ${more} 个对象也被改动）` : ''}——重新应用课程中的版本（教程会先询问，并收回这些字段），或者自己撤销改动，然后重试。`,
   reapplying: (refs) => `正在按课程清单重新应用 ${refs.join('、')}`,
@@ -201,9 +224,13 @@ const zh: EngineMessages = {
   removingLeftovers: (refs) => `正在删除 ${refs.join('、')}`,
   noLeftovers: '这一步没有需要删除的遗留对象。',
   leftoversNotRemoved: (d) => `遗留对象未能删除：${d}`,
-  reappliedRunAgain: (a, id) => `${a}这一步要找的请求是在重新应用之前发出的：请先重新运行步骤 ${id}，再运行这一步。`,
 };
 
 export function engineMessages(lang: Lang): EngineMessages {
   return lang === 'zh' ? zh : en;
+}
+
+/** A sentence in both languages, so a result on screen can follow a language switch. */
+export function inBoth(say: (m: EngineMessages, lang: Lang) => string): Localized {
+  return { en: say(en, 'en'), zh: say(zh, 'zh') };
 }

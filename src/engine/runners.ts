@@ -3,7 +3,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { ClusterError, type ApplyOutcome, type ClusterPort, type LogLine, type MeshFacts, type PodInfo } from '../cluster/port.js';
-import type { ApplyStep, CheckStep, DeleteStep, ExecStep, Lang, Lesson, LessonSet, LogsStep, PodTarget } from '../lesson/model.js';
+import type { ApplyStep, CheckStep, DeleteStep, ExecStep, Lang, Lesson, LessonSet, LogsStep, ObjectRef, PodTarget } from '../lesson/model.js';
 import { addressIp, isOthersProof, matchesExpectation, parseAccessLogLine, type AccessLogFields, type MatchContext } from '../verify/access-log.js';
 import { parseCurlOutput, describeCurl, type CurlOutcome } from '../verify/curl.js';
 import { diagnose } from '../verify/diagnose.js';
@@ -12,17 +12,16 @@ import { detectDrift, driftVerdict } from './drift.js';
 import { describeLeftovers, findLeftovers, leftoverSignature } from './leftovers.js';
 import { withRequestId } from './kubectl.js';
 import { gatewayClaims, gatewayTarget } from './gateway.js';
-import type { EngineMessages } from './messages.js';
+import { inBoth, type EngineMessages } from './messages.js';
 import { Ring } from './ring.js';
-import type { LiveStepState } from './state.js';
-import type { Verdict } from './types.js';
+import { pick, type LiveStepState, type LocalVerdict, type Text } from './state.js';
 import { errorSentence, hostOf, isCancelled, labelSelector, lessonCreating, sleep } from './util.js';
 
 /** What an exec step sent, so a later logs step can find the request in the gateway's log. */
 export interface RequestRecord {
   requestId?: string;
   startedAt: number;
-  /** When the command ended: a connection logged after it is a later one. */
+  /** When the command returned: its access-log line is due about a second later, and a connection logged after it is a later one. */
   finishedAt?: number;
   /** The client pod's IP: the gateway's line names it as the downstream remote address. */
   clientIp?: string;
@@ -42,6 +41,8 @@ export interface RunContext {
   namespace: string;
   istioNamespace: string;
   verifyTimeoutMs: number;
+  /** See EngineOptions.logLineGraceMs. */
+  logLineGraceMs?: number;
   now: () => number;
   changed: () => void;
   /** Requests made by exec steps, keyed `${lessonId}/${stepId}`. */
@@ -50,28 +51,42 @@ export interface RunContext {
   startedAt: number;
   takeOver?: boolean;
   /** Called when a logs step finds its proof after its verdict already failed (it keeps following). */
-  onLatePass?: (verdict: Verdict) => void;
+  onLatePass?: (verdict: LocalVerdict) => void;
+  /** The x-request-id the next run of an exec step sends (the one its printed command already shows). */
+  takeRequestId?: (key: string) => string;
+  /** Request ids a logs step has already looked for: a retry sends a new request instead. */
+  lookedFor?: Set<string>;
 }
+
+/** Envoy writes its access log file every second (pilot-agent starts it with --file-flush-interval-msec 1000). */
+export const ACCESS_LOG_FLUSH_MS = 1_000;
+/** How long after the request finished a missing log line counts as missing (the line keeps being looked for). */
+export const LOG_LINE_GRACE_MS = ACCESS_LOG_FLUSH_MS + 4_000;
 
 const POD_WAIT_MS = 180_000;
 const FIND_POD_MS = 5_000;
 const DELETE_WAIT_MS = 60_000;
 
-function setActivity(ctx: RunContext, text: string | undefined): void {
+function setActivity(ctx: RunContext, text: Text | undefined): void {
   ctx.state.activity = text;
   ctx.changed();
 }
 
-function info(ctx: RunContext, text: string, stream: 'info' | 'error' = 'info'): void {
+function info(ctx: RunContext, text: Text, stream: 'info' | 'error' = 'info'): void {
   ctx.state.write(stream, text);
   ctx.changed();
 }
 
 const refName = (ref: { kind: string; name: string; namespace?: string }): string => `${ref.kind}/${ref.name}${ref.namespace ? ` (${ref.namespace})` : ''}`;
 
-export async function runApply(ctx: RunContext, step: ApplyStep): Promise<Verdict> {
+/** "lesson 2 (Setup)": how a learner sees a lesson, by its number in the course and its title. */
+export function lessonName(lessons: Lesson[], lesson: Lesson, m: EngineMessages, lang: Lang): string {
+  return m.lessonName(lessons.indexOf(lesson) + 1, lesson.title[lang]);
+}
+
+export async function runApply(ctx: RunContext, step: ApplyStep): Promise<LocalVerdict> {
   const objects = step.manifests.flatMap((m) => m.objects).map((o) => structuredClone(o));
-  setActivity(ctx, ctx.m.applying(objects.length));
+  setActivity(ctx, inBoth((m) => m.applying(objects.length)));
   const done: ApplyOutcome[] = [];
   let outcomes: ApplyOutcome[];
   try {
@@ -82,60 +97,93 @@ export async function runApply(ctx: RunContext, step: ApplyStep): Promise<Verdic
     if (!isCancelled(error, ctx.signal) || changed.length === 0) throw error;
     ctx.state.applied = done;
     const cleanup = ctx.lesson.steps.find((s) => s.kind === 'delete');
-    return { ok: false, summary: ctx.m.interruptedApply(changed.map((o) => refName(o.ref))), diagnosis: ctx.m.removeInterrupted(ctx.lesson.id, cleanup?.id) };
+    return { ok: false, summary: inBoth((m) => m.interruptedApply(changed.map((o) => refName(o.ref)))), diagnosis: inBoth((m) => m.removeInterrupted(ctx.lesson.id, cleanup?.id)) };
   }
   ctx.state.applied = outcomes;
   for (const [i, o] of outcomes.entries()) {
     const authored = objects[i]?.apiVersion;
-    const version = authored && o.ref.apiVersion !== authored ? ctx.m.servedAs(o.ref.apiVersion) : '';
-    info(ctx, `${refName(o.ref)}: ${ctx.m.resultWord(o.result)}${version}${o.message ? ` — ${o.message}` : ''}`, o.result === 'error' ? 'error' : 'info');
+    info(ctx, inBoth((m) => `${refName(o.ref)}: ${m.resultWord(o.result)}${authored && o.ref.apiVersion !== authored ? m.servedAs(o.ref.apiVersion) : ''}${o.message ? ` — ${o.message}` : ''}`), o.result === 'error' ? 'error' : 'info');
   }
   const conflicts = outcomes.filter((o) => o.result === 'conflict');
   if (conflicts.length > 0) {
     ctx.state.phase = 'conflict';
-    return { ok: false, summary: ctx.m.conflictSummary(conflicts.map((c) => refName(c.ref))), diagnosis: ctx.m.conflictAdvice };
+    return { ok: false, summary: inBoth((m) => m.conflictSummary(conflicts.map((c) => refName(c.ref)))), diagnosis: inBoth((m) => m.conflictAdvice) };
   }
   const errors = outcomes.filter((o) => o.result === 'error');
   if (errors.length > 0)
-    return { ok: false, summary: ctx.m.applyErrors(errors.length, outcomes.length), diagnosis: errors.map((e) => `${refName(e.ref)}: ${e.message ?? 'error'}`).join('\n') };
+    return { ok: false, summary: inBoth((m) => m.applyErrors(errors.length, outcomes.length)), diagnosis: errors.map((e) => `${refName(e.ref)}: ${e.message ?? 'error'}`).join('\n') };
 
-  let podNote = '';
+  let podName: string | undefined;
   if (step.waitFor) {
     const target = step.waitFor;
-    setActivity(ctx, ctx.m.waitingForPod(labelSelector(target.labels), target.namespace));
+    setActivity(ctx, inBoth((m) => m.waitingForPod(labelSelector(target.labels), target.namespace)));
     const pod = await ctx.port.waitForPod(target, { timeoutMs: POD_WAIT_MS, signal: ctx.signal, onProgress: (m) => setActivity(ctx, m) });
-    podNote = ctx.m.podReady(pod.name);
-    if (!pod.hasSidecar) info(ctx, ctx.m.noSidecar(pod.name, pod.namespace), 'error');
+    podName = pod.name;
+    if (!pod.hasSidecar) info(ctx, inBoth((m) => m.noSidecar(pod.name, pod.namespace)), 'error');
   }
   const changedCount = outcomes.filter((o) => o.result !== 'unchanged').length;
-  return { ok: true, summary: `${ctx.m.applied(outcomes.length, changedCount)}${podNote}` };
+  return { ok: true, summary: inBoth((m) => `${m.applied(outcomes.length, changedCount)}${podName ? m.podReady(podName) : ''}`) };
 }
 
-export async function runDelete(ctx: RunContext, step: DeleteStep): Promise<Verdict> {
-  setActivity(ctx, ctx.m.deleting(step.objects.length));
+export async function runDelete(ctx: RunContext, step: DeleteStep): Promise<LocalVerdict> {
+  setActivity(ctx, inBoth((m) => m.deleting(step.objects.length)));
   const outcomes = await ctx.port.delete(step.objects, { namespace: ctx.namespace, signal: ctx.signal, waitMs: DELETE_WAIT_MS });
   ctx.state.deleted = outcomes;
-  for (const o of outcomes) info(ctx, `${refName(o.ref)}: ${ctx.m.resultWord(o.result)}${o.message ? ` — ${o.message}` : ''}`, o.result === 'error' ? 'error' : 'info');
+  for (const o of outcomes) info(ctx, inBoth((m) => `${refName(o.ref)}: ${m.resultWord(o.result)}${o.message ? ` — ${o.message}` : ''}`), o.result === 'error' ? 'error' : 'info');
   const errors = outcomes.filter((o) => o.result === 'error');
-  if (errors.length > 0) return { ok: false, summary: ctx.m.deleteErrors(errors.length, outcomes.length), diagnosis: errors.map((e) => e.message ?? refName(e.ref)).join('\n') };
+  if (errors.length > 0) return { ok: false, summary: inBoth((m) => m.deleteErrors(errors.length, outcomes.length)), diagnosis: errors.map((e) => e.message ?? refName(e.ref)).join('\n') };
   const deleted = outcomes.filter((o) => o.result === 'deleted').length;
   const notOurs = outcomes.filter((o) => o.result === 'not-ours').length;
-  return { ok: true, summary: ctx.m.removed(deleted, notOurs) };
+  return { ok: true, summary: inBoth((m) => m.removed(deleted, notOurs)) };
 }
 
-async function findPod(ctx: RunContext, target: PodTarget): Promise<PodInfo | Verdict> {
-  setActivity(ctx, ctx.m.lookingForPod(labelSelector(target.labels), target.namespace));
+async function findPod(ctx: RunContext, target: PodTarget): Promise<PodInfo | LocalVerdict> {
+  setActivity(ctx, inBoth((m) => m.lookingForPod(labelSelector(target.labels), target.namespace)));
   try {
     return await ctx.port.waitForPod(target, { timeoutMs: FIND_POD_MS, signal: ctx.signal });
   } catch (error) {
     if (isCancelled(error, ctx.signal)) throw error;
     const creator = lessonCreating(ctx.lessons.lessons, target);
+    const cause = errorSentence(error);
+    const stepTitle = (lang: Lang) => creator?.lesson.steps.find((s) => s.id === creator.stepId)?.title[lang] ?? creator?.stepId ?? '';
     return {
       ok: false,
-      summary: ctx.m.noReadyPod(labelSelector(target.labels), target.namespace),
-      diagnosis: creator ? ctx.m.runLessonFirst(creator.lesson.id, creator.lesson.title[ctx.lang], creator.stepId, errorSentence(error)) : errorSentence(error),
+      summary: inBoth((m) => m.noReadyPod(labelSelector(target.labels), target.namespace)),
+      diagnosis: creator ? inBoth((m, lang) => m.runLessonFirst(lessonName(ctx.lessons.lessons, creator.lesson, m, lang), stepTitle(lang), cause)) : cause,
     };
   }
+}
+
+/**
+ * The objects an exec step relies on (the apply steps named in its `dependsOn`) that are not in
+ * the cluster: without them its curl proves nothing (it may even pass, going straight out).
+ */
+export async function missingDependencies(ctx: RunContext, step: ExecStep): Promise<LocalVerdict | undefined> {
+  const steps = (step.dependsOn ?? []).map((id) => ctx.lesson.steps.find((s) => s.id === id)).filter((s): s is ApplyStep => s?.kind === 'apply');
+  if (steps.length === 0) return undefined;
+  const wanted = steps.flatMap((s) => s.manifests.flatMap((mf) => mf.objects.map((o) => ({ step: s, ref: { apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace ?? ctx.namespace } as ObjectRef }))));
+  const namespaces = [...new Set([ctx.namespace, ctx.istioNamespace])];
+  let managed: ObjectRef[];
+  try {
+    managed = await ctx.port.listManaged({ lesson: ctx.lesson.id, namespaces }, ctx.signal);
+  } catch (error) {
+    if (isCancelled(error, ctx.signal)) throw error;
+    return undefined; // cannot tell: let the step run rather than block it
+  }
+  const same = (a: { kind: string; name: string; namespace?: string }, b: ObjectRef) => a.kind === b.kind && a.name === b.name && (a.namespace ?? ctx.namespace) === (b.namespace ?? ctx.namespace);
+  let missing = wanted.filter((w) => !managed.some((m) => same(m, w.ref)));
+  if (missing.length > 0) {
+    // Objects the learner kept when the tutorial found them (skip on a conflict) are not labelled as the tutorial's.
+    const facts = await safeFacts(ctx);
+    if (facts) missing = missing.filter((w) => !facts.objects.some((o) => same(o, w.ref)));
+  }
+  if (missing.length === 0) return undefined;
+  const stepTitles = (lang: Lang) => [...new Set(missing.map((w) => w.step))].map((s) => s.title[lang]);
+  return {
+    ok: false,
+    summary: inBoth((m) => m.reliesOn(missing.map((w) => `${w.ref.kind}/${w.ref.name}`))),
+    diagnosis: inBoth((m, lang) => m.reliesOnFix(stepTitles(lang))),
+  };
 }
 
 /** "Not propagated yet" vs "wrong": did the outcome still vary over the later half of the attempts? */
@@ -156,77 +204,101 @@ async function safeFacts(ctx: RunContext): Promise<MeshFacts | undefined> {
   }
 }
 
-export async function runExec(ctx: RunContext, step: ExecStep): Promise<Verdict> {
+interface SentRequest {
+  record: RequestRecord;
+  curl: CurlOutcome;
+  stdout: string;
+}
+
+/** Run the exec step's command once in the pod, with a fresh x-request-id when it is tagged. */
+async function sendOnce(ctx: RunContext, step: ExecStep, pod: PodInfo, timeoutMs: number, stream: boolean): Promise<SentRequest> {
+  const key = `${ctx.lesson.id}/${step.id}`;
+  // A fresh id per attempt: the proof line must be the request that passed, not an earlier try.
+  const requestId = step.tagRequest ? (ctx.takeRequestId?.(key) ?? `egress-tutorial-${randomUUID()}`) : undefined;
+  const argv = requestId ? withRequestId(step.command, requestId) : step.command;
+  const record: RequestRecord = { requestId, startedAt: ctx.now(), host: hostOf(step.command), ...(pod.ip ? { clientIp: pod.ip } : {}) };
+  ctx.requests.set(key, record);
+  let stdout = '';
+  let stderr = '';
+  let exitCode: number;
+  try {
+    const result = await ctx.port.exec(pod, step.target.container, argv, {
+      signal: ctx.signal,
+      timeoutMs,
+      onStdout: (t) => {
+        stdout += t;
+        if (stream) ctx.state.write('stdout', t);
+        ctx.changed();
+      },
+      onStderr: (t) => {
+        stderr += t;
+        if (stream) ctx.state.write('stderr', t);
+        ctx.changed();
+      },
+    });
+    // Ports may return the full text without streaming it: show what was not streamed.
+    if (stream && stdout === '' && result.stdout) ctx.state.write('stdout', result.stdout);
+    if (stream && stderr === '' && result.stderr) ctx.state.write('stderr', result.stderr);
+    stdout = result.stdout || stdout;
+    stderr = result.stderr || stderr;
+    exitCode = result.exitCode;
+  } catch (error) {
+    if (isCancelled(error, ctx.signal)) throw error;
+    if (!(error instanceof ClusterError && error.reason === 'timeout')) throw error;
+    stderr += `${errorSentence(error)}\n`;
+    exitCode = 28;
+  }
+  const curl = parseCurlOutput(stdout, stderr, exitCode);
+  record.curl = curl;
+  record.finishedAt = ctx.now();
+  return { record, curl, stdout };
+}
+
+export async function runExec(ctx: RunContext, step: ExecStep): Promise<LocalVerdict> {
+  // Missing objects will not appear by waiting: one attempt, and a pass is not this step's pass.
+  const missing = await missingDependencies(ctx, step);
   const podOrVerdict = await findPod(ctx, step.target);
   if ('ok' in podOrVerdict) return podOrVerdict;
   const pod = podOrVerdict;
   const host = hostOf(step.command);
-  const deadline = ctx.now() + ctx.verifyTimeoutMs;
+  const deadline = ctx.now() + (missing ? 0 : ctx.verifyTimeoutMs);
   const seen: string[] = [];
   let attempt = 0;
-  let last: { curl: CurlOutcome; mismatch?: string } | undefined;
+  let last: { curl: CurlOutcome; mismatch?: string; mismatchZh?: string } | undefined;
 
   for (;;) {
     attempt++;
     ctx.state.clearOutput();
-    if (!pod.hasSidecar) ctx.state.write('error', ctx.m.noSidecar(pod.name, pod.namespace));
-    if (attempt > 1) ctx.state.write('info', ctx.m.attempt(attempt));
-    setActivity(ctx, attempt === 1 ? ctx.m.running(step.command[0], pod.name) : ctx.m.waitingForPush(attempt - 1, seen[seen.length - 1]));
-    // A fresh id per attempt: the proof line must be the request that passed, not an earlier try.
-    const requestId = step.tagRequest ? `egress-tutorial-${randomUUID()}` : undefined;
-    const argv = requestId ? withRequestId(step.command, requestId) : step.command;
-    const record: RequestRecord = { requestId, startedAt: ctx.now(), host, ...(pod.ip ? { clientIp: pod.ip } : {}) };
-    ctx.requests.set(`${ctx.lesson.id}/${step.id}`, record);
-    let stdout = '';
-    let stderr = '';
-    let exitCode: number;
+    if (!pod.hasSidecar) ctx.state.write('error', inBoth((m) => m.noSidecar(pod.name, pod.namespace)));
+    const n = attempt;
+    if (attempt > 1) ctx.state.write('info', inBoth((m) => m.attempt(n)));
+    const got = seen[seen.length - 1];
+    setActivity(ctx, inBoth((m) => (n === 1 ? m.running(step.command[0], pod.name) : m.waitingForPush(n - 1, got))));
+    // A hung command may use what is left of the verification budget, but not much more.
+    let sent: SentRequest;
     try {
-      const result = await ctx.port.exec(pod, step.target.container, argv, {
-        signal: ctx.signal,
-        // A hung command may use what is left of the verification budget, but not much more.
-        timeoutMs: Math.max(5_000, deadline - ctx.now()),
-        onStdout: (t) => {
-          stdout += t;
-          ctx.state.write('stdout', t);
-          ctx.changed();
-        },
-        onStderr: (t) => {
-          stderr += t;
-          ctx.state.write('stderr', t);
-          ctx.changed();
-        },
-      });
-      // Ports may return the full text without streaming it: show what was not streamed.
-      if (stdout === '' && result.stdout) ctx.state.write('stdout', result.stdout);
-      if (stderr === '' && result.stderr) ctx.state.write('stderr', result.stderr);
-      stdout = result.stdout || stdout;
-      stderr = result.stderr || stderr;
-      exitCode = result.exitCode;
+      sent = await sendOnce(ctx, step, pod, Math.max(5_000, deadline - ctx.now()), true);
     } catch (error) {
-      if (isCancelled(error, ctx.signal)) throw error;
       // A hung exec is not curl's exit 28: say what hangs, with no network or gateway hint.
-      if (error instanceof ClusterError && error.reason === 'hung') return { ok: false, summary: ctx.m.execHung(step.command[0], pod.name), diagnosis: error.message, attempts: attempt };
-      if (!(error instanceof ClusterError && error.reason === 'timeout')) throw error;
-      stderr += `${errorSentence(error)}\n`;
-      exitCode = 28;
+      if (error instanceof ClusterError && error.reason === 'hung') return { ok: false, summary: inBoth((m) => m.execHung(step.command[0], pod.name)), diagnosis: error.message, attempts: attempt };
+      throw error;
     }
-    record.finishedAt = ctx.now();
-    const curl = parseCurlOutput(stdout, stderr, exitCode);
-    record.curl = curl;
+    const { curl, stdout } = sent;
     const check = checkExecExpectation(step.expect, curl, stdout, ctx.lang);
     seen.push(describeCurl(curl));
     ctx.changed();
+    if (check.ok && missing) return { ...missing, httpStatus: curl.httpStatus, exitCode: curl.exitCode, attempts: attempt };
     if (check.ok) {
       const what = describeCurl(curl);
       return {
         ok: true,
-        summary: step.expectFailure ? ctx.m.blockedAsExpected(what) : ctx.m.asExpected(what),
+        summary: inBoth((m) => (step.expectFailure ? m.blockedAsExpected(what) : m.asExpected(what))),
         httpStatus: curl.httpStatus,
         exitCode: curl.exitCode,
         attempts: attempt,
       };
     }
-    last = { curl, mismatch: check.mismatch };
+    last = { curl, mismatch: check.mismatch, mismatchZh: checkExecExpectation(step.expect, curl, stdout, ctx.lang === 'zh' ? 'en' : 'zh').mismatch };
     // Another lesson's leftover decides the result: waiting for Istio cannot fix that.
     if (attempt === 1 && leftoverSignature(step, curl)) {
       const facts = await safeFacts(ctx);
@@ -240,45 +312,66 @@ export async function runExec(ctx: RunContext, step: ExecStep): Promise<Verdict>
     // Someone changed an object this lesson applied: waiting for Istio cannot fix that (C6).
     if (attempt === 1) {
       const drift = await detectDrift(ctx, step);
-      if (drift.length) return driftVerdict(ctx, drift, check.mismatch ?? ctx.m.unexpectedResult, { httpStatus: curl.httpStatus, exitCode: curl.exitCode, attempts: attempt });
+      const mm = last;
+      if (drift.length) return driftVerdict(ctx, drift, (lang) => (lang === ctx.lang ? mm.mismatch : mm.mismatchZh), { httpStatus: curl.httpStatus, exitCode: curl.exitCode, attempts: attempt });
     }
     const remaining = deadline - ctx.now();
     if (remaining <= 0 || ctx.signal.aborted) break;
-    setActivity(ctx, ctx.m.waitingForPush(attempt, seen[seen.length - 1]));
+    const latest = seen[seen.length - 1];
+    setActivity(ctx, inBoth((m) => m.waitingForPush(n, latest)));
     await sleep(Math.min(backoffMs(attempt), remaining), ctx.signal);
     if (ctx.signal.aborted) break;
   }
-  if (ctx.signal.aborted) return { ok: false, summary: ctx.m.cancelled, attempts: attempt };
-  setActivity(ctx, ctx.m.diagnosing);
+  if (ctx.signal.aborted) return { ok: false, summary: inBoth((m) => m.cancelled), attempts: attempt };
+  setActivity(ctx, inBoth((m) => m.diagnosing));
   if (attempt > 1) {
     const drift = await detectDrift(ctx, step);
-    if (drift.length) return driftVerdict(ctx, drift, last?.mismatch ?? ctx.m.unexpectedResult, { httpStatus: last?.curl.httpStatus, exitCode: last?.curl.exitCode, attempts: attempt });
+    const mm = last;
+    if (drift.length) return driftVerdict(ctx, drift, (lang) => (lang === ctx.lang ? mm?.mismatch : mm?.mismatchZh), { httpStatus: last?.curl.httpStatus, exitCode: last?.curl.exitCode, attempts: attempt });
   }
   const facts = await safeFacts(ctx);
+  const mismatch = (lang: Lang): string | undefined => (lang === ctx.lang ? last?.mismatch : last?.mismatchZh);
+  const changing = stillChanging(seen);
+  const tries = attempt;
   return {
     ok: false,
-    summary: ctx.m.afterAttempts(last?.mismatch ?? ctx.m.unexpectedResult, attempt),
-    diagnosis: diagnose({
-      curl: last?.curl,
-      expect: step.expect,
-      expectFailure: step.expectFailure,
-      facts,
-      changing: stillChanging(seen),
-      host,
-      clientNamespace: ctx.namespace,
-      istioNamespace: ctx.istioNamespace,
-      gatewayMode: ctx.lessons.gateway ?? 'shared',
-      gatewayHost: ctx.lessons.values.gatewayHost,
-      lang: ctx.lang,
-    }),
+    summary: inBoth((m, lang) => m.afterAttempts(mismatch(lang) ?? m.unexpectedResult, tries)),
+    diagnosis: inBoth((_m, lang) =>
+      [
+        missing ? `${pick(missing.summary, lang)} ${pick(missing.diagnosis, lang) ?? ''}`.trim() : '',
+        diagnose({
+          curl: last?.curl,
+          expect: step.expect,
+          expectFailure: step.expectFailure,
+          facts,
+          changing,
+          host,
+          clientNamespace: ctx.namespace,
+          istioNamespace: ctx.istioNamespace,
+          gatewayMode: ctx.lessons.gateway ?? 'shared',
+          gatewayHost: ctx.lessons.values.gatewayHost,
+          lang,
+        }),
+      ]
+        .filter(Boolean)
+        .join(lang === 'zh' ? '' : ' '),
+    ),
     httpStatus: last?.curl.httpStatus,
     exitCode: last?.curl.exitCode,
     attempts: attempt,
   };
 }
 
-/** How long a logs step waits for its line before it asks whether an applied object drifted. */
-const DRIFT_GRACE_MS = (ctx: RunContext): number => Math.min(3000, Math.round(ctx.verifyTimeoutMs / 3));
+/** The exec step whose request a logs step looks for: the named one, else the lesson's last tagged exec step before it. */
+function requestStep(ctx: RunContext, step: LogsStep): ExecStep | undefined {
+  const steps = ctx.lesson.steps;
+  if (step.expect.requestFrom) {
+    const named = steps.find((s) => s.id === step.expect.requestFrom);
+    return named?.kind === 'exec' ? named : undefined;
+  }
+  const before = steps.slice(0, Math.max(0, steps.indexOf(step)));
+  return before.reverse().find((s): s is ExecStep => s.kind === 'exec');
+}
 
 /** The request a logs step looks for: the named exec step's, else the lesson's latest. */
 function requestFor(ctx: RunContext, step: LogsStep): RequestRecord | undefined {
@@ -288,41 +381,70 @@ function requestFor(ctx: RunContext, step: LogsStep): RequestRecord | undefined 
   return latest;
 }
 
-export async function runLogs(ctx: RunContext, step: LogsStep): Promise<Verdict> {
-  const request = requestFor(ctx, step);
-  // Only the learner's own request proves anything: its x-request-id when tagged, else its client
-  // pod's address and the request's time window (a shared gateway logs every learner's traffic).
-  const context: MatchContext = request
-    ? { requestId: request.requestId, notBeforeMs: request.startedAt, ...(request.finishedAt !== undefined ? { notAfterMs: request.finishedAt } : {}), ...(request.clientIp ? { clientIp: request.clientIp } : {}) }
-    : { notBeforeMs: ctx.startedAt, ...(await clientIp(ctx)) };
-  const others = new Set<string>(); // addresses of other clients whose lines show what we expect
-  if (!request && step.expect.requestFrom)
-    info(ctx, ctx.m.notRunThisSession(step.expect.requestFrom));
+const requestKey = (r: RequestRecord): string => r.requestId ?? `at:${r.startedAt}`;
+
+/**
+ * A logs step's request: the one the exec step before it sent, unless this step has looked for
+ * that one already (a retry, or "again") or there is none this session — then it sends a new one
+ * with that step's command, so a fix made in between can show.
+ */
+async function freshRequest(ctx: RunContext, step: LogsStep): Promise<RequestRecord | LocalVerdict | undefined> {
+  const existing = requestFor(ctx, step);
+  const looked = existing && ctx.lookedFor?.has(requestKey(existing));
+  const exec = requestStep(ctx, step);
+  if (existing && !looked) return existing;
+  if (!exec || !ctx.lookedFor) {
+    if (!existing && step.expect.requestFrom) info(ctx, inBoth((m) => m.notRunThisSession(step.expect.requestFrom!)));
+    return existing;
+  }
+  const missing = await missingDependencies(ctx, exec);
+  if (missing) return missing;
+  const pod = await findPod(ctx, exec.target);
+  if ('ok' in pod) return pod;
+  setActivity(ctx, inBoth((m) => m.sendingNewRequest));
+  const sent = await sendOnce(ctx, exec, pod, Math.max(5_000, ctx.verifyTimeoutMs), false);
+  const what = describeCurl(sent.curl);
+  info(ctx, inBoth((m) => m.sentNewRequest(sent.record.requestId, what)));
+  return sent.record;
+}
+
+export async function runLogs(ctx: RunContext, step: LogsStep): Promise<LocalVerdict> {
   const parsed = new Ring<AccessLogFields>(200);
   const selector = labelSelector(step.target.labels);
-  setActivity(ctx, ctx.m.following(selector, step.target.container, step.target.namespace, request?.requestId));
-
-  let settle: ((v: Verdict) => void) | undefined;
+  let context: MatchContext = { notBeforeMs: ctx.startedAt };
+  let settle: ((v: LocalVerdict) => void) | undefined;
   let timedOut = false;
   let proofFound = false;
-  const found = new Promise<Verdict>((resolve) => (settle = resolve));
+  let matching = false; // lines are matched once the request is known
+  const found = new Promise<LocalVerdict>((resolve) => (settle = resolve));
+  // Lines seen while the request is being sent (bounded: a busy gateway may log thousands a second).
+  const early = new Ring<LogLine>(500);
+  const others = new Set<string>(); // addresses of other clients whose lines show what we expect
 
-  const onLine = (line: LogLine): void => {
+  const consider = (line: LogLine): boolean => {
     const fields = parseAccessLogLine(line.text);
     const proof = !proofFound && fields !== undefined && matchesExpectation(fields, step.expect, context);
     if (fields && !proof && isOthersProof(fields, step.expect, context)) others.add(addressIp(fields.downstreamRemoteAddress) ?? fields.requestId ?? '?');
     if (fields) parsed.push(fields);
-    ctx.state.logs.push({ line, proof });
     if (proof) {
       proofFound = true;
-      const verdict: Verdict = { ok: true, summary: `${ctx.m.proofFound(line.pod)}${restart ? ` ${ctx.m.gatewayRestarted(restart.replaced, restart.added)}` : ''}`, proofLine: line };
+      const verdict: LocalVerdict = { ok: true, summary: inBoth((m) => `${m.proofFound(line.pod)}${restart ? ` ${m.gatewayRestarted(restart.replaced, restart.added)}` : ''}`), proofLine: line };
+      settle?.(verdict);
       if (timedOut) ctx.onLatePass?.(verdict);
-      else settle?.(verdict);
     }
+    return proof;
+  };
+  const onLine = (line: LogLine): void => {
+    if (!matching) early.push(line);
+    const proof = matching ? consider(line) : false;
+    ctx.state.logs.push({ line, proof });
     ctx.changed();
   };
 
   let restart: { replaced: string[]; added: string[] } | undefined;
+  // Follow first, so the line of a request sent now cannot be missed.
+  const followStart = ctx.now();
+  setActivity(ctx, inBoth((m) => m.following(selector, step.target.container, step.target.namespace)));
   const follow = ctx.port
     .followLogs(step.target, {
       signal: ctx.signal,
@@ -334,61 +456,110 @@ export async function runLogs(ctx: RunContext, step: LogsStep): Promise<Verdict>
       },
     })
     .then(
-      (): Verdict => ({ ok: false, summary: ctx.signal.aborted ? ctx.m.cancelled : ctx.m.streamEnded }),
-      (error: unknown): Verdict => (isCancelled(error, ctx.signal) ? { ok: false, summary: ctx.m.cancelled } : { ok: false, summary: errorSentence(error) }),
+      (): LocalVerdict => ({ ok: false, summary: ctx.signal.aborted ? inBoth((m) => m.cancelled) : inBoth((m) => m.streamEnded) }),
+      (error: unknown): LocalVerdict => (isCancelled(error, ctx.signal) ? { ok: false, summary: inBoth((m) => m.cancelled) } : { ok: false, summary: errorSentence(error) }),
     );
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), ctx.verifyTimeoutMs);
-  });
-  // No proof after a short while: if an object this lesson applied was changed by someone else,
-  // waiting out the budget cannot help (C6).
-  const driftTimer = setTimeout(() => {
-    if (proofFound || ctx.signal.aborted) return;
-    detectDrift(ctx, step).then(
-      (drift) => {
-        if (drift.length && !proofFound && !timedOut) settle?.(driftVerdict(ctx, drift, ctx.m.noLogLine(Math.round(DRIFT_GRACE_MS(ctx) / 1000)), {}));
-      },
-      () => undefined,
-    );
-  }, DRIFT_GRACE_MS(ctx));
   const aborted = new Promise<'aborted'>((resolve) => {
     if (ctx.signal.aborted) resolve('aborted');
     ctx.signal.addEventListener('abort', () => resolve('aborted'), { once: true });
   });
+
+  const requestOrVerdict = await Promise.race([freshRequest(ctx, step), aborted]);
+  if (requestOrVerdict === 'aborted') return { ok: false, summary: inBoth((m) => m.cancelled) };
+  if (requestOrVerdict && 'ok' in requestOrVerdict) {
+    // Nothing worth following: stop the stream with the step.
+    return requestOrVerdict;
+  }
+  const request = requestOrVerdict;
+  if (request) ctx.lookedFor?.add(requestKey(request));
+  // Only the learner's own request proves anything: its x-request-id when tagged, else its client
+  // pod's address and the request's time window (a shared gateway logs every learner's traffic).
+  context = request
+    ? { requestId: request.requestId, notBeforeMs: request.startedAt, ...(request.finishedAt !== undefined ? { notAfterMs: request.finishedAt } : {}), ...(request.clientIp ? { clientIp: request.clientIp } : {}) }
+    : { notBeforeMs: ctx.startedAt, ...(await clientIp(ctx)) };
+  matching = true;
+  const id = request?.requestId;
+  setActivity(ctx, inBoth((m) => m.following(selector, step.target.container, step.target.namespace, id)));
+  // The lines that arrived while the request was being sent: mark the proof among them.
+  const entries = ctx.state.logs.toArray();
+  const pending = early.toArray();
+  early.clear();
+  for (const line of pending) {
+    if (consider(line)) {
+      const entry = entries.find((e) => e.line === line);
+      if (entry) entry.proof = true;
+      ctx.changed();
+      break;
+    }
+  }
+
+  // With the request finished, its line is in the log about a second later (Envoy's flush):
+  // say what is known a few seconds after that, and keep following in the background.
+  // Measured from when the request finished, or from now when that was earlier: the stream needs
+  // its moment to deliver the lines already written (the tail).
+  const finished = Math.max(request?.finishedAt ?? 0, followStart);
+  const waitMs = Math.max(0, Math.min(ctx.verifyTimeoutMs, finished + (ctx.logLineGraceMs ?? LOG_LINE_GRACE_MS) - ctx.now()));
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), waitMs);
+  });
   const first = await Promise.race([found, follow, timeout, aborted]);
   clearTimeout(timer);
-  clearTimeout(driftTimer);
-  if (first === 'aborted') return { ok: false, summary: ctx.m.cancelled };
+  if (first === 'aborted') return { ok: false, summary: inBoth((m) => m.cancelled) };
   if (first !== 'timeout') {
-    if (first.ok) setActivity(ctx, ctx.m.stillFollowing(selector));
+    if (first.ok) setActivity(ctx, inBoth((m) => m.stillFollowing(selector)));
     return first;
   }
   timedOut = true;
-  setActivity(ctx, ctx.m.stillFollowing(selector));
+  const since = request?.finishedAt ?? ctx.now();
+  const elapsed = () => Math.max(0, Math.round((ctx.now() - since) / 1000));
+  const showElapsed = () => {
+    if (proofFound || ctx.signal.aborted) return;
+    const s = elapsed();
+    setActivity(ctx, inBoth((m) => m.stillFollowingFor(selector, s)));
+  };
+  showElapsed();
+  const ticker = setInterval(() => {
+    if (proofFound || ctx.signal.aborted) {
+      clearInterval(ticker);
+      if (proofFound && !ctx.signal.aborted) setActivity(ctx, inBoth((m) => m.stillFollowing(selector)));
+      return;
+    }
+    showElapsed();
+  }, 1000);
+  ticker.unref?.();
+  ctx.signal.addEventListener('abort', () => clearInterval(ticker), { once: true });
+  // An object this lesson applied was changed by someone else: say who changed what (C6).
   const drift = await detectDrift(ctx, step);
-  if (drift.length) return driftVerdict(ctx, drift, ctx.m.noLogLine(Math.round(ctx.verifyTimeoutMs / 1000)), {});
+  if (proofFound) return await found;
+  if (drift.length) {
+    const s0 = elapsed();
+    return driftVerdict(ctx, drift, (_lang) => undefined, {}, (m) => m.noLogLineYet(s0, id));
+  }
   const facts = await safeFacts(ctx);
-  const related = parsed.toArray().filter((f) => (!request?.requestId || f.requestId === request.requestId) && (!request?.clientIp || addressIp(f.downstreamRemoteAddress) === request.clientIp));
-  const restarted = restart ? `${ctx.m.gatewayRestarted(restart.replaced, restart.added)} ` : '';
+  if (proofFound) return (await found); // the line arrived while the diagnosis was gathered
+  const related = parsed.toArray().filter((f) => (!id || f.requestId === id) && (!request?.clientIp || addressIp(f.downstreamRemoteAddress) === request.clientIp));
+  const seconds = elapsed();
   return {
     ok: false,
-    summary: ctx.m.noLogLine(Math.round(ctx.verifyTimeoutMs / 1000)),
-    diagnosis: restarted + diagnose({
-      curl: request?.curl,
-      logExpect: step.expect,
-      facts,
-      gatewayLines: related,
-      missingLogLine: true,
-      otherClients: [...others],
-      clientIp: request?.clientIp,
-      gatewayMode: ctx.lessons.gateway ?? 'shared',
-      gatewayHost: ctx.lessons.values.gatewayHost,
-      host: request?.host,
-      clientNamespace: ctx.namespace,
-      istioNamespace: ctx.istioNamespace,
-      lang: ctx.lang,
-    }),
+    summary: inBoth((m) => m.noLogLineYet(seconds, id)),
+    diagnosis: inBoth((m, lang) =>
+      `${restart ? `${m.gatewayRestarted(restart.replaced, restart.added)} ` : ''}${diagnose({
+        curl: request?.curl,
+        logExpect: step.expect,
+        facts,
+        gatewayLines: related,
+        missingLogLine: true,
+        otherClients: [...others],
+        clientIp: request?.clientIp ?? context.clientIp,
+        gatewayMode: ctx.lessons.gateway ?? 'shared',
+        gatewayHost: ctx.lessons.values.gatewayHost,
+        host: request?.host,
+        clientNamespace: ctx.namespace,
+        istioNamespace: ctx.istioNamespace,
+        lang,
+      })}${lang === 'zh' ? '' : ' '}${m.keepFollowingNote}`,
+    ),
   };
 }
 
@@ -410,8 +581,8 @@ export function clientTarget(lessons: LessonSet, namespace: string): PodTarget {
   return { namespace, labels: { app: 'curl' }, container: 'curl' };
 }
 
-export async function runCheck(ctx: RunContext, step: CheckStep): Promise<Verdict> {
-  setActivity(ctx, ctx.m.checking(step.checks.join(', ')));
+export async function runCheck(ctx: RunContext, step: CheckStep): Promise<LocalVerdict> {
+  setActivity(ctx, inBoth((m) => m.checking(step.checks.join(', '))));
   const results = await ctx.port.preflight({
     clientNamespace: ctx.namespace,
     istioNamespace: ctx.istioNamespace,
@@ -428,9 +599,9 @@ export async function runCheck(ctx: RunContext, step: CheckStep): Promise<Verdic
   if (fails.length > 0)
     return {
       ok: false,
-      summary: ctx.m.checksFailed(fails.length, fails.map((f) => f.name).join(', ')),
+      summary: inBoth((m) => m.checksFailed(fails.length, fails.map((f) => f.name).join(', '))),
       // One line per failed check, named: several hints must not run together.
       diagnosis: fails.map((f) => `${f.name}: ${f.fix ?? f.summary}`).join('\n'),
     };
-  return { ok: true, summary: ctx.m.checksPassed(results.length, warns.map((w) => w.name)) };
+  return { ok: true, summary: inBoth((m) => m.checksPassed(results.length, warns.map((w) => w.name))) };
 }

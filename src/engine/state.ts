@@ -1,9 +1,33 @@
 // Mutable per-step state inside the engine, and its immutable snapshot form.
 
 import type { ApplyOutcome, CheckResult, DeleteOutcome, Drift } from '../cluster/port.js';
-import type { ObjectRef } from '../lesson/model.js';
+import type { Lang, Localized, ObjectRef } from '../lesson/model.js';
 import { Ring } from './ring.js';
 import type { LogEntry, OutputEntry, StepPhase, StepState, Verdict } from './types.js';
+
+/** Text the engine wrote itself: kept in both languages, so switching language re-renders it. */
+export type Text = string | Localized;
+
+/** A verdict whose own sentences exist in both languages (port sentences are in one). */
+export type LocalVerdict = Omit<Verdict, 'summary' | 'diagnosis'> & { summary: Text; diagnosis?: Text };
+
+export function pick(text: Text, lang: Lang): string;
+export function pick(text: Text | undefined, lang: Lang): string | undefined;
+export function pick(text: Text | undefined, lang: Lang): string | undefined {
+  return text === undefined || typeof text === 'string' ? text : text[lang];
+}
+
+export function verdictIn(v: LocalVerdict, lang: Lang): Verdict {
+  const { summary, diagnosis, ...rest } = v;
+  const out: Verdict = { ...rest, summary: pick(summary, lang) };
+  if (diagnosis !== undefined) out.diagnosis = pick(diagnosis, lang);
+  return out;
+}
+
+interface LiveEntry {
+  stream: OutputEntry['stream'];
+  text: Text;
+}
 
 export const OUTPUT_ENTRIES = 200;
 export const OUTPUT_ENTRY_CHARS = 16_384;
@@ -11,16 +35,16 @@ export const LOG_LINES = 500;
 
 export class LiveStepState {
   phase: StepPhase = 'idle';
-  activity?: string;
-  output = new Ring<OutputEntry>(OUTPUT_ENTRIES);
+  activity?: Text;
+  output = new Ring<LiveEntry>(OUTPUT_ENTRIES);
   logs = new Ring<LogEntry>(LOG_LINES);
   applied?: ApplyOutcome[];
   deleted?: DeleteOutcome[];
   checks?: CheckResult[];
-  verdict?: Verdict;
+  verdict?: LocalVerdict;
   drift?: Drift[];
   leftovers?: ObjectRef[];
-  private lastOutput?: OutputEntry;
+  private lastOutput?: LiveEntry;
 
   /** Start over for a new run. */
   reset(): void {
@@ -38,14 +62,14 @@ export class LiveStepState {
   }
 
   /** Append output; consecutive chunks of one stream merge so a chatty command stays few entries. */
-  write(stream: OutputEntry['stream'], text: string): void {
+  write(stream: OutputEntry['stream'], text: Text): void {
     if (text === '') return;
     const last = this.lastOutput;
-    if (last && last.stream === stream && last.text.length + text.length <= OUTPUT_ENTRY_CHARS && (stream === 'stdout' || stream === 'stderr')) {
+    if (typeof text === 'string' && last && typeof last.text === 'string' && last.stream === stream && last.text.length + text.length <= OUTPUT_ENTRY_CHARS && (stream === 'stdout' || stream === 'stderr')) {
       last.text += text;
       return;
     }
-    const entry = { stream, text: text.length > OUTPUT_ENTRY_CHARS ? text.slice(-OUTPUT_ENTRY_CHARS) : text };
+    const entry: LiveEntry = { stream, text: typeof text === 'string' && text.length > OUTPUT_ENTRY_CHARS ? text.slice(-OUTPUT_ENTRY_CHARS) : text };
     this.output.push(entry);
     this.lastOutput = entry;
   }
@@ -55,17 +79,18 @@ export class LiveStepState {
     this.lastOutput = undefined;
   }
 
-  snapshot(): StepState {
+  /** The state as the learner sees it in `lang`. */
+  snapshot(lang: Lang = 'en'): StepState {
     const s: StepState = {
       phase: this.phase,
-      output: this.output.toArray().map((e) => ({ ...e })),
+      output: this.output.toArray().map((e) => ({ stream: e.stream, text: pick(e.text, lang) })),
       logs: this.logs.toArray(),
     };
-    if (this.activity !== undefined) s.activity = this.activity;
+    if (this.activity !== undefined) s.activity = pick(this.activity, lang);
     if (this.applied) s.applied = this.applied;
     if (this.deleted) s.deleted = this.deleted;
     if (this.checks) s.checks = this.checks;
-    if (this.verdict) s.verdict = this.verdict;
+    if (this.verdict) s.verdict = verdictIn(this.verdict, lang);
     if (this.drift) s.drift = this.drift;
     if (this.leftovers) s.leftovers = this.leftovers;
     return s;

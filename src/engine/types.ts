@@ -138,6 +138,8 @@ export interface EngineOptions {
   istioNamespace: string;
   /** Verification retry budget (Istio pushes config asynchronously). Tests set it small. */
   verifyTimeoutMs?: number;
+  /** How long after a request finished a logs step waits for its line before saying so (default: the flush interval + 4 s). Tests set it small. */
+  logLineGraceMs?: number;
   now?: () => number;
   /** Additive: warnings from opening the session (a gateway mode switch with the other mode's objects in place). */
   warnings?: string[];

@@ -5,7 +5,7 @@ import type { GatewayMode, Lang, Lesson, LessonProblem, LessonSet, Localized, St
 import { LANGS } from './model.js';
 import { ProblemList } from './problems.js';
 import { BUILTIN_VARIABLES, isObj, readCourse, readGlossary, resolveValues, type Course } from './course.js';
-import { parseYaml, lineOf, quoteLoneDashes, type YamlDocument } from './yaml-lines.js';
+import { parseYaml, lineOf, quoteLoneDashes, type LineNode, type YamlDocument } from './yaml-lines.js';
 import { parseProse, type Prose } from './prose.js';
 import { checkPlaceholders, renderTemplate } from './template.js';
 import { parseStep, stepApplies, type StepContext } from './steps.js';
@@ -181,8 +181,9 @@ function loadLesson(root: string, id: string, earlier: string[], ctx: LessonCont
   }
   const y = doc.value;
   for (const key of Object.keys(y)) {
-    if (key !== 'steps' && key !== 'requires') problems.add(file, lineOf(doc.lines, [key]), `unknown field "${key}" (lesson.yaml has requires and steps)`);
+    if (key !== 'steps' && key !== 'requires' && key !== 'learned') problems.add(file, lineOf(doc.lines, [key]), `unknown field "${key}" (lesson.yaml has requires, learned and steps)`);
   }
+  const learned = readLearned(y.learned, file, doc.lines, problems);
 
   const requires: string[] = [];
   if (y.requires !== undefined) {
@@ -207,7 +208,7 @@ function loadLesson(root: string, id: string, earlier: string[], ctx: LessonCont
   } else {
     const stepCtx: StepContext = {
       lessonId: id, lessonDir, file, lines: doc.lines, values: ctx.values, targets: ctx.course.targets,
-      diagramsDir: ctx.diagramsDir, problems, execIds: new Set(), known: ctx.known,
+      diagramsDir: ctx.diagramsDir, problems, execIds: new Set(), applyIds: new Set(), known: ctx.known,
     };
     const seen = new Map<string, number>();
     rawSteps.forEach((raw, i) => {
@@ -266,5 +267,25 @@ function loadLesson(root: string, id: string, earlier: string[], ctx: LessonCont
     requires,
     steps,
     source: { file, line: 1 },
+    ...(learned ? { learned: { en: renderTemplate(learned.en, ctx.values), zh: renderTemplate(learned.zh, ctx.values) } } : {}),
   };
+}
+
+/** `learned: { en: ..., zh: ... }`: one line per language, shown when the lesson is done. */
+function readLearned(raw: unknown, file: string, lines: LineNode, problems: ProblemList): Localized | undefined {
+  if (raw === undefined) return undefined;
+  const line = lineOf(lines, ['learned']);
+  if (!isObj(raw)) {
+    problems.add(file, line, 'learned must be a mapping with en and zh: what the learner has learned, one line each');
+    return undefined;
+  }
+  for (const key of Object.keys(raw)) if (!LANGS.includes(key as Lang)) problems.add(file, lineOf(lines, ['learned', key]), `unknown language "${key}" in learned (it takes en and zh)`);
+  const out: Partial<Localized> = {};
+  for (const lang of LANGS) {
+    const text = raw[lang];
+    if (typeof text !== 'string' || text.trim() === '') problems.add(file, line, `learned needs a non-empty ${lang} line`);
+    else if (text.includes('\n')) problems.add(file, lineOf(lines, ['learned', lang]), `learned.${lang} must be one line`);
+    else out[lang] = text.trim();
+  }
+  return out.en && out.zh ? (out as Localized) : undefined;
 }

@@ -115,6 +115,11 @@ export interface ExecStep extends StepBase {
   expect: ExecExpect;
   /** A failure is the lesson's point (e.g. REGISTRY_ONLY blocks the host); still verified against `expect`. */
   expectFailure?: boolean;
+  /**
+   * Earlier apply steps of the lesson whose objects give this command its meaning (a curl "through
+   * the gateway"): when they are missing the step says so instead of passing.
+   */
+  dependsOn?: string[];
 }
 
 /** What the proof line in an Envoy access log must show. All given fields must hold. */
@@ -160,6 +165,8 @@ export interface Lesson {
   requires: string[];
   steps: Step[];
   source: SourceRef;
+  /** What the learner has learned, in one line, for the "lesson done" screen (lesson.yaml `learned`). */
+  learned?: Localized;
 }
 
 export interface LessonSet {

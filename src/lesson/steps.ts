@@ -23,7 +23,7 @@ const FIELDS: Record<StepKind, string[]> = {
   explain: ['diagram'],
   apply: ['manifests', 'waitFor'],
   delete: ['objects'],
-  exec: ['target', 'command', 'tagRequest', 'expect', 'expectFailure'],
+  exec: ['target', 'command', 'tagRequest', 'expect', 'expectFailure', 'dependsOn'],
   logs: ['target', 'expect'],
   check: ['checks'],
 };
@@ -39,6 +39,8 @@ export interface StepContext {
   problems: ProblemList;
   /** Exec steps seen so far in this lesson (logs steps may name one in requestFrom). */
   execIds: Set<string>;
+  /** Apply steps seen so far in this lesson (exec steps may name them in dependsOn). */
+  applyIds?: Set<string>;
   /** Every variable name, for reporting unknown {{placeholders}}. */
   known: Set<string>;
 }
@@ -80,6 +82,7 @@ export function parseStep(raw: unknown, index: number, ctx: StepContext): Parsed
       const manifests = readManifests(raw, id, at, ctx);
       const waitFor = raw.waitFor === undefined ? undefined : resolveTarget(raw.waitFor, `waitFor of step "${id}"`, at('waitFor'), ctx);
       step = { ...base, kind, manifests, ...(waitFor ? { waitFor } : {}) };
+      ctx.applyIds?.add(id);
       break;
     }
     case 'delete':
@@ -91,8 +94,9 @@ export function parseStep(raw: unknown, index: number, ctx: StepContext): Parsed
       const tagRequest = readBool(raw, 'tagRequest', id, at, ctx) ?? false;
       const expectFailure = readBool(raw, 'expectFailure', id, at, ctx);
       const expect = readExecExpect(raw.expect, id, at, ctx);
+      const dependsOn = readDependsOn(raw, id, at, ctx);
       ctx.execIds.add(id);
-      if (target) step = { ...base, kind, target, command, tagRequest, expect, ...(expectFailure !== undefined ? { expectFailure } : {}) };
+      if (target) step = { ...base, kind, target, command, tagRequest, expect, ...(expectFailure !== undefined ? { expectFailure } : {}), ...(dependsOn ? { dependsOn } : {}) };
       break;
     }
     case 'logs': {
@@ -109,6 +113,22 @@ export function parseStep(raw: unknown, index: number, ctx: StepContext): Parsed
 }
 
 type At = (...path: (string | number)[]) => number;
+
+/** dependsOn: apply steps earlier in the lesson whose objects the command needs to mean anything. */
+function readDependsOn(raw: Obj, id: string, at: At, ctx: StepContext): string[] | undefined {
+  if (raw.dependsOn === undefined) return undefined;
+  const earlier = [...(ctx.applyIds ?? [])];
+  if (!Array.isArray(raw.dependsOn) || raw.dependsOn.length === 0) {
+    ctx.problems.add(ctx.file, at('dependsOn'), `dependsOn of step "${id}" must be a non-empty list of apply step ids before it, like [service-entry]`);
+    return undefined;
+  }
+  const ids: string[] = [];
+  raw.dependsOn.forEach((d, i) => {
+    if (typeof d === 'string' && earlier.includes(d)) ids.push(d);
+    else ctx.problems.add(ctx.file, at('dependsOn', i), `dependsOn of step "${id}" names ${JSON.stringify(d)}, which is not an apply step before it (earlier apply steps: ${earlier.join(', ') || 'none'})`);
+  });
+  return ids;
+}
 
 /** `when: { gateway: own }`: the step belongs to one gateway mode only. */
 function readWhen(raw: Obj, id: string, at: At, ctx: StepContext): StepCondition | undefined {

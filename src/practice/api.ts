@@ -11,6 +11,7 @@ import { strategicMerge } from './strategic-merge.js';
 import { conflictMessage, recordUpdate, serverSideApply, type ManagedFieldsEntry } from './managed-fields.js';
 import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors.js';
 import type { KObject, Store } from './store.js';
+import { isRbac, pathSegmentNameErrors, rbacCauses } from './rbac-validation.js';
 
 export interface SchemaValidation {
   validate(obj: unknown): { path: string; message: string }[];
@@ -36,6 +37,8 @@ export interface WriteOptions {
   fieldValidation?: 'Strict' | 'Warn' | 'Ignore';
   /** Filled with warnings for the response's Warning headers. */
   warnings?: string[];
+  /** Checks the object as it would be stored (RBAC escalation prevention); throws to refuse. */
+  check?: (res: ResourceInfo, obj: KObject) => void;
 }
 
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -324,7 +327,7 @@ export class Api {
       return rest;
     };
     if (!deepEqual(specOf(old), specOf(next))) next.metadata.generation = (old.metadata.generation ?? 1) + 1;
-    this.validate(t, next, opts);
+    this.validate(t, next, opts, old);
     const oldView = this.present(t.res, t.version, old);
     // Compare without resourceVersion and managedFields times: re-applying the same thing is a no-op.
     const comparable = (o: KObject): unknown => ({
@@ -350,11 +353,14 @@ export class Api {
     return this.present(t.res, t.version, saved);
   }
 
-  private validate(t: Target, obj: KObject, opts: WriteOptions): void {
+  private validate(t: Target, obj: KObject, opts: WriteOptions, old?: KObject): void {
     const name = obj.metadata.name ?? '';
     const causes: StatusCause[] = [];
     if (!name) causes.push({ reason: 'FieldValueRequired', message: 'Required value: name or generateName is required', field: 'metadata.name' });
-    else {
+    else if (isRbac(t.res)) {
+      // RBAC names are path segments: "system:basic-user" is a valid ClusterRole name.
+      for (const m of pathSegmentNameErrors(name)) causes.push({ reason: 'FieldValueInvalid', message: `Invalid value: "${name}": ${m}`, field: 'metadata.name' });
+    } else {
       const label = t.res.plural === 'namespaces' || t.res.plural === 'services';
       const ok = label ? DNS1123_LABEL.test(name) && name.length <= 63 : DNS1123_SUBDOMAIN.test(name) && name.length <= 253;
       if (!ok) {
@@ -364,11 +370,13 @@ export class Api {
         causes.push({ reason: 'FieldValueInvalid', message: msg, field: 'metadata.name' });
       }
     }
+    causes.push(...rbacCauses(t.res, obj, old));
     if (causes.length) {
       const list = causes.map((c) => `${c.field}: ${c.message}`);
       const message = `${t.res.kind}${t.res.group ? `.${t.res.group}` : ''} "${name}" is invalid: ${list.length === 1 ? list[0] : `[${list.join(', ')}]`}`;
       throw errors.invalid(t.res.kind, t.res.group, name, message, causes);
     }
+    opts.check?.(t.res, obj);
     if (t.res.istio) {
       const view = { ...obj, apiVersion: joinApiVersion(t.res.group, splitApiVersion(obj.apiVersion).version || t.version) };
       let found = this.schema.validate(stripServerFields(view));

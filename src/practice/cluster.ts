@@ -10,11 +10,18 @@ import { Controllers } from './controllers.js';
 import { CONTEXT_NAME, kubeconfigYaml, writePrivateFile } from './kubeconfig.js';
 import { DEFAULT_KNOBS, mergeKnobs } from './knobs.js';
 import { PodLogs } from './logs.js';
-import { loadState, STATE_FORMAT, StateSaver } from './persist.js';
+import { loadState, STATE_FORMAT, StateSaver, type SavedIdentity } from './persist.js';
 import type { IstioKind } from '../schema/index.js';
 import { ResourceRegistry } from './resources.js';
 import { PracticeServer } from './server.js';
 import { Store, type KObject } from './store.js';
+import { Authorizer } from './authz.js';
+import { bootstrapPolicy } from './rbac-bootstrap.js';
+import { StorePolicy } from './rbac-store.js';
+import { ClusterRoleAggregator } from './rbac-aggregation.js';
+import { TokenSecrets } from './token-secrets.js';
+import { defaultRbac } from './rbac-validation.js';
+import { TokenRegistry } from './tokens.js';
 import type { PracticeCluster, PracticeKnobs, PracticeOptions } from './types.js';
 import type { CommandContext, CommandResult } from '../mesh/types.js';
 
@@ -35,15 +42,21 @@ export async function startPracticeClusterWith(deps: PracticeDeps, options: Prac
   const store = new Store();
   const registry = new ResourceRegistry(deps.istioKinds());
   const admission = new Admission(store);
-  const api = new Api(store, registry, deps.schema, admission.admit);
+  // RBAC's v1 defaults run after admission's (kept apart from the injector's module).
+  const api = new Api(store, registry, deps.schema, (res, obj, old) => {
+    admission.admit(res, obj, old);
+    defaultRbac(res, obj);
+  });
   api.podTerminationGraceMs = () => knobs.podTerminationGraceMs ?? 0;
   const logs = new PodLogs();
+  const tokens = new TokenRegistry();
   const controllers = new Controllers(api, store, logs, { podReadyDelayMs: () => knobs.podReadyDelayMs });
 
   const saved = options.stateFile ? await loadState(options.stateFile) : undefined;
   if (saved) {
     store.restore(saved.store);
     logs.restore(saved.logs);
+    tokens.restore(saved.tokens);
     admission.skipUsedServiceIps(store.list({ group: '', plural: 'services' }));
     controllers.resume();
     // Knobs given explicitly win over the saved state, as a reinstall with those flags would.
@@ -53,27 +66,49 @@ export async function startPracticeClusterWith(deps: PracticeDeps, options: Prac
     seedCluster(api, knobs);
     controllers.settleNow();
   }
+  ensureBootstrapPolicy(api);
+  const aggregator = new ClusterRoleAggregator(api, store);
+  aggregator.reconcile();
+  aggregator.reconcile(); // once more: edit feeds admin
   for (const crd of deps.crds?.() ?? []) {
     const obj = crd as unknown as KObject;
     if (!store.get(CRD_RES, undefined, obj.metadata.name)) store.create(CRD_RES, obj);
   }
 
+  // A restart keeps certificate, admin token and port, so kubeconfigs handed out (a class's
+  // learner files) keep working; a port taken meanwhile falls back to a random one.
+  const token = saved?.identity?.adminToken ?? randomBytes(32).toString('base64url');
+  const tls = saved?.identity?.tls ?? generateServingCertificate();
+  let identity: SavedIdentity | undefined;
+  const tokenSecrets = new TokenSecrets(api, store, tokens, tls.caPem);
+  tokenSecrets.reconcile();
   let saver: StateSaver | undefined;
   let unsubscribeSaver: () => void = () => undefined;
   if (options.stateFile) {
-    saver = new StateSaver(options.stateFile, () => ({ format: STATE_FORMAT, savedAt: new Date().toISOString(), store: store.snapshot(), logs: logs.snapshot() }));
-    unsubscribeSaver = store.subscribe(() => saver?.changed());
+    saver = new StateSaver(options.stateFile, () => ({ format: STATE_FORMAT, savedAt: new Date().toISOString(), store: store.snapshot(), logs: logs.snapshot(), tokens: tokens.snapshot(), identity }));
+    const offStore = store.subscribe(() => saver?.changed());
+    const offTokens = tokens.onChange(() => saver?.changed());
+    unsubscribeSaver = () => {
+      offStore();
+      offTokens();
+    };
     saver.changed();
   }
 
-  const token = randomBytes(32).toString('base64url');
-  const tls = generateServingCertificate();
-  const server = new PracticeServer({ api, logs, token, tls, knobs: () => knobs, runCommand: deps.runCommand });
+  const policy = new StorePolicy(store);
+  const authorizer = new Authorizer(policy, () => knobs);
+  const server = new PracticeServer({ api, logs, token, tokens, authorizer, tls, knobs: () => knobs, runCommand: deps.runCommand });
   let bound: { host: string; port: number };
   try {
-    bound = await server.listen(host, options.port ?? 0);
+    const savedPort = options.port === undefined ? saved?.identity?.port : undefined;
+    bound = await server.listen(host, options.port ?? savedPort ?? 0).catch((e: NodeJS.ErrnoException) => {
+      if (savedPort && e.code === 'EADDRINUSE') return server.listen(host, 0);
+      throw e;
+    });
   } catch (e) {
     controllers.stop();
+    aggregator.stop();
+    tokenSecrets.stop();
     unsubscribeSaver();
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new Error(`Port ${options.port} on ${host} is already in use; choose another port or leave it out for a random one.`);
@@ -81,6 +116,10 @@ export async function startPracticeClusterWith(deps: PracticeDeps, options: Prac
   }
   const url = `https://${bound.host.includes(':') ? `[${bound.host}]` : bound.host}:${bound.port}`;
   let stopped = false;
+  if (saver) {
+    identity = { tls, adminToken: token, port: bound.port };
+    saver.changed();
+  }
 
   return {
     url,
@@ -108,9 +147,21 @@ export async function startPracticeClusterWith(deps: PracticeDeps, options: Prac
       stopped = true;
       controllers.stop();
       api.stopTerminations();
+      aggregator.stop();
+      tokenSecrets.stop();
       unsubscribeSaver();
+      policy.dispose();
       await server.close();
       await saver?.flush();
     },
   };
+}
+
+/** kube-apiserver recreates its bootstrap roles and bindings at start when they are missing. */
+function ensureBootstrapPolicy(api: Api): void {
+  for (const obj of bootstrapPolicy()) {
+    const res = api.registry.byKind('rbac.authorization.k8s.io', obj.kind);
+    if (!res || api.store.get(res, undefined, obj.metadata.name)) continue;
+    api.create({ res, version: 'v1' }, obj, { dryRun: false, fieldManager: 'kube-apiserver' });
+  }
 }

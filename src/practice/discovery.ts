@@ -60,11 +60,15 @@ export function apiResourceList(registry: ResourceRegistry, group: string, versi
     if (r.categories.length) entry.categories = r.categories;
     out.push(entry);
     for (const sub of r.subresources) {
-      const verbs = sub === 'exec' ? ['create', 'get'] : sub === 'log' ? ['get'] : ['get', 'patch', 'update'];
-      const subKind = sub === 'exec' ? 'PodExecOptions' : sub === 'log' ? 'Pod' : sub === 'scale' ? 'Scale' : r.kind;
+      const verbs = sub === 'exec' ? ['create', 'get'] : sub === 'log' ? ['get'] : sub === 'token' ? ['create'] : ['get', 'patch', 'update'];
+      const subKind = sub === 'exec' ? 'PodExecOptions' : sub === 'log' ? 'Pod' : sub === 'scale' ? 'Scale' : sub === 'token' ? 'TokenRequest' : r.kind;
       const s: Record<string, unknown> = { name: `${r.plural}/${sub}`, singularName: '', namespaced: r.namespaced, kind: subKind, verbs };
       if (sub === 'scale') {
         s.group = 'autoscaling';
+        s.version = 'v1';
+      }
+      if (sub === 'token') {
+        s.group = 'authentication.k8s.io';
         s.version = 'v1';
       }
       out.push(s);

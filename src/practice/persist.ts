@@ -2,9 +2,19 @@
 // and read back at start so a restarted practice cluster resumes where it was.
 
 import { readFile } from 'node:fs/promises';
+import { X509Certificate } from 'node:crypto';
 import { writeFileSync, renameSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { StoreSnapshot } from './store.js';
+import type { TokenRecord } from './tokens.js';
+import type { ServingCertificate } from './certs.js';
+
+/** What kubeconfigs made from this cluster depend on: keeping it lets them work after a restart. */
+export interface SavedIdentity {
+  tls: ServingCertificate;
+  adminToken: string;
+  port: number;
+}
 import { writePrivateFile } from './kubeconfig.js';
 
 export const STATE_FORMAT = 'egress-tutorial-practice-state/v1';
@@ -14,6 +24,10 @@ export interface SavedState {
   savedAt: string;
   store: StoreSnapshot;
   logs: Record<string, { time: string; text: string }[]>;
+  /** Hashes of the live ServiceAccount tokens (absent in files from before tokens existed). */
+  tokens?: TokenRecord[];
+  /** The serving certificate, admin token and port (absent in older files). */
+  identity?: SavedIdentity;
 }
 
 /** Reads a state file; undefined when there is none. Throws one clear sentence when it is unusable. */
@@ -35,7 +49,7 @@ export async function loadState(path: string): Promise<SavedState | undefined> {
   if (s?.format !== STATE_FORMAT || !s.store || !Array.isArray(s.store.objects) || typeof s.store.resourceVersion !== 'number') {
     throw new Error(`The file ${path} is not a practice cluster state file; move it aside or choose another state file to start fresh.`);
   }
-  return { format: STATE_FORMAT, savedAt: String(s.savedAt ?? ''), store: s.store, logs: s.logs ?? {} };
+  return { format: STATE_FORMAT, savedAt: String(s.savedAt ?? ''), store: s.store, logs: s.logs ?? {}, tokens: Array.isArray(s.tokens) ? s.tokens : [], identity: usableIdentity(s.identity) };
 }
 
 export class StateSaver {
@@ -91,4 +105,18 @@ export class StateSaver {
       this.lastError = e as Error;
     }
   }
+}
+
+/** A saved identity whose certificate is still valid for a day, else undefined (a new one is made). */
+function usableIdentity(v: unknown): SavedIdentity | undefined {
+  const id = v as Partial<SavedIdentity> | undefined;
+  if (!id?.tls || typeof id.tls.caPem !== 'string' || typeof id.tls.certPem !== 'string' || typeof id.tls.keyPem !== 'string') return undefined;
+  if (typeof id.adminToken !== 'string' || id.adminToken.length < 32 || typeof id.port !== 'number') return undefined;
+  try {
+    const cert = new X509Certificate(id.tls.certPem);
+    if (Date.parse(cert.validTo) < Date.now() + 24 * 3600 * 1000) return undefined;
+  } catch {
+    return undefined;
+  }
+  return { tls: id.tls, adminToken: id.adminToken, port: id.port };
 }

@@ -111,15 +111,40 @@ function objectMeta(f: Fields): Record<string, unknown> {
   return meta;
 }
 
+const strs = (f: Fields, n: number): string[] => (f.get(n) ?? []).filter(Buffer.isBuffer).map((b) => b.toString('utf8'));
+const msgs = (f: Fields, n: number): Fields[] => (f.get(n) ?? []).filter(Buffer.isBuffer).map((b) => fields(b));
+
+/** rbac/v1 PolicyRule: verbs 1, apiGroups 2, resources 3, resourceNames 4, nonResourceURLs 5. */
+function policyRule(f: Fields): Record<string, unknown> {
+  const out: Record<string, unknown> = { verbs: strs(f, 1) };
+  const keys = [[2, 'apiGroups'], [3, 'resources'], [4, 'resourceNames'], [5, 'nonResourceURLs']] as const;
+  for (const [n, k] of keys) if (f.has(n)) out[k] = strs(f, n);
+  return out;
+}
+
+function rbacObject(kind: string, top: Fields): Record<string, unknown> | undefined {
+  if (kind === 'Role' || kind === 'ClusterRole') return { rules: msgs(top, 2).map(policyRule) };
+  if (kind === 'RoleBinding' || kind === 'ClusterRoleBinding') {
+    const ref = msg(top, 3);
+    return {
+      subjects: msgs(top, 2).map((s) => compact({ kind: str(s, 1), apiGroup: str(s, 2), name: str(s, 3), namespace: str(s, 4) })),
+      roleRef: { apiGroup: str(ref, 1) ?? '', kind: str(ref, 2) ?? '', name: str(ref, 3) ?? '' },
+    };
+  }
+  return undefined;
+}
+
 /**
- * Namespace and ConfigMap as kubectl's imperative `create namespace` / `create configmap` send
- * them; undefined for kinds we cannot decode (the caller answers 415).
+ * Namespace, ConfigMap, ServiceAccount and the RBAC kinds as kubectl's imperative `create`
+ * commands send them; undefined for kinds we cannot decode (the caller answers 415).
  */
 export function decodeSimpleObject(body: Buffer): Record<string, unknown> | undefined {
   const env = decodeEnvelope(body);
   const top = fields(env.raw);
   const metadata = objectMeta(msg(top, 1));
-  if (env.kind === 'Namespace') return { apiVersion: env.apiVersion, kind: env.kind, metadata };
+  if (env.kind === 'Namespace' || env.kind === 'ServiceAccount') return { apiVersion: env.apiVersion, kind: env.kind, metadata };
+  const rbac = env.apiVersion.startsWith('rbac.authorization.k8s.io/') ? rbacObject(env.kind, top) : undefined;
+  if (rbac) return { apiVersion: env.apiVersion, kind: env.kind, metadata, ...rbac };
   if (env.kind === 'ConfigMap') {
     const obj: Record<string, unknown> = { apiVersion: env.apiVersion, kind: env.kind, metadata };
     const data = stringMap(top, 2);
@@ -127,4 +152,22 @@ export function decodeSimpleObject(body: Buffer): Record<string, unknown> | unde
     return obj;
   }
   return undefined;
+}
+
+/** authentication.k8s.io/v1 TokenRequest as `kubectl create token` sends it. */
+export function decodeTokenRequest(body: Buffer): Record<string, unknown> {
+  const env = decodeEnvelope(body);
+  const top = fields(env.raw);
+  const metadata = objectMeta(msg(top, 1));
+  const specFields = msg(top, 2);
+  const spec: Record<string, unknown> = {};
+  const audiences = (specFields.get(1) ?? []).filter(Buffer.isBuffer).map((b) => b.toString('utf8'));
+  if (audiences.length) spec.audiences = audiences;
+  const exp = specFields.get(4)?.[0];
+  if (typeof exp === 'number') spec.expirationSeconds = exp;
+  if (specFields.has(3)) {
+    const ref = msg(specFields, 3);
+    spec.boundObjectRef = compact({ kind: str(ref, 1), apiVersion: str(ref, 2), name: str(ref, 3), uid: str(ref, 4) });
+  }
+  return { apiVersion: env.apiVersion, kind: env.kind, metadata, spec };
 }

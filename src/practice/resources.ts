@@ -14,7 +14,7 @@ export interface ResourceInfo {
   namespaced: boolean;
   verbs: string[];
   categories: string[];
-  subresources: string[]; // 'status', 'log', 'exec', 'scale'
+  subresources: string[]; // 'status', 'log', 'exec', 'scale', 'token'
   istio: boolean;
   /** Only 'create' is served and nothing is stored (reviews). */
   virtual?: boolean;
@@ -44,7 +44,7 @@ export const BUILTIN_RESOURCES: ResourceInfo[] = [
   builtin('', 'Namespace', 'namespaces', { namespaced: false, shortNames: ['ns'], verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'], subresources: ['status'] }),
   builtin('', 'Pod', 'pods', { shortNames: ['po'], categories: ['all'], subresources: ['status', 'log', 'exec'] }),
   builtin('', 'Service', 'services', { shortNames: ['svc'], categories: ['all'], subresources: ['status'], verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'] }),
-  builtin('', 'ServiceAccount', 'serviceaccounts', { shortNames: ['sa'] }),
+  builtin('', 'ServiceAccount', 'serviceaccounts', { shortNames: ['sa'], subresources: ['token'] }),
   builtin('', 'ConfigMap', 'configmaps', { shortNames: ['cm'] }),
   builtin('', 'Secret', 'secrets'),
   builtin('', 'Event', 'events', { shortNames: ['ev'] }),
@@ -53,6 +53,11 @@ export const BUILTIN_RESOURCES: ResourceInfo[] = [
   builtin('apps', 'Deployment', 'deployments', { shortNames: ['deploy'], categories: ['all'], subresources: ['status', 'scale'] }),
   builtin('apps', 'ReplicaSet', 'replicasets', { shortNames: ['rs'], categories: ['all'], subresources: ['status', 'scale'] }),
   builtin('apiextensions.k8s.io', 'CustomResourceDefinition', 'customresourcedefinitions', { namespaced: false, shortNames: ['crd', 'crds'], verbs: ['get', 'list', 'watch'], categories: ['api-extensions'] }),
+  builtin('rbac.authorization.k8s.io', 'Role', 'roles'),
+  builtin('rbac.authorization.k8s.io', 'RoleBinding', 'rolebindings'),
+  builtin('rbac.authorization.k8s.io', 'ClusterRole', 'clusterroles', { namespaced: false }),
+  builtin('rbac.authorization.k8s.io', 'ClusterRoleBinding', 'clusterrolebindings', { namespaced: false }),
+  builtin('authentication.k8s.io', 'SelfSubjectReview', 'selfsubjectreviews', { namespaced: false, verbs: ['create'], virtual: true }),
   builtin('authorization.k8s.io', 'SelfSubjectAccessReview', 'selfsubjectaccessreviews', { namespaced: false, verbs: ['create'], virtual: true }),
   builtin('authorization.k8s.io', 'SelfSubjectRulesReview', 'selfsubjectrulesreviews', { namespaced: false, verbs: ['create'], virtual: true }),
 ];

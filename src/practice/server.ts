@@ -8,7 +8,12 @@ import { timingSafeEqual } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { load as loadYaml } from 'js-yaml';
 import type { Api, Target } from './api.js';
-import { isDenied, forbidden, reviewAccess, reviewRules, type Attributes } from './authz.js';
+import { ADMIN_USER, selfSubjectReview, type Authorizer, type RequestUser } from './authz.js';
+import { serviceAccountUser, type Attributes } from './rbac.js';
+import { requestAttributes } from './request-info.js';
+import { impersonated } from './impersonation.js';
+import { createToken } from './token-request.js';
+import { API_AUDIENCE, type TokenRegistry } from './tokens.js';
 import { apiGroupDoc, apiGroupList, apiResourceList, apiVersions, KUBE_VERSION } from './discovery.js';
 import { chooseProtocol, sendError as sendExecError, sendResult } from './exec.js';
 import type { PodLogs } from './logs.js';
@@ -18,7 +23,7 @@ import type { PracticeKnobs, RequestCounts } from './types.js';
 import { serveWatch, type WatchHandle } from './watch.js';
 import { toTable, wantsTable } from './tables.js';
 import { openApiV3Doc, openApiV3Index } from './openapi.js';
-import { decodeReview, decodeSimpleObject, isProtobuf, PROTOBUF } from './protobuf.js';
+import { decodeReview, decodeSimpleObject, decodeTokenRequest, isProtobuf, PROTOBUF } from './protobuf.js';
 import type { CommandContext, CommandResult } from '../mesh/types.js';
 import { buildMeshState, toMeshPod } from './mesh-state.js';
 
@@ -26,6 +31,9 @@ export interface ServerDeps {
   api: Api;
   logs: PodLogs;
   token: string;
+  /** ServiceAccount tokens issued by the TokenRequest API. */
+  tokens: TokenRegistry;
+  authorizer: Authorizer;
   tls: { certPem: string; keyPem: string };
   knobs: () => PracticeKnobs;
   runCommand: (ctx: CommandContext) => CommandResult;
@@ -37,6 +45,8 @@ interface Route {
   target: Target;
   watch: boolean;
 }
+
+const SA_RES = { group: '', plural: 'serviceaccounts' };
 
 function sendJson(res: ServerResponse, code: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
@@ -98,6 +108,12 @@ export class PracticeServer {
   private address = '127.0.0.1:0';
   private readonly firedEdits = new WeakSet<object>();
   counts: RequestCounts = { total: 0, byKind: {}, faulted: 0 };
+  /** Requests served per user name (exec upgrades included), for GET /metrics: the classroom benchmark's "API requests per learner". */
+  private readonly requestsByUser = new Map<string, number>();
+
+  private count(user: RequestUser): void {
+    this.requestsByUser.set(user.name, (this.requestsByUser.get(user.name) ?? 0) + 1);
+  }
 
   constructor(private readonly deps: ServerDeps) {
     this.http = createServer({ cert: deps.tls.certPem, key: deps.tls.keyPem }, (req, res) => {
@@ -129,13 +145,25 @@ export class PracticeServer {
     });
   }
 
-  private authenticated(req: IncomingMessage): boolean {
+  /** The practice admin for the cluster's own token; a ServiceAccount for a live TokenRequest token. */
+  private authenticate(req: IncomingMessage): RequestUser | undefined {
     const h = req.headers.authorization ?? '';
     const m = /^Bearer\s+(.+)$/i.exec(h);
-    if (!m) return false;
-    const given = Buffer.from(m[1].trim());
+    if (!m) return undefined;
+    const token = m[1].trim();
+    const given = Buffer.from(token);
     const want = Buffer.from(this.deps.token);
-    return given.length === want.length && timingSafeEqual(given, want);
+    if (given.length === want.length && timingSafeEqual(given, want)) return ADMIN_USER;
+    const rec = this.deps.tokens.lookup(token);
+    if (!rec || !rec.audiences.includes(API_AUDIENCE)) return undefined;
+    // A token dies with its ServiceAccount (and its bound object), even one recreated under the same name.
+    const { store } = this.deps.api;
+    if (store.get(SA_RES, rec.namespace, rec.serviceAccount)?.metadata.uid !== rec.serviceAccountUid) return undefined;
+    if (rec.bound) {
+      const plural = rec.bound.kind === 'Pod' ? 'pods' : 'secrets';
+      if (store.get({ group: '', plural }, rec.namespace, rec.bound.name)?.metadata.uid !== rec.bound.uid) return undefined;
+    }
+    return { ...serviceAccountUser(rec.namespace, rec.serviceAccount), admin: false, uid: rec.serviceAccountUid };
   }
 
   /** A share of answers fail like an overloaded API server would, when the knob asks for it. */
@@ -146,7 +174,7 @@ export class PracticeServer {
     return k.faultStatus === 429 ? errors.tooManyRequests(k.faultRetryAfterSeconds ?? 1) : errors.internal('etcdserver: request timed out');
   }
 
-  private count(method: string, url: string): void {
+  private countKind(method: string, url: string): void {
     this.counts.total++;
     const parts = url.split('?')[0].split('/').filter(Boolean);
     let rest = parts[0] === 'api' ? parts.slice(2) : parts[0] === 'apis' ? parts.slice(3) : undefined;
@@ -162,17 +190,30 @@ export class PracticeServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (!this.authenticated(req)) throw errors.unauthorized();
-    this.count(req.method ?? 'GET', req.url ?? '/');
-    const fault = this.fault();
-    if (fault) throw fault;
+    const caller = this.authenticate(req);
+    if (!caller) throw errors.unauthorized();
+    this.countKind(req.method ?? 'GET', req.url ?? '/');
     const url = new URL(req.url ?? '/', 'http://practice');
     const path = url.pathname.replace(/\/+$/, '') || '/';
+    if (path !== '/metrics') this.count(caller);
+    const fault = this.fault();
+    if (fault) throw fault;
+    const user = impersonated(this.deps.authorizer, caller, req);
     const method = req.method ?? 'GET';
     const { api } = this.deps;
+    // Authorization comes before routing, as in kube-apiserver.
+    const attrs = requestAttributes(method, url.pathname, url.searchParams);
+    this.deps.authorizer.require(user, attrs);
 
     if (method === 'GET') {
       if (path === '/version') return sendJson(res, 200, KUBE_VERSION);
+      if (path === '/metrics') {
+        // Prometheus text like kube-apiserver's /metrics, with the one series the practice cluster keeps.
+        const lines = ['# HELP practice_requests_total Requests served, by user.', '# TYPE practice_requests_total counter'];
+        for (const [name, n] of this.requestsByUser) lines.push(`practice_requests_total{user=${JSON.stringify(name)}} ${n}`);
+        res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
+        return void res.end(`${lines.join('\n')}\n`);
+      }
       if (path === '/healthz' || path === '/livez' || path === '/readyz') {
         res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
         return void res.end('ok');
@@ -200,7 +241,7 @@ export class PracticeServer {
     }
     const route = this.route(path);
     if (!route) throw errors.notServed();
-    return this.handleResource(req, res, route, url.searchParams, method);
+    return this.handleResource(req, res, route, url.searchParams, method, user, attrs);
   }
 
   private route(path: string): Route | undefined {
@@ -237,43 +278,13 @@ export class PracticeServer {
     return { watch, target: { res, version, namespace, name: rest[1], subresource } };
   }
 
-  private attributes(route: Route, method: string, query: URLSearchParams): Attributes {
+  private async handleResource(req: IncomingMessage, res: ServerResponse, route: Route, query: URLSearchParams, method: string, user: RequestUser, attrs: Attributes): Promise<void> {
+    const { api, authorizer } = this.deps;
     const t = route.target;
-    let verb: string;
-    const watch = route.watch || query.get('watch') === 'true' || query.get('watch') === '1';
-    switch (method) {
-      case 'GET':
-        verb = t.name ? (watch ? 'watch' : 'get') : watch ? 'watch' : 'list';
-        if (t.subresource === 'exec') verb = 'create';
-        break;
-      case 'POST':
-        verb = 'create';
-        break;
-      case 'PUT':
-        verb = 'update';
-        break;
-      case 'PATCH':
-        verb = 'patch';
-        break;
-      case 'DELETE':
-        verb = t.name ? 'delete' : 'deletecollection';
-        break;
-      default:
-        verb = method.toLowerCase();
-    }
-    return { verb, group: t.res.group, resource: t.res.plural, subresource: t.subresource, namespace: t.namespace, name: t.name };
-  }
-
-  private async handleResource(req: IncomingMessage, res: ServerResponse, route: Route, query: URLSearchParams, method: string): Promise<void> {
-    const { api } = this.deps;
-    const t = route.target;
-    const knobs = this.deps.knobs();
-    const attrs = this.attributes(route, method, query);
     const contentType = String(req.headers['content-type'] ?? 'application/json');
-    if (!t.res.virtual && isDenied(knobs.deny, attrs)) throw forbidden(attrs);
     // An apply that creates the object needs create permission too, as in kube-apiserver.
-    if (method === 'PATCH' && contentType.startsWith('application/apply-patch') && isDenied(knobs.deny, { ...attrs, verb: 'create' }) && !api.store.get(t.res, t.namespace, t.name ?? '')) {
-      throw forbidden({ ...attrs, verb: 'create' });
+    if (method === 'PATCH' && contentType.startsWith('application/apply-patch') && !api.store.get(t.res, t.namespace, t.name ?? '')) {
+      authorizer.require(user, { ...attrs, verb: 'create' });
     }
     if (!t.subresource && !t.res.verbs.includes(attrs.verb)) throw errors.methodNotAllowed();
     const dryRun = query.getAll('dryRun').includes('All');
@@ -285,6 +296,7 @@ export class PracticeServer {
     const warnings: string[] = [];
     const warningHeaders = (): Record<string, string> => (warnings.length ? { Warning: warnings.map((w) => `299 - ${JSON.stringify(w)}`).join(', ') } : {});
     const accept = String(req.headers.accept ?? '');
+    const check = (r: typeof t.res, obj: KObject): void => authorizer.checkWrite(user, r, obj);
 
     if (t.res.virtual) {
       if (method !== 'POST') throw errors.methodNotAllowed();
@@ -296,9 +308,24 @@ export class PracticeServer {
         } catch {
           throw errors.badRequest('the protobuf body of the request could not be decoded');
         }
-      } else body = parseBody(raw, contentType) as Record<string, unknown>;
-      const out = t.res.plural === 'selfsubjectaccessreviews' ? reviewAccess(knobs.deny, body) : reviewRules(knobs.deny, body);
+      } else body = raw.length || t.res.plural !== 'selfsubjectreviews' ? (parseBody(raw, contentType) as Record<string, unknown>) : {};
+      const out =
+        t.res.plural === 'selfsubjectaccessreviews' ? authorizer.reviewAccess(user, body) : t.res.plural === 'selfsubjectrulesreviews' ? authorizer.reviewRules(user, body) : selfSubjectReview(user);
       return sendJson(res, 201, out);
+    }
+
+    if (t.subresource === 'token') {
+      if (method !== 'POST') throw errors.methodNotAllowed();
+      const raw = await readBody(req);
+      let body: unknown;
+      if (isProtobuf(contentType)) {
+        try {
+          body = decodeTokenRequest(raw);
+        } catch {
+          throw errors.badRequest('the protobuf body of the request could not be decoded');
+        }
+      } else body = parseBody(raw, contentType);
+      return sendJson(res, 201, createToken(api, this.deps.tokens, t, body));
     }
 
     if (t.subresource === 'log') {
@@ -329,18 +356,18 @@ export class PracticeServer {
       case 'POST': {
         if (t.name) throw errors.methodNotAllowed();
         const body = parseBody(await readBody(req), contentType);
-        const created = api.create(t, body, { dryRun, fieldManager, fieldValidation, warnings });
+        const created = api.create(t, body, { dryRun, fieldManager, fieldValidation, warnings, check });
         return sendJson(res, 201, created, warningHeaders());
       }
       case 'PUT': {
         if (!t.name) throw errors.methodNotAllowed();
         const body = parseBody(await readBody(req), contentType);
-        const updated = api.update(t, body, { dryRun, fieldManager, fieldValidation, warnings });
+        const updated = api.update(t, body, { dryRun, fieldManager, fieldValidation, warnings, check });
         return sendJson(res, 200, updated, warningHeaders());
       }
       case 'PATCH': {
         if (!t.name) throw errors.methodNotAllowed();
-        const out = api.patch(t, await readBody(req), contentType, { dryRun, fieldManager, force, fieldValidation, warnings });
+        const out = api.patch(t, await readBody(req), contentType, { dryRun, fieldManager, force, fieldValidation, warnings, check });
         sendJson(res, out.created ? 201 : 200, out.object, warningHeaders());
         if (!dryRun && contentType.startsWith('application/apply-patch')) this.foreignEditAfter(t, out.object, fieldManager);
         return;
@@ -490,15 +517,22 @@ export class PracticeServer {
       socket.end(`HTTP/1.1 ${err.code} ${err.reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
     };
     try {
-      if (!this.authenticated(req)) throw errors.unauthorized();
-      this.count('GET', req.url ?? '/');
+      const caller = this.authenticate(req);
+      if (!caller) throw errors.unauthorized();
+      this.count(caller);
+      this.countKind('GET', req.url ?? '/');
       const fault = this.fault();
       if (fault) throw fault;
+      const user = impersonated(this.deps.authorizer, caller, req);
       const url = new URL(req.url ?? '/', 'http://practice');
+      const attrs = requestAttributes('GET', url.pathname, url.searchParams);
+      this.deps.authorizer.require(user, attrs);
       const route = this.route(url.pathname.replace(/\/+$/, ''));
       if (!route || route.target.subresource !== 'exec' || route.target.res.plural !== 'pods') throw errors.badRequest('the server does not allow upgrading this request');
-      const attrs = this.attributes(route, 'GET', url.searchParams);
-      if (isDenied(this.deps.knobs().deny, attrs)) throw forbidden(attrs);
+      // The WebSocket upgrade is a GET (authorized as get), yet it starts a command as SPDY's POST
+      // does: like kube-apiserver 1.35 (AuthorizePodWebsocketUpgradeCreatePermission), create is
+      // needed too, so a Role that works here works on every cluster version.
+      this.deps.authorizer.require(user, { ...attrs, verb: 'create' });
       const pod = this.podFor(route.target);
       const container = this.containerFor(pod, url.searchParams.get('container'));
       if ((pod.status as Record<string, unknown> | undefined)?.phase !== 'Running') throw errors.badRequest(`container not found ("${container}")`);

@@ -31,7 +31,8 @@ export class ApiError extends Error {
 
   toStatus(): StatusBody {
     const body: StatusBody = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: this.message, reason: this.reason, code: this.code };
-    if (this.details) body.details = this.details;
+    // metav1.StatusDetails' fields are omitempty: no "group": "" for the core group.
+    if (this.details) body.details = Object.fromEntries(Object.entries(this.details).filter(([, v]) => v !== undefined && v !== '')) as StatusBody['details'];
     return body;
   }
 }

@@ -54,7 +54,26 @@ function ports(o: KObject): string {
   return p.length ? p.join(',') : '<none>';
 }
 
+const CREATED_AT: Column = { name: 'Created At', type: 'date', description: 'CreationTimestamp is a timestamp representing the server time when this object was created.', cell: (o) => o.metadata.creationTimestamp ?? '' };
+const subjectsOf = (o: KObject, kind: string): string =>
+  arr(o.subjects)
+    .filter((s) => s.kind === kind)
+    .map((s) => (kind === 'ServiceAccount' ? `${s.namespace ?? ''}/${s.name}` : String(s.name)))
+    .join(', ');
+const BINDING: Column[] = [
+  NAME,
+  { name: 'Role', type: 'string', description: 'RoleRef can reference a Role in the current namespace or a ClusterRole in the global namespace. If the RoleRef cannot be resolved, the Authorizer must return an error. This field is immutable.', cell: (o) => `${rec(o.roleRef).kind}/${rec(o.roleRef).name}` },
+  AGE,
+  { name: 'Users', type: 'string', priority: 1, description: 'Users in the roleBinding', cell: (o) => subjectsOf(o, 'User') },
+  { name: 'Groups', type: 'string', priority: 1, description: 'Groups in the roleBinding', cell: (o) => subjectsOf(o, 'Group') },
+  { name: 'ServiceAccounts', type: 'string', priority: 1, description: 'ServiceAccounts in the roleBinding', cell: (o) => subjectsOf(o, 'ServiceAccount') },
+];
+
 const COLUMNS: Record<string, Column[]> = {
+  roles: [NAME, CREATED_AT],
+  clusterroles: [NAME, CREATED_AT],
+  rolebindings: BINDING,
+  clusterrolebindings: BINDING,
   pods: [
     NAME,
     { name: 'Ready', type: 'string', description: 'The aggregate readiness state of this pod for accepting traffic.', cell: (o) => `${arr(rec(o.status).containerStatuses).filter((c) => c.ready).length}/${arr(rec(o.spec).containers).length}` },

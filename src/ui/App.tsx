@@ -1,16 +1,17 @@
 // The interactive UI: renders engine snapshots and turns key presses into engine intents.
 // It makes no cluster calls; everything goes through the Engine it is handed by `connect`.
 
-import { Box, useApp, useInput, useStdin, type Key } from 'ink';
+import { Box, useApp, useInput, useStdin, useStdout, type Key } from 'ink';
 import React, { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Engine, ResetScope } from '../engine/types.js';
 import type { Lang } from '../lesson/model.js';
+import { clipboardLikely, osc52 } from './commands.js';
 import { Activity, Line, Rows, StatusBar, statusText } from './frame.js';
 import { useEngineSnapshot, useRenderer, useTerminalSize, type RendererLoader } from './hooks.js';
 import { decideKey, type ConfirmAction, type Intent, type KeyContext, type Overlay, type Screen } from './keys.js';
-import { messages } from './messages.js';
-import { confirmText, errorSentence, fitHints, fixableCheck, helpRows, lessonListRows, resumeTarget, stepHints } from './screens.js';
-import { buildStepResult, buildStepText, clampOffset, combineStepView, practiceKubeconfig, ruleRow, type Row } from './stepView.js';
+import { messages, type Messages } from './messages.js';
+import { confirmText, errorSentence, fitHints, fixableCheck, helpRows, lessonDoneRows, lessonListRows, resumeTarget, stepHints, stripMarks } from './screens.js';
+import { buildStepResult, buildStepText, clampOffset, combineStepView, practiceKubeconfig, ruleRow, titleRow, type Row } from './stepView.js';
 import { stripAnsi, truncate, wrap } from './text.js';
 import { createTheme, noColorRequested, ThemeContext, type Role } from './theme.js';
 
@@ -28,12 +29,22 @@ export interface AppProps {
   loadRenderer: RendererLoader;
   /** Called once with the exit code when the learner quits. */
   onExit?(code: number): void;
+  /** Where `c` copies to (default: OSC 52 on the terminal) and where `C` prints plainly (default: above the frame). */
+  clipboard?: Clipboard;
+}
+
+export interface Clipboard {
+  /** The terminal is likely to take OSC 52; when not, `c` prints instead. */
+  available: boolean;
+  copy(text: string): void;
+  print(text: string): void;
 }
 
 type Connection = { state: 'connecting'; backend: Backend } | { state: 'failed'; backend: Backend; message: string } | { state: 'ready'; engine: Engine };
 
+/** A footer notice; worded when shown, so a language switch re-words it. */
 interface Notice {
-  text: string;
+  say: (m: Messages) => string;
   role?: Role;
 }
 
@@ -51,6 +62,12 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
   const { plain } = props;
   const { exit } = useApp();
   const { isRawModeSupported } = useStdin();
+  const { stdout, write } = useStdout();
+  const clipboard: Clipboard = props.clipboard ?? {
+    available: clipboardLikely(stdout),
+    copy: (text) => stdout.write(osc52(text)),
+    print: (text) => write(`${text}\n`),
+  };
   const { columns: width, rows: height } = useTerminalSize();
   const renderer = useRenderer(props.loadRenderer);
 
@@ -122,7 +139,8 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
 
   // Layout: header, body, footer (activity / prompt / notice), status bar, hints — rows-1 in all,
   // so ink never clears the whole screen.
-  const bodyHeight = Math.max(3, height - 5);
+  // The step screen pins the step's title above its body.
+  const bodyHeight = Math.max(3, height - 5 - (screen === 'step' ? 1 : 0));
   const logLimit = Math.max(3, bodyHeight - 6);
 
   const kubectl = useMemo(() => {
@@ -133,7 +151,8 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
       return [];
     }
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [engine, snapshot?.step, snapshot?.lang]);
+    // The phase too: after a run the command shows the x-request-id that was sent.
+  }, [engine, snapshot?.step, snapshot?.lang, snapshot?.stepState.phase]);
 
   // The step's text is wrapped once per step/language/width; only the result follows the snapshot
   // (many times a second while logs stream).
@@ -152,14 +171,14 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
 
   const dryRows = useMemo(() => {
     if (overlay.kind !== 'dry-run') return [];
-    const rows: Row[] = [ruleRow(m.dryRunTitle, width)];
+    const rows: Row[] = [ruleRow(overlay.again ? m.againTitle : m.dryRunTitle, width)];
     if (dryRun.error) rows.push(...wrap(m.dryRunFailed(dryRun.error), width).map((text) => ({ text, role: 'fail' as Role })));
     if (dryRun.text !== undefined) {
       const text = renderer ? renderer.yaml(dryRun.text) : dryRun.text;
       rows.push(...wrap(plain ? stripAnsi(text) : text, width).map((t) => ({ text: t })));
     }
     return rows;
-  }, [overlay.kind, dryRun, renderer, width, plain, m]);
+  }, [overlay, dryRun, renderer, width, plain, m]);
   const dryOffset = clampOffset(dryScroll, dryRows.length, bodyHeight);
 
   const quit = (code: number) => {
@@ -172,7 +191,7 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
 
   const follow = () => setScroll((s) => ({ ...s, follow: true }));
   const track = (work: Promise<unknown>) => {
-    work.catch((error: unknown) => live.current && setNotice({ text: errorSentence(error, m.unknownError), role: 'fail' }));
+    work.catch((error: unknown) => live.current && setNotice({ say: (mm) => errorSentence(error, mm.unknownError), role: 'fail' }));
   };
 
   const doReset = (scope: ResetScope) => {
@@ -181,9 +200,15 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
     engine.reset(scope).then(
       (report) => {
         if (!live.current) return;
-        setNotice({ text: m.resetDone(report.removed.filter((r) => r.result === 'deleted').length), role: 'pass' });
+        const removed = report.removed.filter((r) => r.result === 'deleted').length;
+        setNotice({ say: (mm) => mm.resetDone(removed), role: 'pass' });
+        // The engine moved: a lesson reset to its first step; everything to the list, lesson 1 current.
+        if (scope !== 'lesson') {
+          setListCursor(0);
+          setScreen('list');
+        } else setScreen('step');
       },
-      (error: unknown) => live.current && setNotice({ text: m.resetFailed(errorSentence(error, m.unknownError)), role: 'fail' }),
+      (error: unknown) => live.current && setNotice({ say: (mm) => mm.resetFailed(errorSentence(error, mm.unknownError)), role: 'fail' }),
     ).finally(() => live.current && setBusy(undefined));
   };
 
@@ -203,10 +228,26 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
         follow();
         track(engine.applyFix(action.check));
         break;
+      case 'reapply':
+        follow();
+        track(engine.reapply());
+        break;
       case 'reset':
         doReset(action.scope);
         break;
     }
+  };
+
+  const openDryRun = (again: boolean) => {
+    if (!engine) return;
+    setDryRun({});
+    setDryScroll(0);
+    setOverlay({ kind: 'dry-run', again });
+    setBusy(m.dryRunLoading);
+    engine.dryRun().then(
+      (text) => live.current && setDryRun({ text }),
+      (error: unknown) => live.current && setDryRun({ error: errorSentence(error, messages(lang).unknownError) }),
+    ).finally(() => live.current && setBusy(undefined));
   };
 
   const perform = (intent: Intent) => {
@@ -243,7 +284,8 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
         setScreen('step');
         break;
       case 'show-list':
-        setListCursor(snapshot.lessonIndex);
+        // From a lesson's end the next lesson is the one to pick.
+        setListCursor(screen === 'done' ? Math.min(snapshot.lessons.length - 1, snapshot.lessonIndex + 1) : snapshot.lessonIndex);
         setOverlay({ kind: 'none' });
         setScreen('list');
         break;
@@ -282,15 +324,48 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
         track(engine.resolveConflict(false));
         break;
       case 'dry-run':
-        setDryRun({});
-        setDryScroll(0);
-        setOverlay({ kind: 'dry-run' });
-        setBusy(m.dryRunLoading);
-        engine.dryRun().then(
-          (text) => live.current && setDryRun({ text }),
-          (error: unknown) => live.current && setDryRun({ error: errorSentence(error, m.unknownError) }),
-        ).finally(() => live.current && setBusy(undefined));
+        openDryRun(false);
         break;
+      case 'again':
+        if (snapshot.step.kind === 'apply') openDryRun(true);
+        else if (engine.needsConfirmation(snapshot.step)) setOverlay({ kind: 'confirm', action: { type: 'run' } });
+        else {
+          follow();
+          track(engine.run());
+        }
+        break;
+      case 'lesson-done':
+        // An explain step counts as read when passed over; then the lesson's end screen.
+        if (snapshot.step.kind === 'explain') track(engine.run());
+        setScreen('done');
+        break;
+      case 'next-lesson':
+        if (snapshot.lessonIndex + 1 < snapshot.lessons.length) {
+          engine.next();
+          setScreen('step');
+        } else {
+          setListCursor(snapshot.lessonIndex);
+          setScreen('list');
+        }
+        break;
+      case 'copy': {
+        const text = kubectl.join('\n');
+        const n = kubectl.length;
+        if (clipboard.available) {
+          clipboard.copy(text);
+          setNotice({ say: (mm) => mm.copied(n), role: 'pass' });
+        } else {
+          clipboard.print(text);
+          setNotice({ say: (mm) => mm.noClipboard(n), role: 'warn' });
+        }
+        break;
+      }
+      case 'print-commands': {
+        const n = kubectl.length;
+        clipboard.print(kubectl.join('\n'));
+        setNotice({ say: (mm) => mm.printed(n), role: 'pass' });
+        break;
+      }
       case 'cancel':
         engine.cancel();
         break;
@@ -319,10 +394,13 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
     stepKind: snapshot?.step.kind,
     needsConfirmation: engine && snapshot ? engine.needsConfirmation(snapshot.step) : false,
     fixable,
+    drifted: (snapshot?.stepState.drift?.length ?? 0) > 0,
     visitedStep,
     busy: busy !== undefined,
     page: bodyHeight,
     following: snapshot !== undefined && snapshot.stepState.phase !== 'running' && snapshot.stepState.activity !== undefined,
+    lastStep: snapshot !== undefined && snapshot.stepIndex === snapshot.lesson.steps.length - 1,
+    hasCommands: kubectl.length > 0,
   };
 
   // The handler reads this render's state through a ref: keys typed before React re-registers
@@ -385,9 +463,13 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
     const rows = overlay.kind === 'help' ? helpRows(m, width) : [...warningRows, ...lessonListRows(snapshot, listCursor, m, width, bodyHeight - warningRows.length, plain, renderer)];
     body = <Rows rows={rows} height={bodyHeight} />;
     hints = [overlay.kind === 'help' ? m.helpClose : visitedStep ? m.listKeys : m.listKeysNoBack];
+  } else if (screen === 'done' && snapshot) {
+    header = `${m.appName} · ${m.lessonOf(snapshot.lessonIndex + 1, snapshot.lessons.length)} · ${stripMarks(snapshot.lesson.title[lang])}`;
+    body = <Rows rows={[...warningRows, ...lessonDoneRows(snapshot, m, width, plain)]} height={bodyHeight} />;
+    hints = [m.doneKeys(snapshot.lessonIndex + 1 >= snapshot.lessons.length)];
   } else if (snapshot && view) {
     const { lesson, lessons } = snapshot;
-    header = `${m.lessonOf(snapshot.lessonIndex + 1, lessons.length)} · ${lesson.title[lang]} · ${m.stepOf(snapshot.stepIndex + 1, lesson.steps.length)}`;
+    header = `${m.lessonOf(snapshot.lessonIndex + 1, lessons.length)} · ${stripMarks(lesson.title[lang])} · ${m.stepOf(snapshot.stepIndex + 1, lesson.steps.length)}`;
     let rows: Row[];
     if (overlay.kind === 'help') rows = helpRows(m, width);
     else if (overlay.kind === 'reset-scope') {
@@ -408,15 +490,21 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
       const above = question.slice(0, -1).slice(-(bodyHeight - 1));
       rows = [...rows.slice(0, bodyHeight - above.length), ...Array.from({ length: Math.max(0, bodyHeight - above.length - rows.length) }, () => ({ text: '' })), ...above.map((text) => ({ text, role: 'warn' as Role }))];
     }
-    body = <Rows rows={rows} height={bodyHeight} />;
+    body = (
+      <Box flexDirection="column">
+        <Rows rows={[titleRow(snapshot.step, lang, width, plain)]} />
+        <Rows rows={rows} height={bodyHeight} />
+      </Box>
+    );
 
     const phase = snapshot.stepState.phase;
     if (overlay.kind === 'confirm') footer = <Line text={question[question.length - 1] ?? ''} width={width} role="warn" />;
     else if (busy) footer = <Activity text={busy} width={width} />;
     else if (phase === 'running') footer = <Activity text={snapshot.stepState.activity ?? m.running} width={width} suffix={m.escCancels} />;
-    else if (notice) footer = <Line text={notice.text} width={width} role={notice.role} />;
+    else if (notice) footer = <Line text={notice.say(m)} width={width} role={notice.role} />;
     else if (snapshot.stepState.activity) footer = <Activity text={snapshot.stepState.activity} width={width} suffix={m.escStops} />;
-    else if (overlay.kind === 'dry-run') footer = <Line text={m.closeKeys} width={width} role="muted" />;
+    else if (overlay.kind === 'dry-run')
+      footer = <Line text={dryRows.length > 0 ? m.linesOf(Math.min(dryRows.length, dryOffset + 1), Math.min(dryRows.length, dryOffset + bodyHeight), dryRows.length) : ''} width={width} role="muted" />;
     else if (overlay.kind === 'none' && view.rows.length > bodyHeight) footer = <Line text={m.scrollInfo(offset + 1, Math.min(view.rows.length, offset + bodyHeight), view.rows.length)} width={width} role="muted" />;
     hints =
       overlay.kind === 'none'
@@ -426,13 +514,13 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
           : overlay.kind === 'reset-scope'
             ? [m.resetChoose]
             : overlay.kind === 'dry-run'
-              ? [m.closeKeys]
+              ? [overlay.again ? m.againKeys : m.closeKeys]
               : [m.helpClose];
   } else {
     body = <Rows rows={[]} height={bodyHeight} />;
   }
 
-  if (screen !== 'step' && notice) footer = <Line text={notice.text} width={width} role={notice.role} />;
+  if (screen !== 'step' && notice) footer = <Line text={notice.say(m)} width={width} role={notice.role} />;
   if (screen !== 'step' && busy) footer = <Activity text={busy} width={width} />;
 
   return (

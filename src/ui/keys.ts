@@ -6,13 +6,14 @@ import type { CheckResult } from '../cluster/port.js';
 import type { ResetScope, StepPhase } from '../engine/types.js';
 import type { StepKind } from '../lesson/model.js';
 
-export type Screen = 'connecting' | 'failed' | 'resume' | 'list' | 'step';
+export type Screen = 'connecting' | 'failed' | 'resume' | 'list' | 'step' | 'done';
 
 /** Actions that ask y/n first. */
 export type ConfirmAction =
   | { type: 'run' }
   | { type: 'take-over' }
   | { type: 'fix'; check: CheckResult }
+  | { type: 'reapply' }
   | { type: 'reset'; scope: ResetScope };
 
 export type Overlay =
@@ -20,7 +21,7 @@ export type Overlay =
   | { kind: 'help' }
   | { kind: 'confirm'; action: ConfirmAction }
   | { kind: 'reset-scope' }
-  | { kind: 'dry-run' };
+  | { kind: 'dry-run'; again?: boolean };
 
 export type Intent =
   | { type: 'quit'; interrupted?: true } // interrupted: Ctrl+C (exit 130, like SIGINT)
@@ -38,6 +39,11 @@ export type Intent =
   | { type: 'confirmed'; action: ConfirmAction }
   | { type: 'skip-conflict' }
   | { type: 'dry-run' }
+  | { type: 'again' }
+  | { type: 'lesson-done' }
+  | { type: 'next-lesson' }
+  | { type: 'copy' }
+  | { type: 'print-commands' }
   | { type: 'cancel' }
   | { type: 'overlay'; overlay: Overlay }
   | { type: 'toggle-lang' }
@@ -53,6 +59,8 @@ export interface KeyContext {
   needsConfirmation: boolean;
   /** A failing or warning check with an auto-fix, for `f`. */
   fixable?: CheckResult;
+  /** The failed verification found tutorial objects changed by someone else (C6): `f` re-applies them. */
+  drifted?: boolean;
   /** The learner has been on a step screen, so Esc/q in the list go back to it. */
   visitedStep: boolean;
   /** A reset or dry run the UI started is in flight. */
@@ -61,6 +69,10 @@ export interface KeyContext {
   page: number;
   /** Something still runs after the verdict (a logs step keeps following): Esc stops it. */
   following?: boolean;
+  /** The current step is the last of its lesson: going on shows the "lesson done" screen first. */
+  lastStep?: boolean;
+  /** The step has equivalent commands to copy. */
+  hasCommands?: boolean;
 }
 
 const isQuit = (input: string, key: Key) => key.ctrl && input === 'c';
@@ -93,7 +105,9 @@ function overlayKey(ctx: KeyContext, input: string, key: Key): Intent | undefine
       return undefined;
     }
     case 'dry-run':
-      if (key.escape || input === 'q' || key.return || input === 'd') return close;
+      // Applying again: the dry run is the question; y (or Enter) applies.
+      if (ctx.overlay.again && (input === 'y' || input === 'Y' || key.return)) return { type: 'confirmed', action: { type: 'run' } };
+      if (key.escape || input === 'q' || key.return || input === 'd' || (ctx.overlay.again && (input === 'n' || input === 'N'))) return close;
       return scrollIntent(input, key, ctx.page);
     default:
       return undefined;
@@ -110,19 +124,24 @@ function stepKey(ctx: KeyContext, input: string, key: Key): Intent | undefined {
   if (scroll) return scroll;
   if (running || ctx.busy) return undefined; // only cancel, quit, help, scroll while working
 
+  const onward: Intent = ctx.lastStep ? { type: 'lesson-done' } : { type: 'next' };
   if (key.return) {
     switch (ctx.phase) {
       case 'passed':
-        return { type: 'next' };
+        return onward;
       case 'conflict':
         return undefined; // t or s decide
       default:
-        if (ctx.stepKind === 'explain') return { type: 'next' };
+        if (ctx.stepKind === 'explain') return onward;
         return ctx.needsConfirmation ? { type: 'ask', action: { type: 'run' } } : { type: 'run' };
     }
   }
   if (key.leftArrow || input === 'b') return { type: 'back' };
-  if (key.rightArrow && (ctx.stepKind === 'explain' || ctx.phase === 'passed')) return { type: 'next' };
+  if (key.rightArrow && (ctx.stepKind === 'explain' || ctx.phase === 'passed')) return onward;
+  // Again: a passed step runs once more (an apply shows its dry run against the live objects first).
+  if (input === 'a' && ctx.phase === 'passed' && ctx.stepKind !== 'explain') return { type: 'again' };
+  if (input === 'c' && ctx.hasCommands) return { type: 'copy' };
+  if (input === 'C' && ctx.hasCommands) return { type: 'print-commands' };
   if (input === 'l') return { type: 'show-list' };
   if (input === 'r') return { type: 'overlay', overlay: { kind: 'reset-scope' } };
   if (input === 'd' && ctx.stepKind === 'apply') return { type: 'dry-run' };
@@ -131,6 +150,7 @@ function stepKey(ctx: KeyContext, input: string, key: Key): Intent | undefined {
     if (input === 's') return { type: 'skip-conflict' };
   }
   if (input === 'f' && ctx.fixable) return { type: 'ask', action: { type: 'fix', check: ctx.fixable } };
+  if (input === 'f' && ctx.drifted && ctx.phase !== 'passed') return { type: 'ask', action: { type: 'reapply' } };
   return undefined;
 }
 
@@ -166,5 +186,12 @@ export function decideKey(ctx: KeyContext, input: string, key: Key): Intent | un
     case 'step':
       if (ctx.overlay.kind !== 'none') return overlayKey(ctx, input, key);
       return stepKey(ctx, input, key);
+    case 'done':
+      if (key.return || key.rightArrow || input === ' ') return { type: 'next-lesson' };
+      if (key.leftArrow || input === 'b' || key.escape) return { type: 'show-step' };
+      if (input === 'l') return { type: 'show-list' };
+      if (input === 'q') return { type: 'quit' };
+      if (input === 'L') return { type: 'toggle-lang' };
+      return undefined;
   }
 }

@@ -5,8 +5,10 @@ import type { CheckResult } from '../cluster/port.js';
 import type { EngineSnapshot } from '../engine/types.js';
 import type { ConfirmAction } from './keys.js';
 import type { Renderer } from './markdown.js';
+import { inlineMarkdown } from './inline.js';
 import type { Messages } from './messages.js';
 import { ruleRow, type Row } from './stepView.js';
+import type { Role } from './theme.js';
 import { cellWidth, padTo, stripAnsi, truncate, wrap } from './text.js';
 
 /** One sentence from anything thrown: ClusterError messages are already learner sentences. */
@@ -48,6 +50,14 @@ export function confirmText(action: ConfirmAction, snapshot: EngineSnapshot, m: 
       return m.confirmTakeOver;
     case 'fix':
       return m.confirmFix(action.check.autoFix?.description ?? action.check.name);
+    case 'reapply': {
+      const drift = snapshot.stepState.drift ?? [];
+      return m.confirmReapply(
+        drift.map((d) => `${d.ref.kind}/${d.ref.name}`),
+        [...new Set(drift.flatMap((d) => d.fields))],
+        [...new Set(drift.flatMap((d) => d.managers))],
+      );
+    }
     case 'reset':
       return action.scope === 'lesson' ? m.resetConfirm.lesson(snapshot.lesson.title[lang]) : m.resetConfirm[action.scope];
   }
@@ -63,8 +73,11 @@ export function stepHints(snapshot: EngineSnapshot, m: Messages, fixable: boolea
   else if (step.kind === 'explain') first.push(k.continue);
   else if (stepState.phase === 'failed' || stepState.phase === 'cancelled') first.push(k.retry);
   else first.push(step.kind === 'apply' ? k.apply : step.kind === 'delete' ? k.delete : k.run);
-  if (step.kind === 'apply' && stepState.phase !== 'conflict') first.push(k.dryRun);
+  if (stepState.phase === 'passed' && step.kind !== 'explain') first.push(k.again);
   if (fixable) first.push(k.fix);
+  if (stepState.drift?.length && stepState.phase !== 'passed' && !fixable) first.push(k.reapply);
+  if (step.kind === 'apply' && stepState.phase !== 'conflict') first.push(k.dryRun);
+  if (step.kind !== 'explain') first.push(k.copy);
   if (stepState.activity) first.push(k.cancel); // a log follow still running after the verdict
   return [...first, k.back, k.list, k.reset, k.lang, k.help, k.quit];
 }
@@ -104,7 +117,7 @@ export function lessonListRows(snapshot: EngineSnapshot, cursor: number, m: Mess
     const here = index === snapshot.lessonIndex ? ` (${m.lessonCurrent})` : '';
     const right = ` ${status}${here}`;
     const marker = index === cursor ? '›' : ' ';
-    const left = `${marker} ${symbol} ${index + 1}. ${lesson.title[lang]}`;
+    const left = `${marker} ${symbol} ${index + 1}. ${stripMarks(lesson.title[lang])}`;
     const leftWidth = Math.max(1, width - cellWidth(right));
     rows.push({ text: padTo(left, leftWidth) + truncate(right, width - leftWidth), role: index === cursor ? 'selected' : undefined });
   });
@@ -118,4 +131,29 @@ export function lessonListRows(snapshot: EngineSnapshot, cursor: number, m: Mess
     }
   }
   return rows;
+}
+
+/** The end of a lesson: "Lesson N done — next: <title>", and what was learned in one line. */
+export function lessonDoneRows(snapshot: EngineSnapshot, m: Messages, width: number, plain: boolean): Row[] {
+  const { lessons, lesson, lessonIndex, lang } = snapshot;
+  const next = lessons[lessonIndex + 1];
+  const nextTitle = next ? stripMarks(next.title[lang]) : undefined;
+  const doneIds = new Set(snapshot.progress[lesson.id]?.done ?? []);
+  const done = lesson.steps.filter((s) => doneIds.has(s.id)).length;
+  const complete = done === lesson.steps.length;
+  const title = complete ? m.lessonDoneTitle(lessonIndex + 1, nextTitle) : m.lessonEndTitle(lessonIndex + 1, done, lesson.steps.length, nextTitle);
+  const rows: Row[] = [ruleRow(stripMarks(lesson.title[lang]), width), { text: '' }];
+  rows.push(...wrap(`${complete ? '✓' : '◐'} ${title}`, width).map((text) => ({ text, role: (complete ? 'pass' : 'warn') as Role })));
+  const learned = lesson.learned?.[lang];
+  if (learned) {
+    rows.push({ text: '' }, { text: truncate(m.learnedLabel, width), role: 'heading' });
+    const text = inlineMarkdown(learned, plain);
+    rows.push(...wrap(plain ? stripAnsi(text) : text, width - 2).map((t) => ({ text: `  ${t}` })));
+  }
+  return rows;
+}
+
+/** A title without its inline Markdown marks (for plain rows such as the header). */
+export function stripMarks(text: string): string {
+  return inlineMarkdown(text, true);
 }

@@ -4,6 +4,8 @@
 import type { ApplyOutcome, CheckResult, DeleteOutcome } from '../cluster/port.js';
 import type { EngineSnapshot, StepState } from '../engine/types.js';
 import type { Lang, ObjectRef, Step } from '../lesson/model.js';
+import { commandRows } from './commands.js';
+import { inlineMarkdown } from './inline.js';
 import type { Renderer } from './markdown.js';
 import { messages, type Messages } from './messages.js';
 import type { Role } from './theme.js';
@@ -129,14 +131,20 @@ function verdictRows(state: StepState, m: Messages, width: number, plain: boolea
   if (!v || state.phase === 'running') return [];
   const rows: Row[] = [];
   const attempts = v.attempts && v.attempts > 1 ? ` (${m.attempts(v.attempts)})` : '';
-  rows.push(...wrapped(`${v.ok ? '✓' : '✗'} ${v.ok ? m.passed : m.failed} — ${v.summary}${attempts}`, width, plain, v.ok ? 'pass' : 'fail'));
+  rows.push(...wrapped(`${v.ok ? '✓' : '✗'} ${v.ok ? m.passed : m.failed} — ${inlineMarkdown(v.summary, true)}${attempts}`, width, plain, v.ok ? 'pass' : 'fail'));
   if (v.proofLine) {
     rows.push({ text: truncate(m.proofLine, width), role: 'heading' });
     rows.push(...wrapped(`${m.proofMarker} ${v.proofLine.pod}│ ${v.proofLine.text}`, width, plain, 'proof'));
   }
   if (!v.ok && v.diagnosis) {
     rows.push({ text: truncate(m.diagnosis, width), role: 'heading' });
-    rows.push(...wrapped(v.diagnosis, width, plain, undefined, '  '));
+    rows.push(...wrapped(inlineMarkdown(v.diagnosis, plain), width, plain, undefined, '  '));
+  }
+  // C6: what someone else changed, and the way back.
+  if (!v.ok && state.drift?.length) {
+    rows.push({ text: truncate(m.sectionDrift, width), role: 'heading' });
+    for (const d of state.drift) rows.push(...wrapped(`! ${m.driftRow(`${d.ref.kind}/${d.ref.name}${d.ref.namespace ? ` -n ${d.ref.namespace}` : ''}`, d.fields, d.managers)}`, width, plain, 'warn', '  '));
+    rows.push(...wrapped(`→ ${m.driftOffer}`, width, plain, 'accent', '  '));
   }
   return rows;
 }
@@ -154,8 +162,14 @@ function stepDetails(step: Step, m: Messages, width: number, plain: boolean, ren
     case 'apply':
       for (const manifest of step.manifests) {
         rows.push({ text: '' }, ruleRow(m.sectionManifest(manifest.file), width));
-        const yaml = renderer ? renderer.yaml(manifest.yaml) : manifest.yaml.replace(/\n+$/, '');
+        // The view starts at the first object; a leading comment block (a licence header) goes below it.
+        const { header, rest } = splitHeader(manifest.yaml);
+        const yaml = renderer ? renderer.yaml(rest) : rest.replace(/\n+$/, '');
         rows.push(...wrapped(yaml, width, plain));
+        if (header.length > 0) {
+          rows.push(ruleRow(m.manifestHeader(header.length), width, 'muted'));
+          for (const line of header) rows.push(...wrapped(line, width, plain, 'muted'));
+        }
       }
       break;
     case 'check':
@@ -165,6 +179,26 @@ function stepDetails(step: Step, m: Messages, width: number, plain: boolean, ren
       break;
   }
   return rows;
+}
+
+/** A manifest's leading comment lines (and the blank lines after them), and the rest. */
+export function splitHeader(yaml: string): { header: string[]; rest: string } {
+  const lines = yaml.split('\n');
+  let i = 0;
+  while (i < lines.length && (/^\s*#/.test(lines[i]) || (i > 0 && lines[i].trim() === '' && /^\s*#/.test(lines[i - 1] ?? '')))) i++;
+  // A header is a block of comments before the first object; a lone comment line stays where it is.
+  const header = lines.slice(0, i).filter((l, k, all) => !(l.trim() === '' && k === all.length - 1));
+  if (header.filter((l) => l.trim() !== '').length < 3) return { header: [], rest: yaml };
+  let restLines = lines.slice(i);
+  if (restLines[0]?.trim() === '---') restLines = restLines.slice(1);
+  return { header: header.filter((l) => l.trim() !== ''), rest: restLines.join('\n') };
+}
+
+/** The step's title, one row, pinned above the scrolled body. */
+export function titleRow(step: Step, lang: Lang, width: number, plain: boolean): Row {
+  const text = inlineMarkdown(step.title[lang], plain, '36');
+  const rows = wrap(plain ? stripAnsi(text) : text, width);
+  return { text: rows.length > 1 ? truncate(step.title[lang].replace(/`/g, ''), width) : (rows[0] ?? ''), role: 'title' };
 }
 
 /** The practice cluster's kubeconfig file, for the learner's own kubectl; undefined on a real cluster (theirs already works). */
@@ -177,15 +211,14 @@ export function buildStepText(input: { step: Step; lang: Lang; kubectl: string[]
   const { step, lang, renderer, width, plain } = input;
   const m = messages(lang);
   const rows: Row[] = [];
-  rows.push(...wrapped(step.title[lang], width, plain, 'title'));
-  rows.push({ text: '' });
+  // The title is pinned above the body (titleRow), so it never scrolls away.
   const body = step.body[lang].trim();
   if (body) rows.push(...wrapped(renderer ? renderer.markdown(body) : body, width, plain));
   rows.push(...stepDetails(step, m, width, plain, renderer));
   if (input.kubectl.length > 0 && step.kind !== 'explain') {
     rows.push({ text: '' }, ruleRow(m.sectionKubectl, width));
     if (input.practiceKubeconfig) rows.push(...wrapped(m.kubectlOnPractice, width, plain, 'muted'), ...wrapped(`export KUBECONFIG=${input.practiceKubeconfig}`, width, plain, 'accent'), { text: '' });
-    for (const command of input.kubectl) rows.push(...wrapped(command, width, plain, 'accent'));
+    for (const line of commandRows(input.kubectl, width)) rows.push({ text: line, role: 'accent' });
   }
   return rows;
 }
@@ -201,7 +234,8 @@ export function buildStepResult(input: Omit<StepViewInput, 'kubectl' | 'renderer
     ...checkRows(state.checks ?? [], m, width, plain),
     ...outputRows(state, width, plain),
   ];
-  if (step.kind === 'logs' || state.logs.length > 0) {
+  // A log panel only once the step runs: before that there is nothing to wait for.
+  if ((step.kind === 'logs' && state.phase !== 'idle') || state.logs.length > 0) {
     const pods = [...new Set(state.logs.map((l) => l.line.pod))];
     result.push(ruleRow(m.sectionLogs(pods.length === 1 ? pods[0] : m.podCount(pods.length)), width, 'muted'));
     const lines = logRows(state, m, width, input.logRows);

@@ -1,7 +1,7 @@
 // Runs the real kubectl against a practice cluster, with its own kubeconfig and cache dir.
 
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PracticeCluster } from '../../src/practice/types.js';
@@ -21,6 +21,14 @@ export class Kubectl {
   static async for(cluster: PracticeCluster): Promise<Kubectl> {
     const dir = await mkdtemp(join(tmpdir(), 'practice-kubectl-'));
     const kubeconfig = await cluster.writeKubeconfig(join(dir, 'kubeconfig'));
+    return new Kubectl(dir, kubeconfig);
+  }
+
+  /** kubectl with a kubeconfig of its own (a learner's token, say). */
+  static async withKubeconfig(yaml: string): Promise<Kubectl> {
+    const dir = await mkdtemp(join(tmpdir(), 'practice-kubectl-'));
+    const kubeconfig = join(dir, 'kubeconfig');
+    await writeFile(kubeconfig, yaml, { mode: 0o600 });
     return new Kubectl(dir, kubeconfig);
   }
 

@@ -181,7 +181,7 @@ describe('engine: exec', () => {
     engine.openLesson('02-http', 'curl');
     const verdict = await engine.run();
     expect(verdict.ok).toBe(false);
-    expect(verdict.diagnosis).toMatch(/Run lesson 01-setup .*step client creates that pod/);
+    expect(verdict.diagnosis).toMatch(/^Do lesson 1 \(Setup\) first: its step “client” creates that pod/);
     engine.dispose();
   });
 

@@ -299,11 +299,23 @@ export class FakeEngine implements Engine {
 
   async reset(scope: ResetScope): Promise<ResetReport> {
     this.calls.push(`reset:${scope}`);
+    // Like the engine: a lesson starts over at its first step, everything at the first lesson.
+    if (scope === 'lesson') this.stepIndex = 0;
+    else {
+      this.lessonIndex = 0;
+      this.stepIndex = 0;
+      this.progress = {};
+    }
+    this.states.clear();
+    this.notify();
     return { scope, removed: scope === 'progress' ? [] : [{ ref: { apiVersion: 'v1', kind: 'ServiceAccount', name: 'curl', namespace: 'default' }, result: 'deleted' }] };
   }
 
+  /** The equivalent commands kubectlFor returns (default: one line naming the step). */
+  commands?: (step: Step) => string[];
+
   kubectlFor(step: Step): string[] {
-    return [`kubectl ${step.kind} ${step.id} -n default`];
+    return this.commands ? this.commands(step) : [`kubectl ${step.kind} ${step.id} -n default`];
   }
 
   dispose(): void {

@@ -2,7 +2,7 @@
 // finding everything it created for a lesson or for all lessons (reset).
 
 import type { ObjectRef } from '../../lesson/model.js';
-import { ClusterError, type DeleteOutcome, type ManagedScope } from '../port.js';
+import { CLASS_LABEL, ClusterError, type DeleteOutcome, type ManagedScope } from '../port.js';
 import { formatDuration, sleep } from './backoff.js';
 import { resourcePath, type ResourceInfo } from './discovery.js';
 import { httpError } from './errors.js';
@@ -91,13 +91,13 @@ function goneAtOnce(text: string): boolean {
   }
 }
 
-interface Target {
+export interface Target {
   ref: ObjectRef;
   resource: ResourceInfo;
   uid?: unknown;
 }
 
-async function deleteAndWait(r: Reads, targets: Target[], waitMs: number, signal?: AbortSignal): Promise<DeleteOutcome[]> {
+export async function deleteAndWait(r: Reads, targets: Target[], waitMs: number, signal?: AbortSignal): Promise<DeleteOutcome[]> {
   const lang = r.rest.where.lang;
   const sent = await Promise.all(
     targets.map(async (t): Promise<DeleteOutcome | Target> => {
@@ -217,6 +217,9 @@ export async function listManagedTargets(r: Reads, scope: ManagedScope, signal?:
       const items = (JSON.parse(response.text) as { items?: RawObject[] }).items ?? [];
       for (const item of items) {
         if (!isTutorialObject(item) || item.metadata?.deletionTimestamp) continue;
+        // What `class setup` made (the learner's ServiceAccount, their gateway, the class
+        // ConfigMap) is the instructor's: a learner's reset must not lock them out.
+        if (item.metadata?.labels?.[CLASS_LABEL]) continue;
         const ref: ObjectRef = { apiVersion: resource.apiVersion, kind: kind.kind, name: item.metadata?.name ?? '', ...(item.metadata?.namespace ? { namespace: item.metadata.namespace } : {}) };
         const key = `${resource.apiVersion}|${kind.kind}|${ref.namespace ?? ''}|${ref.name}`;
         if (seen.has(key)) continue;

@@ -7,6 +7,8 @@ import {
   ClusterError,
   type ApplyOptions,
   type ApplyOutcome,
+  type ClusterAccess,
+  type ListQuery,
   type CheckResult,
   type ClassSettings,
   type GatewayTarget,
@@ -25,6 +27,7 @@ import {
   type WaitOptions,
 } from '../port.js';
 import { applyObjects } from './apply.js';
+import { applyAsGiven, clusterAccess, deleteObjects, getObject, listObjects, requestToken } from './objects.js';
 import { anySignal, DEFAULT_BUDGET_MS, isRetryableStatus, retryDelay, sleep } from './backoff.js';
 import { deleteManagedObjects, deleteRefs, listManagedTargets } from './cleanup.js';
 import type { Discovery } from './discovery.js';
@@ -182,6 +185,32 @@ export class KubeClusterPort implements ClusterPort {
     if (response.status < 200 || response.status > 299) {
       throw httpError(response.status, response.text, this.parts.where, action, response.attempts);
     }
+  }
+
+  // ---- classroom (additive) ----
+
+  getObject(ref: ObjectRef, signal?: AbortSignal): Promise<KubeObject | undefined> {
+    return getObject(this.reads, ref, this.signal(signal));
+  }
+
+  listObjects(query: ListQuery, signal?: AbortSignal): Promise<KubeObject[]> {
+    return listObjects(this.reads, query, this.signal(signal));
+  }
+
+  applyObjects(objects: KubeObject[], options: { dryRun?: boolean; blind?: boolean; signal?: AbortSignal } = {}): Promise<ApplyOutcome[]> {
+    return applyAsGiven(this.reads, objects, { ...options, signal: this.signal(options.signal) });
+  }
+
+  deleteObjects(refs: ObjectRef[], options: { signal?: AbortSignal; waitMs?: number } = {}): Promise<DeleteOutcome[]> {
+    return deleteObjects(this.reads, refs, { ...options, signal: this.signal(options.signal) });
+  }
+
+  requestToken(namespace: string, serviceAccount: string, options: { expirationSeconds: number; signal?: AbortSignal }): Promise<{ token: string; expiresAt?: string }> {
+    return requestToken(this.reads, namespace, serviceAccount, { ...options, signal: this.signal(options.signal) });
+  }
+
+  clusterAccess(): ClusterAccess {
+    return clusterAccess(this.parts.kc);
   }
 
   close(): void {

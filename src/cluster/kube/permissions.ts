@@ -17,8 +17,12 @@ export interface Permission {
 
 const WRITE = ['get', 'list', 'create', 'patch', 'delete'];
 
-/** Everything the lessons, the pre-flight fixes and reset do. */
-export function lessonPermissions(clientNamespace: string, istioNamespace: string): Permission[] {
+/**
+ * Everything the lessons, the pre-flight fixes and reset do. With `gateway: 'own'` (a class
+ * learner with their own gateway) the Istio namespace's logs are not needed: the proof is in the
+ * learner's own gateway's log.
+ */
+export function lessonPermissions(clientNamespace: string, istioNamespace: string, gateway?: 'own' | 'shared'): Permission[] {
   const inClient = (group: string, resources: string[], verbs: string[]): Permission[] =>
     resources.flatMap((resource) => verbs.map((verb) => ({ verb, group, resource, namespace: clientNamespace })));
   return [
@@ -29,10 +33,12 @@ export function lessonPermissions(clientNamespace: string, istioNamespace: strin
     { verb: 'create', group: '', resource: 'pods', subresource: 'exec', namespace: clientNamespace },
     { verb: 'get', group: '', resource: 'pods', subresource: 'log', namespace: clientNamespace },
     { verb: 'list', group: '', resource: 'pods', namespace: istioNamespace },
-    { verb: 'get', group: '', resource: 'pods', subresource: 'log', namespace: istioNamespace },
-    { verb: 'get', group: '', resource: 'configmaps', namespace: istioNamespace },
+    ...(gateway === 'own' ? [] : [{ verb: 'get', group: '', resource: 'pods', subresource: 'log', namespace: istioNamespace }]),
+    // The reads name their object: the mesh config, the client and Istio namespaces.
+    { verb: 'get', group: '', resource: 'configmaps', namespace: istioNamespace, name: 'istio' },
     { verb: 'list', group: 'telemetry.istio.io', resource: 'telemetries', namespace: istioNamespace },
-    { verb: 'get', group: '', resource: 'namespaces' },
+    { verb: 'get', group: '', resource: 'namespaces', name: clientNamespace },
+    ...(istioNamespace !== clientNamespace ? [{ verb: 'get', group: '', resource: 'namespaces', name: istioNamespace }] : []),
   ];
 }
 

@@ -2,7 +2,7 @@
 // (with an automatic fix where the tutorial can do it on confirmation).
 
 import type { CheckName } from '../../lesson/model.js';
-import { ClusterError, MANAGED_BY_LABEL, MANAGED_BY_VALUE, type CheckFix, type CheckResult, type GatewayTarget, type PreflightOptions } from '../port.js';
+import { CLASS_LABEL, ClusterError, MANAGED_BY_LABEL, MANAGED_BY_VALUE, type CheckFix, type CheckResult, type GatewayTarget, type PreflightOptions } from '../port.js';
 import type { Where } from './errors.js';
 import { say, type Lang } from './lang.js';
 import { GATEWAY_TELEMETRY, NAMESPACE_TELEMETRY, gatewayAccessLogTelemetry, namespaceAccessLogTelemetry } from './meshconfig.js';
@@ -321,7 +321,9 @@ async function checkAccessLogging(deps: PreflightDeps, memo: Memo, options: Pref
   const tutorialShared = state.telemetry && state.telemetry.metadata?.name === GATEWAY_TELEMETRY && state.telemetry.metadata?.namespace === options.istioNamespace;
   if (state.state === 'on') {
     const claimants = tutorialShared ? usedBy(state.telemetry) : [];
-    if (tutorialShared && shared && local && !claimants.includes(options.clientNamespace)) {
+    // One `class setup` made is the instructor's: no learner's reset removes it, so nobody needs a claim on it.
+    const keptByClass = Boolean((state.telemetry?.metadata?.labels as Record<string, string> | undefined)?.[CLASS_LABEL]);
+    if (tutorialShared && !keptByClass && shared && local && !claimants.includes(options.clientNamespace)) {
       return {
         name: 'access-logging',
         level: 'warn',
@@ -467,7 +469,7 @@ async function checkPermissions(deps: PreflightDeps, options: PreflightOptions):
   let unknown;
   try {
     const cache = deps.permissions ?? new PermissionCache(deps.rest);
-    ({ missing, unknown } = await cache.check(lessonPermissions(options.clientNamespace, options.istioNamespace), options.signal, 6, options.clientNamespace));
+    ({ missing, unknown } = await cache.check(lessonPermissions(options.clientNamespace, options.istioNamespace, options.gateway?.mode), options.signal, 6, options.clientNamespace));
   } catch (err) {
     if (err instanceof ClusterError && (err.reason === 'forbidden' || err.reason === 'not-served')) {
       return {
