@@ -157,6 +157,8 @@ export interface DriftOptions {
 export interface ManagedScope {
   lesson?: string; // absent: everything the tutorial created
   namespaces: string[]; // where to look (client and Istio namespaces)
+  /** Additive: only these kinds (e.g. the kinds an exec step relies on), to keep the API load down. */
+  kinds?: string[];
   /**
    * Additive: objects in these namespaces are shared by several learners (the Istio namespace's
    * access-log Telemetry). Reset releases `learner`'s claim on them (annotation

@@ -162,10 +162,12 @@ export async function missingDependencies(ctx: RunContext, step: ExecStep): Prom
   const steps = (step.dependsOn ?? []).map((id) => ctx.lesson.steps.find((s) => s.id === id)).filter((s): s is ApplyStep => s?.kind === 'apply');
   if (steps.length === 0) return undefined;
   const wanted = steps.flatMap((s) => s.manifests.flatMap((mf) => mf.objects.map((o) => ({ step: s, ref: { apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace ?? ctx.namespace } as ObjectRef }))));
-  const namespaces = [...new Set([ctx.namespace, ctx.istioNamespace])];
+  // Only the kinds and namespaces of the objects relied on (a list per kind and namespace).
+  const namespaces = [...new Set(wanted.map((w) => w.ref.namespace ?? ctx.namespace))];
+  const kinds = [...new Set(wanted.map((w) => w.ref.kind))];
   let managed: ObjectRef[];
   try {
-    managed = await ctx.port.listManaged({ lesson: ctx.lesson.id, namespaces }, ctx.signal);
+    managed = await ctx.port.listManaged({ lesson: ctx.lesson.id, namespaces, kinds }, ctx.signal);
   } catch (error) {
     if (isCancelled(error, ctx.signal)) throw error;
     return undefined; // cannot tell: let the step run rather than block it

@@ -188,7 +188,7 @@ export async function deleteRefs(r: Reads, refs: ObjectRef[], options: { namespa
 export async function listManagedTargets(r: Reads, scope: ManagedScope, signal?: AbortSignal): Promise<Target[]> {
   const found: Target[] = [];
   const seen = new Set<string>();
-  for (const kind of MANAGED_KINDS) {
+  for (const kind of MANAGED_KINDS.filter((k) => !scope.kinds || scope.kinds.includes(k.kind))) {
     let resource: ResourceInfo | undefined;
     try {
       resource = await r.discovery.resolve(kind.apiVersion, kind.kind, signal);
