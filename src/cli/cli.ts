@@ -372,10 +372,12 @@ async function reset(flags: CliFlags, io: CliIO): Promise<number> {
     for (const r of removed) io.out(`  ${r.ref.kind}/${r.ref.name}: ${r.shared ?? r.result}${r.message ? ` — ${r.message}` : ''}`);
     const kept = removed.filter((r) => r.shared);
     if (kept.length) io.out(m.sharedKept(kept.length, kept.map((r) => `${r.ref.kind} ${r.ref.namespace}/${r.ref.name}`).join(', ')));
-    openProgressStore({ clusterKey: progressKey(connection.port, backend), namespace: connection.namespace, stateDir: stateDir(io.env) }).clear();
-    const errors = removed.filter((r) => r.result === 'error').length;
-    io.out(errors ? m.resetErrors(errors) : m.resetDone);
-    return errors ? 1 : 0;
+    const store = openProgressStore({ clusterKey: progressKey(connection.port, backend), namespace: connection.namespace, stateDir: stateDir(io.env), lang: flags.lang });
+    if (store.persistent === false && store.warning) io.err(`egress-tutorial: ${store.warning}`);
+    store.clear();
+    const errors = removed.filter((r) => r.result === 'error');
+    io.out(errors.length ? m.resetErrors(errors.length, errors.map((r) => `${r.ref.kind}/${r.ref.name}`)) : m.resetDone);
+    return errors.length ? 1 : 0;
   } finally {
     await connection.release();
   }
@@ -391,6 +393,8 @@ async function practice(flags: CliFlags, io: CliIO): Promise<number> {
   ]);
   const zh = flags.lang === 'zh';
   const dir = stateDir(io.env);
+  const problem = (await modules.progress()).stateDirProblem(dir, flags.lang, 'practice');
+  if (problem) throw new CliError(problem, 1);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   // Two servers on one state file would overwrite each other's state.
   const running = await info.findRunningPractice(dir);

@@ -39,14 +39,43 @@ export function summaryLine(verdict: Verdict, lang: Lang): string {
 }
 
 /** Walk `lessonIds` in order; stop at the first failing step. */
+/**
+ * Where an earlier walk stopped (its saved position, a step not passed yet), when that is in the
+ * lessons to run: a second `run --yes` goes on from there instead of starting over. A logs step
+ * restarts at the request it looks for (the exec step before it), which must be made again.
+ */
+export function resumeFrom(engine: Engine, lessonIds: string[]): { lesson: string; step: string } | undefined {
+  const snap = engine.snapshot();
+  const at = snap.canResume ? snap.resumeAt : undefined;
+  if (!at || !lessonIds.includes(at.lesson)) return undefined;
+  const lesson = snap.lessons.find((l) => l.id === at.lesson);
+  const index = lesson?.steps.findIndex((s) => s.id === at.step) ?? -1;
+  if (!lesson || index < 0 || snap.progress[lesson.id]?.done.includes(at.step)) return undefined;
+  let start = index;
+  const step = lesson.steps[index];
+  if (step.kind === 'logs') {
+    const from = step.expect.requestFrom ? lesson.steps.findIndex((s) => s.id === step.expect.requestFrom) : -1;
+    start = from >= 0 ? from : Math.max(0, lesson.steps.slice(0, index).map((s) => s.kind).lastIndexOf('exec'));
+  }
+  return { lesson: lesson.id, step: lesson.steps[start].id };
+}
+
 export async function runHeadless(engine: Engine, lessonIds: string[], lang: Lang, out: (text: string) => void): Promise<HeadlessResult> {
   const lessons = engine.snapshot().lessons;
   let passed = 0;
+  const resume = resumeFrom(engine, lessonIds);
+  let skipping = resume !== undefined;
+  if (resume) out(lang === 'zh' ? `从上次停下的地方继续：${resume.lesson}/${resume.step}（之前的步骤上次已通过）。` : `Resuming at ${resume.lesson}/${resume.step}, where the last run stopped (the steps before it passed then).`);
   for (const id of lessonIds) {
     const lesson = lessons.find((l) => l.id === id);
     if (!lesson) continue;
+    if (skipping && lesson.id !== resume!.lesson) continue;
     out(`\n== ${lesson.id}: ${lesson.title[lang]}`);
     for (const [index, step] of lesson.steps.entries()) {
+      if (skipping) {
+        if (step.id !== resume!.step) continue;
+        skipping = false;
+      }
       engine.openLesson(lesson.id, step.id);
       const label = `[${index + 1}/${lesson.steps.length}] ${step.id} (${step.kind}): ${step.title[lang]}`;
       if (step.kind === 'explain') {
@@ -65,6 +94,14 @@ export async function runHeadless(engine: Engine, lessonIds: string[], lang: Lan
         engine.cancel();
         out(`   ${lang === 'zh' ? '重新应用课程中的版本（--yes）' : "re-applying the lesson's version (--yes)"}`);
         verdict = await engine.reapply();
+        printResult(engine, step, out);
+      }
+      // Another lesson's leftover decided the result: --yes confirmed removing the tutorial's own.
+      if (!verdict.ok && engine.snapshot().stepState.leftovers?.length) {
+        out(`   FAIL ${summaryLine(verdict, lang)}${verdict.diagnosis ? `\n${indent(verdict.diagnosis)}` : ''}`);
+        engine.cancel();
+        out(`   ${lang === 'zh' ? '删除遗留对象（--yes）并重试' : 'removing the leftovers (--yes) and retrying'}`);
+        verdict = await engine.removeLeftovers();
         printResult(engine, step, out);
       }
       if (!verdict.ok) {

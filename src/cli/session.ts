@@ -11,7 +11,7 @@ import type { GatewayMode, LessonSet } from '../lesson/model.js';
 import { modeSwitchWarning, otherModeObjects, resolveGatewayMode, type GatewayModeSource } from '../engine/gateway.js';
 import type { PracticeCluster } from '../practice/types.js';
 import { startPublisher, type Publisher } from '../classroom/publisher.js';
-import { memoryProgressStore, openProgressStore, stateDir } from '../progress/index.js';
+import { memoryProgressStore, openProgressStore, stateDir, stateDirProblem } from '../progress/index.js';
 import type { CliFlags } from './args.js';
 import { CliError } from './errors.js';
 import { findRunningPractice, removePracticeInfo, writePracticeInfo, type PracticeInfo } from './practice-info.js';
@@ -113,7 +113,9 @@ export async function connect(flags: CliFlags, backend: Backend, options: { pers
     return { port, namespace, backend, joined: running, release: async () => port.close() };
   }
   const { startPracticeCluster } = await import('../practice/index.js');
-  const dir = options.persistPractice ? stateDir(options.env) : undefined;
+  // An unusable state directory: the practice cluster runs in memory (the progress store says why).
+  const wanted = options.persistPractice ? stateDir(options.env) : undefined;
+  const dir = wanted && !stateDirProblem(wanted, flags.lang) ? wanted : undefined;
   if (dir) mkdirSync(dir, { recursive: true, mode: 0o700 });
   // A throw-away practice cluster (headless runs) need not pretend pods take time to start.
   const practice = await startPracticeCluster(dir ? { stateFile: join(dir, 'practice-cluster.json') } : { knobs: { podReadyDelayMs: 0 } });
@@ -181,7 +183,7 @@ export async function openSession(flags: CliFlags, backend: Backend, options: Se
   const connection = await connect(flags, backend, { persistPractice: options.persistPractice, env: options.env });
   try {
     const progress = options.persistProgress
-      ? openProgressStore({ clusterKey: progressKey(connection.port, backend), namespace: connection.namespace, stateDir: stateDir(options.env) })
+      ? openProgressStore({ clusterKey: progressKey(connection.port, backend), namespace: connection.namespace, stateDir: stateDir(options.env), lang: flags.lang })
       : memoryProgressStore();
     const { gateway, saved } = await sessionGateway(flags, connection.port, connection.namespace, progress);
     // The context's namespace or the mode may differ from what the lessons were first rendered with.

@@ -64,6 +64,8 @@ export interface ApplyOptions {
   /** The learner confirmed taking over objects that exist and were not created by the tutorial. */
   takeOver?: boolean;
   signal?: AbortSignal;
+  /** Additive: called as each object's apply is answered (so an interrupted apply knows what it changed). */
+  onOutcome?: (outcome: ApplyOutcome) => void;
 }
 
 export type ApplyResultKind = 'created' | 'configured' | 'unchanged' | 'conflict' | 'error';
@@ -133,6 +135,8 @@ export interface FollowOptions {
   onEvent?: (message: string) => void;
   /** Start from now (default) or include this many earlier lines per pod. */
   tailLines?: number;
+  /** Additive: pods were replaced while following (a restart: old ones Terminating or gone, new ones followed). */
+  onRestart?: (change: { replaced: string[]; added: string[] }) => void;
 }
 
 /** C6: a tutorial object whose live fields another field manager owns (changed it after the tutorial applied it). */
@@ -153,6 +157,8 @@ export interface DriftOptions {
 export interface ManagedScope {
   lesson?: string; // absent: everything the tutorial created
   namespaces: string[]; // where to look (client and Istio namespaces)
+  /** Additive: only these kinds (e.g. the kinds an exec step relies on), to keep the API load down. */
+  kinds?: string[];
   /**
    * Additive: objects in these namespaces are shared by several learners (the Istio namespace's
    * access-log Telemetry). Reset releases `learner`'s claim on them (annotation
@@ -276,7 +282,7 @@ export interface MeshFacts {
   egressGatewayPods: number;
   clientHasSidecar: boolean | 'unknown';
   /** Istio objects visible to the client namespace (own namespace + istio namespace), by kind. */
-  objects: { kind: string; name: string; namespace: string; spec: Record<string, unknown> }[];
+  objects: { kind: string; name: string; namespace: string; spec: Record<string, unknown>; /** additive */ labels?: Record<string, string> }[];
 }
 
 /**
@@ -298,6 +304,8 @@ export class ClusterError extends Error {
       | 'throttled'
       | 'server'
       | 'timeout'
+      /** An exec whose stream stayed open with no output and no exit status (not the command's own timeout). */
+      | 'hung'
       | 'cancelled'
       | 'config'
       | 'other',

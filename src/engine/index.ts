@@ -50,6 +50,8 @@ class LessonEngine implements Engine {
   private activity?: AbortController;
   private disposed = false;
   private saveWarning?: string;
+  /** Served versions of the groups the manifests use (equivalent commands show what is applied). */
+  private readonly served: Record<string, string> = {};
 
   constructor(private readonly options: EngineOptions) {
     this.lessons = options.lessons.lessons;
@@ -62,6 +64,31 @@ class LessonEngine implements Engine {
     this.pos = positionAfter(this.lessons, { lessonIndex: -1, stepIndex: 0 }) ?? { lessonIndex: 0, stepIndex: 0 };
     this.savedPosition = resumePosition(this.lessons, saved);
     this.canResume = this.savedPosition !== undefined && (this.savedPosition.lessonIndex !== this.pos.lessonIndex || this.savedPosition.stepIndex !== this.pos.stepIndex);
+    this.learnServedVersions();
+  }
+
+  /** Ask once which version of each API group of the manifests the cluster serves (from discovery). */
+  private learnServedVersions(): void {
+    const groups = new Set<string>();
+    for (const lesson of this.lessons)
+      for (const step of lesson.steps)
+        if (step.kind === 'apply') for (const m of step.manifests) for (const o of m.objects) if (o.apiVersion?.includes('.') && o.apiVersion.includes('/')) groups.add(o.apiVersion.split('/')[0]);
+    for (const group of groups) {
+      let answer: Promise<string | undefined>;
+      try {
+        answer = Promise.resolve(this.options.port.servedVersion(group));
+      } catch {
+        continue;
+      }
+      answer.then(
+        (version) => {
+          if (!version || this.served[group] === version || this.disposed) return;
+          this.served[group] = version;
+          this.changed();
+        },
+        () => undefined,
+      );
+    }
   }
 
   // ---- reading -------------------------------------------------------------------------------
@@ -108,6 +135,7 @@ class LessonEngine implements Engine {
     }
     const warnings = [...(this.options.warnings ?? []), this.options.progress.warning, this.saveWarning].filter((w): w is string => !!w);
     if (warnings.length) this.cached.warnings = warnings;
+    this.cached.progressSaved = this.options.progress.persistent !== false && this.saveWarning === undefined;
     return this.cached;
   }
 
@@ -391,6 +419,25 @@ class LessonEngine implements Engine {
     return this.run();
   }
 
+  async removeLeftovers(): Promise<Verdict> {
+    const step = this.step;
+    const state = this.stateOf(this.lesson, step);
+    const m = engineMessages(this.lang);
+    const refs = state.leftovers;
+    if (!refs?.length || state.phase === 'running') return state.verdict ? verdictIn(state.verdict, this.lang) : { ok: false, summary: m.noLeftovers };
+    const removed = await this.perform(async (ctx) => {
+      ctx.state.activity = inBoth((mm) => mm.removingLeftovers(refs.map((r) => `${r.kind}/${r.name} (${r.namespace})`)));
+      ctx.changed();
+      const outcomes = await ctx.port.delete(refs, { namespace: ctx.namespace, signal: ctx.signal, waitMs: 60_000 });
+      for (const o of outcomes) ctx.state.write(o.result === 'error' ? 'error' : 'info', inBoth((mm) => `${o.ref.kind}/${o.ref.name}: ${mm.resultWord(o.result)}${o.message ? ` — ${o.message}` : ''}`));
+      const bad = outcomes.filter((o) => o.result === 'error');
+      if (bad.length) return { ok: false, summary: inBoth((mm) => mm.leftoversNotRemoved(bad.map((b) => b.message ?? b.result).join(' '))) };
+      return { ok: true, summary: inBoth((mm) => mm.removed(outcomes.filter((o) => o.result === 'deleted').length, outcomes.filter((o) => o.result === 'not-ours').length)) };
+    });
+    if (!removed.ok) return removed;
+    return this.run();
+  }
+
   async dryRun(): Promise<string> {
     const step = this.step;
     if (step.kind !== 'apply') return engineMessages(this.lang).appliesNothing;
@@ -465,7 +512,7 @@ class LessonEngine implements Engine {
     }
     return kubectlCommands(
       step,
-      { namespace: this.options.namespace, istioNamespace: this.options.istioNamespace, requestId, lang: this.lang, gateway: gatewayPods(this.options.lessons) },
+      { namespace: this.options.namespace, istioNamespace: this.options.istioNamespace, requestId, lang: this.lang, gateway: gatewayPods(this.options.lessons), servedVersions: this.served },
       clientTarget(this.options.lessons, this.options.namespace),
     );
   }

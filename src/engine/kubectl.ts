@@ -12,6 +12,16 @@ export interface KubectlContext {
   lang?: Lang;
   /** The egress gateway pods the lessons use (the learner's own in `own` mode); default the Istio namespace's. */
   gateway?: PodTarget;
+  /** The version each API group is served in (e.g. networking.istio.io → v1alpha3): manifests are shown as applied. */
+  servedVersions?: Record<string, string>;
+}
+
+/** The manifest with each `apiVersion: group/version` of a served group rewritten to the served version. Pure. */
+export function withServedVersions(yamlText: string, served: Record<string, string> | undefined): string {
+  if (!served) return yamlText;
+  return yamlText.replace(/^(\s*apiVersion:\s*["']?)([a-z0-9.-]+\.[a-z]+)\/([a-z0-9]+)(["']?\s*)$/gm, (all, before: string, group: string, _v: string, after: string) =>
+    served[group] ? `${before}${group}/${served[group]}${after}` : all,
+  );
 }
 
 const SAFE = /^[A-Za-z0-9_\-.,/:=@%+^]+$/;
@@ -87,7 +97,7 @@ export function kubectlCommands(step: Step, ctx: KubectlContext, client?: PodTar
       return [];
     case 'apply': {
       const commands = step.manifests.map(
-        (m) => `kubectl apply --server-side --field-manager=${FIELD_MANAGER} -n ${ctx.namespace} -f - <<EOF\n${m.yaml.replace(/\n+$/, '')}\nEOF`,
+        (m) => `kubectl apply --server-side --field-manager=${FIELD_MANAGER} -n ${ctx.namespace} -f - <<EOF\n${withServedVersions(m.yaml, ctx.servedVersions).replace(/\n+$/, '')}\nEOF`,
       );
       if (step.waitFor)
         commands.push(`kubectl wait --for=condition=Ready pod -l ${shellQuote(selector(step.waitFor.labels))} -n ${step.waitFor.namespace} --timeout=180s`);

@@ -70,6 +70,14 @@ export interface EngineMessages {
   reapplying(refs: Ref[]): string;
   noDrift: string;
   reapplyFailed(detail: string): string;
+  execHung(program: string, pod: string): string;
+  leftoverSummary(mismatch: string): string;
+  interruptedApply(refs: Ref[]): string;
+  gatewayRestarted(replaced: string[], added: string[]): string;
+  removeInterrupted(lessonId: string, cleanupStep?: string): string;
+  removingLeftovers(refs: Ref[]): string;
+  noLeftovers: string;
+  leftoversNotRemoved(detail: string): string;
 }
 
 const en: EngineMessages = {
@@ -126,7 +134,7 @@ const en: EngineMessages = {
   applyingFix: (d) => `Applying: ${d}`,
   runThisToFix: (cmd) => `Run this to fix it: ${cmd}`,
   appliesNothing: '# This step applies nothing.',
-  saveFailed: (code) => `Progress could not be saved (${code}).`,
+  saveFailed: (code) => `Progress could not be saved (${code}): fix the state folder's permissions or set XDG_STATE_HOME to a writable folder; until then it is kept in memory only.`,
   clearFailed: (reason) => `Progress could not be cleared (${reason}).`,
   driftSummary: (m, ref, managers) => `${m.replace(/\.$/, '')}; stopped retrying: ${ref} was changed by ${managers.join(', ')} after the tutorial applied it.`,
   driftDiagnosis: (ref, fields, managers, more) =>
@@ -134,6 +142,15 @@ const en: EngineMessages = {
   reapplying: (refs) => `re-applying ${refs.join(', ')} from the lesson's manifests`,
   noDrift: 'No changed objects to re-apply on this step.',
   reapplyFailed: (d) => `The lesson's version could not be re-applied: ${d}`,
+  execHung: (program, pod) => `${program} in pod ${pod} never finished: the exec session stayed open with no output`,
+  leftoverSummary: (m) => `${m}; stopped retrying: an object left from another lesson decides this result`,
+  gatewayRestarted: (r, a) => `The pods restarted during this step: ${r.join(', ')} was replaced by ${a.join(', ')}, and both were followed.`,
+  interruptedApply: (refs) => `Interrupted while applying; already in the cluster: ${refs.join(', ')}.`,
+  removeInterrupted: (id, cleanup) =>
+    `Apply the step again to finish it, or remove what it created: \`egress-tutorial reset\` removes everything the tutorial created${cleanup ? `, or run lesson ${id}'s step ${cleanup} (\`egress-tutorial run ${id}\` ends with it)` : ''}.`,
+  removingLeftovers: (refs) => `removing ${refs.join(', ')}`,
+  noLeftovers: 'No leftovers to remove on this step.',
+  leftoversNotRemoved: (d) => `The leftovers could not be removed: ${d}`,
 };
 
 const zh: EngineMessages = {
@@ -190,7 +207,7 @@ const zh: EngineMessages = {
   applyingFix: (d) => `正在应用：${d}`,
   runThisToFix: (cmd) => `运行以下命令修复：${cmd}`,
   appliesNothing: '# 这一步不应用任何对象。',
-  saveFailed: (code) => `进度未能保存（${code}）。`,
+  saveFailed: (code) => `进度未能保存（${code}）：修正状态文件夹的权限，或把 XDG_STATE_HOME 设为一个可写的文件夹；在此之前进度只保存在内存中。`,
   clearFailed: (reason) => `进度未能清除（${reason}）。`,
   driftSummary: (m, ref, managers) => `${m.replace(/[。.]$/, '')}；已停止重试：${ref} 在教程应用之后被 ${managers.join('、')} 修改了。`,
   driftDiagnosis: (ref, fields, managers, more) =>
@@ -198,6 +215,15 @@ const zh: EngineMessages = {
   reapplying: (refs) => `正在按课程清单重新应用 ${refs.join('、')}`,
   noDrift: '这一步没有需要重新应用的被改动对象。',
   reapplyFailed: (d) => `未能重新应用课程中的版本：${d}`,
+  execHung: (program, pod) => `Pod ${pod} 中的 ${program} 一直没有结束：exec 会话保持打开，却没有任何输出`,
+  leftoverSummary: (m) => `${m}；已停止重试：其他课程留下的对象决定了这个结果`,
+  gatewayRestarted: (r, a) => `这一步进行期间 Pod 重启了：${r.join('、')} 被 ${a.join('、')} 替换，两者的日志都跟踪了。`,
+  interruptedApply: (refs) => `应用过程被中断；以下对象已经在集群中：${refs.join('、')}。`,
+  removeInterrupted: (id, cleanup) =>
+    `再次应用这一步即可完成它，或者删除它创建的对象：\`egress-tutorial reset\` 会删除教程创建的全部对象${cleanup ? `，也可以运行课程 ${id} 的步骤 ${cleanup}（\`egress-tutorial run ${id}\` 最后会执行它）` : ''}。`,
+  removingLeftovers: (refs) => `正在删除 ${refs.join('、')}`,
+  noLeftovers: '这一步没有需要删除的遗留对象。',
+  leftoversNotRemoved: (d) => `遗留对象未能删除：${d}`,
 };
 
 export function engineMessages(lang: Lang): EngineMessages {

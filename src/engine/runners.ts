@@ -2,13 +2,14 @@
 // state and an abort signal; it returns the verdict. The engine turns throws into verdicts.
 
 import { randomUUID } from 'node:crypto';
-import { ClusterError, type ClusterPort, type LogLine, type MeshFacts, type PodInfo } from '../cluster/port.js';
+import { ClusterError, type ApplyOutcome, type ClusterPort, type LogLine, type MeshFacts, type PodInfo } from '../cluster/port.js';
 import type { ApplyStep, CheckStep, DeleteStep, ExecStep, Lang, Lesson, LessonSet, LogsStep, ObjectRef, PodTarget } from '../lesson/model.js';
 import { addressIp, isOthersProof, matchesExpectation, parseAccessLogLine, type AccessLogFields, type MatchContext } from '../verify/access-log.js';
 import { parseCurlOutput, describeCurl, type CurlOutcome } from '../verify/curl.js';
 import { diagnose } from '../verify/diagnose.js';
 import { checkExecExpectation } from '../verify/expect.js';
 import { detectDrift, driftVerdict } from './drift.js';
+import { describeLeftovers, findLeftovers, leftoverSignature } from './leftovers.js';
 import { withRequestId } from './kubectl.js';
 import { gatewayClaims, gatewayTarget } from './gateway.js';
 import { inBoth, type EngineMessages } from './messages.js';
@@ -86,7 +87,18 @@ export function lessonName(lessons: Lesson[], lesson: Lesson, m: EngineMessages,
 export async function runApply(ctx: RunContext, step: ApplyStep): Promise<LocalVerdict> {
   const objects = step.manifests.flatMap((m) => m.objects).map((o) => structuredClone(o));
   setActivity(ctx, inBoth((m) => m.applying(objects.length)));
-  const outcomes = await ctx.port.apply(objects, { lesson: ctx.lesson.id, step: step.id, namespace: ctx.namespace, takeOver: ctx.takeOver, signal: ctx.signal });
+  const done: ApplyOutcome[] = [];
+  let outcomes: ApplyOutcome[];
+  try {
+    outcomes = await ctx.port.apply(objects, { lesson: ctx.lesson.id, step: step.id, namespace: ctx.namespace, takeOver: ctx.takeOver, signal: ctx.signal, onOutcome: (o) => done.push(o) });
+  } catch (error) {
+    // Interrupted halfway (Ctrl+C, Esc): say what is already in the cluster and how to remove it.
+    const changed = done.filter((o) => o.result === 'created' || o.result === 'configured');
+    if (!isCancelled(error, ctx.signal) || changed.length === 0) throw error;
+    ctx.state.applied = done;
+    const cleanup = ctx.lesson.steps.find((s) => s.kind === 'delete');
+    return { ok: false, summary: inBoth((m) => m.interruptedApply(changed.map((o) => refName(o.ref)))), diagnosis: inBoth((m) => m.removeInterrupted(ctx.lesson.id, cleanup?.id)) };
+  }
   ctx.state.applied = outcomes;
   for (const [i, o] of outcomes.entries()) {
     const authored = objects[i]?.apiVersion;
@@ -99,7 +111,7 @@ export async function runApply(ctx: RunContext, step: ApplyStep): Promise<LocalV
   }
   const errors = outcomes.filter((o) => o.result === 'error');
   if (errors.length > 0)
-    return { ok: false, summary: inBoth((m) => m.applyErrors(errors.length, outcomes.length)), diagnosis: errors.map((e) => `${refName(e.ref)}: ${e.message ?? 'error'}`).join(' ') };
+    return { ok: false, summary: inBoth((m) => m.applyErrors(errors.length, outcomes.length)), diagnosis: errors.map((e) => `${refName(e.ref)}: ${e.message ?? 'error'}`).join('\n') };
 
   let podName: string | undefined;
   if (step.waitFor) {
@@ -119,7 +131,7 @@ export async function runDelete(ctx: RunContext, step: DeleteStep): Promise<Loca
   ctx.state.deleted = outcomes;
   for (const o of outcomes) info(ctx, inBoth((m) => `${refName(o.ref)}: ${m.resultWord(o.result)}${o.message ? ` — ${o.message}` : ''}`), o.result === 'error' ? 'error' : 'info');
   const errors = outcomes.filter((o) => o.result === 'error');
-  if (errors.length > 0) return { ok: false, summary: inBoth((m) => m.deleteErrors(errors.length, outcomes.length)), diagnosis: errors.map((e) => e.message ?? refName(e.ref)).join(' ') };
+  if (errors.length > 0) return { ok: false, summary: inBoth((m) => m.deleteErrors(errors.length, outcomes.length)), diagnosis: errors.map((e) => e.message ?? refName(e.ref)).join('\n') };
   const deleted = outcomes.filter((o) => o.result === 'deleted').length;
   const notOurs = outcomes.filter((o) => o.result === 'not-ours').length;
   return { ok: true, summary: inBoth((m) => m.removed(deleted, notOurs)) };
@@ -150,10 +162,12 @@ export async function missingDependencies(ctx: RunContext, step: ExecStep): Prom
   const steps = (step.dependsOn ?? []).map((id) => ctx.lesson.steps.find((s) => s.id === id)).filter((s): s is ApplyStep => s?.kind === 'apply');
   if (steps.length === 0) return undefined;
   const wanted = steps.flatMap((s) => s.manifests.flatMap((mf) => mf.objects.map((o) => ({ step: s, ref: { apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace ?? ctx.namespace } as ObjectRef }))));
-  const namespaces = [...new Set([ctx.namespace, ctx.istioNamespace])];
+  // Only the kinds and namespaces of the objects relied on (a list per kind and namespace).
+  const namespaces = [...new Set(wanted.map((w) => w.ref.namespace ?? ctx.namespace))];
+  const kinds = [...new Set(wanted.map((w) => w.ref.kind))];
   let managed: ObjectRef[];
   try {
-    managed = await ctx.port.listManaged({ lesson: ctx.lesson.id, namespaces }, ctx.signal);
+    managed = await ctx.port.listManaged({ lesson: ctx.lesson.id, namespaces, kinds }, ctx.signal);
   } catch (error) {
     if (isCancelled(error, ctx.signal)) throw error;
     return undefined; // cannot tell: let the step run rather than block it
@@ -263,7 +277,15 @@ export async function runExec(ctx: RunContext, step: ExecStep): Promise<LocalVer
     const got = seen[seen.length - 1];
     setActivity(ctx, inBoth((m) => (n === 1 ? m.running(step.command[0], pod.name) : m.waitingForPush(n - 1, got))));
     // A hung command may use what is left of the verification budget, but not much more.
-    const { curl, stdout } = await sendOnce(ctx, step, pod, Math.max(5_000, deadline - ctx.now()), true);
+    let sent: SentRequest;
+    try {
+      sent = await sendOnce(ctx, step, pod, Math.max(5_000, deadline - ctx.now()), true);
+    } catch (error) {
+      // A hung exec is not curl's exit 28: say what hangs, with no network or gateway hint.
+      if (error instanceof ClusterError && error.reason === 'hung') return { ok: false, summary: inBoth((m) => m.execHung(step.command[0], pod.name)), diagnosis: error.message, attempts: attempt };
+      throw error;
+    }
+    const { curl, stdout } = sent;
     const check = checkExecExpectation(step.expect, curl, stdout, ctx.lang);
     seen.push(describeCurl(curl));
     ctx.changed();
@@ -279,6 +301,16 @@ export async function runExec(ctx: RunContext, step: ExecStep): Promise<LocalVer
       };
     }
     last = { curl, mismatch: check.mismatch, mismatchZh: checkExecExpectation(step.expect, curl, stdout, ctx.lang === 'zh' ? 'en' : 'zh').mismatch };
+    // Another lesson's leftover decides the result: waiting for Istio cannot fix that.
+    if (attempt === 1 && leftoverSignature(step, curl)) {
+      const facts = await safeFacts(ctx);
+      const leftovers = facts ? findLeftovers(step, curl, facts, host, ctx.namespace, ctx.lesson.id) : [];
+      if (leftovers.length) {
+        const removable = leftovers.filter((l) => l.ours).map((l) => l.ref);
+        if (removable.length) ctx.state.leftovers = removable;
+        return { ok: false, summary: ctx.m.leftoverSummary(check.mismatch ?? ctx.m.unexpectedResult), diagnosis: describeLeftovers(leftovers, host, ctx.lang), httpStatus: curl.httpStatus, exitCode: curl.exitCode, attempts: attempt };
+      }
+    }
     // Someone changed an object this lesson applied: waiting for Istio cannot fix that (C6).
     if (attempt === 1) {
       const drift = await detectDrift(ctx, step);
@@ -398,7 +430,7 @@ export async function runLogs(ctx: RunContext, step: LogsStep): Promise<LocalVer
     if (fields) parsed.push(fields);
     if (proof) {
       proofFound = true;
-      const verdict: LocalVerdict = { ok: true, summary: inBoth((m) => m.proofFound(line.pod)), proofLine: line };
+      const verdict: LocalVerdict = { ok: true, summary: inBoth((m) => `${m.proofFound(line.pod)}${restart ? ` ${m.gatewayRestarted(restart.replaced, restart.added)}` : ''}`), proofLine: line };
       settle?.(verdict);
       if (timedOut) ctx.onLatePass?.(verdict);
     }
@@ -411,11 +443,20 @@ export async function runLogs(ctx: RunContext, step: LogsStep): Promise<LocalVer
     ctx.changed();
   };
 
+  let restart: { replaced: string[]; added: string[] } | undefined;
   // Follow first, so the line of a request sent now cannot be missed.
   const followStart = ctx.now();
   setActivity(ctx, inBoth((m) => m.following(selector, step.target.container, step.target.namespace)));
   const follow = ctx.port
-    .followLogs(step.target, { signal: ctx.signal, tailLines: 100, onLine, onEvent: (m) => info(ctx, m) })
+    .followLogs(step.target, {
+      signal: ctx.signal,
+      tailLines: 100,
+      onLine,
+      onEvent: (m) => info(ctx, m),
+      onRestart: (change) => {
+        restart = { replaced: [...new Set([...(restart?.replaced ?? []), ...change.replaced])], added: [...new Set([...(restart?.added ?? []), ...change.added])] };
+      },
+    })
     .then(
       (): LocalVerdict => ({ ok: false, summary: ctx.signal.aborted ? inBoth((m) => m.cancelled) : inBoth((m) => m.streamEnded) }),
       (error: unknown): LocalVerdict => (isCancelled(error, ctx.signal) ? { ok: false, summary: inBoth((m) => m.cancelled) } : { ok: false, summary: errorSentence(error) }),
@@ -505,7 +546,7 @@ export async function runLogs(ctx: RunContext, step: LogsStep): Promise<LocalVer
     ok: false,
     summary: inBoth((m) => m.noLogLineYet(seconds, id)),
     diagnosis: inBoth((m, lang) =>
-      `${diagnose({
+      `${restart ? `${m.gatewayRestarted(restart.replaced, restart.added)} ` : ''}${diagnose({
         curl: request?.curl,
         logExpect: step.expect,
         facts,
@@ -561,7 +602,8 @@ export async function runCheck(ctx: RunContext, step: CheckStep): Promise<LocalV
     return {
       ok: false,
       summary: inBoth((m) => m.checksFailed(fails.length, fails.map((f) => f.name).join(', '))),
-      diagnosis: fails.map((f) => f.fix ?? f.summary).join(' '),
+      // One line per failed check, named: several hints must not run together.
+      diagnosis: fails.map((f) => `${f.name}: ${f.fix ?? f.summary}`).join('\n'),
     };
   return { ok: true, summary: inBoth((m) => m.checksPassed(results.length, warns.map((w) => w.name))) };
 }

@@ -1,7 +1,7 @@
 // Mutable per-step state inside the engine, and its immutable snapshot form.
 
 import type { ApplyOutcome, CheckResult, DeleteOutcome, Drift } from '../cluster/port.js';
-import type { Lang, Localized } from '../lesson/model.js';
+import type { Lang, Localized, ObjectRef } from '../lesson/model.js';
 import { Ring } from './ring.js';
 import type { LogEntry, OutputEntry, StepPhase, StepState, Verdict } from './types.js';
 
@@ -43,6 +43,7 @@ export class LiveStepState {
   checks?: CheckResult[];
   verdict?: LocalVerdict;
   drift?: Drift[];
+  leftovers?: ObjectRef[];
   private lastOutput?: LiveEntry;
 
   /** Start over for a new run. */
@@ -56,6 +57,7 @@ export class LiveStepState {
     this.checks = undefined;
     this.verdict = undefined;
     this.drift = undefined;
+    this.leftovers = undefined;
     this.lastOutput = undefined;
   }
 
@@ -90,6 +92,7 @@ export class LiveStepState {
     if (this.checks) s.checks = this.checks;
     if (this.verdict) s.verdict = verdictIn(this.verdict, lang);
     if (this.drift) s.drift = this.drift;
+    if (this.leftovers) s.leftovers = this.leftovers;
     return s;
   }
 }

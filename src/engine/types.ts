@@ -2,7 +2,7 @@
 // The engine imports no ink; the UI makes no cluster calls.
 
 import type { ApplyOutcome, ClusterIdentity, ClusterPort, CheckResult, DeleteOutcome, Drift, LogLine } from '../cluster/port.js';
-import type { GatewayMode, Lang, Lesson, LessonSet, Step } from '../lesson/model.js';
+import type { GatewayMode, Lang, Lesson, LessonSet, ObjectRef, Step } from '../lesson/model.js';
 
 /** Where a step is in its life. */
 export type StepPhase =
@@ -47,6 +47,8 @@ export interface StepState {
   verdict?: Verdict;
   /** C6: the last failed verification found these tutorial objects changed by another field manager. */
   drift?: Drift[];
+  /** The tutorial's objects from another lesson that decided this step's result (a ServiceEntry an experiment must not see, a REGISTRY_ONLY Sidecar): removeLeftovers() offers to delete them. Additive. */
+  leftovers?: ObjectRef[];
 }
 
 export interface LessonProgress {
@@ -74,6 +76,8 @@ export interface EngineSnapshot {
   resumeAt?: { lesson: string; step: string };
   /** Warnings for the learner (a corrupt progress file set aside, progress that could not be saved). Additive. */
   warnings?: string[];
+  /** False when progress is not being saved (the state directory is unusable, or the last save failed). Additive. */
+  progressSaved?: boolean;
   /** The gateway mode the lessons run in (shared or own). Additive. */
   gateway?: GatewayMode;
 }
@@ -111,6 +115,8 @@ export interface Engine {
    * (forced ownership), then run the step again. Never throws.
    */
   reapply(): Promise<Verdict>;
+  /** After a verification named leftovers (stepState.leftovers) and the learner confirmed: delete them (the tutorial's only), then run the step again. Never throws. */
+  removeLeftovers(): Promise<Verdict>;
   /** The server's dry-run result for the current apply step, as YAML. */
   dryRun(): Promise<string>;
   /** Esc: stop what is running (wait, exec, log follow, retries). */
@@ -146,6 +152,8 @@ export interface ProgressStore {
   clear(): void;
   /** Set when the file was corrupt or foreign and was set aside: a warning for the learner. */
   warning?: string;
+  /** False when progress lives in memory only (an unusable state directory); additive. */
+  persistent?: boolean;
 }
 
 export interface SavedProgress {

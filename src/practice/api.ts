@@ -66,6 +66,10 @@ function causeReason(message: string): string {
 }
 
 export class Api {
+  /** Graceful termination of pods (the podTerminationGraceMs knob); 0: deleted at once. */
+  podTerminationGraceMs: () => number = () => 0;
+  private readonly terminations = new Set<NodeJS.Timeout>();
+
   constructor(
     readonly store: Store,
     readonly registry: ResourceRegistry,
@@ -205,18 +209,57 @@ export class Api {
     return { object: this.finishUpdate(t, current, next, opts), created: false };
   }
 
-  delete(t: Target, dryRun: boolean): KObject | ReturnType<typeof successStatus> {
+  delete(t: Target, dryRun: boolean, preconditions?: { uid?: string; resourceVersion?: string }): KObject | ReturnType<typeof successStatus> {
     const old = this.existing(t);
+    // DeleteOptions.preconditions, as kube-apiserver checks them.
+    if (preconditions?.uid && preconditions.uid !== old.metadata.uid) {
+      throw new ApiError(409, 'Conflict', `Operation cannot be fulfilled on ${t.res.plural}${t.res.group ? `.${t.res.group}` : ''} "${old.metadata.name}": Precondition failed: UID in precondition: ${preconditions.uid}, UID in object meta: ${old.metadata.uid}`);
+    }
+    if (preconditions?.resourceVersion && preconditions.resourceVersion !== old.metadata.resourceVersion) {
+      throw new ApiError(409, 'Conflict', `Operation cannot be fulfilled on ${t.res.plural}${t.res.group ? `.${t.res.group}` : ''} "${old.metadata.name}": Precondition failed: ResourceVersion in precondition: ${preconditions.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion}`);
+    }
     if (t.res.plural === 'namespaces' && ['default', 'kube-system', 'kube-public'].includes(old.metadata.name)) {
       throw errors.forbidden(`namespaces "${old.metadata.name}" is forbidden: this namespace may not be deleted`, old.metadata.name, '', 'namespaces');
     }
     if (dryRun) return this.present(t.res, t.version, old);
+    const grace = t.res.plural === 'pods' ? this.podTerminationGraceMs() : 0;
+    if (grace > 0) return this.present(t.res, t.version, this.terminatePod(t, old, grace));
     const gone = this.store.delete(t.res, t.namespace, old.metadata.name);
     if (t.res.plural === 'pods' && gone) {
       gone.metadata.deletionTimestamp = now();
       return this.present(t.res, t.version, gone);
     }
     return successStatus({ name: old.metadata.name, group: t.res.group, kind: t.res.plural, uid: old.metadata.uid });
+  }
+
+  /**
+   * As the kubelet does it: the pod gets its deletionTimestamp and keeps running for the grace
+   * period, no longer Ready (its endpoints drop it, its replica set replaces it); then it is gone.
+   */
+  private terminatePod(t: Target, old: KObject, graceMs: number): KObject {
+    if (old.metadata.deletionTimestamp) return old;
+    const pod = clone(old);
+    pod.metadata.deletionTimestamp = new Date(Date.now() + graceMs).toISOString().replace(/\.\d+Z$/, 'Z');
+    (pod.metadata as Record<string, unknown>).deletionGracePeriodSeconds = Math.ceil(graceMs / 1000);
+    const status = (pod.status ?? {}) as Record<string, unknown>;
+    const conditions = ((status.conditions as { type: string; status: string }[] | undefined) ?? []).map((c) => (c.type === 'Ready' || c.type === 'ContainersReady' ? { ...c, status: 'False' } : c));
+    pod.status = { ...status, conditions };
+    const stored = this.store.update(t.res, pod);
+    const uid = old.metadata.uid;
+    const timer = setTimeout(() => {
+      this.terminations.delete(timer);
+      const now = this.store.get(t.res, t.namespace, old.metadata.name);
+      if (now && now.metadata.uid === uid) this.store.delete(t.res, t.namespace, old.metadata.name);
+    }, graceMs);
+    timer.unref?.();
+    this.terminations.add(timer);
+    return stored ?? pod;
+  }
+
+  /** Stop pending graceful terminations (the cluster stops). */
+  stopTerminations(): void {
+    for (const t of this.terminations) clearTimeout(t);
+    this.terminations.clear();
   }
 
   deleteCollection(t: Target, query: URLSearchParams, dryRun: boolean): Record<string, unknown> {

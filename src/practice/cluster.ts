@@ -47,6 +47,7 @@ export async function startPracticeClusterWith(deps: PracticeDeps, options: Prac
     admission.admit(res, obj, old);
     defaultRbac(res, obj);
   });
+  api.podTerminationGraceMs = () => knobs.podTerminationGraceMs ?? 0;
   const logs = new PodLogs();
   const tokens = new TokenRegistry();
   const controllers = new Controllers(api, store, logs, { podReadyDelayMs: () => knobs.podReadyDelayMs });
@@ -130,6 +131,10 @@ export async function startPracticeClusterWith(deps: PracticeDeps, options: Prac
       return path;
     },
     knobs: () => ({ ...knobs, deny: [...knobs.deny] }),
+    requestCounts: () => structuredClone(server.counts),
+    resetRequestCounts: () => {
+      server.counts = { total: 0, byKind: {}, faulted: 0 };
+    },
     setKnobs(patch: Partial<PracticeKnobs>): void {
       const before = knobs;
       knobs = mergeKnobs(knobs, patch);
@@ -141,6 +146,7 @@ export async function startPracticeClusterWith(deps: PracticeDeps, options: Prac
       if (stopped) return;
       stopped = true;
       controllers.stop();
+      api.stopTerminations();
       aggregator.stop();
       tokenSecrets.stop();
       unsubscribeSaver();

@@ -136,7 +136,8 @@ export class Controllers {
     if (e.group === '' && e.plural === 'pods') {
       if (e.type === 'ADDED') this.schedulePodStart(o);
       const phaseChanged = !deepEqual((e.old?.status as Record<string, unknown> | undefined)?.phase, (o.status as Record<string, unknown> | undefined)?.phase);
-      if (e.type === 'ADDED' || phaseChanged) this.reconcileOwnersOf(o);
+      const terminating = !!o.metadata.deletionTimestamp && !e.old?.metadata.deletionTimestamp;
+      if (e.type === 'ADDED' || phaseChanged || terminating) this.reconcileOwnersOf(o);
     }
   }
 
@@ -179,7 +180,7 @@ export class Controllers {
         addressType: 'IPv4',
         endpoints: members.map((p) => ({
           addresses: [String((p.status as Record<string, unknown>).podIP)],
-          conditions: { ready: isPodReady(p), serving: isPodReady(p), terminating: false },
+          conditions: { ready: isPodReady(p), serving: isPodReady(p), terminating: !!p.metadata.deletionTimestamp },
           nodeName: (p.spec as Record<string, unknown>).nodeName,
           targetRef: { kind: 'Pod', namespace, name: p.metadata.name, uid: p.metadata.uid },
         })),
@@ -285,10 +286,12 @@ export class Controllers {
     const spec = (fresh.spec ?? {}) as Record<string, unknown>;
     const want = Number(spec.replicas ?? 1);
     const ns = fresh.metadata.namespace ?? 'default';
-    const pods = this.store.list(POD, ns).filter((p) => p.metadata.ownerReferences?.some((r) => r.uid === fresh.metadata.uid));
+    // Terminating pods do not count: a pod being deleted is replaced at once, as kube does.
+    const active = (p: KObject): boolean => !p.metadata.deletionTimestamp && !!p.metadata.ownerReferences?.some((r) => r.uid === fresh.metadata.uid);
+    const pods = this.store.list(POD, ns).filter(active);
     for (let i = pods.length; i < want; i++) this.createPod(fresh);
     for (const extra of pods.slice(want)) this.store.delete(POD, ns, extra.metadata.name);
-    const now = this.store.list(POD, ns).filter((p) => p.metadata.ownerReferences?.some((r) => r.uid === fresh.metadata.uid));
+    const now = this.store.list(POD, ns).filter(active);
     const ready = now.filter(isPodReady).length;
     const status = { replicas: now.length, fullyLabeledReplicas: now.length, readyReplicas: ready, availableReplicas: ready, observedGeneration: fresh.metadata.generation ?? 1 };
     const clean = Object.fromEntries(Object.entries(status).filter(([k, v]) => !(v === 0 && k !== 'replicas' && k !== 'observedGeneration')));

@@ -19,7 +19,7 @@ import { chooseProtocol, sendError as sendExecError, sendResult } from './exec.j
 import type { PodLogs } from './logs.js';
 import { ApiError, errors } from './status.js';
 import type { KObject } from './store.js';
-import type { PracticeKnobs } from './types.js';
+import type { PracticeKnobs, RequestCounts } from './types.js';
 import { serveWatch, type WatchHandle } from './watch.js';
 import { toTable, wantsTable } from './tables.js';
 import { openApiV3Doc, openApiV3Index } from './openapi.js';
@@ -107,6 +107,7 @@ export class PracticeServer {
   private readonly sockets = new Set<WebSocket>();
   private address = '127.0.0.1:0';
   private readonly firedEdits = new WeakSet<object>();
+  counts: RequestCounts = { total: 0, byKind: {}, faulted: 0 };
   /** Requests served per user name (exec upgrades included), for GET /metrics: the classroom benchmark's "API requests per learner". */
   private readonly requestsByUser = new Map<string, number>();
 
@@ -169,12 +170,29 @@ export class PracticeServer {
   private fault(): ApiError | undefined {
     const k = this.deps.knobs();
     if (!(k.faultRate > 0) || Math.random() >= k.faultRate) return undefined;
-    return k.faultStatus === 429 ? errors.tooManyRequests(1) : errors.internal('etcdserver: request timed out');
+    this.counts.faulted++;
+    return k.faultStatus === 429 ? errors.tooManyRequests(k.faultRetryAfterSeconds ?? 1) : errors.internal('etcdserver: request timed out');
+  }
+
+  private countKind(method: string, url: string): void {
+    this.counts.total++;
+    const parts = url.split('?')[0].split('/').filter(Boolean);
+    let rest = parts[0] === 'api' ? parts.slice(2) : parts[0] === 'apis' ? parts.slice(3) : undefined;
+    let resource: string;
+    if (!rest) resource = parts.join('/') || '/';
+    else {
+      if (rest[0] === 'watch') rest = rest.slice(1);
+      if (rest[0] === 'namespaces' && rest.length > 2) rest = rest.slice(2);
+      resource = rest.length === 0 ? 'discovery' : `${rest[0]}${rest[2] ? `/${rest[2]}` : ''}`;
+    }
+    const key = `${method} ${resource}`;
+    this.counts.byKind[key] = (this.counts.byKind[key] ?? 0) + 1;
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const caller = this.authenticate(req);
     if (!caller) throw errors.unauthorized();
+    this.countKind(req.method ?? 'GET', req.url ?? '/');
     const url = new URL(req.url ?? '/', 'http://practice');
     const path = url.pathname.replace(/\/+$/, '') || '/';
     if (path !== '/metrics') this.count(caller);
@@ -357,15 +375,17 @@ export class PracticeServer {
       case 'DELETE': {
         const raw = await readBody(req);
         let optsDryRun = dryRun;
+        let preconditions: { uid?: string; resourceVersion?: string } | undefined;
         if (raw.length) {
           try {
-            const opts = JSON.parse(raw.toString('utf8')) as { dryRun?: string[] };
+            const opts = JSON.parse(raw.toString('utf8')) as { dryRun?: string[]; preconditions?: { uid?: string; resourceVersion?: string } };
             optsDryRun ||= Array.isArray(opts.dryRun) && opts.dryRun.includes('All');
+            preconditions = opts.preconditions;
           } catch {
             throw errors.badRequest('the delete options could not be decoded');
           }
         }
-        if (t.name) return sendJson(res, 200, api.delete(t, optsDryRun));
+        if (t.name) return sendJson(res, 200, api.delete(t, optsDryRun, preconditions));
         return sendJson(res, 200, api.deleteCollection(t, query, optsDryRun));
       }
       default:
@@ -500,6 +520,7 @@ export class PracticeServer {
       const caller = this.authenticate(req);
       if (!caller) throw errors.unauthorized();
       this.count(caller);
+      this.countKind('GET', req.url ?? '/');
       const fault = this.fault();
       if (fault) throw fault;
       const user = impersonated(this.deps.authorizer, caller, req);

@@ -6,8 +6,15 @@ export interface PracticeKnobs {
   outboundPolicy: 'ALLOW_ANY' | 'REGISTRY_ONLY';
   injection: boolean; // the default namespace is labelled istio-injection=enabled
   podReadyDelayMs: number; // a new pod becomes Running and Ready after this
+  /**
+   * Graceful termination: a deleted pod stays Terminating (not Ready, still logging) this long
+   * before it is gone, and its replica set replaces it at once. 0 (default): deleted at once.
+   */
+  podTerminationGraceMs?: number;
   faultRate: number; // share (0..1) of API requests answered with faultStatus
   faultStatus: 500 | 429;
+  /** The Retry-After (seconds) a faulted 429 carries (default 1). */
+  faultRetryAfterSeconds?: number;
   cutLogStreamsAfterMs?: number; // follow log streams end after this
   hangExec: boolean; // exec sessions never complete
   /**
@@ -38,6 +45,16 @@ export interface PracticeCluster {
   /** Write the kubeconfig with mode 0600; returns the path. */
   writeKubeconfig(path: string): Promise<string>;
   knobs(): PracticeKnobs;
+  /** Requests served since start (or since resetRequestCounts): API load figures for benches and tests. */
+  requestCounts(): RequestCounts;
+  resetRequestCounts(): void;
   setKnobs(knobs: Partial<PracticeKnobs>): void;
   stop(): Promise<void>;
+}
+
+export interface RequestCounts {
+  total: number; // every authenticated request, faulted ones included
+  /** By "VERB resource" ("GET pods", "PATCH virtualservices", "POST selfsubjectaccessreviews", "GET discovery"). */
+  byKind: Record<string, number>;
+  faulted: number;
 }

@@ -2,9 +2,9 @@
 // written atomically (temp file + rename). A corrupt or foreign file is set aside, never fatal.
 
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { xdgState } from 'xdg-basedir';
 import type { LessonProgress, ProgressStore, SavedProgress } from '../engine/types.js';
 
@@ -13,12 +13,45 @@ export interface ProgressStoreOptions {
   namespace: string;
   /** Default: stateDir(). */
   stateDir?: string;
+  /** The language of the warning when the state directory is unusable (default en). */
+  lang?: 'en' | 'zh';
 }
 
-/** `$XDG_STATE_HOME/egress-tutorial`, else ~/.local/state/egress-tutorial. */
+/**
+ * `$XDG_STATE_HOME/egress-tutorial`, else ~/.local/state/egress-tutorial. A relative
+ * XDG_STATE_HOME is ignored, as the XDG Base Directory spec says ("paths must be absolute").
+ */
 export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_STATE_HOME || xdgState || join(homedir(), '.local', 'state');
+  const given = env.XDG_STATE_HOME;
+  const fallback = xdgState && isAbsolute(xdgState) && xdgState !== process.env.XDG_STATE_HOME ? xdgState : join(homedir(), '.local', 'state');
+  const base = given && isAbsolute(given) ? given : fallback;
   return join(base, 'egress-tutorial');
+}
+
+/**
+ * Why the state directory cannot hold progress (it, or a parent, is a file; it is not readable
+ * or writable), as one sentence naming the path and the fix; undefined when it is usable. Creates
+ * it when missing, as saving would.
+ */
+export function stateDirProblem(dir: string, lang: 'en' | 'zh' = 'en', purpose: 'progress' | 'practice' = 'progress'): string | undefined {
+  let code: string | undefined;
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    if (!statSync(dir).isDirectory()) code = 'ENOTDIR';
+    else accessSync(dir, constants.R_OK | constants.W_OK | constants.X_OK);
+  } catch (error) {
+    code = (error as NodeJS.ErrnoException).code ?? 'EIO';
+  }
+  if (!code) return undefined;
+  const file = code === 'ENOTDIR' || code === 'EEXIST';
+  if (lang === 'zh') {
+    const what = purpose === 'progress' ? '进度无法保存' : '练习集群无法保存它的状态';
+    const why = file ? `${dir}（或它的上级）是一个文件，不是文件夹；把它移走` : `无法读写 ${dir}（${code}）；修正它的权限（chmod u+rwx ${dir}）`;
+    return `${what}：${why}，或把 XDG_STATE_HOME 设为一个可写的文件夹。${purpose === 'progress' ? '本次会话的进度只保存在内存中。' : ''}`;
+  }
+  const what = purpose === 'progress' ? 'Progress cannot be saved' : 'The practice cluster cannot keep its state';
+  const why = file ? `${dir} (or a folder above it) is a file, not a folder; move it away` : `${dir} cannot be read or written (${code}); fix its permissions (chmod u+rwx ${dir})`;
+  return `${what}: ${why} or set XDG_STATE_HOME to a writable folder.${purpose === 'progress' ? ' Progress is kept in memory for this session only.' : ''}`;
 }
 
 /** The file for one (cluster, namespace): readable prefix plus a hash so keys never collide. */
@@ -59,9 +92,13 @@ function timestampForFile(date: Date): string {
 export function openProgressStore(options: ProgressStoreOptions): ProgressStore & { readonly file: string } {
   const dir = options.stateDir ?? stateDir();
   const file = join(dir, progressFileName(options.clusterKey, options.namespace));
+  // An unusable state directory: one sentence with the fix, and the tutorial goes on in memory.
+  const problem = stateDirProblem(dir, options.lang);
+  if (problem) return { ...memoryProgressStore(), file, warning: problem, persistent: false };
 
   const store: ProgressStore & { file: string } = {
     file,
+    persistent: true,
     load(): SavedProgress | undefined {
       let text: string;
       try {

@@ -253,7 +253,8 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
   const perform = (intent: Intent) => {
     switch (intent.type) {
       case 'quit':
-        quit(screen === 'failed' ? 1 : 0);
+        // Ctrl+C is an interrupt: 130, as a shell reports SIGINT (issue 16 item 8).
+        quit(intent.interrupted ? 130 : screen === 'failed' ? 1 : 0);
         return;
       case 'connect':
         setScreen('connecting');

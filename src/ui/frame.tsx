@@ -57,6 +57,8 @@ export function statusText(snapshot: EngineSnapshot | undefined, lang: Lang, sho
     parts.push(m.statusNamespace(snapshot.namespace));
   }
   parts.push(m.langName);
+  // Issue 16 item 5: the learner must not believe progress is kept when it is not.
+  if (snapshot?.progressSaved === false) parts.push(m.statusNotSaved);
   if (snapshot && showPosition) {
     parts.push(`${m.lessonOf(snapshot.lessonIndex + 1, snapshot.lessons.length)} ${m.stepOf(snapshot.stepIndex + 1, snapshot.lesson.steps.length)}`);
   }

@@ -24,7 +24,7 @@ export type Overlay =
   | { kind: 'dry-run'; again?: boolean };
 
 export type Intent =
-  | { type: 'quit' }
+  | { type: 'quit'; interrupted?: true } // interrupted: Ctrl+C (exit 130, like SIGINT)
   | { type: 'connect'; backend: 'kube' | 'practice' }
   | { type: 'retry-connect' }
   | { type: 'resume' }
@@ -156,7 +156,7 @@ function stepKey(ctx: KeyContext, input: string, key: Key): Intent | undefined {
 
 /** The intent of a key press, or undefined when the key means nothing here. */
 export function decideKey(ctx: KeyContext, input: string, key: Key): Intent | undefined {
-  if (isQuit(input, key)) return { type: 'quit' };
+  if (isQuit(input, key)) return { type: 'quit', interrupted: true };
   switch (ctx.screen) {
     case 'connecting':
       return input === 'q' ? { type: 'quit' } : undefined;

@@ -47,8 +47,9 @@ describe('exec', () => {
     p.cluster.setKnobs({ hangExec: true });
     try {
       const timedOut = await p.port.exec(pod, 'curl', CURL, { timeoutMs: 300 }).catch((e: unknown) => e);
-      expect(timedOut).toMatchObject({ name: 'ClusterError', reason: 'timeout' });
-      expect((timedOut as Error).message).toMatch(/^The command did not finish within 300 ms, so it was stopped \(run curl in container "curl" of pod "curl-/);
+      // Nothing came back and the stream stayed open: a hung exec (issue 16 item 6), not a timeout of the command.
+      expect(timedOut).toMatchObject({ name: 'ClusterError', reason: 'hung' });
+      expect((timedOut as Error).message).toMatch(/^The exec session to run curl in container "curl" of pod "curl-[a-z0-9-]+" stayed open for 300 ms with no output and no exit status, so it was stopped/);
       const controller = new AbortController();
       const running = p.port.exec(pod, 'curl', CURL, { timeoutMs: 60_000, signal: controller.signal });
       setTimeout(() => controller.abort(), 50);

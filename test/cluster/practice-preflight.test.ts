@@ -1,5 +1,6 @@
 // Pre-flight checks, their automatic fixes, mesh facts, RBAC denial and API faults — through real
 // client-node against the practice cluster and its knobs.
+import { connectCluster } from '../../src/cluster/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckResult } from '../../src/cluster/port.js';
 import { CLIENT, curlClient, serviceEntry, startPractice, type Practice } from './practice-helpers.js';
@@ -106,7 +107,8 @@ describe('preflight', () => {
       { lesson: '03-outbound-policy-experiment', step: 'sidecar', namespace: 'default' },
     );
     const outbound = (await p.port.preflight({ clientNamespace: 'default', istioNamespace: 'istio-system', client: CLIENT, checks: ['outbound-policy'] }))[0];
-    expect(outbound.summary).toBe('Outbound traffic policy: REGISTRY_ONLY (from a Sidecar in namespace "default").');
+    // The check names the Sidecar and the lesson that left it (issue 16 item 4).
+    expect(outbound.summary).toBe('Outbound traffic policy: REGISTRY_ONLY (from Sidecar "default" in namespace "default", left by the tutorial\'s lesson 03-outbound-policy-experiment).');
     const facts = await p.port.meshFacts({ clientNamespace: 'default', istioNamespace: 'istio-system' });
     expect(facts.outboundPolicy).toBe('REGISTRY_ONLY');
     expect(facts.objects.map((o) => `${o.kind}/${o.name}`).sort()).toEqual(['ServiceEntry/cnn', 'Sidecar/default']);
@@ -119,8 +121,11 @@ describe('preflight', () => {
 describe('RBAC denial and API faults', () => {
   it('names the missing permission in the pre-flight and in the apply outcome', async () => {
     p.cluster.setKnobs({ deny: [{ verb: 'patch', group: 'networking.istio.io', resource: 'gateways' }] });
+    // A new session: a session answers each permission review once (issue 11), so a change of
+    // RBAC shows in the next session's pre-flight (and at once as a 403 on the request itself).
+    const { port: fresh } = await connectCluster({ kubeconfigYaml: p.cluster.kubeconfig(), backend: 'practice' });
     try {
-      const check = (await p.port.preflight({ clientNamespace: 'default', istioNamespace: 'istio-system', client: CLIENT, checks: ['permissions'] }))[0];
+      const check = (await fresh.preflight({ clientNamespace: 'default', istioNamespace: 'istio-system', client: CLIENT, checks: ['permissions'] }))[0];
       expect(check.level).toBe('fail');
       expect(check.summary).toBe('Missing 1 permission: patch gateways.networking.istio.io in default.');
       const [outcome] = await p.port.apply(
@@ -130,6 +135,7 @@ describe('RBAC denial and API faults', () => {
       expect(outcome.result).toBe('error');
       expect(outcome.message).toMatch(/^Could not apply Gateway "g" in namespace "default": forbidden \(.*cannot patch resource "gateways" in API group "networking\.istio\.io".*\); ask a cluster admin/);
     } finally {
+      fresh.close();
       p.cluster.setKnobs({ deny: [] });
     }
   });
@@ -139,7 +145,8 @@ describe('RBAC denial and API faults', () => {
     try {
       const outcomes = await p.port.apply([{ ...serviceEntry(), metadata: { name: 'flaky' } }], { lesson: 'faults', step: 's', namespace: 'default' });
       expect(outcomes[0].result).toBe('created');
-      p.cluster.setKnobs({ faultStatus: 429 });
+      // Retry-After is honoured now: 0 s keeps this test quick (honouring it is tested in api-load.test.ts).
+      p.cluster.setKnobs({ faultStatus: 429, faultRetryAfterSeconds: 0 });
       expect((await p.port.listManaged({ lesson: 'faults', namespaces: ['default'] })).map((r) => r.name)).toEqual(['flaky']);
       const removed = await p.port.deleteManaged({ lesson: 'faults', namespaces: ['default'] }, { waitMs: 5000 });
       expect(removed.map((o) => o.result)).toEqual(['deleted']);

@@ -99,7 +99,10 @@ describe('backoff', () => {
     expect(retryDelay(3, policy, undefined, () => 0.5)).toBe(400);
     expect(retryDelay(10, policy, undefined, () => 0.5)).toBe(1000);
     expect(retryDelay(1, policy, '0')).toBe(0);
-    expect(retryDelay(1, policy, '30')).toBe(1000);
+    // Retry-After is honoured (issue 16 item 7), with up to 10 % spread, up to the budget.
+    expect(retryDelay(1, policy, '10', () => 0.5)).toBe(10_500);
+    expect(retryDelay(1, policy, '60', () => 0.5)).toBe(30_000); // the default 30 s budget
+    expect(retryDelay(1, { ...policy, budgetMs: 5000 }, '30', () => 0.5)).toBe(5000);
   });
 
   it('sleep rejects with a cancelled ClusterError when aborted', async () => {

@@ -143,7 +143,8 @@ describe('engine: progress problems are warnings, not crashes', () => {
     };
     const { engine } = setup(new FakePort(), progress);
     engine.next();
-    expect(engine.snapshot().warnings).toEqual([progress.warning, 'Progress could not be saved (EROFS).']);
+    expect(engine.snapshot().warnings).toEqual([progress.warning, "Progress could not be saved (EROFS): fix the state folder's permissions or set XDG_STATE_HOME to a writable folder; until then it is kept in memory only."]);
+    expect(engine.snapshot().progressSaved).toBe(false);
     engine.dispose();
   });
 

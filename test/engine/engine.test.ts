@@ -269,7 +269,8 @@ describe('engine: check, delete, reset', () => {
     engine.openLesson('01-setup', 'preflight');
     const verdict = await engine.run();
     expect(verdict.ok).toBe(false);
-    expect(verdict.diagnosis).toBe('Apply a Telemetry resource.');
+    // Each failed check's hint on its own line, named (issue 16 item 9: hints must not run together).
+    expect(verdict.diagnosis).toBe('access-logging: Apply a Telemetry resource.');
     const check = engine.snapshot().stepState.checks![1];
     port.checkResults = port.checkResults.map((c) => ({ ...c, level: 'pass' as const }));
     const fixed = await engine.applyFix(check);

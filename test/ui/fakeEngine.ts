@@ -277,6 +277,11 @@ export class FakeEngine implements Engine {
     return this.finish({ ok: true, summary: 'fixed' });
   }
 
+  async removeLeftovers(): Promise<Verdict> {
+    this.calls.push('removeLeftovers');
+    return this.finish({ ok: true, summary: 'leftovers removed' });
+  }
+
   async reapply(): Promise<Verdict> {
     this.calls.push('reapply');
     return this.finish({ ok: true, summary: 're-applied' });

@@ -29,7 +29,7 @@ describe('decideKey', () => {
     expect(decideKey(running, 'b', noKey)).toBeUndefined();
     expect(decideKey(running, 'j', noKey)).toEqual({ type: 'scroll', delta: 1 });
     expect(decideKey(running, 'q', noKey)).toEqual({ type: 'quit' });
-    expect(decideKey(running, 'c', k({ ctrl: true }))).toEqual({ type: 'quit' });
+    expect(decideKey(running, 'c', k({ ctrl: true }))).toEqual({ type: 'quit', interrupted: true });
   });
 
   it('Esc stops a log follow that continues after the verdict, and does nothing otherwise', () => {

@@ -55,6 +55,20 @@ describe('connecting', () => {
     expect(ui.exitCodes).toEqual([1]);
   });
 
+  it('Ctrl+C exits 130 (an interrupt, issue 16 item 8) after disposing the engine; q exits 0', async () => {
+    const engine = new FakeEngine();
+    const ui = renderApp({ engine, preferPractice: true });
+    await ui.waitForText('Lessons');
+    await ui.press('\x03');
+    expect(ui.exitCodes).toEqual([130]);
+    expect(engine.calls).toContain('dispose');
+    const other = new FakeEngine();
+    const quiet = renderApp({ engine: other, preferPractice: true });
+    await quiet.waitForText('Lessons');
+    await quiet.press('q');
+    expect(quiet.exitCodes).toEqual([0]);
+  });
+
   it('connects to the practice cluster at once with preferPractice and shows warnings once', async () => {
     const engine = new FakeEngine();
     const backends: string[] = [];

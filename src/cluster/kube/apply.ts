@@ -11,11 +11,13 @@ import { resourcePath, type Discovery, type ResourceInfo } from './discovery.js'
 import { httpError, parseStatus, sanitize } from './errors.js';
 import { say, type Lang } from './lang.js';
 import { isTutorialObject, otherManagers, tutorialLabels, type RawObject } from './ownership.js';
+import type { KnownObjects } from './known.js';
 import type { KubeRest } from './rest.js';
 
 export interface KubeContext {
   rest: KubeRest;
   discovery: Discovery;
+  known?: KnownObjects;
 }
 
 export const APPLY_PATCH_CONTENT_TYPE = 'application/apply-patch+yaml';
@@ -126,6 +128,7 @@ async function applyOne(ctx: KubeContext, p: Prepared, existing: RawObject | und
     throw httpError(response.status, response.text, ctx.rest.where, applyWhat, response.attempts);
   }
   const stored = JSON.parse(response.text) as RawObject;
+  if (!options.dryRun) ctx.known?.remember(p.ref, stored);
   let result: ApplyOutcome['result'];
   if (!existing) result = 'created';
   else if (options.dryRun) result = sameContent(existing, stored) ? 'unchanged' : 'configured';
@@ -216,7 +219,9 @@ export async function applyObjects(ctx: KubeContext, objects: KubeObject[], opti
       continue;
     }
     try {
-      results.push(await applyOne(ctx, p, found, options));
+      const outcome = await applyOne(ctx, p, found, options);
+      results.push(outcome);
+      options.onOutcome?.(outcome);
     } catch (err) {
       results.push(errorOutcome(p.ref, err, lang));
     }

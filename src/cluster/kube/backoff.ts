@@ -7,18 +7,29 @@ export interface RetryPolicy {
   attempts: number; // total tries, including the first
   baseDelayMs: number;
   maxDelayMs: number;
+  /** Time budget for one call's retries (default 30 s): no try starts after it, however many are left. */
+  budgetMs?: number;
+  /** The longest Retry-After honoured (default: the budget); a longer one ends the retries. */
+  maxRetryAfterMs?: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 250, maxDelayMs: 4000 };
+/**
+ * Enough tries that a flaky API (a fifth of answers 500, or a third 429) almost never ends a
+ * call: 0.35^10 ≈ 3e-5 per call; the time budget keeps a dead API from holding a step for long.
+ */
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 10, baseDelayMs: 200, maxDelayMs: 4000, budgetMs: 30_000 };
+export const DEFAULT_BUDGET_MS = 30_000;
 
 /**
  * Delay before try number `attempt + 1` (attempt counts from 1). A server's Retry-After (seconds)
- * wins when given, capped at maxDelayMs; otherwise base·2^(attempt-1) with ±20 % jitter so that
- * several clients do not retry in lockstep.
+ * is honoured (plus up to 10 % so that throttled clients do not come back in lockstep), up to
+ * maxRetryAfterMs; otherwise base·2^(attempt-1) with ±20 % jitter, capped at maxDelayMs.
  */
 export function retryDelay(attempt: number, policy: RetryPolicy, retryAfter?: string, random: () => number = Math.random): number {
-  const seconds = retryAfter !== undefined ? Number(retryAfter) : NaN;
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.min(seconds * 1000, policy.maxDelayMs);
+  const seconds = retryAfter !== undefined && retryAfter.trim() !== '' ? Number(retryAfter) : NaN;
+  if (Number.isFinite(seconds) && seconds >= 0) {
+    return Math.min(Math.round(seconds * 1000 * (1 + 0.1 * random())), policy.maxRetryAfterMs ?? policy.budgetMs ?? DEFAULT_BUDGET_MS);
+  }
   const raw = policy.baseDelayMs * 2 ** (attempt - 1);
   const jitter = 0.8 + 0.4 * random();
   return Math.min(Math.round(raw * jitter), policy.maxDelayMs);

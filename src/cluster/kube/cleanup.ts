@@ -76,6 +76,21 @@ async function waitGone(r: Reads, resource: ResourceInfo, ref: ObjectRef, uid: u
   }
 }
 
+function replacedMessage(ref: ObjectRef, lang?: Lang): string {
+  return say(lang, `${describe(ref)} was replaced by someone else since the tutorial created it, so it was left alone.`, `${describe(ref, lang)}在教程创建之后被别人替换了，因此没有动它。`);
+}
+
+/** The DELETE answer says the object is gone already (no finalizer or grace period holds it). */
+function goneAtOnce(text: string): boolean {
+  try {
+    const body = JSON.parse(text) as { kind?: string; status?: unknown; metadata?: { deletionTimestamp?: unknown; finalizers?: unknown[] } };
+    if (body.kind === 'Status') return body.status === 'Success';
+    return !body.metadata?.deletionTimestamp && !(body.metadata?.finalizers?.length);
+  } catch {
+    return false;
+  }
+}
+
 export interface Target {
   ref: ObjectRef;
   resource: ResourceInfo;
@@ -91,13 +106,19 @@ export async function deleteAndWait(r: Reads, targets: Target[], waitMs: number,
         method: 'DELETE',
         path: resourcePath(t.resource, t.ref.namespace, t.ref.name),
         query: { propagationPolicy: 'Background' },
+        // The uid we know: an object of that name made by someone else since is not deleted.
+        ...(t.uid ? { body: { apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy: 'Background', preconditions: { uid: t.uid } } } : {}),
         signal,
         action,
       });
+      r.known?.forget(t.ref);
       if (response.status === 404) return { ref: t.ref, result: 'absent' };
+      if (response.status === 409 && t.uid) return { ref: t.ref, result: 'not-ours', message: replacedMessage(t.ref, lang) };
       if (response.status < 200 || response.status > 299) {
         return { ref: t.ref, result: 'error', message: httpError(response.status, response.text, r.rest.where, action, response.attempts).message };
       }
+      // Gone at once (a Status, or the object without a deletionTimestamp): no need to poll for it.
+      if (response.status === 200 && goneAtOnce(response.text)) return { ref: t.ref, result: 'deleted' };
       return t;
     }),
   );
@@ -136,6 +157,12 @@ export async function deleteRefs(r: Reads, refs: ObjectRef[], options: { namespa
         outcomes[index] = { ref, result: 'absent' };
         continue;
       }
+      // Applied by this session: its uid is known, the DELETE's precondition does the checking.
+      const known = r.known?.get(ref);
+      if (known) {
+        targets.push({ index, target: { ref, resource, uid: known.uid } });
+        continue;
+      }
       const current = await read(r, resource, ref, options.signal);
       if (!current) outcomes[index] = { ref, result: 'absent' };
       else if (!isTutorialObject(current)) {
@@ -161,7 +188,7 @@ export async function deleteRefs(r: Reads, refs: ObjectRef[], options: { namespa
 export async function listManagedTargets(r: Reads, scope: ManagedScope, signal?: AbortSignal): Promise<Target[]> {
   const found: Target[] = [];
   const seen = new Set<string>();
-  for (const kind of MANAGED_KINDS) {
+  for (const kind of MANAGED_KINDS.filter((k) => !scope.kinds || scope.kinds.includes(k.kind))) {
     let resource: ResourceInfo | undefined;
     try {
       resource = await r.discovery.resolve(kind.apiVersion, kind.kind, signal);

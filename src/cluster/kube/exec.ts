@@ -70,6 +70,17 @@ function ended(stream: Writable): Promise<void> {
   });
 }
 
+const notStarted = new WeakSet<object>();
+function markNotStarted(err: ClusterError): ClusterError {
+  notStarted.add(err);
+  return err;
+}
+
+/** The exec was refused before the command started (a 429 or 5xx on the upgrade): it may be retried. */
+export function execNotStarted(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && notStarted.has(err);
+}
+
 export async function runExec(
   kc: KubeConfig,
   where: Where,
@@ -129,20 +140,32 @@ export async function runExec(
       resolve({ exitCode, stdout: stdout.text, stderr: stderr.text });
     };
     const onAbort = (): void => fail(new ClusterError(stoppedMessage(what, lang), 'cancelled'));
-    const timer = setTimeout(
-      () =>
+    const timer = setTimeout(() => {
+      // Nothing at all came back while the stream stayed open: the exec hangs, not the command's network.
+      if (stdout.text === '' && stderr.text === '') {
         fail(
           new ClusterError(
             say(
               lang,
-              `The command did not finish within ${formatDuration(timeoutMs)}, so it was stopped (${what}); check the pod and try again.`,
-              `命令在 ${formatDuration(timeoutMs, lang)}内没有结束，已被停止（${what}）；请检查 Pod 后重试。`,
+              `The exec session to ${what} stayed open for ${formatDuration(timeoutMs)} with no output and no exit status, so it was stopped: the exec (the container or the API server's stream to it) hangs, this is not a curl timeout; check the pod with kubectl describe pod ${pod.name} -n ${pod.namespace} and try kubectl exec ${pod.name} -n ${pod.namespace} -c ${container} -- true.`,
+              `用于${what}的 exec 会话保持打开了 ${formatDuration(timeoutMs, lang)}，既没有输出也没有退出状态，已被停止：挂住的是 exec 本身（容器，或 API 服务器到它的流），不是 curl 超时；请用 kubectl describe pod ${pod.name} -n ${pod.namespace} 检查 Pod，并试试 kubectl exec ${pod.name} -n ${pod.namespace} -c ${container} -- true。`,
             ),
-            'timeout',
+            'hung',
           ),
+        );
+        return;
+      }
+      fail(
+        new ClusterError(
+          say(
+            lang,
+            `The command did not finish within ${formatDuration(timeoutMs)}, so it was stopped (${what}); check the pod and try again.`,
+            `命令在 ${formatDuration(timeoutMs, lang)}内没有结束，已被停止（${what}）；请检查 Pod 后重试。`,
+          ),
+          'timeout',
         ),
-      timeoutMs,
-    );
+      );
+    }, timeoutMs);
     options.signal?.addEventListener('abort', onAbort, { once: true });
 
     /** One binary frame: channel byte + payload. Returns false to close the socket. */
@@ -189,7 +212,8 @@ export async function runExec(
             ),
           );
         } else if (m) {
-          fail(httpError(Number(m[1]), undefined, where, what));
+          // The session never started, so the command did not run: safe to try again.
+          fail(markNotStarted(httpError(Number(m[1]), undefined, where, what)));
         } else {
           fail(toClusterError(err, where, what));
         }

@@ -47,6 +47,7 @@ export async function readMeshFacts(
           name: o.metadata?.name ?? '',
           namespace: o.metadata?.namespace ?? '',
           spec: (o.spec ?? {}) as Record<string, unknown>,
+          labels: o.metadata?.labels ?? {},
         }));
       },
       [] as MeshFacts['objects'],

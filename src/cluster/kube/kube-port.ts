@@ -28,15 +28,17 @@ import {
 } from '../port.js';
 import { applyObjects } from './apply.js';
 import { applyAsGiven, clusterAccess, deleteObjects, getObject, listObjects, requestToken } from './objects.js';
-import { anySignal } from './backoff.js';
+import { anySignal, DEFAULT_BUDGET_MS, isRetryableStatus, retryDelay, sleep } from './backoff.js';
 import { deleteManagedObjects, deleteRefs, listManagedTargets } from './cleanup.js';
 import type { Discovery } from './discovery.js';
 import { readDrift } from './drift.js';
 import { httpError, type Where } from './errors.js';
-import { runExec } from './exec.js';
+import { execNotStarted, runExec } from './exec.js';
 import { readMeshFacts } from './facts.js';
 import { say } from './lang.js';
 import { followLogs } from './logs.js';
+import { KnownObjects } from './known.js';
+import { PermissionCache } from './permissions.js';
 import { runPreflight } from './preflight.js';
 import type { KubeRest } from './rest.js';
 import { waitForPod } from './wait.js';
@@ -56,15 +58,26 @@ export interface KubePortParts {
 export class KubeClusterPort implements ClusterPort {
   /** Aborted by close(): every wait, exec and log follow started through this port stops. */
   private readonly closing = new AbortController();
+  /** Permission reviews are answered once per session (issue 11: a class's API load). */
+  readonly permissions: PermissionCache;
+  /** Objects this session applied (uids from the apply responses): deletes need no read first. */
+  private readonly known = new KnownObjects();
 
-  constructor(private readonly parts: KubePortParts) {}
+  constructor(private readonly parts: KubePortParts) {
+    this.permissions = new PermissionCache(parts.rest);
+  }
+
+  /** Requests this port sent through its REST client (each retry counts). */
+  get requestCount(): number {
+    return this.parts.rest.requestCount;
+  }
 
   private signal(own?: AbortSignal): AbortSignal {
     return own ? anySignal([own, this.closing.signal]) : this.closing.signal;
   }
 
-  private get reads(): { rest: KubeRest; discovery: Discovery } {
-    return { rest: this.parts.rest, discovery: this.parts.discovery };
+  private get reads(): { rest: KubeRest; discovery: Discovery; known: KnownObjects } {
+    return { rest: this.parts.rest, discovery: this.parts.discovery, known: this.known };
   }
 
   identity(): ClusterIdentity {
@@ -78,7 +91,7 @@ export class KubeClusterPort implements ClusterPort {
   }
 
   preflight(options: PreflightOptions): Promise<CheckResult[]> {
-    return runPreflight({ ...this.reads, where: this.parts.where }, { ...options, signal: this.signal(options.signal) });
+    return runPreflight({ ...this.reads, where: this.parts.where, permissions: this.permissions }, { ...options, signal: this.signal(options.signal) });
   }
 
   servedVersion(group: string, signal?: AbortSignal): Promise<string | undefined> {
@@ -101,8 +114,22 @@ export class KubeClusterPort implements ClusterPort {
     return waitForPod(this.reads, target, { ...options, signal: this.signal(options.signal) });
   }
 
-  exec(pod: { namespace: string; name: string }, container: string, argv: string[], options: ExecOptions): Promise<ExecResult> {
-    return runExec(this.parts.kc, this.parts.where, pod, container, argv, { ...options, signal: this.signal(options.signal) });
+  async exec(pod: { namespace: string; name: string }, container: string, argv: string[], options: ExecOptions): Promise<ExecResult> {
+    const signal = this.signal(options.signal);
+    const policy = this.parts.rest.retryPolicy;
+    const deadline = Date.now() + (policy.budgetMs ?? DEFAULT_BUDGET_MS);
+    // A throttled or failed upgrade never started the command: retry it like any other call.
+    for (let attempt = 1; ; attempt++) {
+      this.parts.rest.requestCount++;
+      try {
+        return await runExec(this.parts.kc, this.parts.where, pod, container, argv, { ...options, signal });
+      } catch (err) {
+        const status = err instanceof ClusterError ? err.status : undefined;
+        const delay = retryDelay(attempt, policy);
+        if (!execNotStarted(err) || status === undefined || !isRetryableStatus(status) || attempt >= policy.attempts || Date.now() + delay > deadline) throw err;
+        await sleep(delay, signal, say(this.parts.where.lang, 'retrying the exec', '重试 exec'), this.parts.where.lang);
+      }
+    }
   }
 
   followLogs(target: PodTarget, options: FollowOptions): Promise<void> {

@@ -124,6 +124,8 @@ export async function followLogs(deps: FollowDeps, target: PodTarget, options: F
   const event = (message: string): void => options.onEvent?.(message);
   const t = (en: string, zh: string): string => say(where.lang, en, zh);
   let firstList = true;
+  const announced = new Set<string>(); // Terminating pods already told about
+  const replacedPending: string[] = []; // Terminating or gone pods whose replacement is not followed yet
   let fatal: ClusterError | undefined;
   let wake: (() => void) | undefined;
 
@@ -209,10 +211,19 @@ export async function followLogs(deps: FollowDeps, target: PodTarget, options: F
       signal,
       action: t(`list the pods with ${selector} in namespace "${target.namespace}"`, `列出命名空间 "${target.namespace}" 中带有 ${selector} 的 Pod`),
     });
-    const pods = (list.items ?? []).filter((p) => p.metadata?.name && !isTerminating(p) && containerRunning(p, target.container));
+    // A Terminating pod already followed stays followed until it is gone (its last requests'
+    // lines); a new Terminating pod is not picked up. The others by whether their container runs.
+    const all = (list.items ?? []).filter((p) => p.metadata?.name && containerRunning(p, target.container));
+    const pods = all.filter((p) => !isTerminating(p) || followers.has(p.metadata!.name!));
     const names = new Set(pods.slice(0, MAX_PODS).map((p) => p.metadata!.name!));
     const gone = [...followers.keys()].filter((name) => !names.has(name));
     const added = [...names].filter((name) => !followers.has(name));
+    const terminating = pods.filter((p) => isTerminating(p) && !announced.has(p.metadata!.name!)).map((p) => p.metadata!.name!);
+    for (const name of terminating) announced.add(name);
+    // A restart: pods Terminating or gone, and (now or at a later poll) new ones to follow.
+    for (const name of [...terminating, ...gone]) if (!replacedPending.includes(name)) replacedPending.push(name);
+    const restarted = !firstList && replacedPending.length > 0 && added.length > 0 ? replacedPending.splice(0) : [];
+    if (restarted.length) options.onRestart?.({ replaced: restarted, added });
     for (const name of gone) {
       stop(followers.get(name)!);
       followers.delete(name);
@@ -234,7 +245,9 @@ export async function followLogs(deps: FollowDeps, target: PodTarget, options: F
       followers.set(name, f);
       void connect(f);
     }
-    if (gone.length && added.length) event(t(`pod ${gone.join(', ')} replaced, following ${added.join(', ')}`, `Pod ${gone.join(', ')} 已被替换，改为跟踪 ${added.join(', ')}`));
+    if (restarted.length && !gone.length) event(t(`pod ${restarted.join(', ')} is terminating (restarted): following its replacement ${added.join(', ')} too`, `Pod ${restarted.join(', ')} 正在终止（重启）：同时跟踪替换它的 ${added.join(', ')}`));
+    else if (terminating.length && !added.length) event(t(`pod ${terminating.join(', ')} is terminating; following it until it is gone`, `Pod ${terminating.join(', ')} 正在终止；继续跟踪直到它消失`));
+    else if (gone.length && added.length) event(t(`pod ${gone.join(', ')} replaced, following ${added.join(', ')}`, `Pod ${gone.join(', ')} 已被替换，改为跟踪 ${added.join(', ')}`));
     else if (gone.length) event(t(`pod ${gone.join(', ')} is gone`, `Pod ${gone.join(', ')} 已消失`));
     else if (added.length && !firstList) event(t(`following new pod ${added.join(', ')}`, `开始跟踪新 Pod ${added.join(', ')}`));
     if (pods.length > MAX_PODS && firstList) event(t(`${pods.length} pods match ${selector}; following the first ${MAX_PODS}`, `有 ${pods.length} 个 Pod 匹配 ${selector}；只跟踪前 ${MAX_PODS} 个`));

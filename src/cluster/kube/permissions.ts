@@ -1,6 +1,7 @@
 // The verbs and resources the lessons use, checked with SelfSubjectAccessReviews so a learner
 // hears which permission is missing before a step fails halfway.
 
+import { ClusterError } from '../port.js';
 import type { Lang } from './lang.js';
 import type { KubeRest } from './rest.js';
 
@@ -64,28 +65,117 @@ interface Review {
   status?: { allowed?: boolean; denied?: boolean; reason?: string };
 }
 
-/** Which of `permissions` the current user lacks (checked a few at a time). */
-export async function missingPermissions(rest: KubeRest, permissions: Permission[], signal?: AbortSignal, concurrency = 6): Promise<Permission[]> {
-  const allowed: boolean[] = new Array(permissions.length).fill(false);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < permissions.length) {
-      const i = next++;
-      const p = permissions[i];
-      const review = await rest.json<Review>({
-        method: 'POST',
-        path: '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
-        body: {
-          apiVersion: 'authorization.k8s.io/v1',
-          kind: 'SelfSubjectAccessReview',
-          spec: { resourceAttributes: { verb: p.verb, group: p.group, resource: p.resource, subresource: p.subresource, namespace: p.namespace, name: p.name } },
-        },
-        signal,
-        action: rest.where.lang === 'zh' ? '检查权限（SelfSubjectAccessReview）' : 'check permissions (SelfSubjectAccessReview)',
-      });
-      allowed[i] = review.status?.allowed === true;
+interface RulesReview {
+  status?: { resourceRules?: { verbs?: string[]; apiGroups?: string[]; resources?: string[]; resourceNames?: string[] }[]; incomplete?: boolean };
+}
+
+export interface PermissionAnswers {
+  missing: Permission[];
+  /** Could not be answered (the API kept throttling or failing): never counted as missing. */
+  unknown: Permission[];
+}
+
+const keyOf = (p: Permission): string => `${p.verb}|${p.group}|${p.resource}|${p.subresource ?? ''}|${p.namespace ?? ''}|${p.name ?? ''}`;
+
+/** Whether RBAC resource rules (as a SelfSubjectRulesReview lists them) allow `p`. Pure. */
+export function rulesAllow(rules: NonNullable<RulesReview['status']>['resourceRules'], p: Permission): boolean {
+  const resource = p.subresource ? `${p.resource}/${p.subresource}` : p.resource;
+  return (rules ?? []).some((r) => {
+    if (r.resourceNames && r.resourceNames.length > 0 && !(p.name !== undefined && r.resourceNames.includes(p.name))) return false; // only named objects
+    const verbs = r.verbs ?? [];
+    const groups = r.apiGroups ?? [];
+    const resources = r.resources ?? [];
+    if (!verbs.includes('*') && !verbs.includes(p.verb)) return false;
+    if (!groups.includes('*') && !groups.includes(p.group)) return false;
+    return resources.some((x) => x === '*' || x === resource || (p.subresource !== undefined && (x === `${p.resource}/*` || x === `*/${p.subresource}`)));
+  });
+}
+
+/**
+ * The session's permission answers: each asked once. One SelfSubjectRulesReview per namespace
+ * answers them when the authorizer can list all its rules (RBAC); otherwise one
+ * SelfSubjectAccessReview each. A review the API throttled or failed is
+ * "unknown" and not remembered, so it is asked again next time — never a denial.
+ */
+export class PermissionCache {
+  private readonly answers = new Map<string, boolean>();
+  private readonly rules = new Map<string, Promise<RulesReview['status'] | undefined>>();
+  /** Reviews sent (rules and access), for load figures and tests. */
+  reviewsSent = 0;
+
+  constructor(private readonly rest: KubeRest) {}
+
+  private async rulesFor(namespace: string, signal?: AbortSignal): Promise<RulesReview['status'] | undefined> {
+    let pending = this.rules.get(namespace);
+    if (!pending) {
+      this.reviewsSent++;
+      pending = this.rest
+        .json<RulesReview>({
+          method: 'POST',
+          path: '/apis/authorization.k8s.io/v1/selfsubjectrulesreviews',
+          body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectRulesReview', spec: { namespace } },
+          signal,
+          action: this.rest.where.lang === 'zh' ? '列出权限规则（SelfSubjectRulesReview）' : 'list permission rules (SelfSubjectRulesReview)',
+        })
+        .then((r) => r.status)
+        .catch((err: unknown) => {
+          this.rules.delete(namespace); // not remembered: ask again next time
+          if (err instanceof ClusterError && err.reason === 'cancelled') throw err;
+          return undefined;
+        });
+      this.rules.set(namespace, pending);
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, permissions.length) }, worker));
-  return permissions.filter((_, i) => !allowed[i]);
+    return pending;
+  }
+
+  async check(permissions: Permission[], signal?: AbortSignal, concurrency = 6, fallbackNamespace = 'default'): Promise<PermissionAnswers> {
+    const open = permissions.filter((p) => !this.answers.has(keyOf(p)));
+    // Rules first, when the authorizer could list them all (RBAC); incomplete rules (a webhook
+    // authorizer, or denials it cannot list) leave every answer to an access review.
+    const namespaces = [...new Set(open.map((p) => p.namespace ?? fallbackNamespace))];
+    const byNamespace = new Map<string, RulesReview['status'] | undefined>();
+    for (const ns of namespaces) byNamespace.set(ns, await this.rulesFor(ns, signal));
+    const ask: Permission[] = [];
+    for (const p of open) {
+      const status = byNamespace.get(p.namespace ?? fallbackNamespace);
+      if (status && status.incomplete !== true) this.answers.set(keyOf(p), rulesAllow(status.resourceRules, p));
+      else ask.push(p);
+    }
+    const unknown = new Set<string>();
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < ask.length) {
+        const p = ask[next++];
+        this.reviewsSent++;
+        try {
+          const review = await this.rest.json<Review>({
+            method: 'POST',
+            path: '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
+            body: {
+              apiVersion: 'authorization.k8s.io/v1',
+              kind: 'SelfSubjectAccessReview',
+              spec: { resourceAttributes: { verb: p.verb, group: p.group, resource: p.resource, subresource: p.subresource, namespace: p.namespace, name: p.name } },
+            },
+            signal,
+            action: this.rest.where.lang === 'zh' ? '检查权限（SelfSubjectAccessReview）' : 'check permissions (SelfSubjectAccessReview)',
+          });
+          if (typeof review.status?.allowed !== 'boolean') unknown.add(keyOf(p));
+          else this.answers.set(keyOf(p), review.status.allowed);
+        } catch (err) {
+          if (err instanceof ClusterError && (err.reason === 'throttled' || err.reason === 'server' || err.reason === 'timeout' || err.reason === 'unreachable')) unknown.add(keyOf(p));
+          else throw err;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, ask.length) }, worker));
+    return {
+      missing: permissions.filter((p) => this.answers.get(keyOf(p)) === false),
+      unknown: permissions.filter((p) => unknown.has(keyOf(p))),
+    };
+  }
+}
+
+/** Which of `permissions` the current user lacks (a one-off cache: every review asked once). */
+export async function missingPermissions(rest: KubeRest, permissions: Permission[], signal?: AbortSignal, concurrency = 6): Promise<Permission[]> {
+  return (await new PermissionCache(rest).check(permissions, signal, concurrency)).missing;
 }

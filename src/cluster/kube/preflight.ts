@@ -9,7 +9,7 @@ import { GATEWAY_TELEMETRY, NAMESPACE_TELEMETRY, gatewayAccessLogTelemetry, name
 import { usedBy } from './shared.js';
 import { resourcePath } from './discovery.js';
 import type { RawObject } from './ownership.js';
-import { lessonPermissions, missingPermissions, summarizeMissing } from './permissions.js';
+import { lessonPermissions, PermissionCache, summarizeMissing } from './permissions.js';
 import { describeProgress, hasSidecar, isTerminating, labelSelector, pickReadyPod, pickWaitingPod, type RawPod } from './pods.js';
 import { EGRESS_GATEWAY_LABELS, ZTUNNEL_LABELS, gatewayAccessLogState, getNamespace, listPods, meshSettings, outboundPolicy, type Reads } from './reads.js';
 import type { MeshSettings } from './meshconfig.js';
@@ -36,6 +36,8 @@ const ISTIO_KINDS = ['Gateway', 'VirtualService', 'DestinationRule', 'ServiceEnt
 
 export interface PreflightDeps extends Reads {
   where: Where;
+  /** The session's answers to permission reviews (each asked once per session). */
+  permissions?: PermissionCache;
 }
 
 /** Shared between checks so the mesh config is read once. */
@@ -551,8 +553,10 @@ async function checkOutbound(deps: PreflightDeps, memo: Memo, options: Preflight
 async function checkPermissions(deps: PreflightDeps, options: PreflightOptions): Promise<CheckResult> {
   const t = tr(deps);
   let missing;
+  let unknown;
   try {
-    missing = await missingPermissions(deps.rest, lessonPermissions(options.clientNamespace, options.istioNamespace, options.gateway?.mode), options.signal);
+    const cache = deps.permissions ?? new PermissionCache(deps.rest);
+    ({ missing, unknown } = await cache.check(lessonPermissions(options.clientNamespace, options.istioNamespace, options.gateway?.mode), options.signal, 6, options.clientNamespace));
   } catch (err) {
     if (err instanceof ClusterError && (err.reason === 'forbidden' || err.reason === 'not-served')) {
       return {
@@ -563,6 +567,20 @@ async function checkPermissions(deps: PreflightDeps, options: PreflightOptions):
       };
     }
     throw err;
+  }
+  if (missing.length === 0 && unknown.length > 0) {
+    // Throttled or failing reviews say nothing about permissions: never report them as missing.
+    const lines = summarizeMissing(unknown, deps.where.lang);
+    return {
+      name: 'permissions',
+      level: 'warn',
+      summary: t(
+        `${unknown.length} permission${unknown.length === 1 ? '' : 's'} could not be checked (the API server kept throttling or failing the reviews): ${lines.slice(0, 3).join('; ')}${lines.length > 3 ? '; …' : ''}.`,
+        `有 ${unknown.length} 项权限无法检查（API 服务器一直在限流或处理失败）：${lines.slice(0, 3).join('；')}${lines.length > 3 ? '；…' : ''}。`,
+      ),
+      fix: t('Run the check again in a moment, or check them yourself with kubectl auth can-i --list.', '稍后再运行一次检查，或用 kubectl auth can-i --list 自行检查。'),
+      details: lines,
+    };
   }
   if (missing.length === 0) return { name: 'permissions', level: 'pass', summary: t('You have every permission the lessons use.', '你拥有课程用到的全部权限。') };
   const lines = summarizeMissing(missing, deps.where.lang);

@@ -1,6 +1,8 @@
 // Small reads of cluster state shared by the pre-flight and the mesh facts.
 
 import type { Discovery } from './discovery.js';
+import type { KnownObjects } from './known.js';
+import { LESSON_LABEL } from '../port.js';
 import { resourcePath } from './discovery.js';
 import { namespaceTelemetryEnables, parseMeshConfig, selectorTelemetryEnables, sidecarOutboundPolicy, telemetryEnablesAccessLog, type MeshSettings } from './meshconfig.js';
 import type { GatewayTarget } from '../port.js';
@@ -12,6 +14,8 @@ import type { KubeRest } from './rest.js';
 export interface Reads {
   rest: KubeRest;
   discovery: Discovery;
+  /** The objects this session applied (optional: without it every delete reads first). */
+  known?: KnownObjects;
 }
 
 export const EGRESS_GATEWAY_LABELS = { istio: 'egressgateway' };
@@ -109,7 +113,18 @@ export async function outboundPolicy(
   const sidecars = await listIstio(r, 'networking.istio.io', 'Sidecar', clientNamespace, signal);
   const override = sidecarOutboundPolicy(sidecars as never[]);
   const lang = r.rest.where.lang;
-  if (override) return { policy: override, source: say(lang, `a Sidecar in namespace "${clientNamespace}"`, `命名空间 "${clientNamespace}" 中的 Sidecar`) };
+  if (override) {
+    // Name it: a Sidecar left over from an earlier lesson is the usual cause of later 502s.
+    const sidecar = sidecars.find((s) => !(s.spec as { workloadSelector?: unknown } | undefined)?.workloadSelector && (s.spec as { outboundTrafficPolicy?: { mode?: string } } | undefined)?.outboundTrafficPolicy?.mode);
+    const name = sidecar?.metadata?.name ?? '?';
+    const lesson = sidecar?.metadata?.labels?.[LESSON_LABEL];
+    return {
+      policy: override,
+      source: lesson
+        ? say(lang, `Sidecar "${name}" in namespace "${clientNamespace}", left by the tutorial's lesson ${lesson}`, `命名空间 "${clientNamespace}" 中的 Sidecar "${name}"，由教程的课程 ${lesson} 留下`)
+        : say(lang, `Sidecar "${name}" in namespace "${clientNamespace}"`, `命名空间 "${clientNamespace}" 中的 Sidecar "${name}"`),
+    };
+  }
   if (!mesh) return { policy: 'unknown', source: say(lang, 'the mesh config was not found', '找不到网格配置') };
   return { policy: mesh.outboundPolicy, source: say(lang, 'the mesh config', '网格配置') };
 }

@@ -9,7 +9,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { createConfiguration, HttpMethod, ServerConfiguration, type KubeConfig, type User } from '@kubernetes/client-node';
 import { ClusterError } from '../port.js';
-import { anySignal, DEFAULT_RETRY, formatDuration, isRetryableStatus, retryDelay, sleep, type RetryPolicy } from './backoff.js';
+import { anySignal, DEFAULT_BUDGET_MS, DEFAULT_RETRY, formatDuration, isRetryableStatus, retryDelay, sleep, type RetryPolicy } from './backoff.js';
 import { couldNot, credentialError, httpError, isAbortError, stoppedMessage, toClusterError, type Where } from './errors.js';
 import { say } from './lang.js';
 
@@ -58,6 +58,8 @@ export class KubeRest {
   private readonly timeoutMs: number;
   private agent?: http.Agent;
   private agentKey?: string;
+  /** Requests sent through sendWithRetry (each try counts), for load figures. */
+  requestCount = 0;
 
   constructor(
     private readonly kc: KubeConfig,
@@ -163,11 +165,21 @@ export class KubeRest {
 
   /** Send, retrying 429 and 5xx with backoff; resolves with the final response whatever its status. */
   async sendWithRetry(req: RestRequest): Promise<RestResponse & { attempts: number }> {
+    const deadline = Date.now() + (this.retry.budgetMs ?? DEFAULT_BUDGET_MS);
     for (let attempt = 1; ; attempt++) {
+      this.requestCount++;
       const response = await this.send(req);
       if (!isRetryableStatus(response.status) || attempt >= this.retry.attempts) return { ...response, attempts: attempt };
-      await sleep(retryDelay(attempt, this.retry, response.headers['retry-after']), req.signal, req.action ?? say(this.where.lang, 'retrying', '重试'), this.where.lang);
+      const delay = retryDelay(attempt, this.retry, response.headers['retry-after']);
+      // Out of time: the last answer stands (the caller says what was not done).
+      if (Date.now() + delay > deadline) return { ...response, attempts: attempt };
+      await sleep(delay, req.signal, req.action ?? say(this.where.lang, 'retrying', '重试'), this.where.lang);
     }
+  }
+
+  /** Retry policy, for calls that retry outside sendWithRetry (exec's connect). */
+  get retryPolicy(): RetryPolicy {
+    return this.retry;
   }
 
   /** A 2xx JSON answer, or a ClusterError. */

@@ -1,0 +1,32 @@
+// What this session learnt from its own writes: the objects it applied (from the apply
+// responses), so that deleting them needs no read first (issue 11: a class's API load). A DELETE
+// then carries the uid as a precondition, so an object replaced by someone else meanwhile is
+// never deleted on the strength of this memory.
+
+import type { ObjectRef } from '../../lesson/model.js';
+
+export interface KnownObject {
+  uid: string;
+  resourceVersion?: string;
+}
+
+const keyOf = (ref: Pick<ObjectRef, 'apiVersion' | 'kind' | 'name' | 'namespace'>): string => `${ref.apiVersion.split('/')[0]}|${ref.kind}|${ref.namespace ?? ''}|${ref.name}`;
+
+export class KnownObjects {
+  private readonly objects = new Map<string, KnownObject>();
+
+  /** The tutorial applied it and the server answered with this object. */
+  remember(ref: ObjectRef, stored: { metadata?: { uid?: unknown; resourceVersion?: unknown } }): void {
+    const uid = stored.metadata?.uid;
+    if (typeof uid !== 'string' || !uid) return;
+    this.objects.set(keyOf(ref), { uid, resourceVersion: typeof stored.metadata?.resourceVersion === 'string' ? stored.metadata.resourceVersion : undefined });
+  }
+
+  get(ref: ObjectRef): KnownObject | undefined {
+    return this.objects.get(keyOf(ref));
+  }
+
+  forget(ref: ObjectRef): void {
+    this.objects.delete(keyOf(ref));
+  }
+}
