@@ -115,7 +115,8 @@ export async function classVerb(args: string[], flags: CliFlags, io: CliIO, modu
         }
         if (flags.watch && tty) {
           const { runClassWatch } = await modules.classWatch();
-          return runClassWatch({ fetch, lessonIds, lang: flags.lang, title: prefix ?? '*', onSignal: io.onSignal });
+          // Awaited here: the finally below closes the connection the screen reads through.
+          return await runClassWatch({ fetch, lessonIds, lang: flags.lang, title: prefix ?? '*', onSignal: io.onSignal });
         }
         const rows = await fetch();
         const cm = classroom.classMessages(flags.lang);

@@ -4,7 +4,10 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseCli } from '../../src/cli/args.js';
+import { classVerb } from '../../src/cli/class-verb.js';
 import { runCli } from '../../src/cli/cli.js';
+import { modules } from '../../src/cli/modules.js';
 import { connectCluster, ClusterError, type ClusterPort } from '../../src/cluster/index.js';
 import { startPracticeCluster } from '../../src/practice/index.js';
 import type { PracticeCluster } from '../../src/practice/types.js';
@@ -197,6 +200,21 @@ describe('a learner', () => {
     expect(table.out.split('\n')[0]).toMatch(/^LEARNER\s+LESSON\/STEP\s+DONE\s+LAST\s+IDLE\s+LAST FAILURE$/);
     // Not started comes before working: the instructor looks at stuck learners first.
     expect(table.out.split('\n')[1]).toMatch(/^learner-02\s+\(not started\)/);
+
+    // On a terminal the live screen keeps reading through the verb's connection until it quits
+    // (a stand-in for the ink screen: it refreshes twice, as the real one does every few seconds).
+    const reads: number[] = [];
+    const screen = async (opts: { fetch: () => Promise<unknown[]> }) => {
+      for (let i = 0; i < 2; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        reads.push((await opts.fetch()).length);
+      }
+      return 0;
+    };
+    const watchIO = memoryIO(env(), true);
+    const { flags, args } = parseCli(['class', 'status', '--watch', '--kubeconfig', adminConfig], env());
+    expect(await classVerb(args, flags, watchIO, { ...modules, classWatch: async () => ({ runClassWatch: screen }) } as never)).toBe(0);
+    expect(reads).toEqual([2, 2]);
 
     const reset = await cli(['class', 'reset', '1', '--yes']);
     expect(reset.code).toBe(0);
