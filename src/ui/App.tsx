@@ -232,6 +232,10 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
         follow();
         track(engine.reapply());
         break;
+      case 'remove-leftovers':
+        follow();
+        track(engine.removeLeftovers());
+        break;
       case 'reset':
         doReset(action.scope);
         break;
@@ -395,6 +399,7 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
     needsConfirmation: engine && snapshot ? engine.needsConfirmation(snapshot.step) : false,
     fixable,
     drifted: (snapshot?.stepState.drift?.length ?? 0) > 0,
+    leftovers: (snapshot?.stepState.leftovers?.length ?? 0) > 0,
     visitedStep,
     busy: busy !== undefined,
     page: bodyHeight,

@@ -14,6 +14,7 @@ export type ConfirmAction =
   | { type: 'take-over' }
   | { type: 'fix'; check: CheckResult }
   | { type: 'reapply' }
+  | { type: 'remove-leftovers' }
   | { type: 'reset'; scope: ResetScope };
 
 export type Overlay =
@@ -61,6 +62,8 @@ export interface KeyContext {
   fixable?: CheckResult;
   /** The failed verification found tutorial objects changed by someone else (C6): `f` re-applies them. */
   drifted?: boolean;
+  /** The failed verification named the tutorial's objects of another lesson in the way: `f` removes them. */
+  leftovers?: boolean;
   /** The learner has been on a step screen, so Esc/q in the list go back to it. */
   visitedStep: boolean;
   /** A reset or dry run the UI started is in flight. */
@@ -151,6 +154,7 @@ function stepKey(ctx: KeyContext, input: string, key: Key): Intent | undefined {
   }
   if (input === 'f' && ctx.fixable) return { type: 'ask', action: { type: 'fix', check: ctx.fixable } };
   if (input === 'f' && ctx.drifted && ctx.phase !== 'passed') return { type: 'ask', action: { type: 'reapply' } };
+  if (input === 'f' && ctx.leftovers && ctx.phase !== 'passed') return { type: 'ask', action: { type: 'remove-leftovers' } };
   return undefined;
 }
 

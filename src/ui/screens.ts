@@ -58,6 +58,8 @@ export function confirmText(action: ConfirmAction, snapshot: EngineSnapshot, m: 
         [...new Set(drift.flatMap((d) => d.managers))],
       );
     }
+    case 'remove-leftovers':
+      return m.confirmRemoveLeftovers((snapshot.stepState.leftovers ?? []).map((r) => `${r.kind}/${r.name}`));
     case 'reset':
       return action.scope === 'lesson' ? m.resetConfirm.lesson(snapshot.lesson.title[lang]) : m.resetConfirm[action.scope];
   }
@@ -76,6 +78,7 @@ export function stepHints(snapshot: EngineSnapshot, m: Messages, fixable: boolea
   if (stepState.phase === 'passed' && step.kind !== 'explain') first.push(k.again);
   if (fixable) first.push(k.fix);
   if (stepState.drift?.length && stepState.phase !== 'passed' && !fixable) first.push(k.reapply);
+  else if (stepState.leftovers?.length && stepState.phase !== 'passed' && !fixable) first.push(k.removeLeftovers);
   if (step.kind === 'apply' && stepState.phase !== 'conflict') first.push(k.dryRun);
   if (step.kind !== 'explain') first.push(k.copy);
   if (stepState.activity) first.push(k.cancel); // a log follow still running after the verdict

@@ -145,6 +145,9 @@ function verdictRows(state: StepState, m: Messages, width: number, plain: boolea
     rows.push({ text: truncate(m.sectionDrift, width), role: 'heading' });
     for (const d of state.drift) rows.push(...wrapped(`! ${m.driftRow(`${d.ref.kind}/${d.ref.name}${d.ref.namespace ? ` -n ${d.ref.namespace}` : ''}`, d.fields, d.managers)}`, width, plain, 'warn', '  '));
     rows.push(...wrapped(`→ ${m.driftOffer}`, width, plain, 'accent', '  '));
+  } else if (!v.ok && state.leftovers?.length) {
+    // The diagnosis names them and the lesson that left them; here, the way out.
+    rows.push(...wrapped(`→ ${m.leftoversOffer(state.leftovers.map((r) => `${r.kind}/${r.name}`))}`, width, plain, 'accent', '  '));
   }
   return rows;
 }

@@ -137,6 +137,31 @@ describe('say what changed (drift)', () => {
   });
 });
 
+describe('leftovers in the way (issue 16 item 1)', () => {
+  it('the failure offers f; f asks naming the objects, y removes them and the step runs again', async () => {
+    for (const lang of ['en', 'zh'] as const) {
+      const engine = new FakeEngine({ lang });
+      engine.onRun = async (e) => {
+        e.update({ leftovers: [{ apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', name: 'cnn', namespace: 'default' }] });
+        return e.finish({ ok: false, summary: 'exit code 0, expected 35 or 56', diagnosis: 'ServiceEntry "cnn" (default), left by lesson 05, registers www.baidu.com' });
+      };
+      const ui = await atStep(engine, { index: 3 }, { lang });
+      await ui.press(KEY.enter);
+      const m = lang === 'en'
+        ? { offer: 'press f to delete ServiceEntry/cnn', key: 'f remove leftovers', ask: 'Delete ServiceEntry/cnn, left by another lesson' }
+        : { offer: '按 f 删除 ServiceEntry/cnn', key: 'f 删除遗留对象', ask: '删除其他课程留下的 ServiceEntry/cnn' };
+      await ui.waitForText(m.offer);
+      expect(hints(ui)).toContain(m.key);
+      await ui.press('f');
+      await ui.waitForText(m.ask);
+      expect(engine.calls).not.toContain('removeLeftovers');
+      await ui.press('y');
+      await waitFor(() => engine.calls.includes('removeLeftovers'), 'removeLeftovers');
+      ui.unmount();
+    }
+  });
+});
+
 describe('reset moves you', () => {
   it('reset this lesson: its first step; reset everything: the lesson list with lesson 1 current', async () => {
     const engine = new FakeEngine();
