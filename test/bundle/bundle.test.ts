@@ -6,41 +6,15 @@ import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, ROOT, ensureBundle } from '../fixtures/bundle.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const BIN = path.join(ROOT, 'dist', 'egress-tutorial.cjs');
 const VERBS = ['list', 'run', 'check', 'reset', 'manifests', 'validate', 'practice'];
 const version = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 const lessonIds = readdirSync(path.join(ROOT, 'lessons'), { withFileTypes: true })
   .filter((d) => d.isDirectory() && /^\d+-/.test(d.name))
   .map((d) => d.name);
 
-/** Newest modification time of the files the bundle is built from. */
-function newestSource(): number {
-  let newest = 0;
-  const visit = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) visit(full);
-      else newest = Math.max(newest, statSync(full).mtimeMs);
-    }
-  };
-  visit(path.join(ROOT, 'src'));
-  visit(path.join(ROOT, 'scripts'));
-  for (const file of ['package.json', 'package-lock.json']) newest = Math.max(newest, statSync(path.join(ROOT, file)).mtimeMs);
-  return newest;
-}
-
-/** Build dist/ unless it is newer than every source (CI builds it in `npm ci`'s prepare step). */
-function ensureBundle(): void {
-  if (existsSync(BIN) && statSync(BIN).mtimeMs >= newestSource()) return;
-  const build = spawnSync(process.execPath, ['scripts/build.mjs', '--quiet'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
-  if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stderr}${build.stdout}`);
-}
-
-/** The bin run without a terminal, with a scratch home so no user state is read or written. */
 function runBin(bin: string, args: string[], home: string): SpawnSyncReturns<string> {
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,

@@ -2,36 +2,11 @@
 // touched), an 80×24 window, keys sent one at a time, the screen read with capture-pane.
 
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const BIN = path.join(ROOT, 'dist', 'egress-tutorial.cjs');
+export { BIN, ROOT, ensureBundle } from '../fixtures/bundle.js';
 
 export function onPath(program: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${program}`], { encoding: 'utf8' }).status === 0;
-}
-
-function newestSource(): number {
-  let newest = 0;
-  const visit = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) visit(full);
-      else newest = Math.max(newest, statSync(full).mtimeMs);
-    }
-  };
-  visit(path.join(ROOT, 'src'));
-  visit(path.join(ROOT, 'scripts'));
-  return newest;
-}
-
-/** The walk runs the shipped file: build it when it is older than the sources. */
-export function ensureBundle(): void {
-  if (existsSync(BIN) && statSync(BIN).mtimeMs >= newestSource()) return;
-  const build = spawnSync(process.execPath, ['scripts/build.mjs', '--quiet'], { cwd: ROOT, encoding: 'utf8', timeout: 180_000 });
-  if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stderr}${build.stdout}`);
 }
 
 export class Tmux {
