@@ -21,7 +21,9 @@ export class Tmux {
 
   start(command: string[], env: Record<string, string>, columns = 80, rows = 24): void {
     const assignments = Object.entries(env).map(([k, v]) => `${k}=${v}`);
-    this.run(['-f', '/dev/null', 'new-session', '-d', '-s', this.session, '-x', String(columns), '-y', String(rows), 'env', ...assignments, ...command]);
+    // A learner's terminal, not CI's: ink draws only its last frame when it sees CI variables (is-in-ci).
+    const unset = Object.keys(process.env).filter((k) => k === 'CI' || k === 'CONTINUOUS_INTEGRATION' || k.startsWith('CI_')).flatMap((k) => ['-u', k]);
+    this.run(['-f', '/dev/null', 'new-session', '-d', '-s', this.session, '-x', String(columns), '-y', String(rows), 'env', ...unset, ...assignments, ...command]);
     // OSC 52 from the program sets tmux's paste buffer (and the outer terminal's clipboard).
     this.run(['set-option', '-g', 'set-clipboard', 'on']);
   }
