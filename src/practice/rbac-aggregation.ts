@@ -7,6 +7,7 @@ import { deepEqual } from './patch.js';
 import { RBAC_GROUP, type PolicyRule } from './rbac.js';
 import { matchesLabelSelectorObject } from './selectors.js';
 import type { KObject, Store } from './store.js';
+import { StoreController } from './store-controller.js';
 
 type Selector = Parameters<typeof matchesLabelSelectorObject>[0];
 
@@ -26,14 +27,9 @@ export function aggregatedRules(role: KObject, all: KObject[]): PolicyRule[] {
   return out;
 }
 
-export class ClusterRoleAggregator {
-  private pending = false;
-  private readonly unsubscribe: () => void;
-
+export class ClusterRoleAggregator extends StoreController {
   constructor(private readonly api: Api, private readonly store: Store) {
-    this.unsubscribe = store.subscribe((e) => {
-      if (e.group === RBAC_GROUP && e.plural === 'clusterroles') this.schedule();
-    });
+    super(store, (e) => e.group === RBAC_GROUP && e.plural === 'clusterroles');
   }
 
   /** Brings every aggregated ClusterRole up to date now. */
@@ -46,18 +42,5 @@ export class ClusterRoleAggregator {
       if (deepEqual(rules, role.rules ?? [])) continue;
       this.api.patch({ res, version: 'v1', name: role.metadata.name }, Buffer.from(JSON.stringify({ rules })), 'application/merge-patch+json', { dryRun: false, fieldManager: MANAGER });
     }
-  }
-
-  stop(): void {
-    this.unsubscribe();
-  }
-
-  private schedule(): void {
-    if (this.pending) return;
-    this.pending = true;
-    queueMicrotask(() => {
-      this.pending = false;
-      this.reconcile();
-    });
   }
 }

@@ -4,6 +4,7 @@
 
 import type { Api } from './api.js';
 import type { Store } from './store.js';
+import { StoreController } from './store-controller.js';
 import { API_AUDIENCE, type TokenRegistry } from './tokens.js';
 
 const TYPE = 'kubernetes.io/service-account-token';
@@ -12,19 +13,14 @@ const UID_ANNOTATION = 'kubernetes.io/service-account.uid';
 const SECRETS = { group: '', plural: 'secrets' };
 const SERVICE_ACCOUNTS = { group: '', plural: 'serviceaccounts' };
 
-export class TokenSecrets {
-  private pending = false;
-  private readonly unsubscribe: () => void;
-
+export class TokenSecrets extends StoreController {
   constructor(
     private readonly api: Api,
     private readonly store: Store,
     private readonly tokens: TokenRegistry,
     private readonly caPem: string,
   ) {
-    this.unsubscribe = store.subscribe((e) => {
-      if ((e.group === '' && e.plural === 'secrets' && e.type !== 'DELETED') || (e.plural === 'serviceaccounts' && e.type === 'ADDED')) this.schedule();
-    });
+    super(store, (e) => (e.group === '' && e.plural === 'secrets' && e.type !== 'DELETED') || (e.plural === 'serviceaccounts' && e.type === 'ADDED'));
   }
 
   /** Fills every token Secret still waiting for its token. */
@@ -44,18 +40,5 @@ export class TokenSecrets {
       const patch = { metadata: { annotations: { [UID_ANNOTATION]: sa.metadata.uid } }, data: { 'ca.crt': b64(this.caPem), namespace: b64(ns), token: b64(token) } };
       this.api.patch({ res, version: 'v1', namespace: ns, name: secret.metadata.name }, Buffer.from(JSON.stringify(patch)), 'application/merge-patch+json', { dryRun: false, fieldManager: 'kube-controller-manager' });
     }
-  }
-
-  stop(): void {
-    this.unsubscribe();
-  }
-
-  private schedule(): void {
-    if (this.pending) return;
-    this.pending = true;
-    queueMicrotask(() => {
-      this.pending = false;
-      this.reconcile();
-    });
   }
 }
