@@ -2,7 +2,7 @@
 // (--yes sets it up and prints the symptom; --check verifies the fix, exit 0 when fixed).
 
 import type { Drill, DrillCheck, Probe } from '../drill/index.js';
-import { cleanUpDrill, drillLabel, drillMessages, DrillSession, loadDrills, probeSymptom, setUpDrill, symptomText, verifyDrill, type DrillContext } from '../drill/index.js';
+import { cleanUpDrill, drillLabel, drillRefusal, drillMessages, DrillSession, loadDrills, probeSymptom, setUpDrill, symptomText, verifyDrill, type DrillContext } from '../drill/index.js';
 import { shellQuote } from '../engine/kubectl.js';
 import type { LessonSet } from '../lesson/model.js';
 import { formatProblems } from '../lesson/problems.js';
@@ -100,10 +100,8 @@ export async function drillVerb(named: string[], flags: CliFlags & { list: boole
       drills = drillsOf(lessons);
     }
     const drill = drills.find((d) => d.name === name)!;
-    if (drill.gateway && drill.gateway !== gateway.mode) throw new UsageError(m.wrongMode(drill.name, drill.gateway));
-    // A class shares everything outside the learner's namespace: a fault there would break the others' lessons.
-    const outside = (drill.fault?.manifests ?? []).flatMap((mf) => mf.objects).map((o) => o.metadata.namespace).find((ns) => ns && ns !== connection.namespace);
-    if (outside && gateway.source === 'class') throw new UsageError(m.classWide(drill.name, outside));
+    const refusal = drillRefusal(drill, { mode: gateway.mode, inClass: gateway.source === 'class', namespace: connection.namespace }, m);
+    if (refusal) throw new UsageError(refusal);
     const identity = connection.port.identity();
     const store = openDrillStore({ clusterKey: progressKey(connection.port, backend), namespace: connection.namespace, stateDir: stateDir(io.env) });
     const ctx: DrillContext = { port: connection.port, lessons, drills, namespace: connection.namespace, istioNamespace: flags.istioNamespace, lang: flags.lang };

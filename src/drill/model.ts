@@ -2,6 +2,7 @@
 // with one realistic fault; the learner sees only the symptom, fixes it with their own kubectl,
 // and the tutorial verifies by traffic and the gateway's log (never by comparing YAML).
 
+import type { DrillMessages } from './messages.js';
 import type { ApplyStep, ExecStep, Localized, LogsStep, SourceRef } from '../lesson/model.js';
 
 /** What the learner sees while the fault is in place (documented in drill.yaml, pinned by tests). */
@@ -53,4 +54,15 @@ export function symptomText(s: DrillSymptom, lang: 'en' | 'zh'): string {
   const head = parts.join(' ');
   if (!s.gatewayLine && s.httpStatus === 200) return `${head}${lang === 'zh' ? '，网关无日志行' : ', no gateway line'}`;
   return head;
+}
+
+/**
+ * Why this drill must not run in this session, as a sentence, or undefined. A drill for one
+ * gateway mode teaches nothing in the other; in a class, everything outside the learner's
+ * namespace is shared, so a fault there would break the other learners' lessons.
+ */
+export function drillRefusal(drill: Drill, session: { mode: 'own' | 'shared'; inClass: boolean; namespace: string }, m: Pick<DrillMessages, 'wrongMode' | 'classWide'>): string | undefined {
+  if (drill.gateway && drill.gateway !== session.mode) return m.wrongMode(drill.name, drill.gateway);
+  const outside = (drill.fault?.manifests ?? []).flatMap((mf) => mf.objects).map((o) => o.metadata.namespace).find((ns) => ns && ns !== session.namespace);
+  return outside && session.inClass ? m.classWide(drill.name, outside) : undefined;
 }
