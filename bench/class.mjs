@@ -13,6 +13,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import https from 'node:https';
 import path from 'node:path';
+import os from 'node:os';
 import { parseArgs } from 'node:util';
 import yaml from 'js-yaml';
 import { BIN, figure, killTree, median, printFigures, requireBuiltBin, scratchEnv, writeJson } from './lib.mjs';
@@ -28,6 +29,7 @@ if (!Number.isInteger(N) || N < 1 || N > 500) {
 const modes = flags.modes.split(',').filter(Boolean);
 requireBuiltBin();
 
+const CPU_REPORT = path.join(path.dirname(new URL(import.meta.url).pathname), 'cpu-report.cjs');
 const scratch = scratchEnv();
 const env = scratch.env;
 const stateDir = path.join(env.XDG_STATE_HOME, 'egress-tutorial');
@@ -37,13 +39,26 @@ const adminConfig = path.join(stateDir, 'practice.kubeconfig');
 function tutorial(args, extraEnv = {}) {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--require', CPU_REPORT, BIN, ...args], { env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (c) => (out += c));
     child.stderr.setEncoding('utf8').on('data', (c) => (out += c));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, out, ms: Number(process.hrtime.bigint() - started) / 1e6 }));
+    child.on('close', (code) => {
+      const cpuUs = Number(/BENCH_CPU_US (\d+)/.exec(out)?.[1] ?? NaN);
+      resolve({ code, out: out.replace(/\nBENCH_CPU_US \d+\n/, ''), ms: Number(process.hrtime.bigint() - started) / 1e6, cpuMs: cpuUs / 1000 });
+    });
   });
+}
+
+/** CPU time (user + system) a process has used so far, from /proc (clock ticks of 10 ms). */
+function cpuMsOf(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
 }
 
 /** The practice cluster, as `egress-tutorial practice` serves a class from several terminals. */
@@ -173,7 +188,9 @@ try {
 
     // One learner alone first: the baseline of the ratio.
     const before = await requestsPerLearner();
+    const serverCpuBefore = cpuMsOf(practice.pid);
     const solo = await walk(namespaces[0]);
+    const soloServerCpu = cpuMsOf(practice.pid) - serverCpuBefore;
     const soloRequests = (await requestsPerLearner()).get(namespaces[0]) - (before.get(namespaces[0]) ?? 0);
     if (solo.code !== 0) problems.push(`the solo walk of ${namespaces[0]} failed: ${solo.out.trim().split('\n').pop()}`);
     await tutorial(['class', 'reset', '1', '--yes', '--kubeconfig', adminConfig]);
@@ -210,10 +227,18 @@ try {
     if (teardown.code !== 0) problems.push(`class teardown exited ${teardown.code}: ${teardown.out.trim().split('\n').pop()}`);
 
     const passed = walks.filter((w) => w.code === 0).length;
+    // Every learner's CLI runs on this machine here, on their own laptop in a class: the floor is
+    // the CPU the walks and the practice cluster need, spread over this machine's cores.
+    const cores = os.availableParallelism?.() ?? os.cpus().length;
+    const soloCpu = solo.cpuMs + soloServerCpu;
+    const floorMs = Math.max(solo.ms, (N * soloCpu) / cores);
     const figures = [
       figure(`class setup --learners ${N}`, { value: setup.ms, unit: 'ms' }),
       figure('one learner alone, run --yes', { value: solo.ms, unit: 'ms', note: `(${soloRequests} API requests)` }),
       figure(`${N} learners in parallel, run --yes`, { value: wallMs, unit: 'ms', ratio: wallMs / solo.ms, target: 2, targetOn: 'ratio', note: '(ratio: to one learner alone)' }),
+      figure('  CPU of one walk: the CLI + the practice cluster', { value: soloCpu, unit: 'ms', note: `(${Math.round(solo.cpuMs)} + ${Math.round(soloServerCpu)} ms)` }),
+      figure(`  CPU floor of ${N} walks on ${cores} cores`, { value: floorMs, unit: 'ms', ratio: floorMs / solo.ms, note: '(N × CPU of one walk ÷ cores: no machine of this size can go faster)' }),
+      figure(`  ${N} learners' wall time to that floor`, { value: wallMs, unit: 'ms', ratio: wallMs / floorMs }),
       figure('  API requests per learner (median)', { value: median(perLearner), unit: 'requests', target: 80, note: `(max ${Math.max(...perLearner)})` }),
       figure('  walks that passed', { value: passed, unit: `of ${N}` }),
       figure('  proof lines from another learner', { value: foreignCount, unit: `of ${proofCount}`, target: 0 }),

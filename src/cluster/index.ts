@@ -80,7 +80,7 @@ export async function connectCluster(options: ConnectOptions): Promise<{ port: C
   const rest = new KubeRest(loaded.kc, where, loaded.user, { retry: options.retry, timeoutMs: options.requestTimeoutMs });
 
   // Reachability (and TLS) first: /version is the cheapest answer an API server gives.
-  await rest.json({ method: 'GET', path: '/version', timeoutMs: Math.min(CONNECT_TIMEOUT_MS, options.requestTimeoutMs ?? CONNECT_TIMEOUT_MS), action: say(lang, 'reach the API server', '连接 API 服务器') });
+  const version = await rest.json<{ gitVersion?: string }>({ method: 'GET', path: '/version', timeoutMs: Math.min(CONNECT_TIMEOUT_MS, options.requestTimeoutMs ?? CONNECT_TIMEOUT_MS), action: say(lang, 'reach the API server', '连接 API 服务器') });
   // Then the credentials: /version is often public, discovery is not.
   const discovery = new Discovery(rest);
   const listGroups = say(lang, 'list the API groups', '列出 API 组');
@@ -100,6 +100,7 @@ export async function connectCluster(options: ConnectOptions): Promise<{ port: C
     throw httpError(401, probe.text, where, 'connect');
   }
   if (probe.status < 200 || probe.status > 299) throw httpError(probe.status, probe.text, where, listGroups, probe.attempts);
+  discovery.seedGroups(probe.text);
 
   const backend: Backend =
     options.backend === 'practice' || isPracticeCluster(loaded.context.name, loaded.cluster.name, loaded.cluster.server) ? 'practice' : 'kube';
@@ -109,6 +110,7 @@ export async function connectCluster(options: ConnectOptions): Promise<{ port: C
     discovery,
     where,
     pollMs: options.pollMs,
+    connectedVersion: version?.gitVersion ?? '',
     identity: {
       backend,
       context: where.context,

@@ -200,6 +200,11 @@ export interface ClusterPort {
   exec(pod: { namespace: string; name: string }, container: string, argv: string[], options: ExecOptions): Promise<ExecResult>;
   followLogs(target: PodTarget, options: FollowOptions): Promise<void>;
   listManaged(scope: ManagedScope, signal?: AbortSignal): Promise<ObjectRef[]>;
+  /**
+   * Additive: true when this session applied every one of these objects (the server answered
+   * with it) and has not deleted them since — a read that need not be sent (issue 11).
+   */
+  heldBySession?(refs: ObjectRef[]): boolean;
   deleteManaged(scope: ManagedScope, options?: { signal?: AbortSignal; waitMs?: number }): Promise<DeleteOutcome[]>;
   /** Facts the verification diagnosis needs (which Istio objects exist, outbound policy, gateway presence). */
   meshFacts(options: {

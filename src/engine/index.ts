@@ -11,6 +11,7 @@ import { findPosition, markDone, positionAfter, positionBefore, resumePosition, 
 import { clientTarget, runApply, runCheck, runDelete, runExec, runLogs, type RequestRecord, type RunContext } from './runners.js';
 import { LiveStepState, verdictIn, type LocalVerdict } from './state.js';
 import { gatewayPods } from './gateway.js';
+import { PodCache } from './pod-cache.js';
 import type { Engine, EngineOptions, EngineSnapshot, LessonProgress, ResetReport, ResetScope, StepPhase, Verdict } from './types.js';
 import { errorSentence, isCancelled } from './util.js';
 
@@ -43,6 +44,7 @@ class LessonEngine implements Engine {
   /** The x-request-id each tagged exec step sends next, so its printed command shows it before it runs. */
   private readonly nextIds = new Map<string, string>();
   private readonly lookedFor = new Set<string>();
+  private readonly pods = new PodCache();
   private readonly listeners = new Set<() => void>();
   private revision = 0;
   private cached?: EngineSnapshot;
@@ -278,6 +280,7 @@ class LessonEngine implements Engine {
         return id;
       },
       lookedFor: this.lookedFor,
+      pods: this.pods,
       ...extra,
     };
   }
@@ -386,6 +389,7 @@ class LessonEngine implements Engine {
       const labels = Object.entries(fix.labels).map(([k, v]) => `${k}=${v}`).join(' ');
       if (!port.labelNamespace) return { ok: false, summary: inBoth((m) => m.runThisToFix(`kubectl label namespace ${fix.namespace} ${labels} --overwrite`)) };
       await port.labelNamespace(fix.namespace, fix.labels, ctx.signal);
+      this.pods.forgetNamespace(fix.namespace); // injection takes effect in new pods
       return { ok: true, summary: fix.description };
     });
     if (!fixed.ok || step.kind !== 'check') return fixed;
@@ -407,6 +411,7 @@ class LessonEngine implements Engine {
       ctx.changed();
       for (const group of groups) {
         const outcomes = await ctx.port.apply(group.objects, { lesson: lesson.id, step: group.step.id, namespace: ctx.namespace, takeOver: true, signal: ctx.signal });
+        this.pods.clear(); // a re-applied workload may have new pods
         for (const o of outcomes) ctx.state.write(o.result === 'error' ? 'error' : 'info', inBoth((mm) => `${o.ref.kind}/${o.ref.name}: ${mm.resultWord(o.result)}${o.message ? ` — ${o.message}` : ''}`));
         const bad = outcomes.filter((o) => o.result === 'error' || o.result === 'conflict');
         if (bad.length) return { ok: false, summary: inBoth((mm) => mm.reapplyFailed(bad.map((b) => b.message ?? b.result).join(' '))) };
@@ -467,6 +472,7 @@ class LessonEngine implements Engine {
 
   async reset(scope: ResetScope): Promise<ResetReport> {
     this.stopActivity();
+    this.pods.clear();
     // The Istio namespace's objects are shared with other learners: release this namespace's claim only.
     const namespaces = [this.options.namespace];
     const shared = { namespaces: [this.options.istioNamespace].filter((n) => n !== this.options.namespace), learner: this.options.namespace };

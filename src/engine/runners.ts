@@ -13,6 +13,7 @@ import { describeLeftovers, findLeftovers, leftoverSignature } from './leftovers
 import { withRequestId } from './kubectl.js';
 import { gatewayClaims, gatewayTarget } from './gateway.js';
 import { inBoth, type EngineMessages } from './messages.js';
+import { changesPods, type PodCache } from './pod-cache.js';
 import { Ring } from './ring.js';
 import { pick, type LiveStepState, type LocalVerdict, type Text } from './state.js';
 import { errorSentence, hostOf, isCancelled, labelSelector, lessonCreating, sleep } from './util.js';
@@ -56,6 +57,8 @@ export interface RunContext {
   takeRequestId?: (key: string) => string;
   /** Request ids a logs step has already looked for: a retry sends a new request instead. */
   lookedFor?: Set<string>;
+  /** The session's exec pods, so each step does not list pods again. */
+  pods?: PodCache;
 }
 
 /** Envoy writes its access log file every second (pilot-agent starts it with --file-flush-interval-msec 1000). */
@@ -100,6 +103,7 @@ export async function runApply(ctx: RunContext, step: ApplyStep): Promise<LocalV
     return { ok: false, summary: inBoth((m) => m.interruptedApply(changed.map((o) => refName(o.ref)))), diagnosis: inBoth((m) => m.removeInterrupted(ctx.lesson.id, cleanup?.id)) };
   }
   ctx.state.applied = outcomes;
+  forgetChangedPods(ctx, outcomes.map((o) => o.ref));
   for (const [i, o] of outcomes.entries()) {
     const authored = objects[i]?.apiVersion;
     info(ctx, inBoth((m) => `${refName(o.ref)}: ${m.resultWord(o.result)}${authored && o.ref.apiVersion !== authored ? m.servedAs(o.ref.apiVersion) : ''}${o.message ? ` — ${o.message}` : ''}`), o.result === 'error' ? 'error' : 'info');
@@ -119,6 +123,7 @@ export async function runApply(ctx: RunContext, step: ApplyStep): Promise<LocalV
     setActivity(ctx, inBoth((m) => m.waitingForPod(labelSelector(target.labels), target.namespace)));
     const pod = await ctx.port.waitForPod(target, { timeoutMs: POD_WAIT_MS, signal: ctx.signal, onProgress: (m) => setActivity(ctx, m) });
     podName = pod.name;
+    ctx.pods?.set(target, pod);
     if (!pod.hasSidecar) info(ctx, inBoth((m) => m.noSidecar(pod.name, pod.namespace)), 'error');
   }
   const changedCount = outcomes.filter((o) => o.result !== 'unchanged').length;
@@ -129,6 +134,7 @@ export async function runDelete(ctx: RunContext, step: DeleteStep): Promise<Loca
   setActivity(ctx, inBoth((m) => m.deleting(step.objects.length)));
   const outcomes = await ctx.port.delete(step.objects, { namespace: ctx.namespace, signal: ctx.signal, waitMs: DELETE_WAIT_MS });
   ctx.state.deleted = outcomes;
+  forgetChangedPods(ctx, outcomes.map((o) => o.ref));
   for (const o of outcomes) info(ctx, inBoth((m) => `${refName(o.ref)}: ${m.resultWord(o.result)}${o.message ? ` — ${o.message}` : ''}`), o.result === 'error' ? 'error' : 'info');
   const errors = outcomes.filter((o) => o.result === 'error');
   if (errors.length > 0) return { ok: false, summary: inBoth((m) => m.deleteErrors(errors.length, outcomes.length)), diagnosis: errors.map((e) => e.message ?? refName(e.ref)).join('\n') };
@@ -137,10 +143,19 @@ export async function runDelete(ctx: RunContext, step: DeleteStep): Promise<Loca
   return { ok: true, summary: inBoth((m) => m.removed(deleted, notOurs)) };
 }
 
+/** Workloads the tutorial changed may have new pods: look them up again. */
+function forgetChangedPods(ctx: RunContext, refs: ObjectRef[]): void {
+  for (const ref of refs) if (changesPods(ref.kind)) ctx.pods?.forgetNamespace(ref.namespace ?? ctx.namespace);
+}
+
 async function findPod(ctx: RunContext, target: PodTarget): Promise<PodInfo | LocalVerdict> {
+  const cached = ctx.pods?.get(target);
+  if (cached) return cached;
   setActivity(ctx, inBoth((m) => m.lookingForPod(labelSelector(target.labels), target.namespace)));
   try {
-    return await ctx.port.waitForPod(target, { timeoutMs: FIND_POD_MS, signal: ctx.signal });
+    const pod = await ctx.port.waitForPod(target, { timeoutMs: FIND_POD_MS, signal: ctx.signal });
+    ctx.pods?.set(target, pod);
+    return pod;
   } catch (error) {
     if (isCancelled(error, ctx.signal)) throw error;
     const creator = lessonCreating(ctx.lessons.lessons, target);
@@ -162,6 +177,8 @@ export async function missingDependencies(ctx: RunContext, step: ExecStep): Prom
   const steps = (step.dependsOn ?? []).map((id) => ctx.lesson.steps.find((s) => s.id === id)).filter((s): s is ApplyStep => s?.kind === 'apply');
   if (steps.length === 0) return undefined;
   const wanted = steps.flatMap((s) => s.manifests.flatMap((mf) => mf.objects.map((o) => ({ step: s, ref: { apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace ?? ctx.namespace } as ObjectRef }))));
+  // Applied by this session and not deleted since (reset and cleanup go through the port): no read.
+  if (ctx.port.heldBySession?.(wanted.map((w) => w.ref))) return undefined;
   // Only the kinds and namespaces of the objects relied on (a list per kind and namespace).
   const namespaces = [...new Set(wanted.map((w) => w.ref.namespace ?? ctx.namespace))];
   const kinds = [...new Set(wanted.map((w) => w.ref.kind))];
@@ -210,6 +227,22 @@ interface SentRequest {
   record: RequestRecord;
   curl: CurlOutcome;
   stdout: string;
+}
+
+/**
+ * sendOnce in the session's pod; when that pod is gone (replaced since it was found), find the
+ * current one and send there instead: the cached pod must never turn into a failed step.
+ */
+async function sendInPod(ctx: RunContext, step: ExecStep, pod: PodInfo, timeoutMs: number, stream: boolean): Promise<{ sent: SentRequest; pod: PodInfo }> {
+  try {
+    return { sent: await sendOnce(ctx, step, pod, timeoutMs, stream), pod };
+  } catch (error) {
+    if (!(error instanceof ClusterError) || error.reason !== 'not-found' || ctx.pods?.get(step.target) !== pod) throw error;
+    ctx.pods.forget(step.target);
+    const current = await findPod(ctx, step.target);
+    if ('ok' in current) throw error;
+    return { sent: await sendOnce(ctx, step, current, timeoutMs, stream), pod: current };
+  }
 }
 
 /** Run the exec step's command once in the pod, with a fresh x-request-id when it is tagged. */
@@ -261,7 +294,7 @@ export async function runExec(ctx: RunContext, step: ExecStep): Promise<LocalVer
   const missing = await missingDependencies(ctx, step);
   const podOrVerdict = await findPod(ctx, step.target);
   if ('ok' in podOrVerdict) return podOrVerdict;
-  const pod = podOrVerdict;
+  let pod = podOrVerdict;
   const host = hostOf(step.command);
   const deadline = ctx.now() + (missing ? 0 : ctx.verifyTimeoutMs);
   const seen: string[] = [];
@@ -279,7 +312,7 @@ export async function runExec(ctx: RunContext, step: ExecStep): Promise<LocalVer
     // A hung command may use what is left of the verification budget, but not much more.
     let sent: SentRequest;
     try {
-      sent = await sendOnce(ctx, step, pod, Math.max(5_000, deadline - ctx.now()), true);
+      ({ sent, pod } = await sendInPod(ctx, step, pod, Math.max(5_000, deadline - ctx.now()), true));
     } catch (error) {
       // A hung exec is not curl's exit 28: say what hangs, with no network or gateway hint.
       if (error instanceof ClusterError && error.reason === 'hung') return { ok: false, summary: inBoth((m) => m.execHung(step.command[0], pod.name)), diagnosis: error.message, attempts: attempt };
@@ -404,7 +437,7 @@ async function freshRequest(ctx: RunContext, step: LogsStep): Promise<RequestRec
   const pod = await findPod(ctx, exec.target);
   if ('ok' in pod) return pod;
   setActivity(ctx, inBoth((m) => m.sendingNewRequest));
-  const sent = await sendOnce(ctx, exec, pod, Math.max(5_000, ctx.verifyTimeoutMs), false);
+  const { sent } = await sendInPod(ctx, exec, pod, Math.max(5_000, ctx.verifyTimeoutMs), false);
   const what = describeCurl(sent.curl);
   info(ctx, inBoth((m) => m.sentNewRequest(sent.record.requestId, what)));
   return sent.record;
@@ -568,7 +601,8 @@ export async function runLogs(ctx: RunContext, step: LogsStep): Promise<LocalVer
 /** Without a request of this session to go by, the client pod's address still tells our lines from others'. */
 async function clientIp(ctx: RunContext): Promise<{ clientIp?: string }> {
   try {
-    const pod = await ctx.port.waitForPod(clientTarget(ctx.lessons, ctx.namespace), { timeoutMs: FIND_POD_MS, signal: ctx.signal });
+    const target = clientTarget(ctx.lessons, ctx.namespace);
+    const pod = ctx.pods?.get(target) ?? (await ctx.port.waitForPod(target, { timeoutMs: FIND_POD_MS, signal: ctx.signal }));
     return pod.ip ? { clientIp: pod.ip } : {};
   } catch (error) {
     if (isCancelled(error, ctx.signal)) throw error;

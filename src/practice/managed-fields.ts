@@ -209,7 +209,9 @@ export function serverSideApply(input: ApplyInput): ApplyResult {
     ? mine
     : { manager: input.manager, operation: 'Apply', apiVersion: input.apiVersion, time: input.now, fieldsType: 'FieldsV1', fieldsV1: toFieldsV1(applied) };
   const ordered = mine ? entries.map((e) => (e === mine ? mineEntry : newEntries.find((n) => n.manager === e.manager && n.operation === e.operation && n.subresource === e.subresource))).filter((e): e is ManagedFieldsEntry => !!e) : [...newEntries, mineEntry];
-  setManagedFields(result, ordered);
+  // A manager left owning nothing is no manager any more (structured-merge-diff drops empty sets),
+  // except on a create: an apply of just a name still records who made the object.
+  setManagedFields(result, input.current === undefined ? ordered : ordered.filter((e) => e !== mineEntry || applied.size > 0));
   return { ok: true, object: result };
 }
 

@@ -77,6 +77,40 @@ describe('API load', () => {
   });
 });
 
+describe('API load: reads the session can answer itself', () => {
+  const ref = { apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', name: 'again-se', namespace: 'default' };
+  const se = { ...serviceEntry(), metadata: { name: 'again-se' } };
+
+  it('applying again what the session deleted sends no read first, and what it applied counts as present', async () => {
+    await p.port.apply([se], { lesson: 'load', step: 's', namespace: 'default' });
+    expect(p.port.heldBySession?.([ref])).toBe(true);
+    await p.port.delete([ref], { namespace: 'default' });
+    expect(p.port.heldBySession?.([ref])).toBe(false);
+    p.cluster.resetRequestCounts();
+    const [again] = await p.port.apply([se], { lesson: 'load', step: 's', namespace: 'default' });
+    expect(again.result).toBe('created');
+    expect(p.cluster.requestCounts().byKind).toEqual({ 'PATCH serviceentries': 1 });
+    expect(p.port.heldBySession?.([ref])).toBe(true);
+    await p.port.delete([ref], { namespace: 'default' });
+  });
+
+  it('an object someone made after the session deleted it is given back untouched and reported as not the tutorial\'s', async () => {
+    await p.port.apply([se], { lesson: 'load', step: 's', namespace: 'default' });
+    await p.port.delete([ref], { namespace: 'default' });
+    // The learner runs the shown kubectl command before pressing Enter: same object, their manager.
+    await p.other.create({ ...serviceEntry(), metadata: { name: 'again-se', namespace: 'default' } });
+    const [outcome] = await p.port.apply([se], { lesson: 'load', step: 's', namespace: 'default' });
+    expect(outcome.result).toBe('conflict');
+    expect(outcome.message).toMatch(/^ServiceEntry "again-se" in namespace "default" already exists and was not created by the tutorial/);
+    const stored = (await p.other.read({ apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name: 'again-se', namespace: 'default' } })) as unknown as { metadata: { labels?: Record<string, string>; managedFields?: { manager: string }[] }; spec: { hosts: string[] } };
+    expect(stored.metadata.labels?.['app.kubernetes.io/managed-by']).toBeUndefined();
+    expect(stored.metadata.managedFields?.map((f) => f.manager)).not.toContain('egress-tutorial');
+    expect(stored.spec.hosts).toEqual((serviceEntry() as unknown as { spec: { hosts: string[] } }).spec.hosts);
+    expect(p.port.heldBySession?.([ref])).toBe(false);
+    await p.other.delete({ apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name: 'again-se', namespace: 'default' } });
+  });
+});
+
 describe('rulesAllow (RBAC rules as a SelfSubjectRulesReview lists them)', () => {
   it('verbs, groups, subresources and resourceNames', async () => {
     const { rulesAllow } = await import('../../src/cluster/kube/permissions.js');

@@ -94,7 +94,44 @@ function conflictOutcome(p: Prepared, existing: RawObject, why: string, lang?: L
   return { ref: p.ref, result: 'conflict', message: why, diff: formatDiff(existing, p.object, lang) };
 }
 
-async function applyOne(ctx: KubeContext, p: Prepared, existing: RawObject | undefined, options: ApplyOptions): Promise<ApplyOutcome> {
+function notOursOutcome(p: Prepared, found: RawObject, lang?: Lang): ApplyOutcome {
+  const managers = otherManagers(found);
+  return conflictOutcome(
+    p,
+    found,
+    say(
+      lang,
+      `${describe(p.ref.kind, p.ref.name, p.namespace)} already exists and was not created by the tutorial${managers.length ? ` (changed by ${managers.join(', ')})` : ''}; take it over or rename it in the lesson.`,
+      `${describe(p.ref.kind, p.ref.name, p.namespace, 'zh')}已经存在，而且不是教程创建的${managers.length ? `（由 ${managers.join(', ')} 修改过）` : ''}；请接管它，或在课程中给它改名。`,
+    ),
+    lang,
+  );
+}
+
+/**
+ * An object applied without a read turned out to exist already (someone made it after this
+ * session deleted it): apply nothing as the tutorial's manager again, which takes back exactly
+ * the fields only the tutorial set (its labels), and report it as not the tutorial's.
+ */
+async function undoUnreadApply(ctx: KubeContext, p: Prepared, signal?: AbortSignal): Promise<ApplyOutcome> {
+  const lang = ctx.rest.where.lang;
+  const what = describe(p.ref.kind, p.ref.name, p.namespace, lang);
+  const response = await ctx.rest.sendWithRetry({
+    method: 'PATCH',
+    path: resourcePath(p.resource, p.namespace, p.object.metadata.name),
+    query: { fieldManager: FIELD_MANAGER },
+    body: JSON.stringify({ apiVersion: p.object.apiVersion, kind: p.object.kind, metadata: { name: p.object.metadata.name, ...(p.namespace ? { namespace: p.namespace } : {}) } }),
+    contentType: APPLY_PATCH_CONTENT_TYPE,
+    signal,
+    action: say(lang, `give back ${what}`, `归还${what}`),
+  });
+  if (response.status < 200 || response.status > 299) throw httpError(response.status, response.text, ctx.rest.where, say(lang, `give back ${what}`, `归还${what}`), response.attempts);
+  ctx.known?.forget(p.ref);
+  return notOursOutcome(p, JSON.parse(response.text) as RawObject, lang);
+}
+
+async function applyOne(ctx: KubeContext, p: Prepared, existingRead: RawObject | undefined, options: ApplyOptions, unread = false): Promise<ApplyOutcome> {
+  let existing = existingRead;
   const lang = ctx.rest.where.lang;
   const what = describe(p.ref.kind, p.ref.name, p.namespace, lang);
   const applyWhat = say(lang, `apply ${what}`, `应用${what}`);
@@ -108,6 +145,8 @@ async function applyOne(ctx: KubeContext, p: Prepared, existing: RawObject | und
     signal: options.signal,
     action: applyWhat,
   });
+  // Not read first, and someone else's fields are in the way: read it now for the conflict's diff.
+  if (response.status === 409 && unread && !existing) existing = await readExisting(ctx, p, options.signal);
   if (response.status === 409 && existing) {
     // Server-side apply conflict: another field manager owns a field with a different value.
     const info = parseStatus(response.text);
@@ -128,6 +167,7 @@ async function applyOne(ctx: KubeContext, p: Prepared, existing: RawObject | und
     throw httpError(response.status, response.text, ctx.rest.where, applyWhat, response.attempts);
   }
   const stored = JSON.parse(response.text) as RawObject;
+  if (unread && otherManagers(stored).length > 0) return undoUnreadApply(ctx, p, options.signal);
   if (!options.dryRun) ctx.known?.remember(p.ref, stored);
   let result: ApplyOutcome['result'];
   if (!existing) result = 'created';
@@ -169,9 +209,16 @@ export async function applyObjects(ctx: KubeContext, objects: KubeObject[], opti
     }
   }
   const existing = new Map<Prepared, RawObject | undefined>();
+  /** Deleted by this session: applied without a read, the answer tells if someone made it meanwhile. */
+  const unread = new Set<Prepared>();
   const outcomes: ApplyOutcome[] = [];
   for (const p of prepared) {
     if (!('object' in p)) continue;
+    if (!options.takeOver && !options.dryRun && ctx.known?.isGone(p.ref)) {
+      existing.set(p, undefined);
+      unread.add(p);
+      continue;
+    }
     try {
       existing.set(p, await readExisting(ctx, p, options.signal));
     } catch (err) {
@@ -195,19 +242,7 @@ export async function applyObjects(ctx: KubeContext, objects: KubeObject[], opti
     }
     const found = existing.get(p);
     if (conflicts.has(p) && found) {
-      const managers = otherManagers(found);
-      results.push(
-        conflictOutcome(
-          p,
-          found,
-          say(
-            lang,
-            `${describe(p.ref.kind, p.ref.name, p.namespace)} already exists and was not created by the tutorial${managers.length ? ` (changed by ${managers.join(', ')})` : ''}; take it over or rename it in the lesson.`,
-            `${describe(p.ref.kind, p.ref.name, p.namespace, 'zh')}已经存在，而且不是教程创建的${managers.length ? `（由 ${managers.join(', ')} 修改过）` : ''}；请接管它，或在课程中给它改名。`,
-          ),
-          lang,
-        ),
-      );
+      results.push(notOursOutcome(p, found, lang));
       continue;
     }
     if (conflicts.size > 0) {
@@ -219,7 +254,7 @@ export async function applyObjects(ctx: KubeContext, objects: KubeObject[], opti
       continue;
     }
     try {
-      const outcome = await applyOne(ctx, p, found, options);
+      const outcome = await applyOne(ctx, p, found, options, unread.has(p));
       results.push(outcome);
       options.onOutcome?.(outcome);
     } catch (err) {

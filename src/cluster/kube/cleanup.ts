@@ -122,7 +122,7 @@ export async function deleteAndWait(r: Reads, targets: Target[], waitMs: number,
       return t;
     }),
   );
-  return Promise.all(
+  const outcomes = await Promise.all(
     sent.map(async (s): Promise<DeleteOutcome> => {
       if (!('resource' in s)) return s;
       const gone = await waitGone(r, s.resource, s.ref, s.uid, waitMs, signal);
@@ -139,6 +139,8 @@ export async function deleteAndWait(r: Reads, targets: Target[], waitMs: number,
           };
     }),
   );
+  for (const o of outcomes) if (o.result === 'deleted' || o.result === 'absent') r.known?.markGone(o.ref);
+  return outcomes;
 }
 
 /** Delete the given objects if (and only if) the tutorial created them; wait until they are gone. */

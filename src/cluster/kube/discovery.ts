@@ -26,6 +26,14 @@ interface ApiResourceList {
   resources?: { name: string; kind: string; namespaced: boolean; verbs?: string[] }[];
 }
 
+function groupMap(list: ApiGroupList): Map<string, GroupInfo> {
+  const map = new Map<string, GroupInfo>([['', { versions: ['v1'], preferred: 'v1' }]]);
+  for (const g of list.groups ?? []) {
+    map.set(g.name, { versions: (g.versions ?? []).map((v) => v.version), preferred: g.preferredVersion?.version });
+  }
+  return map;
+}
+
 /** An answer that lacks what was asked for is asked again after this long (Istio may have been installed meanwhile). */
 const STALE_MS = 5000;
 
@@ -45,18 +53,22 @@ export class Discovery {
     this.resources.clear();
   }
 
+  /** The answer to a GET /apis already sent (the connection's credentials probe): not asked again. */
+  seedGroups(body: string): void {
+    try {
+      this.groups = Promise.resolve(groupMap(JSON.parse(body) as ApiGroupList));
+      this.groupsAt = this.now();
+    } catch {
+      // not a group list: discovery asks for itself
+    }
+  }
+
   /** Every served group ('' is the core group) with its versions. */
   allGroups(signal?: AbortSignal): Promise<Map<string, GroupInfo>> {
     if (!this.groups) {
       const loading = this.rest
         .json<ApiGroupList>({ method: 'GET', path: '/apis', signal, action: say(this.rest.where.lang, 'discover the API groups', '发现 API 组') })
-        .then((list) => {
-          const map = new Map<string, GroupInfo>([['', { versions: ['v1'], preferred: 'v1' }]]);
-          for (const g of list.groups ?? []) {
-            map.set(g.name, { versions: (g.versions ?? []).map((v) => v.version), preferred: g.preferredVersion?.version });
-          }
-          return map;
-        });
+        .then(groupMap);
       // A failed discovery must not be cached: the next call tries again.
       loading.catch(() => {
         if (this.groups === loading) this.groups = undefined;

@@ -53,6 +53,8 @@ export interface KubePortParts {
   identity: ClusterIdentity;
   /** Test and tuning knobs: how often pod lists are refreshed while following logs or waiting. */
   pollMs?: number;
+  /** The server version read when connecting: the first pre-flight need not ask again. */
+  connectedVersion?: string;
 }
 
 export class KubeClusterPort implements ClusterPort {
@@ -91,7 +93,10 @@ export class KubeClusterPort implements ClusterPort {
   }
 
   preflight(options: PreflightOptions): Promise<CheckResult[]> {
-    return runPreflight({ ...this.reads, where: this.parts.where, permissions: this.permissions }, { ...options, signal: this.signal(options.signal) });
+    // Later pre-flights ask again: they also tell whether the server still answers.
+    const serverVersion = this.parts.connectedVersion;
+    this.parts.connectedVersion = undefined;
+    return runPreflight({ ...this.reads, where: this.parts.where, permissions: this.permissions, serverVersion }, { ...options, signal: this.signal(options.signal) });
   }
 
   servedVersion(group: string, signal?: AbortSignal): Promise<string | undefined> {
@@ -138,6 +143,10 @@ export class KubeClusterPort implements ClusterPort {
       target,
       { ...options, signal: this.signal(options.signal) },
     );
+  }
+
+  heldBySession(refs: ObjectRef[]): boolean {
+    return refs.length > 0 && refs.every((ref) => this.known.get(ref) !== undefined);
   }
 
   async listManaged(scope: ManagedScope, signal?: AbortSignal): Promise<ObjectRef[]> {

@@ -38,6 +38,8 @@ export interface PreflightDeps extends Reads {
   where: Where;
   /** The session's answers to permission reviews (each asked once per session). */
   permissions?: PermissionCache;
+  /** The gitVersion the connection just read ('' when it had none): not asked again. */
+  serverVersion?: string;
 }
 
 /** Shared between checks so the mesh config is read once. */
@@ -58,7 +60,10 @@ function tr(deps: PreflightDeps): (en: string, zh: string) => string {
 
 async function checkReachable(deps: PreflightDeps, options: PreflightOptions): Promise<CheckResult> {
   const t = tr(deps);
-  const version = await deps.rest.json<{ gitVersion?: string }>({ method: 'GET', path: '/version', signal: options.signal, action: t('read the server version', '读取服务器版本') });
+  const version =
+    deps.serverVersion !== undefined
+      ? { gitVersion: deps.serverVersion || undefined }
+      : await deps.rest.json<{ gitVersion?: string }>({ method: 'GET', path: '/version', signal: options.signal, action: t('read the server version', '读取服务器版本') });
   await deps.discovery.allGroups(options.signal); // discovery needs credentials that /version may not
   return {
     name: 'cluster-reachable',
