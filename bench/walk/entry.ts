@@ -22,7 +22,7 @@ export interface WalkResult {
 }
 
 /** One learner's full walk; with `second`, a failed walk is followed by a second one on the same progress. */
-export async function walk(knobs: Partial<PracticeKnobs> = {}, options: { second?: boolean } = {}): Promise<WalkResult> {
+export async function walk(knobs: Partial<PracticeKnobs> = {}, options: { second?: boolean; gateway?: 'own' | 'shared' } = {}): Promise<WalkResult> {
   const started = Date.now();
   const practice = await startPracticeCluster({ knobs: { podReadyDelayMs: 0 } });
   practice.setKnobs(knobs);
@@ -34,7 +34,7 @@ export async function walk(knobs: Partial<PracticeKnobs> = {}, options: { second
     for (let round = 0; round < (options.second ? 2 : 1) && !last.ok; round++) {
       walks++;
       const { port } = await connectCluster({ kubeconfigYaml: practice.kubeconfig(), namespace: 'default', istioNamespace: 'istio-system', backend: 'practice' });
-      const { set } = loadLessonSet(defaultLessonsDir(), { namespace: 'default', istioNamespace: 'istio-system' });
+      const { set } = loadLessonSet(defaultLessonsDir(), { namespace: 'default', istioNamespace: 'istio-system', gateway: options.gateway });
       const engine = createEngine({ lessons: set!, port, progress, lang: 'en', namespace: 'default', istioNamespace: 'istio-system' });
       try {
         const result = await runHeadless(engine, set!.lessons.map((l) => l.id), 'en', () => undefined);

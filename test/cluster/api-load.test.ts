@@ -3,7 +3,7 @@
 // read first (a uid precondition instead), counted by the practice cluster.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectCluster } from '../../src/cluster/index.js';
-import { CLIENT, serviceEntry, startPractice, type Practice } from './practice-helpers.js';
+import { CLIENT, curlClient, serviceEntry, startPractice, type Practice } from './practice-helpers.js';
 
 let p: Practice;
 beforeAll(async () => {
@@ -108,6 +108,28 @@ describe('API load: reads the session can answer itself', () => {
     expect(stored.spec.hosts).toEqual((serviceEntry() as unknown as { spec: { hosts: string[] } }).spec.hosts);
     expect(p.port.heldBySession?.([ref])).toBe(false);
     await p.other.delete({ apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name: 'again-se', namespace: 'default' } });
+  });
+});
+
+describe('API load: waiting for a pod', () => {
+  it('is one list and one watch however long the pod takes, and the progress is still told', async () => {
+    const slow = await startPractice({ podReadyDelayMs: 2500 });
+    try {
+      slow.cluster.resetRequestCounts();
+      await slow.port.apply(curlClient(), { lesson: '02-setup', step: 'client', namespace: 'default' });
+      const before = { ...slow.cluster.requestCounts().byKind };
+      const progress: string[] = [];
+      const pod = await slow.port.waitForPod(CLIENT, { timeoutMs: 20_000, onProgress: (m) => progress.push(m) });
+      expect(pod.ready).toBe(true);
+      const after = slow.cluster.requestCounts().byKind;
+      const lists = (after['GET pods'] ?? 0) - (before['GET pods'] ?? 0);
+      // A poll every ≤ 1 s would have listed at least three times in 2.5 s.
+      expect(lists).toBeLessThanOrEqual(2);
+      expect(progress[0]).toMatch(/^pod curl-[a-z0-9-]+ (Pending|Running)/);
+      expect(progress.at(-1)).toMatch(/^pod curl-[a-z0-9-]+ is Running and Ready with its istio-proxy sidecar$/);
+    } finally {
+      await slow.stop();
+    }
   });
 });
 

@@ -11,11 +11,11 @@ import { FakePort, lessonSet } from './fixtures.js';
 /** A port whose client pod can be replaced: exec into the old one answers 404 as the API server does. */
 class ReplacingPort extends FakePort {
   current = 'curl-1';
-  async waitForPod(target: PodTarget, options: WaitOptions): Promise<PodInfo> {
+  override async waitForPod(target: PodTarget, options: WaitOptions): Promise<PodInfo> {
     const pod = await super.waitForPod(target, options);
     return { ...pod, name: this.current };
   }
-  async exec(pod: { namespace: string; name: string }, container: string, argv: string[], options: ExecOptions): Promise<ExecResult> {
+  override async exec(pod: { namespace: string; name: string }, container: string, argv: string[], options: ExecOptions): Promise<ExecResult> {
     if (pod.name !== this.current) {
       this.calls.push({ method: 'exec-gone', args: [pod] });
       throw new ClusterError(`Could not run curl in pod "${pod.name}": the pod or the container does not exist (any more).`, 'not-found', 404);

@@ -34,6 +34,21 @@ function groupMap(list: ApiGroupList): Map<string, GroupInfo> {
   return map;
 }
 
+const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+/**
+ * Kinds every conformant Kubernetes serves under these names (core v1 and apps/v1 since 1.16):
+ * no discovery request is needed to find them.
+ */
+const BUILT_IN: readonly ResourceInfo[] = [
+  { apiVersion: 'v1', kind: 'Namespace', plural: 'namespaces', namespaced: false, verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'] },
+  { apiVersion: 'v1', kind: 'ServiceAccount', plural: 'serviceaccounts', namespaced: true, verbs: ALL_VERBS },
+  { apiVersion: 'v1', kind: 'Service', plural: 'services', namespaced: true, verbs: ALL_VERBS },
+  { apiVersion: 'v1', kind: 'ConfigMap', plural: 'configmaps', namespaced: true, verbs: ALL_VERBS },
+  { apiVersion: 'v1', kind: 'Secret', plural: 'secrets', namespaced: true, verbs: ALL_VERBS },
+  { apiVersion: 'v1', kind: 'Pod', plural: 'pods', namespaced: true, verbs: ALL_VERBS },
+  { apiVersion: 'apps/v1', kind: 'Deployment', plural: 'deployments', namespaced: true, verbs: ALL_VERBS },
+];
+
 /** An answer that lacks what was asked for is asked again after this long (Istio may have been installed meanwhile). */
 const STALE_MS = 5000;
 
@@ -123,6 +138,8 @@ export class Discovery {
 
   /** How `kind` of `apiVersion` is served, or undefined. */
   async resource(apiVersion: string, kind: string, signal?: AbortSignal): Promise<ResourceInfo | undefined> {
+    const builtIn = BUILT_IN.find((r) => r.apiVersion === apiVersion && r.kind === kind);
+    if (builtIn) return { ...builtIn, verbs: [...builtIn.verbs] };
     const found = (await this.resourceList(apiVersion, signal))?.find((r) => r.kind === kind);
     if (found || this.now() - (this.resourcesAt.get(apiVersion) ?? 0) < STALE_MS) return found;
     this.resources.delete(apiVersion);

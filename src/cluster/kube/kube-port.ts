@@ -42,6 +42,7 @@ import { PermissionCache } from './permissions.js';
 import { runPreflight } from './preflight.js';
 import type { KubeRest } from './rest.js';
 import { waitForPod } from './wait.js';
+import { podWatch } from './pod-watch.js';
 import { claimShared } from './shared.js';
 import { readClassSettings } from './class-settings.js';
 
@@ -116,7 +117,8 @@ export class KubeClusterPort implements ClusterPort {
   }
 
   waitForPod(target: PodTarget, options: WaitOptions): Promise<PodInfo> {
-    return waitForPod(this.reads, target, { ...options, signal: this.signal(options.signal) });
+    const watch = podWatch(this.parts.kc, () => this.parts.rest.requestCount++);
+    return waitForPod(this.reads, target, { ...options, signal: this.signal(options.signal), watch });
   }
 
   async exec(pod: { namespace: string; name: string }, container: string, argv: string[], options: ExecOptions): Promise<ExecResult> {

@@ -4,6 +4,7 @@
 import type { CheckName } from '../../lesson/model.js';
 import { CLASS_LABEL, ClusterError, MANAGED_BY_LABEL, MANAGED_BY_VALUE, type CheckFix, type CheckResult, type GatewayTarget, type PreflightOptions } from '../port.js';
 import type { Where } from './errors.js';
+import type { KubeRest, RestRequest } from './rest.js';
 import { say, type Lang } from './lang.js';
 import { GATEWAY_TELEMETRY, NAMESPACE_TELEMETRY, gatewayAccessLogTelemetry, namespaceAccessLogTelemetry } from './meshconfig.js';
 import { usedBy } from './shared.js';
@@ -653,7 +654,32 @@ function failed(deps: PreflightDeps, name: CheckName, err: unknown): CheckResult
   return { name, level: 'fail', summary: tr(deps)(`Could not check: ${message}`, `无法检查：${message}`) };
 }
 
-export async function runPreflight(deps: PreflightDeps, options: PreflightOptions): Promise<CheckResult[]> {
+/**
+ * The checks of one pre-flight see one moment of the cluster: the same GET (a namespace, the
+ * Istio namespace's pods) is sent once however many checks read it (issue 11: a class's API load).
+ */
+function readOnce(rest: KubeRest): KubeRest {
+  const answers = new Map<string, ReturnType<KubeRest['sendWithRetry']>>();
+  return new Proxy(rest, {
+    get(target, prop, receiver) {
+      if (prop !== 'sendWithRetry') return Reflect.get(target, prop, receiver);
+      return (req: RestRequest) => {
+        if (req.method !== 'GET') return target.sendWithRetry(req);
+        const key = `${req.path}?${JSON.stringify(req.query ?? {})}`;
+        let answer = answers.get(key);
+        if (!answer) {
+          answer = target.sendWithRetry(req);
+          answers.set(key, answer);
+          answer.catch(() => answers.delete(key)); // a failed read is not an answer
+        }
+        return answer;
+      };
+    },
+  });
+}
+
+export async function runPreflight(given: PreflightDeps, options: PreflightOptions): Promise<CheckResult[]> {
+  const deps: PreflightDeps = { ...given, rest: readOnce(given.rest) };
   const wanted = options.checks ?? ALL_CHECKS;
   const memo: Memo = {};
   const results: CheckResult[] = [];

@@ -23,8 +23,13 @@ export const EGRESS_GATEWAY_LABELS = { istio: 'egressgateway' };
 export const ZTUNNEL_LABELS = { app: 'ztunnel' };
 
 export async function listPods(r: Reads, namespace: string, labels: Record<string, string>, signal?: AbortSignal): Promise<RawPod[]> {
+  return (await listPodsAt(r, namespace, labels, signal)).pods;
+}
+
+/** The pods and the list's resourceVersion (where a watch of them starts). */
+export async function listPodsAt(r: Reads, namespace: string, labels: Record<string, string>, signal?: AbortSignal): Promise<{ pods: RawPod[]; resourceVersion?: string }> {
   const selector = labelSelector(labels);
-  const list = await r.rest.json<{ items?: RawPod[] }>({
+  const list = await r.rest.json<{ items?: RawPod[]; metadata?: { resourceVersion?: string } }>({
     method: 'GET',
     path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`,
     query: selector ? { labelSelector: selector } : undefined,
@@ -35,7 +40,7 @@ export async function listPods(r: Reads, namespace: string, labels: Record<strin
       `列出命名空间 "${namespace}" 中${selector ? `带有 ${selector} 的` : '的'} Pod`,
     ),
   });
-  return list.items ?? [];
+  return { pods: list.items ?? [], resourceVersion: list.metadata?.resourceVersion };
 }
 
 export async function getNamespace(r: Reads, name: string, signal?: AbortSignal): Promise<RawObject | undefined> {
