@@ -75,6 +75,8 @@ export interface ApplyOutcome {
   result: ApplyResultKind;
   /** For 'conflict': the object exists and is not the tutorial's; `diff` says what differs. */
   message?: string;
+  /** Additive: `message` in both languages (a language switch re-renders it). */
+  messages?: { en: string; zh: string };
   diff?: string;
   /** For dryRun: the object as the server would store it, as YAML. */
   serverYaml?: string;
@@ -84,6 +86,8 @@ export interface DeleteOutcome {
   ref: ObjectRef;
   result: 'deleted' | 'absent' | 'not-ours' | 'error';
   message?: string;
+  /** Additive: `message` in both languages. */
+  messages?: { en: string; zh: string };
   /** Additive: a shared object this reset did not delete: the claim was released (others rely on it) or it was kept (no claims recorded, or not this namespace's). */
   shared?: SharedOutcome;
   /** Additive, with `shared`: the namespaces still relying on it. */
@@ -315,6 +319,8 @@ export class ClusterError extends Error {
       | 'config'
       | 'other',
     readonly status?: number,
+    /** Additive: the sentence in both languages, so a language switch re-renders it (issue 12 item 9). */
+    readonly messages?: { en: string; zh: string },
   ) {
     super(message);
     this.name = 'ClusterError';

@@ -13,7 +13,7 @@ import { LiveStepState, verdictIn, type LocalVerdict } from './state.js';
 import { gatewayPods } from './gateway.js';
 import { PodCache } from './pod-cache.js';
 import type { Engine, EngineOptions, EngineSnapshot, LessonProgress, ResetReport, ResetScope, StepPhase, Verdict } from './types.js';
-import { errorSentence, isCancelled } from './util.js';
+import { errorSentence, errorText, isCancelled, portText } from './util.js';
 
 export type * from './types.js';
 export { kubectlCommands, shellQuote, withRequestId } from './kubectl.js';
@@ -316,7 +316,7 @@ class LessonEngine implements Engine {
     try {
       verdict = await body(ctx);
     } catch (error) {
-      verdict = isCancelled(error, controller.signal) ? { ok: false, summary: inBoth((mm) => mm.cancelled) } : { ok: false, summary: errorSentence(error) };
+      verdict = isCancelled(error, controller.signal) ? { ok: false, summary: inBoth((mm) => mm.cancelled) } : { ok: false, summary: errorText(error) };
     }
     // A proof that arrived while the failure was being diagnosed wins over it.
     if (latePass && !verdict.ok && !controller.signal.aborted) verdict = latePass;
@@ -380,7 +380,7 @@ class LessonEngine implements Engine {
           outcomes.push(...(await ctx.port.claimShared(fix.shared, ctx.namespace, { lesson: ctx.lesson.id, step: step.id, signal: ctx.signal })));
         }
         const bad = outcomes.filter((o) => o.result === 'error' || o.result === 'conflict');
-        if (bad.length) return { ok: false, summary: inBoth((m) => m.fixNotApplied(bad.map((b) => b.message ?? b.result).join(' '))) };
+        if (bad.length) return { ok: false, summary: inBoth((m, lang) => m.fixNotApplied(bad.map((b) => portText(b, lang) ?? b.result).join(' '))) };
         return { ok: true, summary: fix.description };
       }
       // Labelling a namespace is not an apply of a tutorial-owned object (reset must never delete
@@ -412,9 +412,9 @@ class LessonEngine implements Engine {
       for (const group of groups) {
         const outcomes = await ctx.port.apply(group.objects, { lesson: lesson.id, step: group.step.id, namespace: ctx.namespace, takeOver: true, signal: ctx.signal });
         this.pods.clear(); // a re-applied workload may have new pods
-        for (const o of outcomes) ctx.state.write(o.result === 'error' ? 'error' : 'info', inBoth((mm) => `${o.ref.kind}/${o.ref.name}: ${mm.resultWord(o.result)}${o.message ? ` — ${o.message}` : ''}`));
+        for (const o of outcomes) ctx.state.write(o.result === 'error' ? 'error' : 'info', inBoth((mm, lang) => `${o.ref.kind}/${o.ref.name}: ${mm.resultWord(o.result)}${o.message ? ` — ${portText(o, lang)}` : ''}`));
         const bad = outcomes.filter((o) => o.result === 'error' || o.result === 'conflict');
-        if (bad.length) return { ok: false, summary: inBoth((mm) => mm.reapplyFailed(bad.map((b) => b.message ?? b.result).join(' '))) };
+        if (bad.length) return { ok: false, summary: inBoth((mm, lang) => mm.reapplyFailed(bad.map((b) => portText(b, lang) ?? b.result).join(' '))) };
       }
       const n = groups.reduce((k, g) => k + g.objects.length, 0);
       return { ok: true, summary: inBoth((mm) => mm.applied(n, n)) };
@@ -434,9 +434,9 @@ class LessonEngine implements Engine {
       ctx.state.activity = inBoth((mm) => mm.removingLeftovers(refs.map((r) => `${r.kind}/${r.name} (${r.namespace})`)));
       ctx.changed();
       const outcomes = await ctx.port.delete(refs, { namespace: ctx.namespace, signal: ctx.signal, waitMs: 60_000 });
-      for (const o of outcomes) ctx.state.write(o.result === 'error' ? 'error' : 'info', inBoth((mm) => `${o.ref.kind}/${o.ref.name}: ${mm.resultWord(o.result)}${o.message ? ` — ${o.message}` : ''}`));
+      for (const o of outcomes) ctx.state.write(o.result === 'error' ? 'error' : 'info', inBoth((mm, lang) => `${o.ref.kind}/${o.ref.name}: ${mm.resultWord(o.result)}${o.message ? ` — ${portText(o, lang)}` : ''}`));
       const bad = outcomes.filter((o) => o.result === 'error');
-      if (bad.length) return { ok: false, summary: inBoth((mm) => mm.leftoversNotRemoved(bad.map((b) => b.message ?? b.result).join(' '))) };
+      if (bad.length) return { ok: false, summary: inBoth((mm, lang) => mm.leftoversNotRemoved(bad.map((b) => portText(b, lang) ?? b.result).join(' '))) };
       return { ok: true, summary: inBoth((mm) => mm.removed(outcomes.filter((o) => o.result === 'deleted').length, outcomes.filter((o) => o.result === 'not-ours').length)) };
     });
     if (!removed.ok) return removed;

@@ -16,7 +16,7 @@ import { inBoth, type EngineMessages } from './messages.js';
 import { changesPods, type PodCache } from './pod-cache.js';
 import { Ring } from './ring.js';
 import { pick, type LiveStepState, type LocalVerdict, type Text } from './state.js';
-import { errorSentence, hostOf, isCancelled, labelSelector, lessonCreating, sleep } from './util.js';
+import { errorSentence, errorText, hostOf, isCancelled, labelSelector, lessonCreating, portText, sleep } from './util.js';
 
 /** What an exec step sent, so a later logs step can find the request in the gateway's log. */
 export interface RequestRecord {
@@ -106,7 +106,7 @@ export async function runApply(ctx: RunContext, step: ApplyStep): Promise<LocalV
   forgetChangedPods(ctx, outcomes.map((o) => o.ref));
   for (const [i, o] of outcomes.entries()) {
     const authored = objects[i]?.apiVersion;
-    info(ctx, inBoth((m) => `${refName(o.ref)}: ${m.resultWord(o.result)}${authored && o.ref.apiVersion !== authored ? m.servedAs(o.ref.apiVersion) : ''}${o.message ? ` — ${o.message}` : ''}`), o.result === 'error' ? 'error' : 'info');
+    info(ctx, inBoth((m, lang) => `${refName(o.ref)}: ${m.resultWord(o.result)}${authored && o.ref.apiVersion !== authored ? m.servedAs(o.ref.apiVersion) : ''}${o.message ? ` — ${portText(o, lang)}` : ''}`), o.result === 'error' ? 'error' : 'info');
   }
   const conflicts = outcomes.filter((o) => o.result === 'conflict');
   if (conflicts.length > 0) {
@@ -115,7 +115,7 @@ export async function runApply(ctx: RunContext, step: ApplyStep): Promise<LocalV
   }
   const errors = outcomes.filter((o) => o.result === 'error');
   if (errors.length > 0)
-    return { ok: false, summary: inBoth((m) => m.applyErrors(errors.length, outcomes.length)), diagnosis: errors.map((e) => `${refName(e.ref)}: ${e.message ?? 'error'}`).join('\n') };
+    return { ok: false, summary: inBoth((m) => m.applyErrors(errors.length, outcomes.length)), diagnosis: inBoth((_m, lang) => errors.map((e) => `${refName(e.ref)}: ${portText(e, lang) ?? 'error'}`).join('\n')) };
 
   let podName: string | undefined;
   if (step.waitFor) {
@@ -135,9 +135,9 @@ export async function runDelete(ctx: RunContext, step: DeleteStep): Promise<Loca
   const outcomes = await ctx.port.delete(step.objects, { namespace: ctx.namespace, signal: ctx.signal, waitMs: DELETE_WAIT_MS });
   ctx.state.deleted = outcomes;
   forgetChangedPods(ctx, outcomes.map((o) => o.ref));
-  for (const o of outcomes) info(ctx, inBoth((m) => `${refName(o.ref)}: ${m.resultWord(o.result)}${o.message ? ` — ${o.message}` : ''}`), o.result === 'error' ? 'error' : 'info');
+  for (const o of outcomes) info(ctx, inBoth((m, lang) => `${refName(o.ref)}: ${m.resultWord(o.result)}${o.message ? ` — ${portText(o, lang)}` : ''}`), o.result === 'error' ? 'error' : 'info');
   const errors = outcomes.filter((o) => o.result === 'error');
-  if (errors.length > 0) return { ok: false, summary: inBoth((m) => m.deleteErrors(errors.length, outcomes.length)), diagnosis: errors.map((e) => e.message ?? refName(e.ref)).join('\n') };
+  if (errors.length > 0) return { ok: false, summary: inBoth((m) => m.deleteErrors(errors.length, outcomes.length)), diagnosis: inBoth((_m, lang) => errors.map((e) => portText(e, lang) ?? refName(e.ref)).join('\n')) };
   const deleted = outcomes.filter((o) => o.result === 'deleted').length;
   const notOurs = outcomes.filter((o) => o.result === 'not-ours').length;
   return { ok: true, summary: inBoth((m) => m.removed(deleted, notOurs)) };
@@ -492,7 +492,7 @@ export async function runLogs(ctx: RunContext, step: LogsStep): Promise<LocalVer
     })
     .then(
       (): LocalVerdict => ({ ok: false, summary: ctx.signal.aborted ? inBoth((m) => m.cancelled) : inBoth((m) => m.streamEnded) }),
-      (error: unknown): LocalVerdict => (isCancelled(error, ctx.signal) ? { ok: false, summary: inBoth((m) => m.cancelled) } : { ok: false, summary: errorSentence(error) }),
+      (error: unknown): LocalVerdict => (isCancelled(error, ctx.signal) ? { ok: false, summary: inBoth((m) => m.cancelled) } : { ok: false, summary: errorText(error) }),
     );
   const aborted = new Promise<'aborted'>((resolve) => {
     if (ctx.signal.aborted) resolve('aborted');

@@ -1,7 +1,7 @@
 // Small helpers for the engine's runners.
 
 import { ClusterError } from '../cluster/port.js';
-import type { Lesson, PodTarget } from '../lesson/model.js';
+import type { Lang, Lesson, PodTarget } from '../lesson/model.js';
 
 /** Wait ms, or less when the signal aborts (never rejects). */
 export function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -18,6 +18,16 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /** One sentence for the learner from anything thrown. */
+/** A port's message in the learner's language now (both when the port gave both). */
+export function portText(x: { message?: string; messages?: { en: string; zh: string } }, lang: Lang): string | undefined {
+  return x.messages?.[lang] ?? x.message;
+}
+
+/** errorSentence, in both languages when the port's error has both. */
+export function errorText(error: unknown): string | { en: string; zh: string } {
+  return error instanceof ClusterError && error.messages ? error.messages : errorSentence(error);
+}
+
 export function errorSentence(error: unknown): string {
   if (error instanceof ClusterError) return error.message;
   if (error instanceof Error && error.message) return `Unexpected error: ${error.message.split('\n')[0]}`;

@@ -9,7 +9,7 @@ import { ClusterError, FIELD_MANAGER, type ApplyOptions, type ApplyOutcome } fro
 import { formatDiff } from './diff.js';
 import { resourcePath, type Discovery, type ResourceInfo } from './discovery.js';
 import { httpError, parseStatus, sanitize } from './errors.js';
-import { say, type Lang } from './lang.js';
+import { both, messageIn, say, type Both, type Lang } from './lang.js';
 import { isTutorialObject, otherManagers, tutorialLabels, type RawObject } from './ownership.js';
 import type { KnownObjects } from './known.js';
 import type { KubeRest } from './rest.js';
@@ -86,12 +86,12 @@ async function readExisting(ctx: KubeContext, p: Prepared, signal?: AbortSignal)
     method: 'GET',
     path: resourcePath(p.resource, p.namespace, p.object.metadata.name),
     signal,
-    action: say(ctx.rest.where.lang, `read ${describe(p.ref.kind, p.ref.name, p.namespace)}`, `读取${describe(p.ref.kind, p.ref.name, p.namespace, 'zh')}`),
+    action: both(`read ${describe(p.ref.kind, p.ref.name, p.namespace)}`, `读取${describe(p.ref.kind, p.ref.name, p.namespace, 'zh')}`),
   });
 }
 
-function conflictOutcome(p: Prepared, existing: RawObject, why: string, lang?: Lang): ApplyOutcome {
-  return { ref: p.ref, result: 'conflict', message: why, diff: formatDiff(existing, p.object, lang) };
+function conflictOutcome(p: Prepared, existing: RawObject, why: Both, lang?: Lang): ApplyOutcome {
+  return { ref: p.ref, result: 'conflict', ...messageIn(lang, why), diff: formatDiff(existing, p.object, lang) };
 }
 
 function notOursOutcome(p: Prepared, found: RawObject, lang?: Lang): ApplyOutcome {
@@ -99,8 +99,7 @@ function notOursOutcome(p: Prepared, found: RawObject, lang?: Lang): ApplyOutcom
   return conflictOutcome(
     p,
     found,
-    say(
-      lang,
+    both(
       `${describe(p.ref.kind, p.ref.name, p.namespace)} already exists and was not created by the tutorial${managers.length ? ` (changed by ${managers.join(', ')})` : ''}; take it over or rename it in the lesson.`,
       `${describe(p.ref.kind, p.ref.name, p.namespace, 'zh')}已经存在，而且不是教程创建的${managers.length ? `（由 ${managers.join(', ')} 修改过）` : ''}；请接管它，或在课程中给它改名。`,
     ),
@@ -115,7 +114,7 @@ function notOursOutcome(p: Prepared, found: RawObject, lang?: Lang): ApplyOutcom
  */
 async function undoUnreadApply(ctx: KubeContext, p: Prepared, signal?: AbortSignal): Promise<ApplyOutcome> {
   const lang = ctx.rest.where.lang;
-  const what = describe(p.ref.kind, p.ref.name, p.namespace, lang);
+  const giveBack = both(`give back ${describe(p.ref.kind, p.ref.name, p.namespace)}`, `归还${describe(p.ref.kind, p.ref.name, p.namespace, 'zh')}`);
   const response = await ctx.rest.sendWithRetry({
     method: 'PATCH',
     path: resourcePath(p.resource, p.namespace, p.object.metadata.name),
@@ -123,9 +122,9 @@ async function undoUnreadApply(ctx: KubeContext, p: Prepared, signal?: AbortSign
     body: JSON.stringify({ apiVersion: p.object.apiVersion, kind: p.object.kind, metadata: { name: p.object.metadata.name, ...(p.namespace ? { namespace: p.namespace } : {}) } }),
     contentType: APPLY_PATCH_CONTENT_TYPE,
     signal,
-    action: say(lang, `give back ${what}`, `归还${what}`),
+    action: giveBack,
   });
-  if (response.status < 200 || response.status > 299) throw httpError(response.status, response.text, ctx.rest.where, say(lang, `give back ${what}`, `归还${what}`), response.attempts);
+  if (response.status < 200 || response.status > 299) throw httpError(response.status, response.text, ctx.rest.where, giveBack, response.attempts);
   ctx.known?.forget(p.ref);
   return notOursOutcome(p, JSON.parse(response.text) as RawObject, lang);
 }
@@ -133,8 +132,8 @@ async function undoUnreadApply(ctx: KubeContext, p: Prepared, signal?: AbortSign
 async function applyOne(ctx: KubeContext, p: Prepared, existingRead: RawObject | undefined, options: ApplyOptions, unread = false): Promise<ApplyOutcome> {
   let existing = existingRead;
   const lang = ctx.rest.where.lang;
-  const what = describe(p.ref.kind, p.ref.name, p.namespace, lang);
-  const applyWhat = say(lang, `apply ${what}`, `应用${what}`);
+  const what = both(describe(p.ref.kind, p.ref.name, p.namespace), describe(p.ref.kind, p.ref.name, p.namespace, 'zh'));
+  const applyWhat = both(`apply ${what.en}`, `应用${what.zh}`);
   const response = await ctx.rest.sendWithRetry({
     method: 'PATCH',
     path: resourcePath(p.resource, p.namespace, p.object.metadata.name),
@@ -151,14 +150,13 @@ async function applyOne(ctx: KubeContext, p: Prepared, existingRead: RawObject |
     // Server-side apply conflict: another field manager owns a field with a different value.
     const info = parseStatus(response.text);
     const fields = info?.causes.map((c) => c.field).filter(Boolean).slice(0, 5).join(', ');
-    const managers = otherManagers(existing).join(', ') || say(lang, 'another client', '另一个客户端');
+    const managers = otherManagers(existing).join(', ');
     return conflictOutcome(
       p,
       existing,
-      say(
-        lang,
-        `${what} has fields set by ${managers}${fields ? ` (${fields})` : ''}${info?.message ? `: ${sanitize(info.message, 160)}` : ''}; take it over to let the tutorial set them.`,
-        `${what}中有字段由 ${managers} 设置${fields ? `（${fields}）` : ''}${info?.message ? `：${sanitize(info.message, 160)}` : ''}；接管它，教程才能设置这些字段。`,
+      both(
+        `${what.en} has fields set by ${managers || 'another client'}${fields ? ` (${fields})` : ''}${info?.message ? `: ${sanitize(info.message, 160)}` : ''}; take it over to let the tutorial set them.`,
+        `${what.zh}中有字段由 ${managers || '另一个客户端'} 设置${fields ? `（${fields}）` : ''}${info?.message ? `：${sanitize(info.message, 160)}` : ''}；接管它，教程才能设置这些字段。`,
       ),
       lang,
     );
@@ -180,11 +178,8 @@ async function applyOne(ctx: KubeContext, p: Prepared, existingRead: RawObject |
 
 function errorOutcome(ref: ApplyOutcome['ref'], err: unknown, lang?: Lang): ApplyOutcome {
   if (err instanceof ClusterError && err.reason === 'cancelled') throw err;
-  const message =
-    err instanceof ClusterError
-      ? err.message
-      : say(lang, `Could not apply ${ref.kind} "${ref.name}": ${sanitize(String(err))}.`, `无法应用 ${ref.kind} "${ref.name}"：${sanitize(String(err))}。`);
-  return { ref, result: 'error', message };
+  if (err instanceof ClusterError) return { ref, result: 'error', message: err.message, ...(err.messages ? { messages: err.messages } : {}) };
+  return { ref, result: 'error', ...messageIn(lang, both(`Could not apply ${ref.kind} "${ref.name}": ${sanitize(String(err))}.`, `无法应用 ${ref.kind} "${ref.name}"：${sanitize(String(err))}。`)) };
 }
 
 /**
@@ -249,7 +244,7 @@ export async function applyObjects(ctx: KubeContext, objects: KubeObject[], opti
       results.push({
         ref: p.ref,
         result: 'unchanged',
-        message: say(lang, 'Not applied: decide about the conflicting objects first.', '未应用：请先决定如何处理有冲突的对象。'),
+        ...messageIn(lang, both('Not applied: decide about the conflicting objects first.', '未应用：请先决定如何处理有冲突的对象。')),
       });
       continue;
     }

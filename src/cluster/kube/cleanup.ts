@@ -6,7 +6,7 @@ import { CLASS_LABEL, ClusterError, type DeleteOutcome, type ManagedScope } from
 import { formatDuration, sleep } from './backoff.js';
 import { resourcePath, type ResourceInfo } from './discovery.js';
 import { httpError } from './errors.js';
-import { say, type Lang } from './lang.js';
+import { both, messageIn, say, type Both, type Lang } from './lang.js';
 import { isTutorialObject, managedSelector, type RawObject } from './ownership.js';
 import type { Reads } from './reads.js';
 import { releaseShared } from './shared.js';
@@ -57,7 +57,7 @@ async function read(r: Reads, resource: ResourceInfo, ref: ObjectRef, signal?: A
     method: 'GET',
     path: resourcePath(resource, ref.namespace, ref.name),
     signal,
-    action: say(lang, `read ${describe(ref)}`, `读取${describe(ref, lang)}`),
+    action: both(`read ${describe(ref)}`, `读取${describe(ref, 'zh')}`),
   });
 }
 
@@ -76,8 +76,8 @@ async function waitGone(r: Reads, resource: ResourceInfo, ref: ObjectRef, uid: u
   }
 }
 
-function replacedMessage(ref: ObjectRef, lang?: Lang): string {
-  return say(lang, `${describe(ref)} was replaced by someone else since the tutorial created it, so it was left alone.`, `${describe(ref, lang)}在教程创建之后被别人替换了，因此没有动它。`);
+function replacedMessage(ref: ObjectRef, lang?: Lang): { message: string; messages: Both } {
+  return messageIn(lang, both(`${describe(ref)} was replaced by someone else since the tutorial created it, so it was left alone.`, `${describe(ref, 'zh')}在教程创建之后被别人替换了，因此没有动它。`));
 }
 
 /** The DELETE answer says the object is gone already (no finalizer or grace period holds it). */
@@ -101,7 +101,7 @@ export async function deleteAndWait(r: Reads, targets: Target[], waitMs: number,
   const lang = r.rest.where.lang;
   const sent = await Promise.all(
     targets.map(async (t): Promise<DeleteOutcome | Target> => {
-      const action = say(lang, `delete ${describe(t.ref)}`, `删除${describe(t.ref, lang)}`);
+      const action = both(`delete ${describe(t.ref)}`, `删除${describe(t.ref, 'zh')}`);
       const response = await r.rest.sendWithRetry({
         method: 'DELETE',
         path: resourcePath(t.resource, t.ref.namespace, t.ref.name),
@@ -113,9 +113,10 @@ export async function deleteAndWait(r: Reads, targets: Target[], waitMs: number,
       });
       r.known?.forget(t.ref);
       if (response.status === 404) return { ref: t.ref, result: 'absent' };
-      if (response.status === 409 && t.uid) return { ref: t.ref, result: 'not-ours', message: replacedMessage(t.ref, lang) };
+      if (response.status === 409 && t.uid) return { ref: t.ref, result: 'not-ours', ...replacedMessage(t.ref, lang) };
       if (response.status < 200 || response.status > 299) {
-        return { ref: t.ref, result: 'error', message: httpError(response.status, response.text, r.rest.where, action, response.attempts).message };
+        const error = httpError(response.status, response.text, r.rest.where, action, response.attempts);
+        return { ref: t.ref, result: 'error', message: error.message, ...(error.messages ? { messages: error.messages } : {}) };
       }
       // Gone at once (a Status, or the object without a deletionTimestamp): no need to poll for it.
       if (response.status === 200 && goneAtOnce(response.text)) return { ref: t.ref, result: 'deleted' };
@@ -131,10 +132,12 @@ export async function deleteAndWait(r: Reads, targets: Target[], waitMs: number,
         : {
             ref: s.ref,
             result: 'error',
-            message: say(
+            ...messageIn(
               lang,
-              `${describe(s.ref)} is still being deleted after ${formatDuration(waitMs)}; a finalizer may hold it (kubectl get ${s.resource.plural} ${s.ref.name}${s.ref.namespace ? ` -n ${s.ref.namespace}` : ''} -o yaml).`,
-              `${formatDuration(waitMs, lang)}后${describe(s.ref, lang)}仍在删除中；可能有 finalizer 拦住了它（kubectl get ${s.resource.plural} ${s.ref.name}${s.ref.namespace ? ` -n ${s.ref.namespace}` : ''} -o yaml）。`,
+              both(
+                `${describe(s.ref)} is still being deleted after ${formatDuration(waitMs)}; a finalizer may hold it (kubectl get ${s.resource.plural} ${s.ref.name}${s.ref.namespace ? ` -n ${s.ref.namespace}` : ''} -o yaml).`,
+                `${formatDuration(waitMs, 'zh')}后${describe(s.ref, 'zh')}仍在删除中；可能有 finalizer 拦住了它（kubectl get ${s.resource.plural} ${s.ref.name}${s.ref.namespace ? ` -n ${s.ref.namespace}` : ''} -o yaml）。`,
+              ),
             ),
           };
     }),
@@ -172,13 +175,13 @@ export async function deleteRefs(r: Reads, refs: ObjectRef[], options: { namespa
         outcomes[index] = {
           ref,
           result: 'not-ours',
-          message: say(lang, `${describe(ref)} was not created by the tutorial, so it was left alone.`, `${describe(ref, lang)}不是教程创建的，因此没有动它。`),
+          ...messageIn(lang, both(`${describe(ref)} was not created by the tutorial, so it was left alone.`, `${describe(ref, 'zh')}不是教程创建的，因此没有动它。`)),
         };
       }
       else targets.push({ index, target: { ref, resource, uid: current.metadata?.uid } });
     } catch (err) {
       if (err instanceof ClusterError && err.reason === 'cancelled') throw err;
-      outcomes[index] = { ref: authored, result: 'error', message: err instanceof ClusterError ? err.message : String(err) };
+      outcomes[index] = { ref: authored, result: 'error', message: err instanceof ClusterError ? err.message : String(err), ...(err instanceof ClusterError && err.messages ? { messages: err.messages } : {}) };
     }
   }
   const done = await deleteAndWait(r, targets.map((t) => t.target), options.waitMs ?? DEFAULT_DELETE_WAIT_MS, options.signal);

@@ -209,10 +209,21 @@ function invalidCauses(info: StatusInfo | undefined): string[] | undefined {
 }
 
 /** A non-2xx answer from the API server. */
-export function httpError(status: number, body: unknown, where: Where, action?: string, attempts = 1): ClusterError {
+/** What a request was doing, in the language of the connection or in both. */
+export type Action = string | { en: string; zh: string };
+
+export const actionIn = (action: Action | undefined, lang: Lang | undefined): string | undefined => (action === undefined || typeof action === 'string' ? action : action[lang ?? 'en']);
+
+export function httpError(status: number, body: unknown, where: Where, action?: Action, attempts = 1): ClusterError {
   const info = parseStatus(body);
   const serverSays = info?.message ? sanitize(info.message, 240) : undefined;
-  if (where.lang === 'zh') return httpErrorZh(status, info, serverSays, where, action, attempts);
+  const en = httpErrorEn(status, info, serverSays, where, actionIn(action, 'en'), attempts);
+  const zh = httpErrorZh(status, info, serverSays, where, actionIn(action, 'zh'), attempts);
+  const chosen = where.lang === 'zh' ? zh : en;
+  return new ClusterError(chosen.message, chosen.reason, chosen.status, { en: en.message, zh: zh.message });
+}
+
+function httpErrorEn(status: number, info: StatusInfo | undefined, serverSays: string | undefined, where: Where, action: string | undefined, attempts: number): ClusterError {
   const retried = attempts > 1 ? ` after ${attempts} attempts` : '';
   switch (status) {
     case 401:

@@ -11,3 +11,18 @@ export type { Lang };
 export function say(lang: Lang | undefined, en: string, zh: string): string {
   return lang === 'zh' ? zh : en;
 }
+
+/** A sentence in both languages: the learner may switch language after it was made (issue 12 item 9). */
+export interface Both {
+  en: string;
+  zh: string;
+}
+
+export function both(en: string, zh: string): Both {
+  return { en, zh };
+}
+
+/** An outcome's message in the connection's language, with both for a later switch. */
+export function messageIn(lang: Lang | undefined, text: Both): { message: string; messages: Both } {
+  return { message: say(lang, text.en, text.zh), messages: text };
+}

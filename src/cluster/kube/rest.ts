@@ -15,6 +15,8 @@ import { say } from './lang.js';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
+import { actionIn, type Action } from './errors.js';
+
 export interface RestRequest {
   method: Method;
   path: string; // e.g. /apis/networking.istio.io/v1/namespaces/default/gateways/cnn
@@ -23,8 +25,8 @@ export interface RestRequest {
   contentType?: string; // default application/json when there is a body
   signal?: AbortSignal;
   timeoutMs?: number; // per try; default the client's
-  /** What this request does, for error sentences: "apply Gateway \"cnn\" in namespace \"default\"". */
-  action?: string;
+  /** What this request does, for error sentences: "apply Gateway \"cnn\" in namespace \"default\"" (or in both languages). */
+  action?: Action;
 }
 
 export interface RestResponse {
@@ -88,7 +90,7 @@ export class KubeRest {
       try {
         return await this.sendOnce(req);
       } catch (again) {
-        throw again instanceof ResetError ? toClusterError(again.cause, this.where, req.action) : again;
+        throw again instanceof ResetError ? toClusterError(again.cause, this.where, actionIn(req.action, this.where.lang)) : again;
       }
     }
   }
@@ -108,27 +110,27 @@ export class KubeRest {
     }
     const agent = ctx.getAgent();
     if (agent) ctx.setAgent(this.pooled(agent));
-    if (req.signal?.aborted) throw new ClusterError(stoppedMessage(req.action ?? say(this.where.lang, 'request', '请求'), this.where.lang), 'cancelled');
+    if (req.signal?.aborted) throw new ClusterError(stoppedMessage(actionIn(req.action, this.where.lang) ?? say(this.where.lang, 'request', '请求'), this.where.lang), 'cancelled');
     const timeout = AbortSignal.timeout(req.timeoutMs ?? this.timeoutMs);
     ctx.setSignal(req.signal ? anySignal([req.signal, timeout]) : timeout);
     try {
       const response = await this.configuration.httpApi.send(ctx).toPromise();
       return { status: response.httpStatusCode, headers: response.headers, text: await response.body.text() };
     } catch (err) {
-      if (req.signal?.aborted) throw new ClusterError(stoppedMessage(req.action ?? say(this.where.lang, 'request', '请求'), this.where.lang), 'cancelled');
+      if (req.signal?.aborted) throw new ClusterError(stoppedMessage(actionIn(req.action, this.where.lang) ?? say(this.where.lang, 'request', '请求'), this.where.lang), 'cancelled');
       if (timeout.aborted || (isAbortError(err) && !req.signal?.aborted)) {
         const lang = this.where.lang;
         throw new ClusterError(
           say(
             lang,
-            `${req.action ? `Could not ${req.action}` : 'A request failed'}: the API server of context "${this.where.context}" at ${this.where.server} did not answer within ${formatDuration(req.timeoutMs ?? this.timeoutMs)}; check the network or the cluster's health.`,
-            `${couldNot(req.action, lang)}：上下文 "${this.where.context}"（${this.where.server}）的 API 服务器在 ${formatDuration(req.timeoutMs ?? this.timeoutMs, lang)}内没有响应；请检查网络或集群的健康状况。`,
+            `${actionIn(req.action, this.where.lang) ? `Could not ${actionIn(req.action, this.where.lang)}` : 'A request failed'}: the API server of context "${this.where.context}" at ${this.where.server} did not answer within ${formatDuration(req.timeoutMs ?? this.timeoutMs)}; check the network or the cluster's health.`,
+            `${couldNot(actionIn(req.action, this.where.lang), lang)}：上下文 "${this.where.context}"（${this.where.server}）的 API 服务器在 ${formatDuration(req.timeoutMs ?? this.timeoutMs, lang)}内没有响应；请检查网络或集群的健康状况。`,
           ),
           'timeout',
         );
       }
       if (isReset(err)) throw new ResetError(err);
-      throw toClusterError(err, this.where, req.action);
+      throw toClusterError(err, this.where, actionIn(req.action, this.where.lang));
     }
   }
 
@@ -173,7 +175,7 @@ export class KubeRest {
       const delay = retryDelay(attempt, this.retry, response.headers['retry-after']);
       // Out of time: the last answer stands (the caller says what was not done).
       if (Date.now() + delay > deadline) return { ...response, attempts: attempt };
-      await sleep(delay, req.signal, req.action ?? say(this.where.lang, 'retrying', '重试'), this.where.lang);
+      await sleep(delay, req.signal, actionIn(req.action, this.where.lang) ?? say(this.where.lang, 'retrying', '重试'), this.where.lang);
     }
   }
 
@@ -204,8 +206,8 @@ export class KubeRest {
       throw new ClusterError(
         say(
           this.where.lang,
-          `${req.action ? `Could not ${req.action}` : 'A request failed'}: the API server of context "${this.where.context}" answered with something that is not JSON; check that ${this.where.server} is a Kubernetes API server.`,
-          `${couldNot(req.action, 'zh')}：上下文 "${this.where.context}" 的 API 服务器返回的不是 JSON；请确认 ${this.where.server} 是 Kubernetes API 服务器。`,
+          `${actionIn(req.action, this.where.lang) ? `Could not ${actionIn(req.action, this.where.lang)}` : 'A request failed'}: the API server of context "${this.where.context}" answered with something that is not JSON; check that ${this.where.server} is a Kubernetes API server.`,
+          `${couldNot(actionIn(req.action, this.where.lang), 'zh')}：上下文 "${this.where.context}" 的 API 服务器返回的不是 JSON；请确认 ${this.where.server} 是 Kubernetes API 服务器。`,
         ),
         'other',
         status,
