@@ -49,25 +49,25 @@ export function refName(ref: ObjectRef): string {
   return `${ref.kind}/${ref.name}${ref.namespace ? ` -n ${ref.namespace}` : ''}`;
 }
 
-function applyRows(outcomes: ApplyOutcome[], m: Messages, width: number, plain: boolean): Row[] {
+function applyRows(outcomes: ApplyOutcome[], m: Messages, lang: Lang, width: number, plain: boolean): Row[] {
   const rows: Row[] = [];
   for (const o of outcomes) {
     const symbol = { created: '✓', configured: '✓', unchanged: '=', conflict: '!', error: '✗' }[o.result];
     const role: Role = o.result === 'error' ? 'fail' : o.result === 'conflict' ? 'warn' : 'pass';
     rows.push(...wrapped(`${symbol} ${m.applyResult[o.result]}  ${refName(o.ref)} (${o.ref.apiVersion})`, width, plain, role));
-    if (o.message) rows.push(...wrapped(o.message, width, plain, undefined, '    '));
+    if (o.message) rows.push(...wrapped(o.messages?.[lang] ?? o.message, width, plain, undefined, '    '));
     if (o.diff) rows.push(...wrapped(o.diff, width, plain, 'muted', '    '));
   }
   return rows;
 }
 
-function deleteRows(outcomes: DeleteOutcome[], m: Messages, width: number, plain: boolean): Row[] {
+function deleteRows(outcomes: DeleteOutcome[], m: Messages, lang: Lang, width: number, plain: boolean): Row[] {
   const rows: Row[] = [];
   for (const o of outcomes) {
     const symbol = { deleted: '✓', absent: '=', 'not-ours': '!', error: '✗' }[o.result];
     const role: Role = o.result === 'error' ? 'fail' : o.result === 'not-ours' ? 'warn' : 'pass';
     rows.push(...wrapped(`${symbol} ${m.deleteResult[o.result]}  ${refName(o.ref)}`, width, plain, role));
-    if (o.message) rows.push(...wrapped(o.message, width, plain, undefined, '    '));
+    if (o.message) rows.push(...wrapped(o.messages?.[lang] ?? o.message, width, plain, undefined, '    '));
   }
   return rows;
 }
@@ -232,8 +232,8 @@ export function buildStepResult(input: Omit<StepViewInput, 'kubectl' | 'renderer
   const { step, stepState: state, lang } = snapshot;
   const m = messages(lang);
   const result: Row[] = [
-    ...applyRows(state.applied ?? [], m, width, plain),
-    ...deleteRows(state.deleted ?? [], m, width, plain),
+    ...applyRows(state.applied ?? [], m, lang, width, plain),
+    ...deleteRows(state.deleted ?? [], m, lang, width, plain),
     ...checkRows(state.checks ?? [], m, width, plain),
     ...outputRows(state, width, plain),
   ];

@@ -4,6 +4,19 @@ import { buildStepView, clampOffset } from '../../src/ui/stepView.js';
 import { FakeEngine } from './fakeEngine.js';
 
 describe('buildStepView', () => {
+  it('shows what the cluster said in the learner\'s language now (issue 12 item 9)', () => {
+    const messages = { en: 'ServiceEntry "cnn" in namespace "default" already exists and was not created by the tutorial.', zh: '命名空间 "default" 中的 ServiceEntry "cnn"已经存在，而且不是教程创建的。' };
+    const ref = { apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', name: 'cnn', namespace: 'default' };
+    for (const lang of ['en', 'zh'] as const) {
+      const engine = new FakeEngine({ lang });
+      engine.stepIndex = 1;
+      engine.update({ phase: 'conflict', applied: [{ ref, result: 'conflict', message: messages.en, messages }] });
+      const text = buildStepView({ snapshot: engine.snapshot(), kubectl: [], width: 200, plain: true, logRows: 5 }).rows.map((r) => r.text).join('\n');
+      expect(text).toContain(messages[lang]);
+      expect(text).not.toContain(messages[lang === 'en' ? 'zh' : 'en']);
+    }
+  });
+
   it('has no result section before the step ran', () => {
     const engine = new FakeEngine();
     engine.stepIndex = 1;
