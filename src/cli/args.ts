@@ -22,6 +22,8 @@ export interface CliFlags {
   /** `reset --include-shared`: also delete shared objects other namespaces rely on. */
   includeShared?: boolean;
   yes: boolean;
+  /** Additive: `run --trace` prints each verification's request trace. */
+  trace?: boolean;
   /** drill --list: list the drills. */
   list: boolean;
   /** drill NAME --check: verify the learner's fix (exit 0 when fixed). */
@@ -67,6 +69,7 @@ const OPTIONS = {
   gateway: { type: 'string' },
   'include-shared': { type: 'boolean' },
   yes: { type: 'boolean', short: 'y' },
+  trace: { type: 'boolean' },
   list: { type: 'boolean' },
   check: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -162,6 +165,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): ParsedCli {
   }
 
   for (const flag of ['list', 'check'] as const) if (values[flag] && verb !== 'drill') throw new UsageError(m.drillOnlyFlag(`--${flag}`, m.hint));
+  if (values.trace && verb !== 'run') throw new UsageError(m.runOnlyFlag('--trace', m.hint));
 
   return {
     verb: verb === 'help' ? 'help' : verb,
@@ -178,6 +182,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): ParsedCli {
       ...(values.gateway !== undefined ? { gateway: values.gateway as GatewayMode } : {}),
       ...(values['include-shared'] ? { includeShared: true } : {}),
       yes: values.yes ?? false,
+      ...(values.trace ? { trace: true } : {}),
       list: values.list ?? false,
       check: values.check ?? false,
       help: values.help ?? verb === 'help',

@@ -288,7 +288,7 @@ async function run(named: string[], flags: CliFlags, io: CliIO): Promise<number>
       io.out(m.gatewayFrom(session.gateway.mode, session.gateway.source, session.gateway.class));
       const added = ids.filter((id) => named.length > 0 && !named.includes(id));
       if (added.length) io.out(zh ? `同时运行 ${added.join('、')}：所列课程依赖它们。` : `Including ${added.join(', ')}: required by the lessons named.`);
-      const result = await runHeadless(session.engine, ids, flags.lang, (t) => io.out(t));
+      const result = await runHeadless(session.engine, ids, flags.lang, (t) => io.out(t), { trace: flags.trace === true });
       const signal = interrupted();
       if (signal) {
         io.err(`egress-tutorial: ${m.interrupted(backend === 'kube')}`);

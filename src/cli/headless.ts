@@ -3,6 +3,7 @@
 
 import type { Engine, Verdict } from '../engine/types.js';
 import type { Lang, Step } from '../lesson/model.js';
+import { noTraceText, traceText } from '../trace/index.js';
 
 export interface HeadlessResult {
   ok: boolean;
@@ -30,6 +31,18 @@ function printResult(engine: Engine, step: Step, out: (text: string) => void): v
   } else {
     for (const entry of state.output) if (entry.stream === 'info' || entry.stream === 'error') out(indent(entry.text));
   }
+}
+
+/** `run --trace`: the verification's request, hop by hop (plain text: stable to read and to assert on). */
+async function printTrace(engine: Engine, step: Step, lang: Lang, out: (text: string) => void): Promise<void> {
+  if (step.kind !== 'exec' && step.kind !== 'logs') return;
+  const trace = await engine.trace?.();
+  out(indent(trace ? traceText(trace, lang, 76) : noTraceText(lang), '    '));
+}
+
+export interface HeadlessOptions {
+  /** Print each verification's request trace (`run --trace`). */
+  trace?: boolean;
 }
 
 /** The verdict's summary with the verification attempts, said once. */
@@ -60,7 +73,7 @@ export function resumeFrom(engine: Engine, lessonIds: string[]): { lesson: strin
   return { lesson: lesson.id, step: lesson.steps[start].id };
 }
 
-export async function runHeadless(engine: Engine, lessonIds: string[], lang: Lang, out: (text: string) => void): Promise<HeadlessResult> {
+export async function runHeadless(engine: Engine, lessonIds: string[], lang: Lang, out: (text: string) => void, options: HeadlessOptions = {}): Promise<HeadlessResult> {
   const lessons = engine.snapshot().lessons;
   let passed = 0;
   const resume = resumeFrom(engine, lessonIds);
@@ -106,11 +119,13 @@ export async function runHeadless(engine: Engine, lessonIds: string[], lang: Lan
       }
       if (!verdict.ok) {
         out(`   FAIL ${summaryLine(verdict, lang)}${verdict.diagnosis ? `\n${indent(verdict.diagnosis)}` : ''}`);
+        if (options.trace) await printTrace(engine, step, lang, out);
         engine.cancel();
         return { ok: false, passed, failed: { lesson: lesson.id, step: step.id, verdict } };
       }
       passed++;
       out(`   PASS ${verdict.summary}`);
+      if (options.trace) await printTrace(engine, step, lang, out);
       // A logs step keeps following after its proof: stop before the next step.
       engine.cancel();
     }

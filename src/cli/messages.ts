@@ -14,6 +14,7 @@ const en = {
   tooManyArgs: (verb: string, max: number, got: string, hint: string) =>
     `${verb === 'interactive' ? 'egress-tutorial' : `"${verb}"`} takes ${max === 0 ? 'no arguments' : `at most ${max} argument`}, got "${got}"; ${hint}.`,
   drillOnlyFlag: (flag: string, hint: string) => `${flag} belongs to \`egress-tutorial drill\` (e.g. \`egress-tutorial drill ${flag}\`); ${hint}.`,
+  runOnlyFlag: (flag: string, hint: string) => `${flag} belongs to \`egress-tutorial run\` (e.g. \`egress-tutorial run --yes ${flag}\`); ${hint}.`,
   badLang: (value: string) => `--lang must be en or zh, not "${value}".`,
   badGateway: (value: string) => `--gateway must be shared (the Istio namespace's egress gateway) or own (your own, in your namespace), not "${value}".`,
   gatewayFrom: (mode: string, source: 'flag' | 'class' | 'progress' | 'default', klass?: string) =>
@@ -62,6 +63,7 @@ const zh: CliMessages = {
   tooManyArgs: (verb, max, got, hint) =>
     `${verb === 'interactive' ? 'egress-tutorial' : `"${verb}"`} ${max === 0 ? '不接受参数' : `最多接受 ${max} 个参数`}，却收到了 "${got}"；${hint}。`,
   drillOnlyFlag: (flag, hint) => `${flag} 只用于 \`egress-tutorial drill\`（例如 \`egress-tutorial drill ${flag}\`）；${hint}。`,
+  runOnlyFlag: (flag, hint) => `${flag} 只用于 \`egress-tutorial run\`（例如 \`egress-tutorial run --yes ${flag}\`）；${hint}。`,
   badLang: (value) => `--lang 只能是 en 或 zh，不能是 "${value}"。`,
   badGateway: (value) => `--gateway 只能是 shared（Istio 命名空间里的出口网关）或 own（你自己命名空间里的网关），不能是 "${value}"。`,
   gatewayFrom: (mode, source, klass) =>

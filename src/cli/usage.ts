@@ -12,7 +12,8 @@ Commands:
   (none)              the interactive tutorial (needs a terminal)
   list                list the lessons
   run [LESSON...]     walk lessons headless (all when none named): apply, verify, print plain text;
-                      needs --yes; exit 0 only if every verification passed
+                      needs --yes; exit 0 only if every verification passed;
+                      --trace prints each request's path hop by hop
   check               pre-flight report of the cluster; exit 0 only if ready
   reset [--yes]       remove everything the tutorial created, and the saved progress
   manifests [LESSON...]  print the rendered YAML the lessons apply
@@ -62,7 +63,8 @@ function helpTextZh(version: string): string {
   （无）              交互式教程（需要终端）
   list                列出课程
   run [课程...]       无界面地运行课程（不指定则运行全部）：应用、验证、输出纯文本；
-                      需要 --yes；所有验证都通过时退出码才为 0
+                      需要 --yes；所有验证都通过时退出码才为 0；
+                      --trace 逐跳打印每个请求的路径
   check               集群预检报告；集群就绪时退出码为 0
   reset [--yes]       删除本教程创建的所有对象，并清除保存的进度
   manifests [课程...] 输出课程将要应用的 YAML（已替换变量）

@@ -8,9 +8,11 @@ import { driftRef, manifestsFor } from './drift.js';
 import { kubectlCommands } from './kubectl.js';
 import { engineMessages, inBoth } from './messages.js';
 import { findPosition, markDone, positionAfter, positionBefore, resumePosition, stepNeedsConfirmation, withCurrent, type Position } from './machine.js';
-import { clientTarget, runApply, runCheck, runDelete, runExec, runLogs, type RequestRecord, type RunContext } from './runners.js';
+import { clientTarget, LOG_LINE_GRACE_MS, requestFor, requestStep, runApply, runCheck, runDelete, runExec, runLogs, type RequestRecord, type RunContext } from './runners.js';
+import { collectTrace } from './trace.js';
+import type { Trace } from '../trace/model.js';
 import { LiveStepState, verdictIn, type LocalVerdict } from './state.js';
-import { gatewayPods } from './gateway.js';
+import { gatewayPods, gatewayTarget } from './gateway.js';
 import { PodCache } from './pod-cache.js';
 import type { Engine, EngineOptions, EngineSnapshot, LessonProgress, ResetReport, ResetScope, StepPhase, Verdict } from './types.js';
 import { errorSentence, errorText, isCancelled, portText } from './util.js';
@@ -50,6 +52,8 @@ class LessonEngine implements Engine {
   private cached?: EngineSnapshot;
   private notifyTimer?: NodeJS.Timeout;
   private activity?: AbortController;
+  /** The trace being collected (its own streams: a logs step's follow goes on beside it). */
+  private tracing?: AbortController;
   private disposed = false;
   private saveWarning?: string;
   /** Served versions of the groups the manifests use (equivalent commands show what is applied). */
@@ -252,6 +256,8 @@ class LessonEngine implements Engine {
   }
 
   private stopActivity(): void {
+    this.tracing?.abort();
+    this.tracing = undefined;
     const current = this.activity;
     this.activity = undefined;
     current?.abort();
@@ -458,6 +464,44 @@ class LessonEngine implements Engine {
         .join('\n---\n');
     } catch (error) {
       return `# ${errorSentence(error)}`;
+    }
+  }
+
+  async trace(): Promise<Trace | undefined> {
+    const lesson = this.lesson;
+    const step = this.step;
+    if (this.disposed || (step.kind !== 'exec' && step.kind !== 'logs')) return undefined;
+    const state = this.stateOf(lesson, step);
+    const scope = { lesson, requests: this.requests };
+    const request = step.kind === 'exec' ? this.requests.get(`${lesson.id}/${step.id}`) : requestFor(scope, step);
+    const exec = step.kind === 'exec' ? step : requestStep(scope, step);
+    if (!request || !exec) return undefined;
+    this.tracing?.abort();
+    const controller = new AbortController();
+    this.tracing = controller;
+    // The verdict this trace belongs to: a new run of the step (a new request) makes it stale.
+    const verdict = state.verdict;
+    try {
+      return await collectTrace({
+        port: this.options.port,
+        signal: controller.signal,
+        now: this.now,
+        request,
+        client: exec.target,
+        gateway: gatewayTarget(this.options.lessons),
+        clientNamespace: this.options.namespace,
+        istioNamespace: this.options.istioNamespace,
+        graceMs: this.options.logLineGraceMs ?? LOG_LINE_GRACE_MS,
+        onTrace: (trace) => {
+          if (state.verdict !== verdict || (controller.signal.aborted && !trace.settled)) return;
+          state.trace = trace;
+          this.changed();
+        },
+      });
+    } catch {
+      return state.trace;
+    } finally {
+      if (this.tracing === controller) this.tracing = undefined;
     }
   }
 

@@ -28,6 +28,10 @@ export interface RequestRecord {
   clientIp?: string;
   host?: string;
   curl?: CurlOutcome;
+  /** Additive (the trace): the client pod that sent it (its sidecar's lines are the only ones joined), and the URL's scheme and port. */
+  pod?: string;
+  tls?: boolean;
+  port?: number;
 }
 
 export interface RunContext {
@@ -245,13 +249,21 @@ async function sendInPod(ctx: RunContext, step: ExecStep, pod: PodInfo, timeoutM
   }
 }
 
+/** The scheme and port of the command's URL (curl defaults: 80, 443). */
+export function urlPort(argv: string[]): { tls?: boolean; port?: number } {
+  const url = argv.join(' ').match(/\b(https?):\/\/[^\s/:?#]+(?::(\d+))?/i);
+  if (!url) return {};
+  const tls = url[1].toLowerCase() === 'https';
+  return { tls, port: url[2] ? Number(url[2]) : tls ? 443 : 80 };
+}
+
 /** Run the exec step's command once in the pod, with a fresh x-request-id when it is tagged. */
 async function sendOnce(ctx: RunContext, step: ExecStep, pod: PodInfo, timeoutMs: number, stream: boolean): Promise<SentRequest> {
   const key = `${ctx.lesson.id}/${step.id}`;
   // A fresh id per attempt: the proof line must be the request that passed, not an earlier try.
   const requestId = step.tagRequest ? (ctx.takeRequestId?.(key) ?? `egress-tutorial-${randomUUID()}`) : undefined;
   const argv = requestId ? withRequestId(step.command, requestId) : step.command;
-  const record: RequestRecord = { requestId, startedAt: ctx.now(), host: hostOf(step.command), ...(pod.ip ? { clientIp: pod.ip } : {}) };
+  const record: RequestRecord = { requestId, startedAt: ctx.now(), host: hostOf(step.command), pod: pod.name, ...urlPort(step.command), ...(pod.ip ? { clientIp: pod.ip } : {}) };
   ctx.requests.set(key, record);
   let stdout = '';
   let stderr = '';
@@ -398,7 +410,7 @@ export async function runExec(ctx: RunContext, step: ExecStep): Promise<LocalVer
 }
 
 /** The exec step whose request a logs step looks for: the named one, else the lesson's last tagged exec step before it. */
-function requestStep(ctx: RunContext, step: LogsStep): ExecStep | undefined {
+export function requestStep(ctx: Pick<RunContext, 'lesson'>, step: LogsStep): ExecStep | undefined {
   const steps = ctx.lesson.steps;
   if (step.expect.requestFrom) {
     const named = steps.find((s) => s.id === step.expect.requestFrom);
@@ -409,7 +421,7 @@ function requestStep(ctx: RunContext, step: LogsStep): ExecStep | undefined {
 }
 
 /** The request a logs step looks for: the named exec step's, else the lesson's latest. */
-function requestFor(ctx: RunContext, step: LogsStep): RequestRecord | undefined {
+export function requestFor(ctx: Pick<RunContext, 'lesson' | 'requests'>, step: LogsStep): RequestRecord | undefined {
   if (step.expect.requestFrom) return ctx.requests.get(`${ctx.lesson.id}/${step.expect.requestFrom}`) ?? [...ctx.requests.entries()].find(([k]) => k.endsWith(`/${step.expect.requestFrom}`))?.[1];
   let latest: RequestRecord | undefined;
   for (const [key, record] of ctx.requests) if (key.startsWith(`${ctx.lesson.id}/`) && (!latest || record.startedAt > latest.startedAt)) latest = record;

@@ -2,6 +2,7 @@
 
 import type { ApplyOutcome, CheckResult, DeleteOutcome, Drift } from '../cluster/port.js';
 import type { Lang, Localized, ObjectRef } from '../lesson/model.js';
+import type { Trace } from '../trace/model.js';
 import { Ring } from './ring.js';
 import type { LogEntry, OutputEntry, StepPhase, StepState, Verdict } from './types.js';
 
@@ -44,6 +45,8 @@ export class LiveStepState {
   verdict?: LocalVerdict;
   drift?: Drift[];
   leftovers?: ObjectRef[];
+  /** The request's trace, once asked for (Engine.trace). */
+  trace?: Trace;
   private lastOutput?: LiveEntry;
 
   /** Start over for a new run. */
@@ -58,6 +61,7 @@ export class LiveStepState {
     this.verdict = undefined;
     this.drift = undefined;
     this.leftovers = undefined;
+    this.trace = undefined;
     this.lastOutput = undefined;
   }
 
@@ -93,6 +97,7 @@ export class LiveStepState {
     if (this.verdict) s.verdict = verdictIn(this.verdict, lang);
     if (this.drift) s.drift = this.drift;
     if (this.leftovers) s.leftovers = this.leftovers;
+    if (this.trace) s.trace = this.trace;
     return s;
   }
 }

@@ -3,6 +3,7 @@
 
 import type { ApplyOutcome, ClusterIdentity, ClusterPort, CheckResult, DeleteOutcome, Drift, LogLine } from '../cluster/port.js';
 import type { GatewayMode, Lang, Lesson, LessonSet, ObjectRef, Step } from '../lesson/model.js';
+import type { Trace } from '../trace/model.js';
 
 /** Where a step is in its life. */
 export type StepPhase =
@@ -49,6 +50,8 @@ export interface StepState {
   drift?: Drift[];
   /** The tutorial's objects from another lesson that decided this step's result (a ServiceEntry an experiment must not see, a REGISTRY_ONLY Sidecar): removeLeftovers() offers to delete them. Additive. */
   leftovers?: ObjectRef[];
+  /** The request's path hop by hop, once Engine.trace() was asked (updated while its logs are followed). Additive. */
+  trace?: Trace;
 }
 
 export interface LessonProgress {
@@ -117,6 +120,12 @@ export interface Engine {
   reapply(): Promise<Verdict>;
   /** After a verification named leftovers (stepState.leftovers) and the learner confirmed: delete them (the tutorial's only), then run the step again. Never throws. */
   removeLeftovers(): Promise<Verdict>;
+  /**
+   * Additive: trace the current exec or logs step's request through the client sidecar and the
+   * egress gateway (follows both logs for a few seconds; stepState.trace shows it as it fills in).
+   * Undefined when the step sent no request this session. Never throws; cancel() stops it.
+   */
+  trace?(): Promise<Trace | undefined>;
   /** The server's dry-run result for the current apply step, as YAML. */
   dryRun(): Promise<string>;
   /** Esc: stop what is running (wait, exec, log follow, retries). */

@@ -20,6 +20,12 @@ export interface AccessLogFields {
   downstreamRemoteAddress?: string;
   requestedServerName?: string; // SNI
   routeName?: string;
+  // Additive (the request trace): sizes, time and the addresses that join one proxy's line to the next's.
+  bytesReceived?: number;
+  bytesSent?: number;
+  durationMs?: number;
+  upstreamLocalAddress?: string; // the sidecar's side of the connection to the next hop: the gateway sees it as its downstream remote address
+  downstreamLocalAddress?: string;
 }
 
 type Token = { kind: 'bracket' | 'quoted' | 'bare'; value: string };
@@ -97,12 +103,17 @@ function parseText(line: string): AccessLogFields | undefined {
     }
   }
   if (runEnd < 0) return fields;
+  // BYTES_RECEIVED BYTES_SENT DURATION: the first three bare numbers between the flags and that run.
+  const numbers = tokens.slice(4, runEnd - 4).filter((t) => t.kind === 'bare' && /^\d+$/.test(t.value));
+  if (numbers.length >= 3) [fields.bytesReceived, fields.bytesSent, fields.durationMs] = numbers.slice(0, 3).map((t) => Number(t.value));
   fields.userAgent = dash(tokens[runEnd - 3].value);
   fields.requestId = dash(tokens[runEnd - 2].value);
   fields.authority = dash(tokens[runEnd - 1].value);
   fields.upstreamHost = dash(tokens[runEnd].value);
   const rest = tokens.slice(runEnd + 1).map((t) => t.value);
   fields.upstreamCluster = dash(rest[0]);
+  fields.upstreamLocalAddress = dash(rest[1]);
+  fields.downstreamLocalAddress = dash(rest[2]);
   fields.downstreamRemoteAddress = dash(rest[3]);
   fields.requestedServerName = dash(rest[4]);
   fields.routeName = dash(rest[5]);
@@ -113,6 +124,11 @@ function str(record: Record<string, unknown>, key: string): string | undefined {
   const v = record[key];
   if (v === null || v === undefined) return undefined;
   return dash(String(v));
+}
+
+function num(record: Record<string, unknown>, key: string): number | undefined {
+  const v = str(record, key);
+  return v !== undefined && /^\d+$/.test(v) ? Number(v) : undefined;
 }
 
 function parseJson(line: string): AccessLogFields | undefined {
@@ -143,6 +159,11 @@ function parseJson(line: string): AccessLogFields | undefined {
     downstreamRemoteAddress: str(r, 'downstream_remote_address'),
     requestedServerName: str(r, 'requested_server_name'),
     routeName: str(r, 'route_name'),
+    bytesReceived: num(r, 'bytes_received'),
+    bytesSent: num(r, 'bytes_sent'),
+    durationMs: num(r, 'duration'),
+    upstreamLocalAddress: str(r, 'upstream_local_address'),
+    downstreamLocalAddress: str(r, 'downstream_local_address'),
   };
 }
 

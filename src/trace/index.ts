@@ -1,0 +1,8 @@
+// The request trace room: pure. `joinTrace` ties one request's access-log lines into hops and
+// names the objects that decided each; `layoutTrace` / `traceText` draw it (80 columns, both languages).
+
+export type * from './model.js';
+export { joinTrace, traceComplete, sidecarSentTo } from './join.js';
+export { gatewayDeciders, hostMatches, parseCluster, sidecarDeciders, type DecideContext } from './decide.js';
+export { layoutTrace, traceText, noTraceText, deciderText, cut, wrapCells, type TraceRow, type TraceTone, type TraceLayoutOptions } from './layout.js';
+export { traceMessages, type TraceMessages } from './messages.js';

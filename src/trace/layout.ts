@@ -1,0 +1,161 @@
+// The trace as rows of text, cut or wrapped to a width (80 columns must work, CJK counted double).
+// Each row has a tone the UI colours; the words alone carry every state (seen / no evidence and
+// why), so NO_COLOR, a screen reader or a pipe lose nothing. `ascii` swaps the box glyphs.
+
+import stringWidth from 'string-width';
+import type { Lang } from '../lesson/model.js';
+import { traceMessages, type TraceMessages } from './messages.js';
+import type { Decider, Hop, Trace } from './model.js';
+
+export type TraceTone = 'title' | 'lit' | 'dim' | 'fail' | 'detail' | 'log';
+
+export interface TraceRow {
+  text: string;
+  tone: TraceTone;
+}
+
+export interface TraceLayoutOptions {
+  lang: Lang;
+  width: number;
+  /** ASCII glyphs instead of ● ○ │ ▼ (screen readers, terminals without them). */
+  ascii?: boolean;
+  /** Wrap the access-log lines whole (text output) instead of cutting them to one row (the screen). */
+  fullLines?: boolean;
+}
+
+const GLYPHS = { lit: '●', dim: '○', rail: '│', dimRail: '┆', arrow: '▼' };
+const ASCII = { lit: '*', dim: 'o', rail: '|', dimRail: ':', arrow: 'v' };
+
+/** Cut to `width` cells, ending in … when cut. */
+export function cut(text: string, width: number): string {
+  if (stringWidth(text) <= width) return text;
+  let out = '';
+  let used = 0;
+  for (const ch of text) {
+    const w = stringWidth(ch);
+    if (used + w > width - 1) break;
+    out += ch;
+    used += w;
+  }
+  return `${out}…`;
+}
+
+/** Wrap to `width` cells, at spaces when a word fits, else anywhere (clusters, log lines). */
+export function wrapCells(text: string, width: number): string[] {
+  const room = Math.max(1, width);
+  const rows: string[] = [];
+  let row = '';
+  let used = 0;
+  for (const word of text.split(/(?<= )/)) {
+    const w = stringWidth(word);
+    if (used + w <= room) {
+      row += word;
+      used += w;
+      continue;
+    }
+    if (row.trim() !== '' && w <= room) {
+      rows.push(row.trimEnd());
+      row = word;
+      used = w;
+      continue;
+    }
+    for (const ch of word) {
+      const cw = stringWidth(ch);
+      if (used + cw > room) {
+        rows.push(row.trimEnd());
+        row = '';
+        used = 0;
+      }
+      row += ch;
+      used += cw;
+    }
+  }
+  if (row.trim() !== '' || rows.length === 0) rows.push(row.trimEnd());
+  return rows;
+}
+
+export function deciderText(d: Decider): string {
+  return `${d.kind} ${d.name}${d.namespace && d.kind !== 'MeshConfig' ? ` (${d.namespace})` : ''}${d.part ? ` ${d.part}` : ''}`;
+}
+
+function statusOf(hop: Hop, m: TraceMessages): string {
+  const f = hop.fields;
+  if (!f) return '';
+  const parts: string[] = [];
+  if (f.responseCode) parts.push(`${f.protocol?.startsWith('HTTP') ? 'HTTP ' : ''}${f.responseCode}${f.responseCodeDetails ? ` ${f.responseCodeDetails}` : ''}`);
+  else if (f.protocol === undefined) parts.push(`TCP${f.sni ? ` SNI ${f.sni}` : ''}`);
+  parts.push(`${m.flags} ${f.responseFlags ?? '-'}`);
+  if (f.bytesReceived !== undefined && f.bytesSent !== undefined) parts.push(m.bytes(f.bytesReceived, f.bytesSent));
+  if (f.durationMs !== undefined) parts.push(m.ms(f.durationMs));
+  return parts.join(' · ');
+}
+
+function hopTitle(hop: Hop, index: number, trace: Trace, m: TraceMessages): string {
+  const n = `${index + 1}/${trace.hops.length}`;
+  const state = hop.lit ? m.seen : `${m.notSeen}${m.colon}${m.why[hop.why ?? 'no-line']}`;
+  switch (hop.id) {
+    case 'client':
+      return `${n} ${m.hop.client} ${hop.name}${trace.clientIp ? ` (${trace.clientIp})` : ''}${trace.outcome ? ` · ${trace.outcome}` : ''}`;
+    case 'external': {
+      const f = hop.fields;
+      const seen = hop.lit && f?.upstreamHost ? `${m.seen}${m.colon}${f.responseCode ? m.answered(f.upstreamHost, f.responseCode) : m.connectedTo(f.upstreamHost)}` : state;
+      return `${n} ${m.hop.external} ${hop.name} (${m.outside}) · ${seen}`;
+    }
+    default:
+      return `${n} ${m.hop[hop.id]}${hop.name ? ` ${hop.name}` : ''} · ${state}`;
+  }
+}
+
+/** The trace as rows, at most `width` cells each. */
+export function layoutTrace(trace: Trace, options: TraceLayoutOptions): TraceRow[] {
+  const m = traceMessages(options.lang);
+  const g = options.ascii ? ASCII : GLYPHS;
+  const width = Math.max(20, options.width);
+  const rows: TraceRow[] = [];
+  const push = (text: string, tone: TraceTone) => rows.push({ text: cut(text, width), tone });
+  /** Rows under a hop: the rail, an indent, the text wrapped (or cut) to what is left. */
+  const under = (rail: string, label: string, text: string, tone: TraceTone, wrapIt = true) => {
+    const head = `${rail}   ${label ? `${label} ` : ''}`;
+    const pad = `${rail}   ${' '.repeat(stringWidth(label ? `${label} ` : ''))}`;
+    const room = width - stringWidth(head);
+    const lines = wrapIt ? wrapCells(text, room) : [cut(text, room)];
+    lines.forEach((line, i) => rows.push({ text: cut(`${i === 0 ? head : pad}${line}`, width), tone }));
+  };
+
+  const head = [m.title, m.protocol[trace.protocol], trace.host, trace.requestId ? `x-request-id ${trace.requestId}` : undefined].filter(Boolean).join(' · ');
+  for (const line of wrapCells(head, width)) push(line, 'title');
+  if (trace.joinedBy) push(m.joinedBy[trace.joinedBy], 'detail');
+  if (!trace.settled) push(m.following, 'detail');
+
+  trace.hops.forEach((hop, index) => {
+    const last = index === trace.hops.length - 1;
+    const nextLit = !last && trace.hops[index + 1].lit;
+    const rail = hop.lit && (last || nextLit) ? g.rail : g.dimRail;
+    const failed = hop.lit && !!hop.fields?.responseFlags;
+    const tone: TraceTone = !hop.lit ? 'dim' : failed ? 'fail' : 'lit';
+    for (const [i, line] of wrapCells(hopTitle(hop, index, trace, m), width - 2).entries()) push(`${i === 0 ? (hop.lit ? g.lit : g.dim) : last ? ' ' : rail} ${line}`, tone);
+    const railOrBlank = last ? ' ' : rail;
+    if (hop.lit && hop.fields && (hop.id === 'sidecar' || hop.id === 'gateway')) {
+      const f = hop.fields;
+      under(railOrBlank, '', statusOf(hop, m), failed ? 'fail' : 'detail');
+      under(railOrBlank, `${m.route} ${f.routeName ?? '-'} ·`, `${m.cluster} ${f.upstreamCluster ?? '-'}`, 'detail');
+      const deciders = hop.decidedBy.map(deciderText);
+      under(railOrBlank, m.decidedBy, deciders.length ? deciders[0] : m.none, 'detail');
+      for (const d of deciders.slice(1)) under(railOrBlank, ' '.repeat(stringWidth(m.decidedBy)), d, 'detail');
+      if (hop.line) under(railOrBlank, m.log, hop.line.text, 'log', options.fullLines === true);
+    }
+    if (!last) push(nextLit ? g.arrow : g.dimRail, nextLit ? 'lit' : 'dim');
+  });
+  return rows;
+}
+
+/** The trace as plain text (headless `run --trace`, a screen reader): full log lines, wrapped. */
+export function traceText(trace: Trace, lang: Lang, width = 80, ascii = false): string {
+  return layoutTrace(trace, { lang, width, ascii, fullLines: true })
+    .map((r) => r.text.trimEnd())
+    .join('\n');
+}
+
+export function noTraceText(lang: Lang): string {
+  return traceMessages(lang).noTrace;
+}

@@ -1,0 +1,95 @@
+// The trace's words, in English and Chinese.
+
+import type { Lang } from '../lesson/model.js';
+import type { HopId, JoinedBy, NoEvidence } from './model.js';
+
+export interface TraceMessages {
+  title: string;
+  protocol: Record<'http' | 'tls', string>;
+  joinedBy: Record<JoinedBy, string>;
+  hop: Record<HopId, string>;
+  outside: string;
+  seen: string;
+  /** Between a state word and what follows (`: ` / `：`). */
+  colon: string;
+  notSeen: string;
+  why: Record<NoEvidence, string>;
+  following: string;
+  bytes: (received: number, sent: number) => string;
+  ms: (n: number) => string;
+  flags: string;
+  route: string;
+  cluster: string;
+  decidedBy: string;
+  log: string;
+  answered: (upstream: string, code?: number) => string;
+  connectedTo: (upstream: string) => string;
+  none: string;
+  noTrace: string;
+}
+
+const en: TraceMessages = {
+  title: 'Request trace',
+  protocol: { http: 'HTTP', tls: 'TLS passthrough' },
+  joinedBy: { 'request-id': 'hops joined by x-request-id', address: "hops joined by the sidecar's source address and SNI", time: "hops joined by the client pod's IP, host and time" },
+  hop: { client: 'client', sidecar: 'client sidecar', gateway: 'egress gateway', external: 'external host' },
+  outside: 'outside the mesh',
+  seen: 'seen',
+  colon: ': ',
+  notSeen: 'no evidence',
+  why: {
+    'no-line': 'no line of this request in the log window',
+    'log-off': 'access logging is off for this proxy',
+    bypassed: 'the request bypassed the egress gateway',
+    'not-reached': 'the request stopped at the hop before',
+    'no-sidecar': 'the client pod has no sidecar, nothing captured the request',
+    waiting: 'waiting for the line (Envoy writes its log every second)',
+  },
+  following: 'following the client sidecar and the egress gateway logs…',
+  bytes: (r, s) => `${r} B in, ${s} B out`,
+  ms: (n) => `${n} ms`,
+  flags: 'flags',
+  route: 'route',
+  cluster: 'cluster',
+  decidedBy: 'decided by',
+  log: 'log',
+  answered: (u, c) => `${u} answered${c ? ` ${c}` : ''}`,
+  connectedTo: (u) => `connected to ${u}`,
+  none: 'no Istio object (no route of the lesson matched)',
+  noTrace: 'No request to trace: this step sent none in this session.',
+};
+
+const zh: TraceMessages = {
+  title: '请求追踪',
+  protocol: { http: 'HTTP', tls: 'TLS 透传' },
+  joinedBy: { 'request-id': '按 x-request-id 关联各跳', address: '按 sidecar 的源地址和 SNI 关联各跳', time: '按客户端 Pod 的 IP、主机和时间关联各跳' },
+  hop: { client: '客户端', sidecar: '客户端 sidecar', gateway: '出口网关', external: '外部主机' },
+  outside: '网格之外',
+  seen: '已看到',
+  colon: '：',
+  notSeen: '没有证据',
+  why: {
+    'no-line': '日志窗口中没有这个请求的行',
+    'log-off': '这个代理的访问日志已关闭',
+    bypassed: '请求绕过了出口网关',
+    'not-reached': '请求在上一跳就结束了',
+    'no-sidecar': '客户端 Pod 没有 sidecar，没有代理截获请求',
+    waiting: '正在等待日志行（Envoy 每秒写一次日志）',
+  },
+  following: '正在跟踪客户端 sidecar 和出口网关的日志…',
+  bytes: (r, s) => `收 ${r} B，发 ${s} B`,
+  ms: (n) => `${n} 毫秒`,
+  flags: '标志',
+  route: '路由',
+  cluster: '集群',
+  decidedBy: '决定者',
+  log: '日志',
+  answered: (u, c) => `${u} 应答${c ? ` ${c}` : ''}`,
+  connectedTo: (u) => `已连接 ${u}`,
+  none: '没有 Istio 对象（课程的路由都没有匹配）',
+  noTrace: '没有可追踪的请求：这个步骤在本次会话中没有发出请求。',
+};
+
+export function traceMessages(lang: Lang): TraceMessages {
+  return lang === 'zh' ? zh : en;
+}

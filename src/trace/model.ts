@@ -1,0 +1,107 @@
+// The request trace: one request's path, hop by hop, each hop lit by the access-log line that
+// proves it or dim with the reason there is none. Plain data, language-free: the layout words it.
+
+import type { LogLine, MeshFacts } from '../cluster/port.js';
+
+export type HopId = 'client' | 'sidecar' | 'gateway' | 'external';
+
+/** Why a hop has no evidence. */
+export type NoEvidence =
+  /** No line of this request in what was followed (yet, or it is older than the window). */
+  | 'no-line'
+  /** The proxy's access log is off (mesh config or a Telemetry), so it cannot prove anything. */
+  | 'log-off'
+  /** The sidecar sent the request somewhere else than the egress gateway. */
+  | 'bypassed'
+  /** An earlier hop ended the request (a local reply, a reset, no route): it never got here. */
+  | 'not-reached'
+  /** The client pod has no sidecar: nothing captured the request. */
+  | 'no-sidecar'
+  /** Still following the logs: the line may arrive (Envoy writes its log every second). */
+  | 'waiting';
+
+/** An Istio object that made a hop's decision, and which part of it. */
+export interface Decider {
+  kind: 'VirtualService' | 'DestinationRule' | 'Gateway' | 'ServiceEntry' | 'Sidecar' | 'MeshConfig';
+  name: string;
+  namespace?: string;
+  /** Which part decided: `http[0]`, `tls[1]`, `subset cnn`, `server 80/HTTP`, `resolution DNS`, `ALLOW_ANY`. */
+  part?: string;
+}
+
+/** The access-log fields a hop shows (the line itself is kept whole for the learner). */
+export interface HopFields {
+  responseCode?: number;
+  responseFlags?: string;
+  responseCodeDetails?: string;
+  routeName?: string;
+  upstreamCluster?: string;
+  upstreamHost?: string;
+  bytesReceived?: number;
+  bytesSent?: number;
+  durationMs?: number;
+  protocol?: string;
+  sni?: string;
+  authority?: string;
+}
+
+export interface Hop {
+  id: HopId;
+  /** The pod (client, sidecar, gateway) or the host (external). */
+  name: string;
+  lit: boolean;
+  /** When not lit: why. */
+  why?: NoEvidence;
+  /** The proof: the proxy's access-log line (sidecar and gateway hops). */
+  line?: LogLine;
+  fields?: HopFields;
+  /** The objects that decided where this hop sent the request. */
+  decidedBy: Decider[];
+}
+
+export type JoinedBy = 'request-id' | 'address' | 'time';
+
+export interface Trace {
+  protocol: 'http' | 'tls';
+  host?: string;
+  requestId?: string;
+  clientPod?: string;
+  clientIp?: string;
+  /** How the gateway's line was tied to the sidecar's (x-request-id; the sidecar's source address; time and SNI). */
+  joinedBy?: JoinedBy;
+  /** What the client got: `HTTP 200`, `curl exit 35`. */
+  outcome?: string;
+  hops: Hop[];
+  /** False while the logs are still being followed. */
+  settled: boolean;
+}
+
+/** The request as the engine recorded it. */
+export interface TraceRequest {
+  requestId?: string;
+  clientPod?: string;
+  clientIp?: string;
+  host?: string;
+  /** The URL's port (80 for http, 443 for https unless given). */
+  port?: number;
+  tls: boolean;
+  startedAt: number;
+  finishedAt?: number;
+  outcome?: string;
+}
+
+export interface TraceInput {
+  request: TraceRequest;
+  /** Lines from the client's sidecar follow (they may include other pods' lines: never joined). */
+  sidecarLines: LogLine[];
+  /** Lines from the egress gateway follow (every learner's traffic on a shared gateway). */
+  gatewayLines: LogLine[];
+  /** The Istio objects the client namespace can see, and what is known about logging. */
+  facts?: Pick<MeshFacts, 'objects' | 'accessLogging' | 'clientHasSidecar' | 'outboundPolicy'>;
+  /** The namespace of the gateway pods (istio-system, or the learner's own). */
+  gatewayNamespace: string;
+  clientNamespace: string;
+  settled: boolean;
+  /** Clock slack between this machine and the proxies, ms (default 2000). */
+  slackMs?: number;
+}
