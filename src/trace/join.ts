@@ -168,6 +168,7 @@ export function joinTrace(input: TraceInput): Trace {
   if (request.requestId && !request.tls) trace.requestId = request.requestId;
   if (request.clientPod) trace.clientPod = request.clientPod;
   if (request.clientIp) trace.clientIp = request.clientIp;
+  trace.clientNamespace = input.clientNamespace;
   if (gatewayHit) trace.joinedBy = gatewayHit.joinedBy;
   if (request.outcome) trace.outcome = request.outcome;
   // Still following: a hop that may yet be lit says so.

@@ -17,14 +17,14 @@ export interface TraceRow {
 export interface TraceLayoutOptions {
   lang: Lang;
   width: number;
-  /** ASCII glyphs instead of ● ○ │ ▼ (screen readers, terminals without them). */
+  /** ASCII glyphs instead of ● ○ │ ┆ (screen readers, terminals without them). */
   ascii?: boolean;
   /** Wrap the access-log lines whole (text output) instead of cutting them to one row (the screen). */
   fullLines?: boolean;
 }
 
-const GLYPHS = { lit: '●', dim: '○', rail: '│', dimRail: '┆', arrow: '▼' };
-const ASCII = { lit: '*', dim: 'o', rail: '|', dimRail: ':', arrow: 'v' };
+const GLYPHS = { lit: '●', dim: '○', rail: '│', dimRail: '┆' };
+const ASCII = { lit: '*', dim: 'o', rail: '|', dimRail: ':' };
 
 /** Cut to `width` cells, ending in … when cut. */
 export function cut(text: string, width: number): string {
@@ -48,7 +48,7 @@ export function wrapCells(text: string, width: number): string[] {
   let used = 0;
   for (const word of text.split(/(?<= )/)) {
     const w = stringWidth(word);
-    if (used + w <= room) {
+    if (used + stringWidth(word.trimEnd()) <= room) {
       row += word;
       used += w;
       continue;
@@ -74,8 +74,10 @@ export function wrapCells(text: string, width: number): string[] {
   return rows;
 }
 
-export function deciderText(d: Decider): string {
-  return `${d.kind} ${d.name}${d.namespace && d.kind !== 'MeshConfig' ? ` (${d.namespace})` : ''}${d.part ? ` ${d.part}` : ''}`;
+/** `VirtualService direct-cnn-through-egress-gateway http[0]`; the namespace only when it is not the client's own. */
+export function deciderText(d: Decider, clientNamespace?: string): string {
+  const ns = d.namespace && d.kind !== 'MeshConfig' && d.namespace !== clientNamespace ? ` -n ${d.namespace}` : '';
+  return `${d.kind} ${d.name}${d.part ? ` ${d.part}` : ''}${ns}`;
 }
 
 function statusOf(hop: Hop, m: TraceMessages): string {
@@ -87,6 +89,7 @@ function statusOf(hop: Hop, m: TraceMessages): string {
   parts.push(`${m.flags} ${f.responseFlags ?? '-'}`);
   if (f.bytesReceived !== undefined && f.bytesSent !== undefined) parts.push(m.bytes(f.bytesReceived, f.bytesSent));
   if (f.durationMs !== undefined) parts.push(m.ms(f.durationMs));
+  parts.push(`${m.route} ${f.routeName ?? '-'}`);
   return parts.join(' · ');
 }
 
@@ -99,7 +102,7 @@ function hopTitle(hop: Hop, index: number, trace: Trace, m: TraceMessages): stri
     case 'external': {
       const f = hop.fields;
       const seen = hop.lit && f?.upstreamHost ? `${m.seen}${m.colon}${f.responseCode ? m.answered(f.upstreamHost, f.responseCode) : m.connectedTo(f.upstreamHost)}` : state;
-      return `${n} ${m.hop.external} ${hop.name} (${m.outside}) · ${seen}`;
+      return `${n} ${hop.name} (${m.hop.external}) · ${seen}`;
     }
     default:
       return `${n} ${m.hop[hop.id]}${hop.name ? ` ${hop.name}` : ''} · ${state}`;
@@ -122,9 +125,8 @@ export function layoutTrace(trace: Trace, options: TraceLayoutOptions): TraceRow
     lines.forEach((line, i) => rows.push({ text: cut(`${i === 0 ? head : pad}${line}`, width), tone }));
   };
 
-  const head = [m.title, m.protocol[trace.protocol], trace.host, trace.requestId ? `x-request-id ${trace.requestId}` : undefined].filter(Boolean).join(' · ');
-  for (const line of wrapCells(head, width)) push(line, 'title');
-  if (trace.joinedBy) push(m.joinedBy[trace.joinedBy], 'detail');
+  const head = [m.title, m.protocol[trace.protocol], trace.host, trace.joinedBy ? m.joinedBy[trace.joinedBy] : undefined].filter(Boolean).join(' · ');
+  for (const line of wrapCells(`${head}${trace.requestId ? ` ${trace.requestId}` : ''}`, width)) push(line, 'title');
   if (!trace.settled) push(m.following, 'detail');
 
   trace.hops.forEach((hop, index) => {
@@ -138,13 +140,12 @@ export function layoutTrace(trace: Trace, options: TraceLayoutOptions): TraceRow
     if (hop.lit && hop.fields && (hop.id === 'sidecar' || hop.id === 'gateway')) {
       const f = hop.fields;
       under(railOrBlank, '', statusOf(hop, m), failed ? 'fail' : 'detail');
-      under(railOrBlank, `${m.route} ${f.routeName ?? '-'} ·`, `${m.cluster} ${f.upstreamCluster ?? '-'}`, 'detail');
-      const deciders = hop.decidedBy.map(deciderText);
+      under(railOrBlank, m.cluster, f.upstreamCluster ?? '-', 'detail');
+      const deciders = hop.decidedBy.map((d) => deciderText(d, trace.clientNamespace));
       under(railOrBlank, m.decidedBy, deciders.length ? deciders[0] : m.none, 'detail');
       for (const d of deciders.slice(1)) under(railOrBlank, ' '.repeat(stringWidth(m.decidedBy)), d, 'detail');
       if (hop.line) under(railOrBlank, m.log, hop.line.text, 'log', options.fullLines === true);
     }
-    if (!last) push(nextLit ? g.arrow : g.dimRail, nextLit ? 'lit' : 'dim');
   });
   return rows;
 }

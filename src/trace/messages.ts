@@ -8,7 +8,6 @@ export interface TraceMessages {
   protocol: Record<'http' | 'tls', string>;
   joinedBy: Record<JoinedBy, string>;
   hop: Record<HopId, string>;
-  outside: string;
   seen: string;
   /** Between a state word and what follows (`: ` / `：`). */
   colon: string;
@@ -31,9 +30,8 @@ export interface TraceMessages {
 const en: TraceMessages = {
   title: 'Request trace',
   protocol: { http: 'HTTP', tls: 'TLS passthrough' },
-  joinedBy: { 'request-id': 'hops joined by x-request-id', address: "hops joined by the sidecar's source address and SNI", time: "hops joined by the client pod's IP, host and time" },
+  joinedBy: { 'request-id': 'joined by x-request-id', address: "joined by the sidecar's source address and SNI", time: "joined by the client pod's IP, host and time" },
   hop: { client: 'client', sidecar: 'client sidecar', gateway: 'egress gateway', external: 'external host' },
-  outside: 'outside the mesh',
   seen: 'seen',
   colon: ': ',
   notSeen: 'no evidence',
@@ -62,9 +60,8 @@ const en: TraceMessages = {
 const zh: TraceMessages = {
   title: '请求追踪',
   protocol: { http: 'HTTP', tls: 'TLS 透传' },
-  joinedBy: { 'request-id': '按 x-request-id 关联各跳', address: '按 sidecar 的源地址和 SNI 关联各跳', time: '按客户端 Pod 的 IP、主机和时间关联各跳' },
+  joinedBy: { 'request-id': '按 x-request-id 关联', address: '按 sidecar 的源地址和 SNI 关联', time: '按客户端 Pod 的 IP、主机和时间关联' },
   hop: { client: '客户端', sidecar: '客户端 sidecar', gateway: '出口网关', external: '外部主机' },
-  outside: '网格之外',
   seen: '已看到',
   colon: '：',
   notSeen: '没有证据',

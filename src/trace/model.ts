@@ -67,6 +67,8 @@ export interface Trace {
   requestId?: string;
   clientPod?: string;
   clientIp?: string;
+  /** The client namespace: objects there are named without it. */
+  clientNamespace?: string;
   /** How the gateway's line was tied to the sidecar's (x-request-id; the sidecar's source address; time and SNI). */
   joinedBy?: JoinedBy;
   /** What the client got: `HTTP 200`, `curl exit 35`. */

@@ -11,6 +11,7 @@ import { useEngineSnapshot, useRenderer, useTerminalSize, type RendererLoader } 
 import { decideKey, type ConfirmAction, type Intent, type KeyContext, type Overlay, type Screen } from './keys.js';
 import { messages, type Messages } from './messages.js';
 import { confirmText, errorSentence, fitHints, fixableCheck, helpRows, lessonDoneRows, lessonListRows, resumeTarget, stepHints, stripMarks } from './screens.js';
+import { traceRows } from './traceView.js';
 import { buildStepResult, buildStepText, clampOffset, combineStepView, practiceKubeconfig, ruleRow, titleRow, type Row } from './stepView.js';
 import { stripAnsi, truncate, wrap } from './text.js';
 import { createTheme, noColorRequested, ThemeContext, type Role } from './theme.js';
@@ -88,6 +89,7 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
   const [dryRun, setDryRun] = useState<{ text?: string; error?: string }>({});
   const [scrollState, setScrollState] = useState({ step: '', offset: 0, follow: false });
   const [dryScroll, setDryScroll] = useState(0);
+  const [traceScroll, setTraceScroll] = useState(0);
   const quitting = useRef(false);
   const live = useRef(true);
   useEffect(
@@ -180,6 +182,9 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
     return rows;
   }, [overlay, dryRun, renderer, width, plain, m]);
   const dryOffset = clampOffset(dryScroll, dryRows.length, bodyHeight);
+  const shownTrace = overlay.kind === 'trace' ? snapshot?.stepState.trace : undefined;
+  const tracedRows = useMemo(() => (overlay.kind === 'trace' ? traceRows(shownTrace, lang, m, width) : []), [overlay, shownTrace, lang, m, width]);
+  const traceOffset = clampOffset(traceScroll, tracedRows.length, bodyHeight);
 
   const quit = (code: number) => {
     if (quitting.current) return;
@@ -330,6 +335,11 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
       case 'dry-run':
         openDryRun(false);
         break;
+      case 'trace':
+        setTraceScroll(0);
+        setOverlay({ kind: 'trace' });
+        if (engine.trace) track(engine.trace());
+        break;
       case 'again':
         if (snapshot.step.kind === 'apply') openDryRun(true);
         else if (engine.needsConfirmation(snapshot.step)) setOverlay({ kind: 'confirm', action: { type: 'run' } });
@@ -375,6 +385,7 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
         break;
       case 'scroll':
         if (overlay.kind === 'dry-run') setDryScroll(clampOffset(dryOffset + intent.delta, dryRows.length, bodyHeight));
+        else if (overlay.kind === 'trace') setTraceScroll(clampOffset(traceOffset + intent.delta, tracedRows.length, bodyHeight));
         else {
           const nextOffset = Math.max(0, Math.min(maxOffset, offset + intent.delta));
           setScroll({ offset: nextOffset, follow: nextOffset >= maxOffset && intent.delta > 0 });
@@ -382,6 +393,7 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
         break;
       case 'scroll-to':
         if (overlay.kind === 'dry-run') setDryScroll(intent.where === 'top' ? 0 : dryRows.length);
+        else if (overlay.kind === 'trace') setTraceScroll(intent.where === 'top' ? 0 : tracedRows.length);
         else setScroll({ offset: 0, follow: intent.where === 'bottom' });
         break;
     }
@@ -487,6 +499,7 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
         ...wrap(m.resetScopes.progress, width).map((text) => ({ text })),
       ];
     } else if (overlay.kind === 'dry-run') rows = dryRows.slice(dryOffset, dryOffset + bodyHeight);
+    else if (overlay.kind === 'trace') rows = tracedRows.slice(traceOffset, traceOffset + bodyHeight);
     else rows = [...warningRows, ...view.rows.slice(offset, offset + bodyHeight - warningRows.length)];
 
     // A y/n question too long for the footer takes the body's last rows too: y/n must stay visible.
@@ -510,6 +523,8 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
     else if (snapshot.stepState.activity) footer = <Activity text={snapshot.stepState.activity} width={width} suffix={m.escStops} />;
     else if (overlay.kind === 'dry-run')
       footer = <Line text={dryRows.length > 0 ? m.linesOf(Math.min(dryRows.length, dryOffset + 1), Math.min(dryRows.length, dryOffset + bodyHeight), dryRows.length) : ''} width={width} role="muted" />;
+    else if (overlay.kind === 'trace' && tracedRows.length > bodyHeight)
+      footer = <Line text={m.linesOf(traceOffset + 1, Math.min(tracedRows.length, traceOffset + bodyHeight), tracedRows.length)} width={width} role="muted" />;
     else if (overlay.kind === 'none' && view.rows.length > bodyHeight) footer = <Line text={m.scrollInfo(offset + 1, Math.min(view.rows.length, offset + bodyHeight), view.rows.length)} width={width} role="muted" />;
     hints =
       overlay.kind === 'none'
@@ -520,7 +535,9 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
             ? [m.resetChoose]
             : overlay.kind === 'dry-run'
               ? [overlay.again ? m.againKeys : m.closeKeys]
-              : [m.helpClose];
+              : overlay.kind === 'trace'
+                ? [m.traceKeys]
+                : [m.helpClose];
   } else {
     body = <Rows rows={[]} height={bodyHeight} />;
   }

@@ -22,7 +22,9 @@ export type Overlay =
   | { kind: 'help' }
   | { kind: 'confirm'; action: ConfirmAction }
   | { kind: 'reset-scope' }
-  | { kind: 'dry-run'; again?: boolean };
+  | { kind: 'dry-run'; again?: boolean }
+  /** The request trace of a verification (t toggles it). */
+  | { kind: 'trace' };
 
 export type Intent =
   | { type: 'quit'; interrupted?: true } // interrupted: Ctrl+C (exit 130, like SIGINT)
@@ -40,6 +42,7 @@ export type Intent =
   | { type: 'confirmed'; action: ConfirmAction }
   | { type: 'skip-conflict' }
   | { type: 'dry-run' }
+  | { type: 'trace' }
   | { type: 'again' }
   | { type: 'lesson-done' }
   | { type: 'next-lesson' }
@@ -112,6 +115,9 @@ function overlayKey(ctx: KeyContext, input: string, key: Key): Intent | undefine
       if (ctx.overlay.again && (input === 'y' || input === 'Y' || key.return)) return { type: 'confirmed', action: { type: 'run' } };
       if (key.escape || input === 'q' || key.return || input === 'd' || (ctx.overlay.again && (input === 'n' || input === 'N'))) return close;
       return scrollIntent(input, key, ctx.page);
+    case 'trace':
+      if (input === 't' || key.escape || input === 'q') return close;
+      return scrollIntent(input, key, ctx.page);
     default:
       return undefined;
   }
@@ -148,6 +154,8 @@ function stepKey(ctx: KeyContext, input: string, key: Key): Intent | undefined {
   if (input === 'l') return { type: 'show-list' };
   if (input === 'r') return { type: 'overlay', overlay: { kind: 'reset-scope' } };
   if (input === 'd' && ctx.stepKind === 'apply') return { type: 'dry-run' };
+  // A verification's result: t traces its request (an apply conflict's t is take-over: other steps).
+  if (input === 't' && (ctx.stepKind === 'exec' || ctx.stepKind === 'logs') && (ctx.phase === 'passed' || ctx.phase === 'failed')) return { type: 'trace' };
   if (ctx.phase === 'conflict') {
     if (input === 't') return { type: 'ask', action: { type: 'take-over' } };
     if (input === 's') return { type: 'skip-conflict' };

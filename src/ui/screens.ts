@@ -65,6 +65,12 @@ export function confirmText(action: ConfirmAction, snapshot: EngineSnapshot, m: 
   }
 }
 
+/** A verification's result is on screen: `t` traces its request. */
+export function traceable(snapshot: EngineSnapshot): boolean {
+  const { step, stepState } = snapshot;
+  return (step.kind === 'exec' || step.kind === 'logs') && (stepState.phase === 'passed' || stepState.phase === 'failed');
+}
+
 export function stepHints(snapshot: EngineSnapshot, m: Messages, fixable: boolean): string[] {
   const k = m.keyHint;
   const { step, stepState } = snapshot;
@@ -79,6 +85,7 @@ export function stepHints(snapshot: EngineSnapshot, m: Messages, fixable: boolea
   if (fixable) first.push(k.fix);
   if (stepState.drift?.length && stepState.phase !== 'passed' && !fixable) first.push(k.reapply);
   else if (stepState.leftovers?.length && stepState.phase !== 'passed' && !fixable) first.push(k.removeLeftovers);
+  if (traceable(snapshot)) first.push(k.trace);
   if (step.kind === 'apply' && stepState.phase !== 'conflict') first.push(k.dryRun);
   if (step.kind !== 'explain') first.push(k.copy);
   if (stepState.activity) first.push(k.cancel); // a log follow still running after the verdict
