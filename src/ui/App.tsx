@@ -90,6 +90,7 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
   const [scrollState, setScrollState] = useState({ step: '', offset: 0, follow: false });
   const [dryScroll, setDryScroll] = useState(0);
   const [traceScroll, setTraceScroll] = useState(0);
+  const [traceNone, setTraceNone] = useState(false);
   const quitting = useRef(false);
   const live = useRef(true);
   useEffect(
@@ -183,7 +184,7 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
   }, [overlay, dryRun, renderer, width, plain, m]);
   const dryOffset = clampOffset(dryScroll, dryRows.length, bodyHeight);
   const shownTrace = overlay.kind === 'trace' ? snapshot?.stepState.trace : undefined;
-  const tracedRows = useMemo(() => (overlay.kind === 'trace' ? traceRows(shownTrace, lang, m, width) : []), [overlay, shownTrace, lang, m, width]);
+  const tracedRows = useMemo(() => (overlay.kind === 'trace' ? traceRows(shownTrace, lang, m, width, traceNone) : []), [overlay, shownTrace, lang, m, width, traceNone]);
   const traceOffset = clampOffset(traceScroll, tracedRows.length, bodyHeight);
 
   const quit = (code: number) => {
@@ -338,7 +339,10 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
       case 'trace':
         setTraceScroll(0);
         setOverlay({ kind: 'trace' });
-        if (engine.trace) track(engine.trace());
+        setTraceNone(false);
+        // No request to trace (none sent this session): say so instead of waiting.
+        if (engine.trace) track(engine.trace().then((t) => live.current && !t && setTraceNone(true)));
+        else setTraceNone(true);
         break;
       case 'again':
         if (snapshot.step.kind === 'apply') openDryRun(true);

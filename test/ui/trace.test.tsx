@@ -94,4 +94,13 @@ describe('the trace overlay', () => {
     await ui.press('t');
     await ui.waitForText('Following the client sidecar and egress gateway logs');
   });
+
+  it('a step that sent no request this session: says so instead of waiting', async () => {
+    const engine = new FakeEngine();
+    engine.onRun = async (e) => e.finish({ ok: true, summary: 'HTTP 200, as expected.' });
+    Object.assign(engine, { trace: async () => undefined });
+    const ui = await atPassedExec(engine);
+    await ui.press('t');
+    await ui.waitForText('No request to trace: this step sent none in this session.');
+  });
 });
