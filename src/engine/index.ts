@@ -305,6 +305,7 @@ class LessonEngine implements Engine {
     if (!keepOutput) state.reset();
     state.phase = 'running';
     state.verdict = undefined;
+    state.runs++;
     this.changed();
 
     let latePass: LocalVerdict | undefined;
@@ -479,8 +480,8 @@ class LessonEngine implements Engine {
     this.tracing?.abort();
     const controller = new AbortController();
     this.tracing = controller;
-    // The verdict this trace belongs to: a new run of the step (a new request) makes it stale.
-    const verdict = state.verdict;
+    // The run this trace belongs to: a new run of the step (a new request) makes it stale.
+    const run = state.runs;
     try {
       return await collectTrace({
         port: this.options.port,
@@ -493,7 +494,7 @@ class LessonEngine implements Engine {
         istioNamespace: this.options.istioNamespace,
         graceMs: this.options.logLineGraceMs ?? LOG_LINE_GRACE_MS,
         onTrace: (trace) => {
-          if (state.verdict !== verdict || (controller.signal.aborted && !trace.settled)) return;
+          if (state.runs !== run || (controller.signal.aborted && !trace.settled)) return;
           state.trace = trace;
           this.changed();
         },

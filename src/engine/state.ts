@@ -47,6 +47,8 @@ export class LiveStepState {
   leftovers?: ObjectRef[];
   /** The request's trace, once asked for (Engine.trace). */
   trace?: Trace;
+  /** Counts the step's runs: a trace collected for an earlier run (an earlier request) is stale. */
+  runs = 0;
   private lastOutput?: LiveEntry;
 
   /** Start over for a new run. */

@@ -37,7 +37,10 @@ export interface CollectTraceOptions {
 export async function collectTrace(o: CollectTraceOptions): Promise<Trace> {
   const follow = new AbortController();
   const stop = () => follow.abort();
-  o.signal.addEventListener('abort', stop, { once: true });
+  if (o.signal.aborted) follow.abort();
+  else o.signal.addEventListener('abort', stop, { once: true });
+  // Made now: an abort while the facts are read must end the wait too.
+  const stopped = new Promise<void>((resolve) => follow.signal.addEventListener('abort', () => resolve(), { once: true }));
   const sidecarLines = new Ring<LogLine>(TRACE_LINES);
   const gatewayLines = new Ring<LogLine>(TRACE_LINES);
   let facts: MeshFacts | undefined;
@@ -95,7 +98,7 @@ export async function collectTrace(o: CollectTraceOptions): Promise<Trace> {
     await Promise.race([
       complete,
       new Promise<void>((resolve) => (deadline = setTimeout(resolve, Math.max(0, until - o.now())))),
-      new Promise<void>((resolve) => follow.signal.addEventListener('abort', () => resolve(), { once: true })),
+      stopped,
     ]);
     clearTimeout(deadline);
   } finally {

@@ -151,6 +151,23 @@ describe('joinTrace: a bypassed request', () => {
   });
 });
 
+describe('joinTrace: a request that fails at a hop', () => {
+  it('503 NC at the sidecar (the subset is not visible): the sidecar hop carries the flag, the later hops were not reached', () => {
+    const nc = line(A.pod, `[${at(23)}] "GET /headers HTTP/1.1" 503 NC cluster_not_found - "-" 0 0 0 - "-" "curl/8.16.0" "id-nc" "httpbin.org" "-" - - 44.207.188.95:80 ${A.ip}:55163 - -`);
+    const trace = joinTrace(input({ request: { ...httpRequest(A, 'id-nc'), outcome: 'HTTP 503' }, sidecarLines: [nc], facts: facts('http') }));
+    expect(trace.hops[1]).toMatchObject({ lit: true, fields: { responseCode: 503, responseFlags: 'NC', responseCodeDetails: 'cluster_not_found' } });
+    expect(trace.hops[2]).toMatchObject({ lit: false, why: 'not-reached' });
+    expect(trace.hops[3]).toMatchObject({ lit: false, why: 'not-reached' });
+  });
+
+  it('404 NR at the gateway: lit with its flag, the host not reached', () => {
+    const nr = line(GW, `[${at(49)}] "GET /headers HTTP/2" 404 NR route_not_found - "-" 0 0 0 - "${A.ip}" "curl/8.16.0" "id-nr" "httpbin.org" "-" - - 10.244.0.12:8080 ${A.ip}:1001 - -`);
+    const trace = joinTrace(input({ request: httpRequest(A, 'id-nr'), sidecarLines: [httpSidecar(A, 'id-nr', 1001)], gatewayLines: [nr], facts: facts('http') }));
+    expect(trace.hops[2]).toMatchObject({ lit: true, fields: { responseCode: 404, responseFlags: 'NR' } });
+    expect(trace.hops[3]).toMatchObject({ lit: false, why: 'not-reached' });
+  });
+});
+
 describe('decisions from route names and clusters', () => {
   it('parses Envoy cluster names', () => {
     expect(parseCluster('outbound|80|cnn|istio-egressgateway.istio-system.svc.cluster.local')).toEqual({ direction: 'outbound', port: 80, subset: 'cnn', host: 'istio-egressgateway.istio-system.svc.cluster.local' });

@@ -1,7 +1,7 @@
 // The trace's layout (pure): 80 columns and narrower, both languages, words for every state.
 import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
-import { layoutTrace, traceText, wrapCells } from '../../src/trace/index.js';
+import { deciderText, layoutTrace, traceText, wrapCells } from '../../src/trace/index.js';
 import { bypassedTrace, gatewayTrace } from './fixtures.js';
 
 describe('layoutTrace', () => {
@@ -56,6 +56,13 @@ describe('traceText (run --trace)', () => {
     const text = traceText(bypassedTrace(), 'zh', 80);
     expect(text).toContain('○ 3/4 出口网关 · 没有证据：请求绕过了出口网关');
     expect(text).toContain('● 4/4 httpbin.org (外部主机) · 已看到：44.207.188.95:80 应答 200');
+  });
+});
+
+describe('deciderText', () => {
+  it("names an object's namespace only when it is not the client's", () => {
+    expect(deciderText({ kind: 'DestinationRule', name: 'egressgateway-for-cnn', namespace: 'default', part: 'subset cnn' }, 'default')).toBe('DestinationRule egressgateway-for-cnn subset cnn');
+    expect(deciderText({ kind: 'Gateway', name: 'shared', namespace: 'istio-system', part: 'server 80/HTTP' }, 'default')).toBe('Gateway shared server 80/HTTP -n istio-system');
   });
 });
 
