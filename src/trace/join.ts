@@ -148,6 +148,11 @@ export function joinTrace(input: TraceInput): Trace {
     gateway = { id: 'gateway', name: '', lit: false, why, decidedBy: [] };
   }
 
+  // The gateway logged this pod's request, which only its sidecar can have sent there (the
+  // gateway's line is joined by request id or the pod's IP): a sidecar with no line of it has its
+  // access log off (a Telemetry for the client, or mesh config), once the lines had time to come.
+  if (!sidecar.lit && gateway.lit && sidecar.why === 'no-line') sidecar.why = 'log-off';
+
   // The outside host is seen through the last proxy's upstream: its address and its answer.
   const last = gateway.lit ? gateway : sentTo === 'outside' ? sidecar : undefined;
   let external: Hop;

@@ -83,6 +83,14 @@ describe('joinTrace: HTTP by x-request-id', () => {
     expect(settled.hops[2]).toMatchObject({ lit: false, why: 'no-line' });
   });
 
+  it("access log off for the client's sidecar: the gateway logged the pod's request, the sidecar nothing", () => {
+    const trace = joinTrace(input({ request: httpRequest(A, 'id-a'), gatewayLines: [httpGateway(A, 'id-a', 1001)], facts: facts('http') }));
+    expect(trace.hops[1]).toMatchObject({ lit: false, why: 'log-off' });
+    expect(trace.hops[2].lit).toBe(true);
+    const following = joinTrace(input({ request: httpRequest(A, 'id-a'), gatewayLines: [httpGateway(A, 'id-a', 1001)], facts: facts('http'), settled: false }));
+    expect(following.hops[1]).toMatchObject({ lit: false, why: 'waiting' });
+  });
+
   it("access log off for the gateway: its hop is dim for that reason", () => {
     const trace = joinTrace(input({ request: httpRequest(A, 'id-a'), sidecarLines: [httpSidecar(A, 'id-a', 1001)], facts: facts('http', { accessLogging: 'off' }) }));
     expect(trace.hops[2]).toMatchObject({ lit: false, why: 'log-off' });
