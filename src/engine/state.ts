@@ -2,6 +2,7 @@
 
 import type { ApplyOutcome, CheckResult, DeleteOutcome, Drift } from '../cluster/port.js';
 import type { Lang, Localized, ObjectRef } from '../lesson/model.js';
+import type { FixPatch } from '../explain/patch.js';
 import { Ring } from './ring.js';
 import type { LogEntry, OutputEntry, StepPhase, StepState, Verdict } from './types.js';
 
@@ -44,6 +45,7 @@ export class LiveStepState {
   verdict?: LocalVerdict;
   drift?: Drift[];
   leftovers?: ObjectRef[];
+  explainFix?: FixPatch;
   private lastOutput?: LiveEntry;
 
   /** Start over for a new run. */
@@ -58,6 +60,7 @@ export class LiveStepState {
     this.verdict = undefined;
     this.drift = undefined;
     this.leftovers = undefined;
+    this.explainFix = undefined;
     this.lastOutput = undefined;
   }
 
@@ -93,6 +96,7 @@ export class LiveStepState {
     if (this.verdict) s.verdict = verdictIn(this.verdict, lang);
     if (this.drift) s.drift = this.drift;
     if (this.leftovers) s.leftovers = this.leftovers;
+    if (this.explainFix) s.explainFix = this.explainFix;
     return s;
   }
 }

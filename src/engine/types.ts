@@ -3,6 +3,7 @@
 
 import type { ApplyOutcome, ClusterIdentity, ClusterPort, CheckResult, DeleteOutcome, Drift, LogLine } from '../cluster/port.js';
 import type { GatewayMode, Lang, Lesson, LessonSet, ObjectRef, Step } from '../lesson/model.js';
+import type { FixPatch } from '../explain/patch.js';
 
 /** Where a step is in its life. */
 export type StepPhase =
@@ -49,6 +50,8 @@ export interface StepState {
   drift?: Drift[];
   /** The tutorial's objects from another lesson that decided this step's result (a ServiceEntry an experiment must not see, a REGISTRY_ONLY Sidecar): removeLeftovers() offers to delete them. Additive. */
   leftovers?: ObjectRef[];
+  /** Additive (explainer): the first finding's fix, which applyExplainFix() makes after confirmation. */
+  explainFix?: FixPatch;
 }
 
 export interface LessonProgress {
@@ -117,6 +120,8 @@ export interface Engine {
   reapply(): Promise<Verdict>;
   /** After a verification named leftovers (stepState.leftovers) and the learner confirmed: delete them (the tutorial's only), then run the step again. Never throws. */
   removeLeftovers(): Promise<Verdict>;
+  /** Additive (explainer): after a failed verification's explanation offered a fix (stepState.explainFix) and the learner confirmed: make it, then run the step again. Never throws. */
+  applyExplainFix?(): Promise<Verdict>;
   /** The server's dry-run result for the current apply step, as YAML. */
   dryRun(): Promise<string>;
   /** Esc: stop what is running (wait, exec, log follow, retries). */

@@ -11,7 +11,8 @@ import type { ExplainInput, Finding } from './types.js';
 import { worldOf } from './world.js';
 
 export type * from './types.js';
-export { mergePatch, patchCommand, patchRef, type FixPatch } from './patch.js';
+export { mergePatch, patchCommand, patchRef, patchSummary, type FixPatch } from './patch.js';
+export { inputFromFacts, requestOf, type FactsContext } from './from-facts.js';
 
 /** The findings, in the order the request meets them; the first is the one that decided the result. */
 export function explain(input: ExplainInput): Finding[] {

@@ -36,3 +36,10 @@ const group = (apiVersion: string): string => apiVersion.split('/')[0];
 /** The object a patch refers to. */
 export const patchRef = (p: FixPatch): ObjectRef =>
   p.op === 'create' ? { apiVersion: p.object.apiVersion, kind: p.object.kind, name: p.object.metadata.name, namespace: p.object.metadata.namespace } : p.ref;
+
+/** One line for a confirmation: the command itself, or for a new object what it creates. */
+export function patchSummary(p: FixPatch): string {
+  if (p.op !== 'create') return patchCommand(p);
+  const r = patchRef(p);
+  return `kubectl apply -f - (${r.kind} ${r.name} -n ${r.namespace})`;
+}
