@@ -10,6 +10,7 @@ import type { AccessLogFields } from '../verify/access-log.js';
 import type { CurlOutcome } from '../verify/curl.js';
 import { gatewayTarget } from './gateway.js';
 import { clientTarget, type RunContext } from './runners.js';
+import { pick, type LocalVerdict } from './state.js';
 import { isCancelled } from './util.js';
 
 /** The mesh facts with every namespace's objects; undefined when they cannot be read. */
@@ -56,6 +57,17 @@ export function withFindings(findings: Finding[], hint: string, lang: Lang): str
 export function offerFix(ctx: RunContext, findings: Finding[]): void {
   const patch = findings[0]?.patch;
   if (patch) ctx.state.explainFix = patch;
+}
+
+/**
+ * A verdict that already names its cause (drift: `f` re-applies the lesson's version) with the
+ * findings added after it: what Envoy did because of the change, and the commands to see it.
+ */
+export async function explained(ctx: RunContext, exec: ExecStep, verdict: LocalVerdict, seen: Observed): Promise<LocalVerdict> {
+  const findings = findingsFor(ctx, exec, await wideFacts(ctx), seen);
+  if (findings.length === 0) return verdict;
+  const add = (lang: Lang) => `${pick(verdict.diagnosis, lang) ?? ''}\n${renderFindings(findings, lang)}`.replace(/^\n/, '');
+  return { ...verdict, diagnosis: { en: add('en'), zh: add('zh') } };
 }
 
 /** Make the fix through the port: a merge patch applied over the live object, a new object, a deletion. Returns an error sentence, or undefined. */

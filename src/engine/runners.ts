@@ -10,7 +10,7 @@ import { diagnose } from '../verify/diagnose.js';
 import { checkExecExpectation } from '../verify/expect.js';
 import { detectDrift, driftVerdict } from './drift.js';
 import { describeLeftovers, findLeftovers, leftoverSignature } from './leftovers.js';
-import { findingsFor, offerFix, wideFacts, withFindings } from './explain.js';
+import { explained, findingsFor, offerFix, wideFacts, withFindings } from './explain.js';
 import { withRequestId } from './kubectl.js';
 import { gatewayClaims, gatewayTarget } from './gateway.js';
 import { inBoth, type EngineMessages } from './messages.js';
@@ -316,7 +316,7 @@ export async function runExec(ctx: RunContext, step: ExecStep): Promise<LocalVer
     if (attempt === 1) {
       const drift = await detectDrift(ctx, step);
       const mm = last;
-      if (drift.length) return driftVerdict(ctx, drift, (lang) => (lang === ctx.lang ? mm.mismatch : mm.mismatchZh), { httpStatus: curl.httpStatus, exitCode: curl.exitCode, attempts: attempt });
+      if (drift.length) return explained(ctx, step, driftVerdict(ctx, drift, (lang) => (lang === ctx.lang ? mm.mismatch : mm.mismatchZh), { httpStatus: curl.httpStatus, exitCode: curl.exitCode, attempts: attempt }), { curl, clientPod: pod.name });
     }
     const remaining = deadline - ctx.now();
     if (remaining <= 0 || ctx.signal.aborted) break;
@@ -330,7 +330,7 @@ export async function runExec(ctx: RunContext, step: ExecStep): Promise<LocalVer
   if (attempt > 1) {
     const drift = await detectDrift(ctx, step);
     const mm = last;
-    if (drift.length) return driftVerdict(ctx, drift, (lang) => (lang === ctx.lang ? mm?.mismatch : mm?.mismatchZh), { httpStatus: last?.curl.httpStatus, exitCode: last?.curl.exitCode, attempts: attempt });
+    if (drift.length) return explained(ctx, step, driftVerdict(ctx, drift, (lang) => (lang === ctx.lang ? mm?.mismatch : mm?.mismatchZh), { httpStatus: last?.curl.httpStatus, exitCode: last?.curl.exitCode, attempts: attempt }), { curl: last?.curl, clientPod: pod.name });
   }
   const facts = await wideFacts(ctx);
   const mismatch = (lang: Lang): string | undefined => (lang === ctx.lang ? last?.mismatch : last?.mismatchZh);
@@ -539,7 +539,10 @@ export async function runLogs(ctx: RunContext, step: LogsStep): Promise<LocalVer
   if (proofFound) return await found;
   if (drift.length) {
     const s0 = elapsed();
-    return driftVerdict(ctx, drift, (_lang) => undefined, {}, (m) => m.noLogLineYet(s0, id));
+    const exec = requestStep(ctx, step);
+    const lines = parsed.toArray().filter((f) => (!id || f.requestId === id) && (!request?.clientIp || addressIp(f.downstreamRemoteAddress) === request.clientIp));
+    const verdict = driftVerdict(ctx, drift, (_lang) => undefined, {}, (m) => m.noLogLineYet(s0, id));
+    return exec ? explained(ctx, exec, verdict, { curl: request?.curl, gatewayLines: lines, gatewayLogFollowed: true }) : verdict;
   }
   const facts = await wideFacts(ctx);
   if (proofFound) return (await found); // the line arrived while the diagnosis was gathered

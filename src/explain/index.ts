@@ -41,12 +41,13 @@ export function explain(input: ExplainInput): Finding[] {
 /** The findings as plain text for the failure screen and headless output (one block each). */
 export function renderFindings(findings: Finding[], lang: Lang): string {
   const t = labels[lang];
+  const c = lang === 'zh' ? '：' : ': ';
   return findings
     .map((f) => {
-      const head = `${t.finding}${f.code ? ` [${f.code}]` : ''}: ${f.ref.kind} ${f.ref.name} (${f.ref.namespace}) ${t.field} ${f.field}`;
-      const lines = [head, `  ${f.problem[lang]}`, `  ${t.envoy}: ${f.effect[lang]}`, `  ${t.fix}: ${f.fix[lang]}`];
+      const head = `${t.finding}${f.code ? ` [${f.code}]` : ''}${c}${f.ref.kind} ${f.ref.name} (${f.ref.namespace}) ${t.field} ${f.field}`;
+      const lines = [head, `  ${f.problem[lang]}`, `  ${t.envoy}${c}${f.effect[lang]}`, `  ${t.fix}${c}${f.fix[lang]}`];
       if (f.patch) lines.push(...patchCommand(f.patch).split('\n').map((l) => `    ${l}`));
-      lines.push(`  ${t.realCluster}:`, ...f.istioctl.map((c) => `    $ ${c}`));
+      lines.push(`  ${t.realCluster}${c.trim()}`, ...f.istioctl.map((c) => `    $ ${c}`));
       return lines.join('\n');
     })
     .join('\n');

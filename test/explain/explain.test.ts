@@ -241,7 +241,7 @@ describe('rendering', () => {
     expect(en).toContain('    kubectl patch destinationrule.networking.istio.io egressgateway-for-cnn -n default --type=merge');
     expect(en).toContain('On a real cluster:\n    $ istioctl proxy-config clusters curl-123');
     const zh = renderFindings(findings, 'zh');
-    expect(zh).toMatch(/^发现 \[IST0101\]: DestinationRule egressgateway-for-cnn \(default\) 字段 spec\.subsets\n/);
+    expect(zh).toMatch(/^发现 \[IST0101\]：DestinationRule egressgateway-for-cnn \(default\) 字段 spec\.subsets\n/);
     expect(zh).toContain('客户端的边车记录了 503 NC');
     expect(zh).toContain('在真实集群上');
     expect(zh).toContain('子集“cnn”');
