@@ -359,7 +359,7 @@ export async function runExec(ctx: RunContext, step: ExecStep): Promise<LocalVer
         }), lang),
       ]
         .filter(Boolean)
-        .join(lang === 'zh' ? '' : ' '),
+        .join(findings.length ? '\n' : lang === 'zh' ? '' : ' '),
     ),
     httpStatus: last?.curl.httpStatus,
     exitCode: last?.curl.exitCode,
