@@ -164,7 +164,8 @@ export function destinationRule(w: World, dest: Destination): Finding | undefine
   if (hidden) return { id: 'destinationrule-hidden', ref: refOf(hidden), field: 'spec.exportTo', problem: say.drHidden(named(hidden), ns), effect, fix: say.createDr(hidden.name, ns), patch: create(hidden.name), istioctl };
   const elsewhere = forHost.find(hasSubset);
   if (elsewhere) return { id: 'destinationrule-elsewhere', ref: refOf(elsewhere), field: 'metadata.namespace', problem: say.drElsewhere(named(elsewhere), ns, serviceNs, input.istioNamespace), effect, fix: say.createDr(elsewhere.name, ns), patch: create(elsewhere.name), istioctl };
-  if (!w.readable(ns)) return undefined;
+  // A rule we could not read may be the one that applies (RBAC in a class): say nothing then.
+  if (![ns, serviceNs, input.istioNamespace].every((n) => w.readable(n))) return undefined;
   const name = `egressgateway-for-${subset}`;
   return { id: 'destinationrule-missing', code: 'IST0101', ref: { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', name, namespace: ns }, field: 'spec.subsets', problem: say.drMissing(dest.host, ns), effect, fix: say.createDr(name, ns), patch: create(name), istioctl };
 }

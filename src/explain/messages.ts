@@ -56,8 +56,8 @@ export const say = {
   deleteGateway: (gw: string) => L(`Delete Gateway ${gw}: it is in your namespace and claims the same host and port as yours.`, `删除网关 ${gw}：它在你的命名空间中，和你的网关声明了相同的主机和端口。`),
   ownGateway: L('Use a gateway of your own (--gateway own), or agree with the other Gateway\'s owner that only one claims the host.', '改用你自己的网关（--gateway own），或与另一个网关的所有者商定只由一方声明这个主机。'),
   // access log
-  logOff: (t: string, proxy: string) => L(`Telemetry ${t} turns access logging off for ${proxy}.`, `Telemetry ${t} 关掉了 ${proxy} 的访问日志。`),
-  logOffMesh: (proxy: string) => L(`Access logging is off for ${proxy}: the mesh config has no accessLogFile and no Telemetry turns it on.`, `${proxy} 的访问日志是关的：网格配置中没有 accessLogFile，也没有 Telemetry 打开它。`),
+  logOff: (t: string, proxy: string) => L(`Telemetry ${t} turns access logging off for ${proxy}.`, `Telemetry ${t} 关掉了${proxy}的访问日志。`),
+  logOffMesh: (proxy: string) => L(`Access logging is off for ${proxy}: the mesh config has no accessLogFile and no Telemetry turns it on.`, `${proxy}的访问日志是关的：网格配置中没有 accessLogFile，也没有 Telemetry 打开它。`),
   silent: (proxy: string) => L(`the request went through, but ${proxy} wrote no access-log line for it`, `请求通过了，但${proxy}没有为它写任何访问日志行`),
   deleteTelemetry: (t: string) => L(`Delete Telemetry ${t} (or set its accessLogging disabled: false).`, `删除 Telemetry ${t}（或把它的 accessLogging 改为 disabled: false）。`),
   turnOnLog: L('Turn access logging on: meshConfig.accessLogFile=/dev/stdout, or a Telemetry with accessLogging providers envoy.', '打开访问日志：meshConfig.accessLogFile=/dev/stdout，或使用 accessLogging 的 providers 为 envoy 的 Telemetry。'),

@@ -83,4 +83,16 @@ describe('the explainer in the engine', () => {
     expect(await port.getObject!({ apiVersion: 'telemetry.istio.io/v1', kind: 'Telemetry', name: 'quiet-egress', namespace: 'istio-system' })).toBeUndefined();
     engine.cancel();
   }, 90_000);
+
+  it('a learner who may not list a kind (RBAC): the other kinds are still read, and the namespaces not read are named (the explainer calls nothing missing there)', async () => {
+    practice.setKnobs({ deny: [{ verb: 'list', group: 'networking.istio.io', resource: 'destinationrules' }] });
+    try {
+      const facts = await port.meshFacts({ clientNamespace: 'default', istioNamespace: 'istio-system', wide: true });
+      expect(facts.unreadable).toEqual(['default', 'istio-system']);
+      expect(facts.objects.map((o) => o.kind)).toContain('VirtualService');
+      expect(facts.objects.map((o) => o.kind)).not.toContain('DestinationRule');
+    } finally {
+      practice.setKnobs({ deny: [] });
+    }
+  });
 });

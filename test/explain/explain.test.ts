@@ -142,6 +142,7 @@ describe('explain: the client side', () => {
     expect(only(explain(input({ objects: none, curl: status(503) })))).toMatchObject({ id: 'destinationrule-missing', code: 'IST0101', patch: { op: 'create' } });
     // Unreadable client namespace (RBAC): nothing is said to be missing.
     expect(explain(input({ objects: none, curl: status(503), unreadable: ['default'] }))).toEqual([]);
+    expect(explain(input({ objects: none, curl: status(503), unreadable: ['istio-system'] }))).toEqual([]);
   });
 
   it('Gateway port not the route\'s destination port: UF,URX; the patch moves the server', () => {
