@@ -6,7 +6,7 @@
 import type { MeshFacts } from '../cluster/port.js';
 import { explain, inputFromFacts, mergePatch, renderFindings, type Finding, type FixPatch } from '../explain/index.js';
 import type { ExecStep, KubeObject, Lang } from '../lesson/model.js';
-import type { AccessLogFields } from '../verify/access-log.js';
+import { matchesExpectation, parseAccessLogLine, type AccessLogFields } from '../verify/access-log.js';
 import type { CurlOutcome } from '../verify/curl.js';
 import { gatewayTarget } from './gateway.js';
 import { clientTarget, type RunContext } from './runners.js';
@@ -23,11 +23,48 @@ export async function wideFacts(ctx: RunContext): Promise<MeshFacts | undefined>
   }
 }
 
+/**
+ * The client sidecar's line of a tagged request, read from its log's tail after the fact (a short,
+ * bounded follow): the explainer can then say which flags and route the sidecar logged. Needs
+ * only `get pods/log` in the client namespace; nothing when the line is not there in time.
+ */
+export async function clientSidecarLines(ctx: RunContext, exec: ExecStep, requestId: string | undefined, waitMs = 1_200): Promise<AccessLogFields[] | undefined> {
+  if (!requestId) return undefined;
+  const found: AccessLogFields[] = [];
+  const stop = new AbortController();
+  const onAbort = () => stop.abort();
+  ctx.signal.addEventListener('abort', onAbort, { once: true });
+  const timer = setTimeout(() => stop.abort(), waitMs);
+  try {
+    await ctx.port.followLogs(
+      { ...exec.target, container: 'istio-proxy' },
+      {
+        signal: stop.signal,
+        tailLines: 50,
+        onLine: (line) => {
+          const fields = parseAccessLogLine(line.text);
+          if (fields && matchesExpectation(fields, {}, { requestId })) {
+            found.push(fields);
+            stop.abort();
+          }
+        },
+      },
+    );
+  } catch (error) {
+    if (isCancelled(error, ctx.signal)) throw error;
+  } finally {
+    clearTimeout(timer);
+    ctx.signal.removeEventListener('abort', onAbort);
+  }
+  return found.length ? found : undefined;
+}
+
 export interface Observed {
   curl?: CurlOutcome;
   gatewayLines?: AccessLogFields[];
   gatewayLogFollowed?: boolean;
   clientPod?: string;
+  clientLines?: AccessLogFields[];
 }
 
 /** The findings for the request `exec` sent, from the facts and what was observed. */

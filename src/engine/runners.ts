@@ -10,7 +10,7 @@ import { diagnose } from '../verify/diagnose.js';
 import { checkExecExpectation } from '../verify/expect.js';
 import { detectDrift, driftVerdict } from './drift.js';
 import { describeLeftovers, findLeftovers, leftoverSignature } from './leftovers.js';
-import { explained, findingsFor, offerFix, wideFacts, withFindings } from './explain.js';
+import { clientSidecarLines, explained, findingsFor, offerFix, wideFacts, withFindings } from './explain.js';
 import { withRequestId } from './kubectl.js';
 import { gatewayClaims, gatewayTarget } from './gateway.js';
 import { inBoth, type EngineMessages } from './messages.js';
@@ -316,7 +316,7 @@ export async function runExec(ctx: RunContext, step: ExecStep): Promise<LocalVer
     if (attempt === 1) {
       const drift = await detectDrift(ctx, step);
       const mm = last;
-      if (drift.length) return explained(ctx, step, driftVerdict(ctx, drift, (lang) => (lang === ctx.lang ? mm.mismatch : mm.mismatchZh), { httpStatus: curl.httpStatus, exitCode: curl.exitCode, attempts: attempt }), { curl, clientPod: pod.name });
+      if (drift.length) return explained(ctx, step, driftVerdict(ctx, drift, (lang) => (lang === ctx.lang ? mm.mismatch : mm.mismatchZh), { httpStatus: curl.httpStatus, exitCode: curl.exitCode, attempts: attempt }), { curl, clientPod: pod.name, clientLines: await clientSidecarLines(ctx, step, sent.record.requestId) });
     }
     const remaining = deadline - ctx.now();
     if (remaining <= 0 || ctx.signal.aborted) break;
@@ -330,13 +330,13 @@ export async function runExec(ctx: RunContext, step: ExecStep): Promise<LocalVer
   if (attempt > 1) {
     const drift = await detectDrift(ctx, step);
     const mm = last;
-    if (drift.length) return explained(ctx, step, driftVerdict(ctx, drift, (lang) => (lang === ctx.lang ? mm?.mismatch : mm?.mismatchZh), { httpStatus: last?.curl.httpStatus, exitCode: last?.curl.exitCode, attempts: attempt }), { curl: last?.curl, clientPod: pod.name });
+    if (drift.length) return explained(ctx, step, driftVerdict(ctx, drift, (lang) => (lang === ctx.lang ? mm?.mismatch : mm?.mismatchZh), { httpStatus: last?.curl.httpStatus, exitCode: last?.curl.exitCode, attempts: attempt }), { curl: last?.curl, clientPod: pod.name, clientLines: await clientSidecarLines(ctx, step, ctx.requests.get(`${ctx.lesson.id}/${step.id}`)?.requestId) });
   }
   const facts = await wideFacts(ctx);
   const mismatch = (lang: Lang): string | undefined => (lang === ctx.lang ? last?.mismatch : last?.mismatchZh);
   const changing = stillChanging(seen);
   const tries = attempt;
-  const findings = findingsFor(ctx, step, facts, { curl: last?.curl, clientPod: pod.name });
+  const findings = facts && !step.expectFailure ? findingsFor(ctx, step, facts, { curl: last?.curl, clientPod: pod.name, clientLines: await clientSidecarLines(ctx, step, ctx.requests.get(`${ctx.lesson.id}/${step.id}`)?.requestId) }) : [];
   offerFix(ctx, findings);
   return {
     ok: false,

@@ -53,6 +53,8 @@ describe('the explainer in the engine', () => {
     expect(broken).toMatchObject({ ok: false, httpStatus: 503 });
     expect(broken.diagnosis).toMatch(/^(?:.*\n)*Found: DestinationRule egressgateway-for-cnn \(istio-system\) field spec\.exportTo\n/);
     expect(broken.diagnosis).toContain('its exportTo hides it from default');
+    // The client sidecar's own line of the request, read after the fact.
+    expect(broken.diagnosis).toContain("Envoy: The client's sidecar logged 503 NC cluster_not_found, route=");
     expect(broken.diagnosis).toContain('kubectl apply -f -');
     expect(broken.diagnosis).toContain('$ istioctl proxy-config clusters curl-');
     const fix = engine.snapshot().stepState.explainFix;
