@@ -18,6 +18,7 @@ import {
   vsBindings,
   type Destination,
   type GatewayServer,
+  type RouteChoice,
 } from '../mesh/istioConfig.js';
 import { accessLogEnabled } from '../mesh/meshPolicy.js';
 import { oldestFirst } from '../mesh/precedence.js';
@@ -236,11 +237,21 @@ export function gatewayRouting(w: World, port: number): Finding[] {
   if (servers.length === 0) return [];
   const gwNs = input.gateway.namespace;
   const c = commands(w);
-  if (tls) {
-    if (pickFilterChain(gatewayTlsFilterChains(state, gwNs, servers, port), host)) return conflictingGateways(w, servers, port);
-  } else {
-    const found = lookupGatewayHttpRoute(state, gwNs, servers, host, { port, path: '/', method: 'GET', headers: () => undefined });
-    if (found.kind === 'route') return conflictingGateways(w, servers, port);
+  // A route or filter chain answered: only worth a word when it is another namespace's and sends
+  // elsewhere than the learner's own would (IST0145); on a class's shared gateway the merged
+  // routes are identical and serve everyone.
+  const answer = (list: GatewayServer[]): RouteChoice | undefined => {
+    if (tls) return pickFilterChain(gatewayTlsFilterChains(state, gwNs, list, port), host)?.choice;
+    const found = lookupGatewayHttpRoute(state, gwNs, list, host, { port, path: '/', method: 'GET', headers: () => undefined });
+    return found.kind === 'route' ? found.choice : undefined;
+  };
+  const answered = answer(servers);
+  if (answered) {
+    if (answered.vs.namespace === input.clientNamespace) return [];
+    const ownGateway = mine(w, [...new Set(servers.map((s) => s.gateway))]);
+    const own = ownGateway ? answer(servers.filter((s) => s.gateway === ownGateway)) : undefined;
+    const key = (c: RouteChoice | undefined) => JSON.stringify(c?.destinations.map((d) => d.destination));
+    return own && key(own) === key(answered) ? [] : conflictingGateways(w, servers, port);
   }
   const effect = observed(input, 'gateway', tls ? say.noFilterChain(host) : say.noRoute(host, port));
   const istioctl = [tls ? c.gatewayListeners : c.gatewayRoutes, c.analyze];

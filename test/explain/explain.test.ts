@@ -205,6 +205,12 @@ describe('explain: the gateway side', () => {
     expect(f.problem.en).toContain('egress-httpbin (learner-02)');
     expect(f.patch).toBeUndefined();
   });
+
+  it('a class on the shared gateway: an older learner\'s identical Gateway and route serve the host, and a failure elsewhere is not blamed on them', () => {
+    const theirs = gateway([httpServer()], 'istio-egressgateway', 'learner-02', T0);
+    const theirVs = virtualService({ namespace: 'learner-02', created: T0 });
+    expect(explain(input({ objects: [...lesson4(), theirs, theirVs], curl: status(503) }))).toEqual([]);
+  });
 });
 
 describe('explain: the access log', () => {
