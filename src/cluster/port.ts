@@ -219,6 +219,8 @@ export interface ClusterPort {
     client?: PodTarget;
     /** Additive: the session's gateway (default shared) for egressGatewayPods and accessLogging. */
     gateway?: GatewayTarget;
+    /** Additive (explainer): also list the Istio kinds in every namespace (`others`), when allowed. */
+    wide?: boolean;
   }): Promise<MeshFacts>;
   /**
    * A CheckFix of kind 'label-namespace': merge the labels into the namespace (creating it when
@@ -291,7 +293,28 @@ export interface MeshFacts {
   egressGatewayPods: number;
   clientHasSidecar: boolean | 'unknown';
   /** Istio objects visible to the client namespace (own namespace + istio namespace), by kind. */
-  objects: { kind: string; name: string; namespace: string; spec: Record<string, unknown>; /** additive */ labels?: Record<string, string> }[];
+  objects: FactObject[];
+  // ---- Additive (explainer) ----
+  /** With `wide`: the Istio objects of every other namespace (empty when listing all namespaces is not allowed). */
+  others?: FactObject[];
+  /** Namespaces (of the client's and the Istio one) whose objects could not be read (RBAC). */
+  unreadable?: string[];
+  /** Mesh config's accessLogFile: set or not ('unknown' when the mesh config cannot be read). */
+  meshAccessLog?: 'on' | 'off' | 'unknown';
+  /** The gateway's pods (names and labels) and the client's. */
+  gatewayPods?: { name: string; labels: Record<string, string> }[];
+  clientPods?: { name: string; labels: Record<string, string>; ip?: string }[];
+}
+
+export interface FactObject {
+  kind: string;
+  name: string;
+  namespace: string;
+  spec: Record<string, unknown>;
+  /** additive */
+  labels?: Record<string, string>;
+  /** additive: metadata.creationTimestamp (Istio orders conflicting objects by it) */
+  created?: string;
 }
 
 /**

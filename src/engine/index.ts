@@ -5,6 +5,8 @@ import { randomUUID } from 'node:crypto';
 import type { CheckResult, DeleteOutcome } from '../cluster/port.js';
 import type { Lang, Lesson, Step } from '../lesson/model.js';
 import { driftRef, manifestsFor } from './drift.js';
+import { patchCommand, patchRef } from '../explain/index.js';
+import { makeFix } from './explain.js';
 import { kubectlCommands } from './kubectl.js';
 import { engineMessages, inBoth } from './messages.js';
 import { findPosition, markDone, positionAfter, positionBefore, resumePosition, stepNeedsConfirmation, withCurrent, type Position } from './machine.js';
@@ -447,6 +449,25 @@ class LessonEngine implements Engine {
       return { ok: true, summary: inBoth((mm) => mm.removed(outcomes.filter((o) => o.result === 'deleted').length, outcomes.filter((o) => o.result === 'not-ours').length)) };
     });
     if (!removed.ok) return removed;
+    return this.run();
+  }
+
+  async applyExplainFix(): Promise<Verdict> {
+    const step = this.step;
+    const state = this.stateOf(this.lesson, step);
+    const m = engineMessages(this.lang);
+    const fix = state.explainFix;
+    if (!fix || state.phase === 'running') return state.verdict ? verdictIn(state.verdict, this.lang) : { ok: false, summary: m.noExplainFix };
+    const made = await this.perform(async (ctx) => {
+      ctx.state.activity = inBoth((mm) => mm.applyingExplainFix(patchCommand(fix).split('\n')[0]));
+      ctx.changed();
+      const error = await makeFix(ctx, fix, step.id);
+      if (error) return { ok: false, summary: inBoth((mm) => mm.fixNotApplied(error)) };
+      const ref = patchRef(fix);
+      return { ok: true, summary: inBoth((mm) => mm.explainFixMade(`${ref.kind}/${ref.name} (${ref.namespace})`)) };
+    });
+    if (!made.ok) return made;
+    // Then the step again: a logs step sends a new request (the one it looked for was made before the fix).
     return this.run();
   }
 

@@ -59,6 +59,10 @@ export interface EngineMessages {
   noAutoFix(name: string): string;
   fixNotApplied(detail: string): string;
   applyingFix(description: string): string;
+  /** Explainer: making the first finding's fix, done, or nothing to make. */
+  applyingExplainFix(command: string): string;
+  explainFixMade(ref: string): string;
+  noExplainFix: string;
   runThisToFix(command: string): string;
   appliesNothing: string;
   saveFailed(code: string): string;
@@ -132,6 +136,9 @@ const en: EngineMessages = {
   noAutoFix: (name) => `The ${name} check has no automatic fix.`,
   fixNotApplied: (d) => `The fix could not be applied: ${d}`,
   applyingFix: (d) => `Applying: ${d}`,
+  applyingExplainFix: (c) => `Applying the fix: ${c}`,
+  explainFixMade: (r) => `Fixed ${r}; running the step again.`,
+  noExplainFix: 'The last failure offered no fix to apply.',
   runThisToFix: (cmd) => `Run this to fix it: ${cmd}`,
   appliesNothing: '# This step applies nothing.',
   saveFailed: (code) => `Progress could not be saved (${code}): fix the state folder's permissions or set XDG_STATE_HOME to a writable folder; until then it is kept in memory only.`,
@@ -205,6 +212,9 @@ const zh: EngineMessages = {
   noAutoFix: (name) => `检查项 ${name} 没有自动修复。`,
   fixNotApplied: (d) => `修复未能应用：${d}`,
   applyingFix: (d) => `正在应用：${d}`,
+  applyingExplainFix: (c) => `正在应用修复：${c}`,
+  explainFixMade: (r) => `已修复 ${r}；重新运行这一步。`,
+  noExplainFix: '上一次失败没有可以应用的修复。',
   runThisToFix: (cmd) => `运行以下命令修复：${cmd}`,
   appliesNothing: '# 这一步不应用任何对象。',
   saveFailed: (code) => `进度未能保存（${code}）：修正状态文件夹的权限，或把 XDG_STATE_HOME 设为一个可写的文件夹；在此之前进度只保存在内存中。`,

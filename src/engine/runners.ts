@@ -10,6 +10,7 @@ import { diagnose } from '../verify/diagnose.js';
 import { checkExecExpectation } from '../verify/expect.js';
 import { detectDrift, driftVerdict } from './drift.js';
 import { describeLeftovers, findLeftovers, leftoverSignature } from './leftovers.js';
+import { clientSidecarLines, explained, findingsFor, offerFix, wideFacts, withFindings } from './explain.js';
 import { withRequestId } from './kubectl.js';
 import { gatewayClaims, gatewayTarget } from './gateway.js';
 import { inBoth, type EngineMessages } from './messages.js';
@@ -360,7 +361,7 @@ export async function runExec(ctx: RunContext, step: ExecStep): Promise<LocalVer
     if (attempt === 1) {
       const drift = await detectDrift(ctx, step);
       const mm = last;
-      if (drift.length) return driftVerdict(ctx, drift, (lang) => (lang === ctx.lang ? mm.mismatch : mm.mismatchZh), { httpStatus: curl.httpStatus, exitCode: curl.exitCode, attempts: attempt });
+      if (drift.length) return explained(ctx, step, driftVerdict(ctx, drift, (lang) => (lang === ctx.lang ? mm.mismatch : mm.mismatchZh), { httpStatus: curl.httpStatus, exitCode: curl.exitCode, attempts: attempt }), { curl, clientPod: pod.name, clientLines: await clientSidecarLines(ctx, step, sent.record.requestId) });
     }
     const remaining = deadline - ctx.now();
     if (remaining <= 0 || ctx.signal.aborted) break;
@@ -374,19 +375,21 @@ export async function runExec(ctx: RunContext, step: ExecStep): Promise<LocalVer
   if (attempt > 1) {
     const drift = await detectDrift(ctx, step);
     const mm = last;
-    if (drift.length) return driftVerdict(ctx, drift, (lang) => (lang === ctx.lang ? mm?.mismatch : mm?.mismatchZh), { httpStatus: last?.curl.httpStatus, exitCode: last?.curl.exitCode, attempts: attempt });
+    if (drift.length) return explained(ctx, step, driftVerdict(ctx, drift, (lang) => (lang === ctx.lang ? mm?.mismatch : mm?.mismatchZh), { httpStatus: last?.curl.httpStatus, exitCode: last?.curl.exitCode, attempts: attempt }), { curl: last?.curl, clientPod: pod.name, clientLines: await clientSidecarLines(ctx, step, ctx.requests.get(`${ctx.lesson.id}/${step.id}`)?.requestId) });
   }
-  const facts = await safeFacts(ctx);
+  const facts = await wideFacts(ctx);
   const mismatch = (lang: Lang): string | undefined => (lang === ctx.lang ? last?.mismatch : last?.mismatchZh);
   const changing = stillChanging(seen);
   const tries = attempt;
+  const findings = facts && !step.expectFailure ? findingsFor(ctx, step, facts, { curl: last?.curl, clientPod: pod.name, clientLines: await clientSidecarLines(ctx, step, ctx.requests.get(`${ctx.lesson.id}/${step.id}`)?.requestId) }) : [];
+  offerFix(ctx, findings);
   return {
     ok: false,
     summary: inBoth((m, lang) => m.afterAttempts(mismatch(lang) ?? m.unexpectedResult, tries)),
     diagnosis: inBoth((_m, lang) =>
       [
         missing ? `${pick(missing.summary, lang)} ${pick(missing.diagnosis, lang) ?? ''}`.trim() : '',
-        diagnose({
+        withFindings(findings, diagnose({
           curl: last?.curl,
           expect: step.expect,
           expectFailure: step.expectFailure,
@@ -398,10 +401,10 @@ export async function runExec(ctx: RunContext, step: ExecStep): Promise<LocalVer
           gatewayMode: ctx.lessons.gateway ?? 'shared',
           gatewayHost: ctx.lessons.values.gatewayHost,
           lang,
-        }),
+        }), lang),
       ]
         .filter(Boolean)
-        .join(lang === 'zh' ? '' : ' '),
+        .join(findings.length ? '\n' : lang === 'zh' ? '' : ' '),
     ),
     httpStatus: last?.curl.httpStatus,
     exitCode: last?.curl.exitCode,
@@ -581,17 +584,23 @@ export async function runLogs(ctx: RunContext, step: LogsStep): Promise<LocalVer
   if (proofFound) return await found;
   if (drift.length) {
     const s0 = elapsed();
-    return driftVerdict(ctx, drift, (_lang) => undefined, {}, (m) => m.noLogLineYet(s0, id));
+    const exec = requestStep(ctx, step);
+    const lines = parsed.toArray().filter((f) => (!id || f.requestId === id) && (!request?.clientIp || addressIp(f.downstreamRemoteAddress) === request.clientIp));
+    const verdict = driftVerdict(ctx, drift, (_lang) => undefined, {}, (m) => m.noLogLineYet(s0, id));
+    return exec ? explained(ctx, exec, verdict, { curl: request?.curl, gatewayLines: lines, gatewayLogFollowed: true }) : verdict;
   }
-  const facts = await safeFacts(ctx);
+  const facts = await wideFacts(ctx);
   if (proofFound) return (await found); // the line arrived while the diagnosis was gathered
   const related = parsed.toArray().filter((f) => (!id || f.requestId === id) && (!request?.clientIp || addressIp(f.downstreamRemoteAddress) === request.clientIp));
   const seconds = elapsed();
+  const exec = requestStep(ctx, step);
+  const findings = exec ? findingsFor(ctx, exec, facts, { curl: request?.curl, gatewayLines: related, gatewayLogFollowed: true }) : [];
+  offerFix(ctx, findings);
   return {
     ok: false,
     summary: inBoth((m) => m.noLogLineYet(seconds, id)),
     diagnosis: inBoth((m, lang) =>
-      `${restart ? `${m.gatewayRestarted(restart.replaced, restart.added)} ` : ''}${diagnose({
+      `${restart ? `${m.gatewayRestarted(restart.replaced, restart.added)} ` : ''}${withFindings(findings, diagnose({
         curl: request?.curl,
         logExpect: step.expect,
         facts,
@@ -605,7 +614,7 @@ export async function runLogs(ctx: RunContext, step: LogsStep): Promise<LocalVer
         clientNamespace: ctx.namespace,
         istioNamespace: ctx.istioNamespace,
         lang,
-      })}${lang === 'zh' ? '' : ' '}${m.keepFollowingNote}`,
+      }), lang)}${lang === 'zh' ? '' : ' '}${m.keepFollowingNote}`,
     ),
   };
 }

@@ -3,6 +3,7 @@
 import type { ApplyOutcome, CheckResult, DeleteOutcome, Drift } from '../cluster/port.js';
 import type { Lang, Localized, ObjectRef } from '../lesson/model.js';
 import type { Trace } from '../trace/model.js';
+import type { FixPatch } from '../explain/patch.js';
 import { Ring } from './ring.js';
 import type { LogEntry, OutputEntry, StepPhase, StepState, Verdict } from './types.js';
 
@@ -49,6 +50,7 @@ export class LiveStepState {
   trace?: Trace;
   /** Counts the step's runs: a trace collected for an earlier run (an earlier request) is stale. */
   runs = 0;
+  explainFix?: FixPatch;
   private lastOutput?: LiveEntry;
 
   /** Start over for a new run. */
@@ -64,6 +66,7 @@ export class LiveStepState {
     this.drift = undefined;
     this.leftovers = undefined;
     this.trace = undefined;
+    this.explainFix = undefined;
     this.lastOutput = undefined;
   }
 
@@ -100,6 +103,7 @@ export class LiveStepState {
     if (this.drift) s.drift = this.drift;
     if (this.leftovers) s.leftovers = this.leftovers;
     if (this.trace) s.trace = this.trace;
+    if (this.explainFix) s.explainFix = this.explainFix;
     return s;
   }
 }

@@ -4,6 +4,7 @@
 import type { ApplyOutcome, ClusterIdentity, ClusterPort, CheckResult, DeleteOutcome, Drift, LogLine } from '../cluster/port.js';
 import type { GatewayMode, Lang, Lesson, LessonSet, ObjectRef, Step } from '../lesson/model.js';
 import type { Trace } from '../trace/model.js';
+import type { FixPatch } from '../explain/patch.js';
 
 /** Where a step is in its life. */
 export type StepPhase =
@@ -52,6 +53,8 @@ export interface StepState {
   leftovers?: ObjectRef[];
   /** The request's path hop by hop, once Engine.trace() was asked (updated while its logs are followed). Additive. */
   trace?: Trace;
+  /** Additive (explainer): the first finding's fix, which applyExplainFix() makes after confirmation. */
+  explainFix?: FixPatch;
 }
 
 export interface LessonProgress {
@@ -126,6 +129,8 @@ export interface Engine {
    * Undefined when the step sent no request this session. Never throws; cancel() stops it.
    */
   trace?(): Promise<Trace | undefined>;
+  /** Additive (explainer): after a failed verification's explanation offered a fix (stepState.explainFix) and the learner confirmed: make it, then run the step again. Never throws. */
+  applyExplainFix?(): Promise<Verdict>;
   /** The server's dry-run result for the current apply step, as YAML. */
   dryRun(): Promise<string>;
   /** Esc: stop what is running (wait, exec, log follow, retries). */

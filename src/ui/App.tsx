@@ -242,6 +242,10 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
         follow();
         track(engine.removeLeftovers());
         break;
+      case 'explain-fix':
+        follow();
+        if (engine.applyExplainFix) track(engine.applyExplainFix());
+        break;
       case 'reset':
         doReset(action.scope);
         break;
@@ -416,6 +420,7 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
     fixable,
     drifted: (snapshot?.stepState.drift?.length ?? 0) > 0,
     leftovers: (snapshot?.stepState.leftovers?.length ?? 0) > 0,
+    explainFix: snapshot?.stepState.explainFix !== undefined && engine?.applyExplainFix !== undefined,
     visitedStep,
     busy: busy !== undefined,
     page: bodyHeight,

@@ -15,6 +15,7 @@ export type ConfirmAction =
   | { type: 'fix'; check: CheckResult }
   | { type: 'reapply' }
   | { type: 'remove-leftovers' }
+  | { type: 'explain-fix' }
   | { type: 'reset'; scope: ResetScope };
 
 export type Overlay =
@@ -67,6 +68,8 @@ export interface KeyContext {
   drifted?: boolean;
   /** The failed verification named the tutorial's objects of another lesson in the way: `f` removes them. */
   leftovers?: boolean;
+  /** The failed verification's explanation offered a fix (a patch): `f` makes it. */
+  explainFix?: boolean;
   /** The learner has been on a step screen, so Esc/q in the list go back to it. */
   visitedStep: boolean;
   /** A reset or dry run the UI started is in flight. */
@@ -163,6 +166,7 @@ function stepKey(ctx: KeyContext, input: string, key: Key): Intent | undefined {
   if (input === 'f' && ctx.fixable) return { type: 'ask', action: { type: 'fix', check: ctx.fixable } };
   if (input === 'f' && ctx.drifted && ctx.phase !== 'passed') return { type: 'ask', action: { type: 'reapply' } };
   if (input === 'f' && ctx.leftovers && ctx.phase !== 'passed') return { type: 'ask', action: { type: 'remove-leftovers' } };
+  if (input === 'f' && ctx.explainFix && ctx.phase !== 'passed') return { type: 'ask', action: { type: 'explain-fix' } };
   return undefined;
 }
 

@@ -5,6 +5,7 @@ import type { CheckResult } from '../cluster/port.js';
 import type { EngineSnapshot } from '../engine/types.js';
 import type { ConfirmAction } from './keys.js';
 import type { Renderer } from './markdown.js';
+import { patchSummary } from '../explain/patch.js';
 import { inlineMarkdown } from './inline.js';
 import type { Messages } from './messages.js';
 import { ruleRow, type Row } from './stepView.js';
@@ -60,6 +61,10 @@ export function confirmText(action: ConfirmAction, snapshot: EngineSnapshot, m: 
     }
     case 'remove-leftovers':
       return m.confirmRemoveLeftovers((snapshot.stepState.leftovers ?? []).map((r) => `${r.kind}/${r.name}`));
+    case 'explain-fix': {
+      const fix = snapshot.stepState.explainFix;
+      return fix ? m.confirmExplainFix(patchSummary(fix)) : m.confirmRun;
+    }
     case 'reset':
       return action.scope === 'lesson' ? m.resetConfirm.lesson(snapshot.lesson.title[lang]) : m.resetConfirm[action.scope];
   }
@@ -85,6 +90,7 @@ export function stepHints(snapshot: EngineSnapshot, m: Messages, fixable: boolea
   if (fixable) first.push(k.fix);
   if (stepState.drift?.length && stepState.phase !== 'passed' && !fixable) first.push(k.reapply);
   else if (stepState.leftovers?.length && stepState.phase !== 'passed' && !fixable) first.push(k.removeLeftovers);
+  else if (stepState.explainFix && stepState.phase !== 'passed' && !fixable) first.push(k.explainFix);
   if (traceable(snapshot)) first.push(k.trace);
   if (step.kind === 'apply' && stepState.phase !== 'conflict') first.push(k.dryRun);
   if (step.kind !== 'explain') first.push(k.copy);

@@ -148,6 +148,9 @@ function verdictRows(state: StepState, m: Messages, width: number, plain: boolea
   } else if (!v.ok && state.leftovers?.length) {
     // The diagnosis names them and the lesson that left them; here, the way out.
     rows.push(...wrapped(`→ ${m.leftoversOffer(state.leftovers.map((r) => `${r.kind}/${r.name}`))}`, width, plain, 'accent', '  '));
+  } else if (!v.ok && state.explainFix) {
+    // The diagnosis shows the findings and the patch; here, the way to make it.
+    rows.push(...wrapped(`→ ${m.explainFixOffer}`, width, plain, 'accent', '  '));
   }
   return rows;
 }

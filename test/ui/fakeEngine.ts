@@ -282,6 +282,11 @@ export class FakeEngine implements Engine {
     return this.finish({ ok: true, summary: 'leftovers removed' });
   }
 
+  async applyExplainFix(): Promise<Verdict> {
+    this.calls.push('applyExplainFix');
+    return this.finish({ ok: true, summary: 'fix made' });
+  }
+
   async reapply(): Promise<Verdict> {
     this.calls.push('reapply');
     return this.finish({ ok: true, summary: 're-applied' });

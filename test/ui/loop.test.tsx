@@ -162,6 +162,33 @@ describe('leftovers in the way (issue 16 item 1)', () => {
   });
 });
 
+describe('the explainer\'s fix (issue 14)', () => {
+  it('the failure shows the finding and offers f; f asks naming the change, y makes it and the step runs again', async () => {
+    for (const lang of ['en', 'zh'] as const) {
+      const engine = new FakeEngine({ lang });
+      const patch = { op: 'merge' as const, ref: { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', name: 'egressgateway-for-cnn', namespace: 'default' }, patch: { spec: { subsets: [{ name: 'cnn' }] } } };
+      engine.onRun = async (e) => {
+        e.update({ explainFix: patch });
+        return e.finish({ ok: false, summary: 'HTTP 503, expected HTTP 200', diagnosis: 'Found [IST0101]: DestinationRule egressgateway-for-cnn (default) field spec.subsets' });
+      };
+      const ui = await atStep(engine, { index: 3 }, { lang });
+      await ui.press(KEY.enter);
+      const m = lang === 'en'
+        ? { offer: 'press f to apply the patch of the first finding', key: 'f apply fix', ask: 'Apply kubectl patch destinationrule.networking.istio.io egressgateway-for-cnn' }
+        : { offer: '按 f 应用第一条发现的补丁', key: 'f 应用修复', ask: '应用 kubectl patch destinationrule.networking.istio.io egressgateway-for-cnn' };
+      await ui.waitForText(m.offer);
+      expect(ui.frame()).toContain('Found [IST0101]: DestinationRule');
+      expect(hints(ui)).toContain(m.key);
+      await ui.press('f');
+      await ui.waitForText(m.ask);
+      expect(engine.calls).not.toContain('applyExplainFix');
+      await ui.press('y');
+      await waitFor(() => engine.calls.includes('applyExplainFix'), 'applyExplainFix');
+      ui.unmount();
+    }
+  });
+});
+
 describe('reset moves you', () => {
   it('reset this lesson: its first step; reset everything: the lesson list with lesson 1 current', async () => {
     const engine = new FakeEngine();
