@@ -10,7 +10,8 @@ import { Activity, Line, Rows, StatusBar, statusText } from './frame.js';
 import { useEngineSnapshot, useRenderer, useTerminalSize, type RendererLoader } from './hooks.js';
 import { decideKey, type ConfirmAction, type Intent, type KeyContext, type Overlay, type Screen } from './keys.js';
 import { messages, type Messages } from './messages.js';
-import { confirmText, errorSentence, fitHints, fixableCheck, helpRows, lessonDoneRows, lessonListRows, resumeTarget, stepHints, stripMarks } from './screens.js';
+import { confirmText, errorSentence, fitHints, fixableCheck, helpRows, lessonDoneRows, lessonListRows, pendingPrediction, predictRows, resumeTarget, stepHints, stripMarks } from './screens.js';
+import { predictMessages } from '../predict/index.js';
 import { buildStepResult, buildStepText, clampOffset, combineStepView, practiceKubeconfig, ruleRow, titleRow, type Row } from './stepView.js';
 import { stripAnsi, truncate, wrap } from './text.js';
 import { createTheme, noColorRequested, ThemeContext, type Role } from './theme.js';
@@ -317,6 +318,13 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
         follow();
         track(engine.run());
         break;
+      case 'predict':
+        // The answer (or the skip) is saved first; then the check runs as it always does.
+        setOverlay({ kind: 'none' });
+        engine.predict?.(intent.choice);
+        follow();
+        track(engine.run());
+        break;
       case 'ask':
         setOverlay({ kind: 'confirm', action: intent.action });
         break;
@@ -406,6 +414,7 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
     following: snapshot !== undefined && snapshot.stepState.phase !== 'running' && snapshot.stepState.activity !== undefined,
     lastStep: snapshot !== undefined && snapshot.stepIndex === snapshot.lesson.steps.length - 1,
     hasCommands: kubectl.length > 0,
+    predictChoices: pendingPrediction(snapshot),
   };
 
   // The handler reads this render's state through a ref: keys typed before React re-registers
@@ -489,6 +498,11 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
     } else if (overlay.kind === 'dry-run') rows = dryRows.slice(dryOffset, dryOffset + bodyHeight);
     else rows = [...warningRows, ...view.rows.slice(offset, offset + bodyHeight - warningRows.length)];
 
+    // The prediction sits at the bottom of the body, under the step's text the learner just read.
+    if (overlay.kind === 'predict') {
+      const asked = predictRows(snapshot, width).slice(-bodyHeight);
+      rows = [...rows.slice(0, Math.max(0, bodyHeight - asked.length - 1)), { text: '' }, ...asked].slice(-bodyHeight);
+    }
     // A y/n question too long for the footer takes the body's last rows too: y/n must stay visible.
     const question = overlay.kind === 'confirm' ? wrap(confirmText(overlay.action, snapshot, m), width) : [];
     if (question.length > 1) {
@@ -520,7 +534,9 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
             ? [m.resetChoose]
             : overlay.kind === 'dry-run'
               ? [overlay.again ? m.againKeys : m.closeKeys]
-              : [m.helpClose];
+              : overlay.kind === 'predict'
+                ? [predictMessages(lang).keys(context.predictChoices ?? 2)]
+                : [m.helpClose];
   } else {
     body = <Rows rows={[]} height={bodyHeight} />;
   }

@@ -22,7 +22,9 @@ export type Overlay =
   | { kind: 'help' }
   | { kind: 'confirm'; action: ConfirmAction }
   | { kind: 'reset-scope' }
-  | { kind: 'dry-run'; again?: boolean };
+  | { kind: 'dry-run'; again?: boolean }
+  /** "What will happen?" before a verification runs (lesson.yaml predict): 1–4 answer, Enter skips. */
+  | { kind: 'predict' };
 
 export type Intent =
   | { type: 'quit'; interrupted?: true } // interrupted: Ctrl+C (exit 130, like SIGINT)
@@ -36,6 +38,8 @@ export type Intent =
   | { type: 'next' }
   | { type: 'back' }
   | { type: 'run' }
+  /** Answer (0-based choice) or skip (null) the step's prediction, then run the step. */
+  | { type: 'predict'; choice: number | null }
   | { type: 'ask'; action: ConfirmAction }
   | { type: 'confirmed'; action: ConfirmAction }
   | { type: 'skip-conflict' }
@@ -74,6 +78,8 @@ export interface KeyContext {
   following?: boolean;
   /** The current step is the last of its lesson: going on shows the "lesson done" screen first. */
   lastStep?: boolean;
+  /** The step's prediction is still to be asked before it runs: how many choices it has. */
+  predictChoices?: number;
   /** The step has equivalent commands to copy. */
   hasCommands?: boolean;
 }
@@ -107,6 +113,13 @@ function overlayKey(ctx: KeyContext, input: string, key: Key): Intent | undefine
       if (key.escape || input === 'q' || input === 'n') return close;
       return undefined;
     }
+    case 'predict': {
+      const n = Number(input);
+      if (ctx.predictChoices && Number.isInteger(n) && n >= 1 && n <= ctx.predictChoices) return { type: 'predict', choice: n - 1 };
+      if (key.return) return { type: 'predict', choice: null };
+      if (key.escape || input === 'q') return close;
+      return undefined;
+    }
     case 'dry-run':
       // Applying again: the dry run is the question; y (or Enter) applies.
       if (ctx.overlay.again && (input === 'y' || input === 'Y' || key.return)) return { type: 'confirmed', action: { type: 'run' } };
@@ -136,6 +149,7 @@ function stepKey(ctx: KeyContext, input: string, key: Key): Intent | undefined {
         return undefined; // t or s decide
       default:
         if (ctx.stepKind === 'explain') return onward;
+        if (ctx.predictChoices) return { type: 'overlay', overlay: { kind: 'predict' } };
         return ctx.needsConfirmation ? { type: 'ask', action: { type: 'run' } } : { type: 'run' };
     }
   }

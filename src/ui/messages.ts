@@ -136,6 +136,7 @@ const en = {
   help: [
     ['Enter', 'run the step (y/n first when it changes the cluster); after a pass: next; after a failure: retry'],
     ['a', 'again: run a passed step once more (an apply shows its dry run first)'],
+    ['1–4 / Enter', 'before a check: answer what you predict will happen / skip it'],
     ['c / C', 'copy the step’s commands (OSC 52) / print them plainly'],
     ['← / b', 'previous step'],
     ['l', 'lesson list: jump to any lesson'],
@@ -294,6 +295,7 @@ const zh: Messages = {
   help: [
     ['Enter', '继续：运行本步（会修改集群时先询问 y/n）；通过后进入下一步；失败后重试（验证步骤会发送新的请求）'],
     ['a', '再来一次：重新运行已通过的步骤（应用步骤会先显示对照现有对象的试运行结果）'],
+    ['1–4 / Enter', '检查之前：选出你预测会发生的结果 / 跳过'],
     ['c / C', '用 OSC 52 把本步的命令复制到剪贴板 / 直接打印出来'],
     ['← / b', '上一步'],
     ['l', '课程列表：跳到任意课程'],

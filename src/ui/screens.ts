@@ -6,6 +6,7 @@ import type { EngineSnapshot } from '../engine/types.js';
 import type { ConfirmAction } from './keys.js';
 import type { Renderer } from './markdown.js';
 import { inlineMarkdown } from './inline.js';
+import { predictionOf, predictMessages, shouldAsk } from '../predict/index.js';
 import type { Messages } from './messages.js';
 import { ruleRow, type Row } from './stepView.js';
 import type { Role } from './theme.js';
@@ -154,6 +155,27 @@ export function lessonDoneRows(snapshot: EngineSnapshot, m: Messages, width: num
     rows.push(...wrap(plain ? stripAnsi(text) : text, width - 2).map((t) => ({ text: `  ${t}` })));
   }
   return rows;
+}
+
+/** The prediction asked before a verification: the question and its numbered choices. */
+export function predictRows(snapshot: EngineSnapshot, width: number): Row[] {
+  const p = predictionOf(snapshot.step);
+  if (!p) return [];
+  const { lang } = snapshot;
+  const rows: Row[] = [ruleRow(predictMessages(lang).title, width, 'warn')];
+  rows.push(...wrap(p.question[lang], width).map((text) => ({ text, role: 'heading' as Role })));
+  p.choices.forEach((c, i) => {
+    const lines = wrap(c.text[lang], Math.max(10, width - 5));
+    lines.forEach((line, k) => rows.push({ text: `${k === 0 ? `  ${i + 1}  ` : '     '}${line}`, role: k === 0 ? 'key' : undefined }));
+  });
+  return rows;
+}
+
+/** Ask before running this step: the number of choices of a prediction not yet answered or skipped. */
+export function pendingPrediction(snapshot: EngineSnapshot | undefined): number | undefined {
+  if (!snapshot || snapshot.stepState.phase === 'passed' || snapshot.stepState.phase === 'running') return undefined;
+  const { step, lesson } = snapshot;
+  return shouldAsk(step, snapshot.progress[lesson.id]?.predictions) ? predictionOf(step)!.choices.length : undefined;
 }
 
 /** A title without its inline Markdown marks (for plain rows such as the header). */
