@@ -6,7 +6,7 @@ import type { CheckResult } from '../cluster/port.js';
 import type { ResetScope, StepPhase } from '../engine/types.js';
 import type { StepKind } from '../lesson/model.js';
 
-export type Screen = 'connecting' | 'failed' | 'resume' | 'list' | 'step' | 'done';
+export type Screen = 'connecting' | 'failed' | 'resume' | 'list' | 'step' | 'done' | 'drills' | 'drill';
 
 /** Actions that ask y/n first. */
 export type ConfirmAction =
@@ -35,6 +35,8 @@ export type Intent =
   | { type: 'show-step' }
   | { type: 'list-move'; delta: number }
   | { type: 'list-open' }
+  | { type: 'drill-move'; delta: number }
+  | { type: 'drill-open' }
   | { type: 'next' }
   | { type: 'back' }
   | { type: 'run' }
@@ -204,6 +206,17 @@ export function decideKey(ctx: KeyContext, input: string, key: Key): Intent | un
     case 'step':
       if (ctx.overlay.kind !== 'none') return overlayKey(ctx, input, key);
       return stepKey(ctx, input, key);
+    case 'drills':
+      // The drill menu (from the lesson list's last entry); Esc goes back to the lessons.
+      if (key.upArrow || input === 'k') return { type: 'drill-move', delta: -1 };
+      if (key.downArrow || input === 'j') return { type: 'drill-move', delta: 1 };
+      if (key.return) return ctx.busy ? undefined : { type: 'drill-open' };
+      if (key.escape || key.leftArrow || input === 'b' || input === 'l') return { type: 'show-list' };
+      if (input === 'q') return { type: 'quit' };
+      if (input === 'L') return { type: 'toggle-lang' };
+      return undefined;
+    case 'drill':
+      return undefined; // the drill screen reads its own keys (q leaves the drill and cleans up)
     case 'done':
       if (key.return || key.rightArrow || input === ' ') return { type: 'next-lesson' };
       if (key.leftArrow || input === 'b' || key.escape) return { type: 'show-step' };

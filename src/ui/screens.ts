@@ -105,13 +105,19 @@ export function helpRows(m: Messages, width: number): Row[] {
   return rows; // the hint line says how to close it
 }
 
-export function lessonListRows(snapshot: EngineSnapshot, cursor: number, m: Messages, width: number, height: number, plain: boolean, renderer?: Renderer): Row[] {
+export function lessonListRows(snapshot: EngineSnapshot, cursor: number, m: Messages, width: number, height: number, plain: boolean, renderer?: Renderer, drills = false): Row[] {
   const { lessons, lang } = snapshot;
-  const listHeight = Math.min(lessons.length, Math.max(1, height - 4));
-  const first = Math.max(0, Math.min(cursor - Math.floor(listHeight / 2), lessons.length - listHeight));
+  // With drills, the list's last entry (index lessons.length) opens the drill menu.
+  const total = lessons.length + (drills ? 1 : 0);
+  const listHeight = Math.min(total, Math.max(1, height - 4));
+  const first = Math.max(0, Math.min(cursor - Math.floor(listHeight / 2), total - listHeight));
   const rows: Row[] = [ruleRow(m.lessonsTitle, width)];
-  lessons.slice(first, first + listHeight).forEach((lesson, i) => {
-    const index = first + i;
+  for (let index = first; index < first + listHeight; index++) {
+    if (index === lessons.length) {
+      rows.push({ text: truncate(`${index === cursor ? '›' : ' '} ▸ ${m.drillsEntry}`, width), role: index === cursor ? 'selected' : 'accent' });
+      continue;
+    }
+    const lesson = lessons[index];
     const total = lesson.steps.length;
     const doneIds = new Set(snapshot.progress[lesson.id]?.done ?? []);
     const done = lesson.steps.filter((s) => doneIds.has(s.id)).length;
@@ -124,9 +130,9 @@ export function lessonListRows(snapshot: EngineSnapshot, cursor: number, m: Mess
     const left = `${marker} ${symbol} ${index + 1}. ${stripMarks(lesson.title[lang])}`;
     const leftWidth = Math.max(1, width - cellWidth(right));
     rows.push({ text: padTo(left, leftWidth) + truncate(right, width - leftWidth), role: index === cursor ? 'selected' : undefined });
-  });
+  }
   const selected = lessons[cursor];
-  const summary = selected?.summary[lang]?.trim();
+  const summary = drills && cursor === lessons.length ? m.drillsIntro : selected?.summary[lang]?.trim();
   if (summary) {
     const room = height - rows.length - 1;
     if (room > 0) {
