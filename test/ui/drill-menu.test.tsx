@@ -13,7 +13,13 @@ import { parseCli } from '../../src/cli/args.js';
 import { memoryProgressStore } from '../../src/progress/index.js';
 import { startWorld, type DrillWorld } from '../drill/helpers.js';
 import { cellWidth } from '../../src/ui/text.js';
-import { KEY, renderApp } from './helpers.js';
+import { KEY, renderApp, waitFor, type Harness } from './helpers.js';
+
+/** Setting a drill up and cleaning it up take a few seconds on a busy machine. */
+async function waitLong(app: Harness, text: string): Promise<string> {
+  await waitFor(() => app.frame().includes(text), `"${text}" in:\n${app.frame()}`, 40_000);
+  return app.frame();
+}
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,13 +68,13 @@ describe.each(['en', 'zh'] as const)('drill menu (%s)', (lang) => {
       for (let i = 0; i < names.indexOf('subset-missing'); i++) await app.press('j');
       await app.waitForText('› 4  subset-missing');
       await app.press(KEY.enter);
-      frame = await app.waitForText(t.drillKeys);
+      frame = await waitLong(app, t.drillKeys);
       expect(frame).toMatch(/503/);
       expect((await world.port.listManaged({ lesson: drillLabel('subset-missing'), namespaces: ['default', 'istio-system'] })).length).toBeGreaterThan(0);
 
       // q gives up: the drill removes its objects, and the menu is back.
       await app.press('q');
-      await app.waitForText(t.menuKeys);
+      await waitLong(app, t.menuKeys);
       expect(await world.port.listManaged({ lesson: drillLabel('subset-missing'), namespaces: ['default', 'istio-system'] })).toEqual([]);
 
       // Esc: the lesson list, the drills entry still selected; Enter on a lesson still opens it.
