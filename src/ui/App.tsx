@@ -96,6 +96,7 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
   const [drillList, setDrillList] = useState<{ drills: DrillEntry[]; problem?: string } | undefined>();
   const [drillCursor, setDrillCursor] = useState(0);
   const [openedDrill, setOpenedDrill] = useState<OpenedDrill | undefined>();
+  const [drillRefusal, setDrillRefusal] = useState<string | undefined>();
   const quitting = useRef(false);
   const live = useRef(true);
   useEffect(
@@ -308,6 +309,7 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
         setListCursor((c) => Math.max(0, Math.min(snapshot.lessons.length - (props.drills ? 0 : 1), c + intent.delta)));
         break;
       case 'drill-move':
+        setDrillRefusal(undefined);
         setDrillCursor((c) => Math.max(0, Math.min((drillList?.drills.length ?? 1) - 1, c + intent.delta)));
         break;
       case 'drill-open': {
@@ -322,7 +324,7 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
               setOpenedDrill(opened);
               setScreen('drill');
             },
-            (error: unknown) => live.current && setNotice({ say: (mm) => errorSentence(error, mm.unknownError), role: 'fail' }),
+            (error: unknown) => live.current && setDrillRefusal(errorSentence(error, messages(lang).unknownError)),
           )
           .finally(() => live.current && setBusy(undefined));
         break;
@@ -517,7 +519,7 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
     hints = [overlay.kind === 'help' ? m.helpClose : visitedStep ? m.listKeys : m.listKeysNoBack];
   } else if (screen === 'drills' && snapshot) {
     header = `${m.appName} · ${m.drillsTitle}`;
-    body = <Rows rows={[...warningRows, ...drillMenuRows(drillList?.drills, drillList?.problem, drillCursor, lang, m, width, bodyHeight - warningRows.length)]} height={bodyHeight} />;
+    body = <Rows rows={[...warningRows, ...drillMenuRows(drillList?.drills, drillList?.problem, drillCursor, lang, m, width, bodyHeight - warningRows.length, drillRefusal)]} height={bodyHeight} />;
     hints = [m.drillsKeys];
   } else if (screen === 'done' && snapshot) {
     header = `${m.appName} · ${m.lessonOf(snapshot.lessonIndex + 1, snapshot.lessons.length)} · ${stripMarks(snapshot.lesson.title[lang])}`;

@@ -34,12 +34,13 @@ export interface DrillMenu {
 }
 
 /** The menu: one row per drill (lesson number, name, title, symptom), the cursor's row selected, then what a drill is. */
-export function drillMenuRows(drills: DrillEntry[] | undefined, problem: string | undefined, cursor: number, lang: Lang, m: Messages, width: number, height: number): Row[] {
+export function drillMenuRows(drills: DrillEntry[] | undefined, problem: string | undefined, cursor: number, lang: Lang, m: Messages, width: number, height: number, refusal?: string): Row[] {
   const rows: Row[] = [ruleRow(m.drillsTitle, width)];
   if (!drills) return [...rows, { text: truncate(m.drillsLoading, width), role: 'muted' }];
   if (problem) return [...rows, ...wrap(problem, width).map((text) => ({ text, role: 'fail' as Role }))];
   if (drills.length === 0) return [...rows, { text: truncate(m.drillsNone, width), role: 'muted' }];
-  const intro = wrap(m.drillsIntro, width);
+  // Why the chosen drill cannot start here takes the intro's place.
+  const intro = wrap(refusal ?? m.drillsIntro, width);
   const listHeight = Math.min(drills.length, Math.max(1, height - intro.length - 2));
   const first = Math.max(0, Math.min(cursor - Math.floor(listHeight / 2), drills.length - listHeight));
   const nameWidth = Math.max(...drills.map((d) => cellWidth(d.name)));
@@ -48,6 +49,6 @@ export function drillMenuRows(drills: DrillEntry[] | undefined, problem: string 
     const left = `${index === cursor ? '›' : ' '} ${d.lessonNumber}  ${padTo(d.name, nameWidth)}  `;
     rows.push({ text: truncate(`${left}${d.title[lang]}${lang === 'zh' ? `（${d.symptom.zh}）` : ` (${d.symptom.en})`}`, width), role: index === cursor ? 'selected' : undefined });
   });
-  rows.push({ text: '' }, ...intro.map((text) => ({ text, role: 'muted' as Role })));
+  rows.push({ text: '' }, ...intro.map((text) => ({ text, role: (refusal ? 'fail' : 'muted') as Role })));
   return rows;
 }

@@ -36,8 +36,8 @@ afterAll(async () => {
 });
 afterEach(() => cleanup());
 
-function menuOver(engine: Engine, lang: 'en' | 'zh') {
-  const session = { engine, port: world.port, lessons: world.lessons, namespace: 'default', backend: 'practice', gateway: { mode: 'shared', source: 'default' } } as unknown as Session;
+function menuOver(engine: Engine, lang: 'en' | 'zh', mode: 'shared' | 'own' = 'shared') {
+  const session = { engine, port: world.port, lessons: world.lessons, namespace: 'default', backend: 'practice', gateway: { mode, source: 'default' } } as unknown as Session;
   const { flags } = parseCli(['--practice', '--lang', lang], {});
   return interactiveDrills(flags, { XDG_STATE_HOME: stateHome }, () => session);
 }
@@ -89,4 +89,26 @@ describe.each(['en', 'zh'] as const)('drill menu (%s)', (lang) => {
       engine.dispose();
     }
   }, 90_000);
+
+  it('a drill for the other gateway mode is refused in the menu with the reason, and nothing is set up', async () => {
+    const engine = createEngine({ lessons: world.lessons, port: world.port, progress: memoryProgressStore(), lang, namespace: 'default', istioNamespace: 'istio-system' });
+    try {
+      const drills = menuOver(engine, lang, 'own');
+      const app = renderApp({ engine: engine as never, lang, columns: 80, rows: 24, drills });
+      await app.waitForText(t.lessons);
+      for (let i = 0; i < world.lessons.lessons.length; i++) await app.press('j');
+      await app.press(KEY.enter);
+      await app.waitForText('subset-missing');
+      const names = (await drills.list()).drills.map((d) => d.name);
+      for (let i = 0; i < names.indexOf('export-to'); i++) await app.press('j');
+      await app.waitForText('› 4  export-to');
+      await app.press(KEY.enter);
+      await app.waitForText('--gateway shared');
+      expect(app.frame()).toContain(t.menuKeys);
+      expect(await world.port.listManaged({ lesson: drillLabel('export-to'), namespaces: ['default', 'istio-system'] })).toEqual([]);
+      app.unmount();
+    } finally {
+      engine.dispose();
+    }
+  }, 60_000);
 });
