@@ -56,7 +56,7 @@ const en = {
   teardownIncomplete: (n: number) => `${plural(n, 'object')} could not be deleted: fix what is listed above and run \`class teardown\` again.`,
   teardownDone: (created: number, adopted: number) => `Done: ${plural(created, 'namespace')} deleted${adopted ? `, ${plural(adopted, 'namespace')} given back` : ''}, and everything else the class made.`,
   // status
-  headers: ['LEARNER', 'LESSON/STEP', 'DONE', 'LAST', 'IDLE', 'LAST FAILURE'],
+  headers: ['LEARNER', 'LESSON/STEP', 'DONE', 'LAST', 'IDLE', 'PREDICTED', 'LAST FAILURE'],
   notStarted: '(not started)',
   pass: 'pass',
   fail: 'FAIL',
@@ -116,7 +116,7 @@ const zh: ClassMessages = {
   confirmTeardown: (n) => `拆除课堂${n ? `（删除 ${n} 个命名空间）` : ''}？[y/N] `,
   teardownIncomplete: (n) => `${n} 个对象未能删除：修正上面列出的问题，再运行 \`class teardown\`。`,
   teardownDone: (created, adopted) => `完成：删除了 ${created} 个命名空间${adopted ? `，归还了 ${adopted} 个命名空间` : ''}，以及课堂创建的其他一切。`,
-  headers: ['学员', '课程/步骤', '完成', '最近', '空闲', '最近的失败'],
+  headers: ['学员', '课程/步骤', '完成', '最近', '空闲', '预测正确', '最近的失败'],
   notStarted: '（未开始）',
   pass: '通过',
   fail: '失败',

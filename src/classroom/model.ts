@@ -35,6 +35,8 @@ export interface ProgressDoc {
   lastDiagnosis: string | null;
   updated: string | null; // ISO time
   gateway?: GatewayMode | null;
+  /** The learner's scored predictions (src/predict): correct of answered. Additive; absent from older tutorials. */
+  predictions?: { correct: number; answered: number } | null;
 }
 
 /** C3's data. */
@@ -95,10 +97,19 @@ export function parseProgress(text: string | undefined): ProgressDoc | undefined
       lastDiagnosis: str(doc.lastDiagnosis),
       updated: str(doc.updated),
       gateway: doc.gateway === 'own' || doc.gateway === 'shared' ? doc.gateway : null,
+      predictions: readScore(doc.predictions),
     };
   } catch {
     return undefined;
   }
+}
+
+/** `{correct, answered}` as published, or null when it is not one (an older tutorial publishes none). */
+function readScore(v: unknown): { correct: number; answered: number } | null {
+  if (!v || typeof v !== 'object') return null;
+  const { correct, answered } = v as Record<string, unknown>;
+  const count = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 0;
+  return count(correct) && count(answered) && correct <= answered ? { correct, answered } : null;
 }
 
 /** A learner as typed on the command line ("7", "07", "learner-07") → their namespace among `all`. */

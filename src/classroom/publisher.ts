@@ -7,6 +7,7 @@
 import { ClusterError, type ClusterPort } from '../cluster/port.js';
 import type { Engine, EngineSnapshot } from '../engine/types.js';
 import type { KubeObject, Lang } from '../lesson/model.js';
+import { scoreOf } from '../predict/model.js';
 import { classMessages } from './messages.js';
 import { PROGRESS_CONFIGMAP, PROGRESS_KEY, progressLabels, type ClassSettings, type GatewayMode, type ProgressDoc } from './model.js';
 
@@ -36,7 +37,7 @@ export function progressOf(snapshot: EngineSnapshot, last: Pick<ProgressDoc, 'la
   const completedLessons = snapshot.lessons
     .filter((l) => l.steps.length > 0 && l.steps.every((s) => snapshot.progress[l.id]?.done.includes(s.id)))
     .map((l) => l.id);
-  return { lesson: snapshot.lesson.id, step: snapshot.step.id, completedLessons, lastResult: last.lastResult, lastDiagnosis: last.lastDiagnosis, gateway };
+  return { lesson: snapshot.lesson.id, step: snapshot.step.id, completedLessons, lastResult: last.lastResult, lastDiagnosis: last.lastDiagnosis, gateway, predictions: scoreOf(snapshot.progress) };
 }
 
 /** Steps with a verification (not explain) marked done, as "lesson/step". Pure. */

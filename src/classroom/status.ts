@@ -7,6 +7,7 @@ import type { KubeObject } from '../lesson/model.js';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../cluster/port.js';
 import { CLASS_CONFIGMAP, CLASS_LABEL, classId, parseProgress, PROGRESS_CONFIGMAP, PROGRESS_KEY, PROGRESS_LABEL, type ProgressDoc } from './model.js';
 import type { ClassPort } from './port.js';
+import { scoreText } from '../predict/model.js';
 
 export interface LearnerStatus extends ProgressDoc {
   namespace: string;
@@ -67,7 +68,7 @@ export async function collectStatus(port: ClassPort, prefix?: string, signal?: A
   return learnerRows(configMaps, prefix);
 }
 
-/** `--output json`: exactly the issue's shape. */
+/** `--output json`: the issue's shape, and the share of correct predictions (additive). */
 export function statusJson(rows: LearnerStatus[]): string {
   return JSON.stringify(
     {
@@ -79,6 +80,7 @@ export function statusJson(rows: LearnerStatus[]): string {
         lastResult: r.lastResult,
         lastDiagnosis: r.lastDiagnosis,
         updated: r.updated,
+        predictions: r.predictions ?? null,
       })),
     },
     null,
@@ -103,6 +105,8 @@ export interface StatusCells {
   result: string;
   diagnosis: string;
   idle: string;
+  /** Correct predictions of answered: "2/3 (67%)", or "-". */
+  predictions: string;
   standing: Standing;
 }
 
@@ -115,6 +119,7 @@ export function statusCells(rows: LearnerStatus[], lessonIds: string[], now: num
     result: r.lastResult === 'pass' ? words.pass : r.lastResult === 'fail' ? words.fail : '-',
     diagnosis: r.lastResult === 'fail' && r.lastDiagnosis ? oneLine(r.lastDiagnosis) : '-',
     idle: formatIdle(idleMs(r, now)),
+    predictions: scoreText(r.predictions),
     standing: standing(r, lessonIds, now),
   }));
 }
@@ -126,7 +131,7 @@ export function oneLine(text: string, max = 80): string {
 
 /** Plain text table (no colours): for pipes and for `class status` without --watch. */
 export function statusTable(cells: StatusCells[], headers: string[]): string {
-  const table = [headers, ...cells.map((c) => [c.namespace, c.where, c.passed, c.result, c.idle, c.diagnosis])];
+  const table = [headers, ...cells.map((c) => [c.namespace, c.where, c.passed, c.result, c.idle, c.predictions, c.diagnosis])];
   // Chinese headers are two columns per character: pad by display width, not by length.
   const widths = headers.map((_, i) => Math.max(...table.map((row) => stringWidth(row[i]))));
   const pad = (cell: string, width: number) => cell + ' '.repeat(Math.max(0, width - stringWidth(cell)));

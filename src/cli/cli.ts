@@ -105,6 +105,11 @@ async function interactive(flags: CliFlags, io: CliIO): Promise<number> {
       },
       loadRenderer: async () => (await modules.markdown()).getRenderer(),
       onFirstFrame: startupDone,
+      // The drill menu: the drill part loads only when the learner opens it.
+      drills: {
+        list: async () => (await modules.drill()).interactiveDrills(flags, io.env, sessions.current).list(),
+        open: async (name, lang) => (await modules.drill()).interactiveDrills(flags, io.env, sessions.current).open(name, lang),
+      },
     });
   } finally {
     await sessions.closeAll();
@@ -115,7 +120,7 @@ async function interactive(flags: CliFlags, io: CliIO): Promise<number> {
  * The UI's `connect`: load the lessons, connect (or start the practice cluster), open the
  * progress store, create the engine. A retry or a switch of backend replaces the earlier session.
  */
-export function interactiveSessions(flags: CliFlags, env: NodeJS.ProcessEnv): { connect(backend: Backend): Promise<Engine>; closeAll(): Promise<void> } {
+export function interactiveSessions(flags: CliFlags, env: NodeJS.ProcessEnv): { connect(backend: Backend): Promise<Engine>; closeAll(): Promise<void>; current(): Session | undefined } {
   const open: Session[] = [];
   // Connects still in flight (the practice cluster starting, a kube connect): closeAll waits for them.
   const pending = new Set<Promise<unknown>>();
@@ -125,6 +130,7 @@ export function interactiveSessions(flags: CliFlags, env: NodeJS.ProcessEnv): { 
     for (const s of open.splice(0)) await s.close().catch(() => undefined);
   };
   return {
+    current: () => open[open.length - 1],
     connect: async (backend) => {
       const mine = ++generation;
       await closeOpen();

@@ -10,9 +10,53 @@ import { openDrillStore, openProgressStore, stateDir } from '../progress/index.j
 import { UsageError, type CliFlags } from './args.js';
 import type { CliIO } from './cli.js';
 import { CliError } from './errors.js';
-import { connect, loadLessons, progressKey, sessionGateway } from './session.js';
+import { connect, loadLessons, progressKey, sessionGateway, type Session } from './session.js';
+import type { DrillMenu } from '../ui/drillMenu.js';
 
 export { loadDrills } from '../drill/index.js';
+
+/**
+ * The tutorial's drill menu (src/ui/drillMenu.ts) over the session the UI is connected to: the
+ * drills of its lesson folder, and a drill attempt on its cluster port, in its namespace and mode.
+ */
+export function interactiveDrills(flags: CliFlags, env: NodeJS.ProcessEnv, current: () => Session | undefined): DrillMenu {
+  const session = (lang: CliFlags['lang']): Session => {
+    const s = current();
+    if (!s) throw new CliError(lang === 'zh' ? '还没有连接到集群。' : 'The tutorial is not connected to a cluster yet.', 1);
+    return s;
+  };
+  return {
+    list: async () => {
+      const s = session(flags.lang);
+      const { drills, problems } = loadDrills(s.lessons);
+      if (problems.length > 0) return { drills: [], problem: `${formatProblems(problems).split('\n')[0]} (egress-tutorial validate)` };
+      return {
+        drills: drills.map((d) => ({
+          name: d.name,
+          lesson: d.lesson,
+          lessonNumber: s.lessons.lessons.findIndex((l) => l.id === d.lesson) + 1,
+          title: d.title,
+          symptom: { en: symptomText(d.symptom, 'en'), zh: symptomText(d.symptom, 'zh') },
+        }))
+        // By lesson, as `drill --list` shows them.
+        .sort((a, b) => a.lessonNumber - b.lessonNumber || a.name.localeCompare(b.name)),
+      };
+    },
+    open: async (name, lang) => {
+      const s = session(lang);
+      const { drills } = loadDrills(s.lessons);
+      const drill = drills.find((d) => d.name === name);
+      const m = drillMessages(lang);
+      if (!drill) throw new CliError(m.unknownDrill(name, drills.map((d) => d.name)), 1);
+      const refusal = drillRefusal(drill, { mode: s.gateway.mode, inClass: s.gateway.source === 'class', namespace: s.namespace }, m);
+      if (refusal) throw new CliError(refusal, 1);
+      const store = openDrillStore({ clusterKey: progressKey(s.port, s.backend), namespace: s.namespace, stateDir: stateDir(env) });
+      const attempt = new DrillSession({ port: s.port, lessons: s.lessons, drills, namespace: s.namespace, istioNamespace: flags.istioNamespace, lang, drill, store });
+      const identity = s.port.identity();
+      return { session: attempt, kubeconfig: identity.backend === 'practice' ? identity.kubeconfig : undefined, context: identity.context, namespace: s.namespace };
+    },
+  };
+}
 
 export interface DrillVerbOptions {
   /** The drill screen, from the UI part of the payload (loaded only on the interactive path). */

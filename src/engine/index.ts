@@ -18,6 +18,7 @@ import { gatewayPods, gatewayTarget } from './gateway.js';
 import { PodCache } from './pod-cache.js';
 import type { Engine, EngineOptions, EngineSnapshot, LessonProgress, ResetReport, ResetScope, StepPhase, Verdict } from './types.js';
 import { errorSentence, errorText, isCancelled, portText } from './util.js';
+import { answer as answerPrediction, score as scorePrediction } from '../predict/model.js';
 
 export type * from './types.js';
 export { kubectlCommands, shellQuote, withRequestId } from './kubectl.js';
@@ -231,7 +232,20 @@ class LessonEngine implements Engine {
 
   private markDone(lesson: Lesson, step: Step): void {
     this.progress = markDone(this.progress, lesson, step.id);
+    // A prediction answered before this check is scored now that the check passed.
+    const scored = scorePrediction(this.progress[lesson.id]?.predictions, step);
+    if (scored) this.progress = { ...this.progress, [lesson.id]: { ...this.progress[lesson.id], predictions: scored } };
     this.persist();
+  }
+
+  predict(choice: number | null): void {
+    const lesson = this.lesson;
+    const current = this.progress[lesson.id] ?? { done: [] };
+    const predictions = answerPrediction(current.predictions, this.step, choice);
+    if (!predictions) return;
+    this.progress = { ...this.progress, [lesson.id]: { ...current, predictions } };
+    this.persist();
+    this.changed();
   }
 
   private persist(): void {

@@ -5,6 +5,7 @@ import type { ApplyOutcome, ClusterIdentity, ClusterPort, CheckResult, DeleteOut
 import type { GatewayMode, Lang, Lesson, LessonSet, ObjectRef, Step } from '../lesson/model.js';
 import type { Trace } from '../trace/model.js';
 import type { FixPatch } from '../explain/patch.js';
+import type { PredictionRecords } from '../predict/model.js';
 
 /** Where a step is in its life. */
 export type StepPhase =
@@ -60,6 +61,8 @@ export interface StepState {
 export interface LessonProgress {
   done: string[]; // step ids passed (or read, for explain steps)
   current?: string; // step id to resume at
+  /** The learner's predictions by step id (src/predict): answered or skipped, and whether they held. Additive. */
+  predictions?: PredictionRecords;
 }
 
 export interface EngineSnapshot {
@@ -109,6 +112,11 @@ export interface Engine {
 
   /** The step changes the cluster (apply, delete, check with an auto-fix): ask y/n before run(). */
   needsConfirmation(step?: Step): boolean;
+  /**
+   * Record the learner's prediction for the current step (lesson.yaml `predict:`): a 0-based choice,
+   * or null when skipped. Call before run(); the engine scores it when the check passes. Additive.
+   */
+  predict?(choice: number | null): void;
   /** Run the current step's action; resolves with its verdict (also in the snapshot). Never throws. */
   run(): Promise<Verdict>;
   /** After an apply conflict: take over the existing objects (true) or leave them and fail (false). */

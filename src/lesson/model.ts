@@ -106,8 +106,29 @@ export interface ExecExpect {
   outputContains?: string;
 }
 
+/** One answer of a prediction; exactly one of a prediction's choices is correct. */
+export interface PredictChoice {
+  text: Localized;
+  correct: boolean;
+  /** Why this answer is right or wrong, shown after the check (else the prediction's why). */
+  why?: Localized;
+}
+
+/**
+ * "What will happen?" asked before a verification runs (lesson.yaml `predict:` on an exec or logs
+ * step): 2–4 choices, one correct, and why; the check then says whether the learner's answer held.
+ */
+export interface Prediction {
+  question: Localized;
+  choices: PredictChoice[];
+  why?: Localized;
+  source: SourceRef;
+}
+
 export interface ExecStep extends StepBase {
   kind: 'exec';
+  /** Asked before the command runs (optional for the learner; never asked headless). */
+  predict?: Prediction;
   target: PodTarget; // the first Ready pod matching it
   command: string[]; // argv, variables substituted, as authored (shown as `kubectl exec ... -- argv`)
   /** Add a unique `x-request-id` header to a curl so the gateway log line can be found exactly. */
@@ -134,6 +155,8 @@ export interface LogExpect {
 
 export interface LogsStep extends StepBase {
   kind: 'logs';
+  /** Asked before the log is searched (optional for the learner; never asked headless). */
+  predict?: Prediction;
   target: PodTarget; // every matching pod is followed
   expect: LogExpect;
 }

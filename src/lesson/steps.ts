@@ -12,6 +12,7 @@ import { lineOf, parseYaml, splitFieldPath, type LineNode } from './yaml-lines.j
 import { STEP_ID } from './prose.js';
 import { isIstioApiVersion, validateIstioObject } from '../schema/index.js';
 import { EXPORT_TO_KINDS, exportToProblems } from './export-to.js';
+import { readPrediction } from './predict.js';
 
 export const STEP_KINDS: StepKind[] = ['explain', 'apply', 'delete', 'exec', 'logs', 'check'];
 export const CHECK_NAMES: CheckName[] = [
@@ -23,8 +24,8 @@ const FIELDS: Record<StepKind, string[]> = {
   explain: ['diagram'],
   apply: ['manifests', 'waitFor'],
   delete: ['objects'],
-  exec: ['target', 'command', 'tagRequest', 'expect', 'expectFailure', 'dependsOn'],
-  logs: ['target', 'expect'],
+  exec: ['target', 'command', 'tagRequest', 'expect', 'expectFailure', 'dependsOn', 'predict'],
+  logs: ['target', 'expect', 'predict'],
   check: ['checks'],
 };
 
@@ -66,7 +67,9 @@ export function parseStep(raw: unknown, index: number, ctx: StepContext): Parsed
     return undefined;
   }
   for (const key of Object.keys(raw)) {
-    if (key !== 'id' && key !== 'kind' && key !== 'when' && !FIELDS[kind].includes(key)) {
+    if (key === 'predict' && !FIELDS[kind].includes(key)) {
+      problems.add(file, at(key), `predict is only for verification steps (exec, logs); step "${id}" is ${kind === 'explain' || kind === 'apply' ? 'an' : 'a'} ${kind} step`);
+    } else if (key !== 'id' && key !== 'kind' && key !== 'when' && !FIELDS[kind].includes(key)) {
       problems.add(file, at(key), `unknown field "${key}" in ${kind} step "${id}" (it takes ${[...FIELDS[kind], 'when'].join(', ')})`);
     }
   }
@@ -95,14 +98,16 @@ export function parseStep(raw: unknown, index: number, ctx: StepContext): Parsed
       const expectFailure = readBool(raw, 'expectFailure', id, at, ctx);
       const expect = readExecExpect(raw.expect, id, at, ctx);
       const dependsOn = readDependsOn(raw, id, at, ctx);
+      const predict = readPrediction(raw, id, at, ctx);
       ctx.execIds.add(id);
-      if (target) step = { ...base, kind, target, command, tagRequest, expect, ...(expectFailure !== undefined ? { expectFailure } : {}), ...(dependsOn ? { dependsOn } : {}) };
+      if (target) step = { ...base, kind, target, command, tagRequest, expect, ...(expectFailure !== undefined ? { expectFailure } : {}), ...(dependsOn ? { dependsOn } : {}), ...(predict ? { predict } : {}) };
       break;
     }
     case 'logs': {
       const target = requireTarget(raw, id, at, ctx);
       const expect = readLogExpect(raw.expect, id, at, ctx);
-      if (target) step = { ...base, kind, target, expect };
+      const predict = readPrediction(raw, id, at, ctx);
+      if (target) step = { ...base, kind, target, expect, ...(predict ? { predict } : {}) };
       break;
     }
     case 'check':

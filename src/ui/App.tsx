@@ -10,8 +10,11 @@ import { Activity, Line, Rows, StatusBar, statusText } from './frame.js';
 import { useEngineSnapshot, useRenderer, useTerminalSize, type RendererLoader } from './hooks.js';
 import { decideKey, type ConfirmAction, type Intent, type KeyContext, type Overlay, type Screen } from './keys.js';
 import { messages, type Messages } from './messages.js';
-import { confirmText, errorSentence, fitHints, fixableCheck, helpRows, lessonDoneRows, lessonListRows, resumeTarget, stepHints, stripMarks } from './screens.js';
+import { confirmText, errorSentence, fitHints, fixableCheck, helpRows, lessonDoneRows, lessonListRows, pendingPrediction, predictRows, resumeTarget, stepHints, stripMarks } from './screens.js';
 import { traceRows } from './traceView.js';
+import { predictMessages } from '../predict/index.js';
+import { DrillScreen } from './drill.js';
+import { drillMenuRows, type DrillEntry, type DrillMenu, type OpenedDrill } from './drillMenu.js';
 import { buildStepResult, buildStepText, clampOffset, combineStepView, practiceKubeconfig, ruleRow, titleRow, type Row } from './stepView.js';
 import { stripAnsi, truncate, wrap } from './text.js';
 import { createTheme, noColorRequested, ThemeContext, type Role } from './theme.js';
@@ -32,6 +35,8 @@ export interface AppProps {
   onExit?(code: number): void;
   /** Where `c` copies to (default: OSC 52 on the terminal) and where `C` prints plainly (default: above the frame). */
   clipboard?: Clipboard;
+  /** The break-fix drills, for the lesson list's drill menu (absent: no menu entry). */
+  drills?: DrillMenu;
 }
 
 export interface Clipboard {
@@ -91,6 +96,10 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
   const [dryScroll, setDryScroll] = useState(0);
   const [traceScroll, setTraceScroll] = useState(0);
   const [traceNone, setTraceNone] = useState(false);
+  const [drillList, setDrillList] = useState<{ drills: DrillEntry[]; problem?: string } | undefined>();
+  const [drillCursor, setDrillCursor] = useState(0);
+  const [openedDrill, setOpenedDrill] = useState<OpenedDrill | undefined>();
+  const [drillRefusal, setDrillRefusal] = useState<string | undefined>();
   const quitting = useRef(false);
   const live = useRef(true);
   useEffect(
@@ -298,8 +307,8 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
         setScreen('step');
         break;
       case 'show-list':
-        // From a lesson's end the next lesson is the one to pick.
-        setListCursor(screen === 'done' ? Math.min(snapshot.lessons.length - 1, snapshot.lessonIndex + 1) : snapshot.lessonIndex);
+        // From a lesson's end the next lesson is the one to pick; from the drill menu, its entry.
+        setListCursor(screen === 'done' ? Math.min(snapshot.lessons.length - 1, snapshot.lessonIndex + 1) : screen === 'drills' ? snapshot.lessons.length : snapshot.lessonIndex);
         setOverlay({ kind: 'none' });
         setScreen('list');
         break;
@@ -307,9 +316,40 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
         setScreen('step');
         break;
       case 'list-move':
-        setListCursor((c) => Math.max(0, Math.min(snapshot.lessons.length - 1, c + intent.delta)));
+        setListCursor((c) => Math.max(0, Math.min(snapshot.lessons.length - (props.drills ? 0 : 1), c + intent.delta)));
         break;
+      case 'drill-move':
+        setDrillRefusal(undefined);
+        setDrillCursor((c) => Math.max(0, Math.min((drillList?.drills.length ?? 1) - 1, c + intent.delta)));
+        break;
+      case 'drill-open': {
+        const entry = drillList?.drills[drillCursor];
+        if (!entry || !props.drills) break;
+        setBusy(m.drillStarting(entry.name));
+        props.drills
+          .open(entry.name, lang)
+          .then(
+            (opened) => {
+              if (!live.current) return;
+              setOpenedDrill(opened);
+              setScreen('drill');
+            },
+            (error: unknown) => live.current && setDrillRefusal(errorSentence(error, messages(lang).unknownError)),
+          )
+          .finally(() => live.current && setBusy(undefined));
+        break;
+      }
       case 'list-open': {
+        if (props.drills && listCursor === snapshot.lessons.length) {
+          setScreen('drills');
+          if (!drillList || drillList.problem) {
+            props.drills.list().then(
+              (list) => live.current && setDrillList(list),
+              (error: unknown) => live.current && setDrillList({ drills: [], problem: errorSentence(error, messages(lang).unknownError) }),
+            );
+          }
+          break;
+        }
         const lesson = snapshot.lessons[listCursor];
         if (!lesson) break;
         if (lesson.id !== snapshot.lesson.id || !visitedStep) engine.openLesson(lesson.id);
@@ -324,6 +364,13 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
         engine.back();
         break;
       case 'run':
+        follow();
+        track(engine.run());
+        break;
+      case 'predict':
+        // The answer (or the skip) is saved first; then the check runs as it always does.
+        setOverlay({ kind: 'none' });
+        engine.predict?.(intent.choice);
         follow();
         track(engine.run());
         break;
@@ -427,13 +474,15 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
     following: snapshot !== undefined && snapshot.stepState.phase !== 'running' && snapshot.stepState.activity !== undefined,
     lastStep: snapshot !== undefined && snapshot.stepIndex === snapshot.lesson.steps.length - 1,
     hasCommands: kubectl.length > 0,
+    predictChoices: pendingPrediction(snapshot),
   };
 
   // The handler reads this render's state through a ref: keys typed before React re-registers
   // the listener (effects run after the frame is written) must not see a stale screen.
   const onKey = useRef<(input: string, key: Key) => void>(() => undefined);
   onKey.current = (input, key) => {
-    if (quitting.current) return;
+    // A drill on screen reads its own keys (Ctrl+C and q leave the drill, which cleans up first).
+    if (quitting.current || screen === 'drill') return;
     if (shownWarnings.length > 0) setDismissedWarnings((d) => new Set([...d, ...shownWarnings]));
     setNotice(undefined);
     const intent = decideKey(context, input, key);
@@ -486,9 +535,13 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
     hints = [m.resumeKeys, m.keyHint.lang, m.keyHint.quit];
   } else if (screen === 'list' && snapshot) {
     header = `${m.appName} · ${m.lessonsTitle}`;
-    const rows = overlay.kind === 'help' ? helpRows(m, width) : [...warningRows, ...lessonListRows(snapshot, listCursor, m, width, bodyHeight - warningRows.length, plain, renderer)];
+    const rows = overlay.kind === 'help' ? helpRows(m, width) : [...warningRows, ...lessonListRows(snapshot, listCursor, m, width, bodyHeight - warningRows.length, plain, renderer, props.drills !== undefined)];
     body = <Rows rows={rows} height={bodyHeight} />;
     hints = [overlay.kind === 'help' ? m.helpClose : visitedStep ? m.listKeys : m.listKeysNoBack];
+  } else if (screen === 'drills' && snapshot) {
+    header = `${m.appName} · ${m.drillsTitle}`;
+    body = <Rows rows={[...warningRows, ...drillMenuRows(drillList?.drills, drillList?.problem, drillCursor, lang, m, width, bodyHeight - warningRows.length, drillRefusal)]} height={bodyHeight} />;
+    hints = [m.drillsKeys];
   } else if (screen === 'done' && snapshot) {
     header = `${m.appName} · ${m.lessonOf(snapshot.lessonIndex + 1, snapshot.lessons.length)} · ${stripMarks(snapshot.lesson.title[lang])}`;
     body = <Rows rows={[...warningRows, ...lessonDoneRows(snapshot, m, width, plain)]} height={bodyHeight} />;
@@ -511,6 +564,11 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
     else if (overlay.kind === 'trace') rows = tracedRows.slice(traceOffset, traceOffset + bodyHeight);
     else rows = [...warningRows, ...view.rows.slice(offset, offset + bodyHeight - warningRows.length)];
 
+    // The prediction sits at the bottom of the body, under the step's text the learner just read.
+    if (overlay.kind === 'predict') {
+      const asked = predictRows(snapshot, width).slice(-bodyHeight);
+      rows = [...rows.slice(0, Math.max(0, bodyHeight - asked.length - 1)), { text: '' }, ...asked].slice(-bodyHeight);
+    }
     // A y/n question too long for the footer takes the body's last rows too: y/n must stay visible.
     const question = overlay.kind === 'confirm' ? wrap(confirmText(overlay.action, snapshot, m), width) : [];
     if (question.length > 1) {
@@ -546,6 +604,8 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
               ? [overlay.again ? m.againKeys : m.closeKeys]
               : overlay.kind === 'trace'
                 ? [m.traceKeys]
+              : overlay.kind === 'predict'
+                ? [predictMessages(lang).keys(context.predictChoices ?? 2)]
                 : [m.helpClose];
   } else {
     body = <Rows rows={[]} height={bodyHeight} />;
@@ -553,6 +613,27 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
 
   if (screen !== 'step' && notice) footer = <Line text={notice.say(m)} width={width} role={notice.role} />;
   if (screen !== 'step' && busy) footer = <Activity text={busy} width={width} />;
+
+  // A drill takes the whole screen; leaving it (q, after its cleanup) comes back to the drill menu.
+  if (screen === 'drill' && openedDrill && snapshot) {
+    const { session, kubeconfig, context: kubeContext, namespace } = openedDrill;
+    return (
+      <DrillScreen
+        session={session}
+        lang={lang}
+        kubeconfig={kubeconfig}
+        context={kubeContext}
+        namespace={namespace}
+        plain={plain}
+        embedded
+        onExit={() => {
+          if (!live.current) return;
+          setOpenedDrill(undefined);
+          setScreen('drills');
+        }}
+      />
+    );
+  }
 
   return (
     <Box flexDirection="column" width={width}>

@@ -6,6 +6,7 @@ import React, { useEffect, useRef, useState } from 'react';
 import type { DrillSnapshot } from '../drill/session.js';
 import type { Lang } from '../lesson/model.js';
 import { buildDrillRows, drillKeys } from './drillView.js';
+import { messages } from './messages.js';
 import { Line, Rows, StatusBar } from './frame.js';
 import { useTerminalSize } from './hooks.js';
 import { createTheme, noColorRequested, ThemeContext } from './theme.js';
@@ -29,6 +30,8 @@ export interface DrillScreenProps {
   plain?: boolean;
   /** Called once when the learner has left (after the cleanup). */
   onExit(code: number): void;
+  /** Inside the tutorial (its drill menu): leaving returns to the menu instead of ending the program. */
+  embedded?: boolean;
 }
 
 function useDrillSnapshot(session: DrillController): DrillSnapshot {
@@ -66,7 +69,7 @@ export function DrillScreen(props: DrillScreenProps): React.JSX.Element {
     if (snapshot.phase !== 'finished' || exited.current) return;
     exited.current = true;
     props.onExit(snapshot.check?.ok === true ? 0 : 1);
-    exit();
+    if (!props.embedded) exit();
   }, [snapshot.phase]);
 
   useInput(
@@ -97,7 +100,7 @@ export function DrillScreen(props: DrillScreenProps): React.JSX.Element {
       <Box flexDirection="column">
         <Rows rows={shown} height={bodyHeight} />
         <StatusBar text={status} width={width} />
-        <Line text={leaving ? drillKeys({ ...snapshot, phase: 'cleaning' }, lang) : drillKeys(snapshot, lang)} width={width} role="key" />
+        <Line text={leaving ? drillKeys({ ...snapshot, phase: 'cleaning' }, lang) : props.embedded && drillKeys(snapshot, lang) === drillKeys({ ...snapshot, phase: 'finished' }, lang) ? messages(lang).drillBack : drillKeys(snapshot, lang)} width={width} role="key" />
       </Box>
     </ThemeContext.Provider>
   );

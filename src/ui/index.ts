@@ -6,12 +6,14 @@ import React from 'react';
 import type { Engine } from '../engine/types.js';
 import type { Lang } from '../lesson/model.js';
 import { App, type AppProps, type Backend } from './App.js';
+import type { DrillMenu } from './drillMenu.js';
 import { RENDER_FPS, type RendererLoader } from './hooks.js';
 import { ENTER_ALT_SCREEN, HOME_AND_CLEAR } from './splash.js';
 
 export { App } from './App.js';
 export { errorSentence, resumeTarget } from './screens.js';
 export type { AppProps, Backend } from './App.js';
+export type { DrillMenu, DrillEntry, OpenedDrill } from './drillMenu.js';
 
 export interface InteractiveOptions {
   lang: Lang;
@@ -27,6 +29,8 @@ export interface InteractiveOptions {
   loadRenderer: RendererLoader;
   /** Called once, just after the first frame has been drawn. */
   onFirstFrame?: () => void;
+  /** The drill menu's drills (the lesson list's last entry). */
+  drills?: DrillMenu;
 }
 
 const LEAVE_ALT_SCREEN = '\x1b[?1049l';

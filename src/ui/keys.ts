@@ -6,7 +6,7 @@ import type { CheckResult } from '../cluster/port.js';
 import type { ResetScope, StepPhase } from '../engine/types.js';
 import type { StepKind } from '../lesson/model.js';
 
-export type Screen = 'connecting' | 'failed' | 'resume' | 'list' | 'step' | 'done';
+export type Screen = 'connecting' | 'failed' | 'resume' | 'list' | 'step' | 'done' | 'drills' | 'drill';
 
 /** Actions that ask y/n first. */
 export type ConfirmAction =
@@ -25,7 +25,9 @@ export type Overlay =
   | { kind: 'reset-scope' }
   | { kind: 'dry-run'; again?: boolean }
   /** The request trace of a verification (t toggles it). */
-  | { kind: 'trace' };
+  | { kind: 'trace' }
+  /** "What will happen?" before a verification runs (lesson.yaml predict): 1–4 answer, Enter skips. */
+  | { kind: 'predict' };
 
 export type Intent =
   | { type: 'quit'; interrupted?: true } // interrupted: Ctrl+C (exit 130, like SIGINT)
@@ -36,9 +38,13 @@ export type Intent =
   | { type: 'show-step' }
   | { type: 'list-move'; delta: number }
   | { type: 'list-open' }
+  | { type: 'drill-move'; delta: number }
+  | { type: 'drill-open' }
   | { type: 'next' }
   | { type: 'back' }
   | { type: 'run' }
+  /** Answer (0-based choice) or skip (null) the step's prediction, then run the step. */
+  | { type: 'predict'; choice: number | null }
   | { type: 'ask'; action: ConfirmAction }
   | { type: 'confirmed'; action: ConfirmAction }
   | { type: 'skip-conflict' }
@@ -80,6 +86,8 @@ export interface KeyContext {
   following?: boolean;
   /** The current step is the last of its lesson: going on shows the "lesson done" screen first. */
   lastStep?: boolean;
+  /** The step's prediction is still to be asked before it runs: how many choices it has. */
+  predictChoices?: number;
   /** The step has equivalent commands to copy. */
   hasCommands?: boolean;
 }
@@ -111,6 +119,13 @@ function overlayKey(ctx: KeyContext, input: string, key: Key): Intent | undefine
       const scope = resetScopeKeys[input];
       if (scope) return { type: 'ask', action: { type: 'reset', scope } };
       if (key.escape || input === 'q' || input === 'n') return close;
+      return undefined;
+    }
+    case 'predict': {
+      const n = Number(input);
+      if (ctx.predictChoices && Number.isInteger(n) && n >= 1 && n <= ctx.predictChoices) return { type: 'predict', choice: n - 1 };
+      if (key.return) return { type: 'predict', choice: null };
+      if (key.escape || input === 'q') return close;
       return undefined;
     }
     case 'dry-run':
@@ -145,6 +160,7 @@ function stepKey(ctx: KeyContext, input: string, key: Key): Intent | undefined {
         return undefined; // t or s decide
       default:
         if (ctx.stepKind === 'explain') return onward;
+        if (ctx.predictChoices) return { type: 'overlay', overlay: { kind: 'predict' } };
         return ctx.needsConfirmation ? { type: 'ask', action: { type: 'run' } } : { type: 'run' };
     }
   }
@@ -202,6 +218,17 @@ export function decideKey(ctx: KeyContext, input: string, key: Key): Intent | un
     case 'step':
       if (ctx.overlay.kind !== 'none') return overlayKey(ctx, input, key);
       return stepKey(ctx, input, key);
+    case 'drills':
+      // The drill menu (from the lesson list's last entry); Esc goes back to the lessons.
+      if (key.upArrow || input === 'k') return { type: 'drill-move', delta: -1 };
+      if (key.downArrow || input === 'j') return { type: 'drill-move', delta: 1 };
+      if (key.return) return ctx.busy ? undefined : { type: 'drill-open' };
+      if (key.escape || key.leftArrow || input === 'b' || input === 'l') return { type: 'show-list' };
+      if (input === 'q') return { type: 'quit' };
+      if (input === 'L') return { type: 'toggle-lang' };
+      return undefined;
+    case 'drill':
+      return undefined; // the drill screen reads its own keys (q leaves the drill and cleans up)
     case 'done':
       if (key.return || key.rightArrow || input === ' ') return { type: 'next-lesson' };
       if (key.leftArrow || input === 'b' || key.escape) return { type: 'show-step' };

@@ -7,6 +7,7 @@ import type { ConfirmAction } from './keys.js';
 import type { Renderer } from './markdown.js';
 import { patchSummary } from '../explain/patch.js';
 import { inlineMarkdown } from './inline.js';
+import { predictionOf, predictMessages, shouldAsk } from '../predict/index.js';
 import type { Messages } from './messages.js';
 import { ruleRow, type Row } from './stepView.js';
 import type { Role } from './theme.js';
@@ -117,13 +118,19 @@ export function helpRows(m: Messages, width: number): Row[] {
   return rows; // the hint line says how to close it
 }
 
-export function lessonListRows(snapshot: EngineSnapshot, cursor: number, m: Messages, width: number, height: number, plain: boolean, renderer?: Renderer): Row[] {
+export function lessonListRows(snapshot: EngineSnapshot, cursor: number, m: Messages, width: number, height: number, plain: boolean, renderer?: Renderer, drills = false): Row[] {
   const { lessons, lang } = snapshot;
-  const listHeight = Math.min(lessons.length, Math.max(1, height - 4));
-  const first = Math.max(0, Math.min(cursor - Math.floor(listHeight / 2), lessons.length - listHeight));
+  // With drills, the list's last entry (index lessons.length) opens the drill menu.
+  const total = lessons.length + (drills ? 1 : 0);
+  const listHeight = Math.min(total, Math.max(1, height - 4));
+  const first = Math.max(0, Math.min(cursor - Math.floor(listHeight / 2), total - listHeight));
   const rows: Row[] = [ruleRow(m.lessonsTitle, width)];
-  lessons.slice(first, first + listHeight).forEach((lesson, i) => {
-    const index = first + i;
+  for (let index = first; index < first + listHeight; index++) {
+    if (index === lessons.length) {
+      rows.push({ text: truncate(`${index === cursor ? '›' : ' '} ▸ ${m.drillsEntry}`, width), role: index === cursor ? 'selected' : 'accent' });
+      continue;
+    }
+    const lesson = lessons[index];
     const total = lesson.steps.length;
     const doneIds = new Set(snapshot.progress[lesson.id]?.done ?? []);
     const done = lesson.steps.filter((s) => doneIds.has(s.id)).length;
@@ -136,9 +143,9 @@ export function lessonListRows(snapshot: EngineSnapshot, cursor: number, m: Mess
     const left = `${marker} ${symbol} ${index + 1}. ${stripMarks(lesson.title[lang])}`;
     const leftWidth = Math.max(1, width - cellWidth(right));
     rows.push({ text: padTo(left, leftWidth) + truncate(right, width - leftWidth), role: index === cursor ? 'selected' : undefined });
-  });
+  }
   const selected = lessons[cursor];
-  const summary = selected?.summary[lang]?.trim();
+  const summary = drills && cursor === lessons.length ? m.drillsIntro : selected?.summary[lang]?.trim();
   if (summary) {
     const room = height - rows.length - 1;
     if (room > 0) {
@@ -167,6 +174,27 @@ export function lessonDoneRows(snapshot: EngineSnapshot, m: Messages, width: num
     rows.push(...wrap(plain ? stripAnsi(text) : text, width - 2).map((t) => ({ text: `  ${t}` })));
   }
   return rows;
+}
+
+/** The prediction asked before a verification: the question and its numbered choices. */
+export function predictRows(snapshot: EngineSnapshot, width: number): Row[] {
+  const p = predictionOf(snapshot.step);
+  if (!p) return [];
+  const { lang } = snapshot;
+  const rows: Row[] = [ruleRow(predictMessages(lang).title, width, 'warn')];
+  rows.push(...wrap(p.question[lang], width).map((text) => ({ text, role: 'heading' as Role })));
+  p.choices.forEach((c, i) => {
+    const lines = wrap(c.text[lang], Math.max(10, width - 5));
+    lines.forEach((line, k) => rows.push({ text: `${k === 0 ? `  ${i + 1}  ` : '     '}${line}`, role: k === 0 ? 'key' : undefined }));
+  });
+  return rows;
+}
+
+/** Ask before running this step: the number of choices of a prediction not yet answered or skipped. */
+export function pendingPrediction(snapshot: EngineSnapshot | undefined): number | undefined {
+  if (!snapshot || snapshot.stepState.phase === 'passed' || snapshot.stepState.phase === 'running') return undefined;
+  const { step, lesson } = snapshot;
+  return shouldAsk(step, snapshot.progress[lesson.id]?.predictions) ? predictionOf(step)!.choices.length : undefined;
 }
 
 /** A title without its inline Markdown marks (for plain rows such as the header). */

@@ -5,6 +5,7 @@ import type { ApplyOutcome, CheckResult, DeleteOutcome } from '../cluster/port.j
 import type { EngineSnapshot, StepState } from '../engine/types.js';
 import type { Lang, ObjectRef, Step } from '../lesson/model.js';
 import { commandRows } from './commands.js';
+import { outcomeText, predictionOf, predictMessages, readRecord } from '../predict/index.js';
 import { inlineMarkdown } from './inline.js';
 import type { Renderer } from './markdown.js';
 import { messages, type Messages } from './messages.js';
@@ -249,8 +250,21 @@ export function buildStepResult(input: Omit<StepViewInput, 'kubectl' | 'renderer
   }
   if (state.phase === 'conflict') result.push(...wrapped(m.conflictHelp, width, plain, 'warn'));
   result.push(...verdictRows(state, m, width, plain));
+  result.push(...predictionResultRows(snapshot, width, plain));
   if (result.length === 0) return [];
   return [{ text: '' }, ruleRow(m.sectionResult, width), ...result];
+}
+
+/** After the check: whether the learner's prediction held, and why (or that it was skipped). */
+function predictionResultRows(snapshot: EngineSnapshot, width: number, plain: boolean): Row[] {
+  const { step, stepState: state, lang, lesson } = snapshot;
+  if (state.phase !== 'passed' && state.phase !== 'failed') return [];
+  const record = readRecord(snapshot.progress[lesson.id]?.predictions?.[step.id]);
+  if (!record || !predictionOf(step)) return [];
+  if (record.choice === null) return wrapped(predictMessages(lang).skipped, width, plain, 'muted');
+  const text = outcomeText(step, record, lang);
+  if (!text) return [];
+  return wrapped(text, width, plain, record.held === true ? 'pass' : record.held === false ? 'warn' : 'muted');
 }
 
 /** All rows of the step screen body: text, details, kubectl, then the result. */

@@ -192,12 +192,12 @@ describe('a learner', () => {
     expect(status.code).toBe(0);
     const learners = JSON.parse(status.out).learners;
     expect(learners.map((l: any) => l.namespace)).toEqual(['learner-01', 'learner-02']);
-    expect(learners[0]).toEqual({ namespace: 'learner-01', lesson: '01-reaching-external-services', step: doc.step, completedLessons: ['01-reaching-external-services'], lastResult: 'pass', lastDiagnosis: null, updated: doc.updated });
-    expect(learners[1]).toEqual({ namespace: 'learner-02', lesson: null, step: null, completedLessons: [], lastResult: null, lastDiagnosis: null, updated: null });
+    expect(learners[0]).toEqual({ namespace: 'learner-01', lesson: '01-reaching-external-services', step: doc.step, completedLessons: ['01-reaching-external-services'], lastResult: 'pass', lastDiagnosis: null, updated: doc.updated, predictions: { correct: 0, answered: 0 } });
+    expect(learners[1]).toEqual({ namespace: 'learner-02', lesson: null, step: null, completedLessons: [], lastResult: null, lastDiagnosis: null, updated: null, predictions: null });
 
     // Without a terminal, --watch prints the table once instead of a live screen.
     const table = await cli(['class', 'status', '--watch']);
-    expect(table.out.split('\n')[0]).toMatch(/^LEARNER\s+LESSON\/STEP\s+DONE\s+LAST\s+IDLE\s+LAST FAILURE$/);
+    expect(table.out.split('\n')[0]).toMatch(/^LEARNER\s+LESSON\/STEP\s+DONE\s+LAST\s+IDLE\s+PREDICTED\s+LAST FAILURE$/);
     // Not started comes before working: the instructor looks at stuck learners first.
     expect(table.out.split('\n')[1]).toMatch(/^learner-02\s+\(not started\)/);
 

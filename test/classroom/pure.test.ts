@@ -124,14 +124,14 @@ describe('status rows', () => {
   it('prints exactly the issue\'s JSON shape', () => {
     const parsed = JSON.parse(statusJson([row('learner-01', { lastResult: 'fail', lastDiagnosis: 'x', gateway: 'own' })]));
     expect(Object.keys(parsed)).toEqual(['learners']);
-    expect(Object.keys(parsed.learners[0])).toEqual(['namespace', 'lesson', 'step', 'completedLessons', 'lastResult', 'lastDiagnosis', 'updated']);
+    expect(Object.keys(parsed.learners[0])).toEqual(['namespace', 'lesson', 'step', 'completedLessons', 'lastResult', 'lastDiagnosis', 'updated', 'predictions']);
   });
 
   it('shows the last failure in one line and the idle time in the table', () => {
     const m = classMessages('en');
     const cells = statusCells([row('learner-01', { lastResult: 'fail', lastDiagnosis: 'No route to httpbin.org\nSecond line', updated: ago(12) })], LESSONS, NOW, m);
     const table = statusTable(cells, m.headers);
-    expect(table.split('\n')[1]).toMatch(/^learner-01\s+a\/s1\s+0\/2\s+FAIL\s+12m\s+No route to httpbin\.org$/);
+    expect(table.split('\n')[1]).toMatch(/^learner-01\s+a\/s1\s+0\/2\s+FAIL\s+12m\s+-\s+No route to httpbin\.org$/);
   });
 
   it('aligns the Chinese table by display width', () => {

@@ -2,6 +2,7 @@
 // cluster, lesson 2 then lesson 4 walked with keys; the proof passes; the VirtualService is broken
 // with the real kubectl (mesh dropped from its gateways); "again" on the proof step fails naming
 // the object, the field and the field manager; f re-applies after y, the step runs again and passes.
+// The verifications' predictions are answered with their number before each check runs.
 // Also: c puts the step's commands, with the x-request-id the curl sends, on the clipboard (OSC 52).
 // In English and in Chinese. Skipped, saying why, where tmux or kubectl is not installed.
 
@@ -14,6 +15,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { defaultLessonsDir, loadLessonSet } from '../../src/lesson/index.js';
 import type { Lang, Lesson } from '../../src/lesson/model.js';
 import { messages } from '../../src/ui/messages.js';
+import { predictMessages } from '../../src/predict/index.js';
 import { BIN, ensureBundle, onPath, Tmux } from './tmux.js';
 
 const missing = ['tmux', 'kubectl'].filter((p) => !onPath(p));
@@ -52,6 +54,12 @@ async function walk(lang: Lang): Promise<void> {
       await tmux.waitFor(status(lesson, i));
       if (step.kind !== 'explain') {
         tmux.press('Enter');
+        // A verification with a prediction asks first: answer it right (its number), and the check runs.
+        const predict = step.kind === 'exec' || step.kind === 'logs' ? step.predict : undefined;
+        if (predict) {
+          await tmux.waitFor(predictMessages(lang).keys(predict.choices.length));
+          tmux.press(String(predict.choices.findIndex((c) => c.correct) + 1));
+        }
         if (step.kind === 'apply' || step.kind === 'delete') {
           await tmux.waitFor('y/n');
           tmux.press('y');

@@ -34,22 +34,27 @@ export function StatusScreen(props: StatusScreenProps): React.ReactElement {
   const m = classMessages(props.lang);
   const time = props.updatedAt ? new Date(props.updatedAt).toLocaleTimeString(props.lang === 'zh' ? 'zh-CN' : 'en-GB') : '…';
   const cells = props.cells ?? [];
-  const widths = [0, 1, 2, 3, 4].map((i) =>
-    Math.max(stringWidth(m.headers[i]), ...cells.map((c) => stringWidth([c.namespace, c.where, c.passed, c.result, c.idle][i]))),
+  // The predictions column only once someone has answered one: the last failure needs the room.
+  const predicted = cells.some((c) => c.predictions !== '-');
+  const columns = (c: string[]) => (predicted ? c : [...c.slice(0, 5), ...c.slice(6)]);
+  const headers = columns([...m.headers]);
+  const fixedCount = headers.length - 1;
+  const widths = Array.from({ length: fixedCount }, (_, i) =>
+    Math.max(stringWidth(headers[i]), ...cells.map((c) => stringWidth(columns([c.namespace, c.where, c.passed, c.result, c.idle, c.predictions])[i]))),
   );
   const fixed = widths.reduce((a, b) => a + b + 2, 0);
   const last = Math.max(10, props.columns - fixed - 1);
   const room = Math.max(1, props.rows - 5); // title, header, summary, keys, and one spare row
   const shown = cells.slice(0, room);
-  const line = (parts: string[]) => parts.map((p, i) => fit(p, i < 5 ? widths[i] : last)).join('  ');
+  const line = (parts: string[]) => parts.map((p, i) => fit(p, i < fixedCount ? widths[i] : last)).join('  ');
   return (
     <Box flexDirection="column">
       <Text bold>{m.watchTitle(props.title, time)}</Text>
-      <Text dimColor>{line(m.headers)}</Text>
+      <Text dimColor>{line(headers)}</Text>
       {props.cells === undefined ? <Text>…</Text> : cells.length === 0 ? <Text>{m.noLearners(props.title)}</Text> : null}
       {shown.map((c) => (
         <Text key={c.namespace} color={COLOUR[c.standing]}>
-          {line([c.namespace, c.where, c.passed, c.result, c.idle, c.diagnosis])}
+          {line(columns([c.namespace, c.where, c.passed, c.result, c.idle, c.predictions, c.diagnosis]))}
         </Text>
       ))}
       {cells.length > shown.length ? <Text dimColor>{`… +${cells.length - shown.length}`}</Text> : null}
