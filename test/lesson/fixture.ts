@@ -2,6 +2,8 @@
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
+import { afterEach } from 'vitest';
+import { loadLessonSet } from '../../src/lesson/index.js';
 
 export const GOOD: Record<string, string> = {
   'course.yaml': `variables:
@@ -207,4 +209,18 @@ export function edit(rel: string, from: string, to: string): string {
   const text = GOOD[rel];
   if (text.split(from).length !== 2) throw new Error(`fixture ${rel} must contain ${JSON.stringify(from)} exactly once`);
   return text.replace(from, to);
+}
+
+/** `load(changes)`: loadLessonSet over GOOD with `changes`; the folders go after each test. */
+export function useLessonLoader(): (changes: Record<string, string | null>) => ReturnType<typeof loadLessonSet> {
+  let cleanups: (() => void)[] = [];
+  afterEach(() => {
+    cleanups.forEach((c) => c());
+    cleanups = [];
+  });
+  return (changes) => {
+    const f = makeLessons(changes);
+    cleanups.push(f.cleanup);
+    return loadLessonSet(f.lessons, { diagramsDir: f.diagrams });
+  };
 }

@@ -2,22 +2,12 @@
 // whose objects give it meaning): loaded when right, `file:line: problem` when wrong; every shipped
 // lesson says what it teaches in both languages.
 
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { defaultLessonsDir, formatProblems, loadLessonSet } from '../../src/lesson/index.js';
 import type { ExecStep } from '../../src/lesson/model.js';
-import { edit, lineOf, makeLessons } from './fixture.js';
+import { edit, lineOf, useLessonLoader } from './fixture.js';
 
-let cleanups: (() => void)[] = [];
-afterEach(() => {
-  cleanups.forEach((c) => c());
-  cleanups = [];
-});
-
-function load(changes: Record<string, string | null>) {
-  const f = makeLessons(changes);
-  cleanups.push(f.cleanup);
-  return loadLessonSet(f.lessons, { diagramsDir: f.diagrams });
-}
+const load = useLessonLoader();
 
 const HTTP = '02-http/lesson.yaml';
 

@@ -1,22 +1,12 @@
 // lesson.yaml `predict:` on verification steps: loaded when right (variables substituted), a
 // `file:line: problem` for each way it can be wrong; the shipped lessons 3–5 ask real questions.
 
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { defaultLessonsDir, formatProblems, loadLessonSet } from '../../src/lesson/index.js';
 import type { ExecStep, LogsStep } from '../../src/lesson/model.js';
-import { edit, lineOf, makeLessons } from './fixture.js';
+import { edit, lineOf, useLessonLoader } from './fixture.js';
 
-let cleanups: (() => void)[] = [];
-afterEach(() => {
-  cleanups.forEach((c) => c());
-  cleanups = [];
-});
-
-function load(changes: Record<string, string | null>) {
-  const f = makeLessons(changes);
-  cleanups.push(f.cleanup);
-  return loadLessonSet(f.lessons, { diagramsDir: f.diagrams });
-}
+const load = useLessonLoader();
 
 const HTTP = '02-http/lesson.yaml';
 const PREDICT = `    predict:
