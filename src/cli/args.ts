@@ -24,6 +24,8 @@ export interface CliFlags {
   yes: boolean;
   /** Additive: `run --trace` prints each verification's request trace. */
   trace?: boolean;
+  /** `run|check|manifests --track ID`: a track's lessons (course.yaml `tracks:`) instead of the core ones. */
+  track?: string;
   /** drill --list: list the drills. */
   list: boolean;
   /** drill NAME --check: verify the learner's fix (exit 0 when fixed). */
@@ -70,6 +72,7 @@ const OPTIONS = {
   'include-shared': { type: 'boolean' },
   yes: { type: 'boolean', short: 'y' },
   trace: { type: 'boolean' },
+  track: { type: 'string' },
   list: { type: 'boolean' },
   check: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -166,6 +169,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): ParsedCli {
 
   for (const flag of ['list', 'check'] as const) if (values[flag] && verb !== 'drill') throw new UsageError(m.drillOnlyFlag(`--${flag}`, m.hint));
   if (values.trace && verb !== 'run') throw new UsageError(m.runOnlyFlag('--trace', m.hint));
+  if (values.track !== undefined && !['run', 'check', 'manifests', 'list'].includes(verb)) throw new UsageError(m.trackOnlyFlag(m.hint));
+  if (values.track !== undefined && values.track.trim() === '') throw new UsageError(m.emptyValue('--track'));
 
   return {
     verb: verb === 'help' ? 'help' : verb,
@@ -183,6 +188,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): ParsedCli {
       ...(values['include-shared'] ? { includeShared: true } : {}),
       yes: values.yes ?? false,
       ...(values.trace ? { trace: true } : {}),
+      ...(values.track !== undefined ? { track: values.track } : {}),
       list: values.list ?? false,
       check: values.check ?? false,
       help: values.help ?? verb === 'help',

@@ -4,6 +4,7 @@
 import pkg from '../../package.json' with { type: 'json' };
 import type { Backend } from '../cluster/port.js';
 import type { Engine } from '../engine/types.js';
+import type { CheckName } from '../lesson/model.js';
 import type { Session } from './session.js';
 import { argvLang, parseCli, UsageError, type CliFlags, type ParsedCli } from './args.js';
 import { cliMessages } from './messages.js';
@@ -169,8 +170,16 @@ export function interactiveSessions(flags: CliFlags, env: NodeJS.ProcessEnv): { 
 async function list(flags: CliFlags, io: CliIO): Promise<number> {
   const { loadLessons } = await modules.session();
   const set = await loadLessons(flags);
-  const width = Math.max(...set.lessons.map((l) => l.id.length));
-  for (const lesson of set.lessons) {
+  const m = cliMessages(flags.lang);
+  const shown = flags.track ? set.lessons.filter((l) => l.track === checkTrack(set, flags)) : set.lessons;
+  const width = Math.max(...shown.map((l) => l.id.length));
+  let track: string | undefined;
+  for (const lesson of shown) {
+    if (lesson.track !== track) {
+      track = lesson.track;
+      const def = set.tracks?.find((t) => t.id === track);
+      if (def) io.out(`\n${m.trackHeading(def.title[flags.lang], def.requires[flags.lang], def.id)}`);
+    }
     const steps = lesson.steps.length;
     const count = flags.lang === 'zh' ? `${steps} 步` : `${steps} step${steps === 1 ? '' : 's'}`;
     io.out(`${lesson.id.padEnd(width)}  ${lesson.title[flags.lang]}  (${count})`);
@@ -178,9 +187,19 @@ async function list(flags: CliFlags, io: CliIO): Promise<number> {
   return 0;
 }
 
-function selectLessons<T extends { id: string }>(lessons: T[], named: string[], flags: CliFlags): T[] {
+/** `--track ID`, checked against the course's tracks (a UsageError names them). */
+function checkTrack(set: { tracks?: { id: string }[]; lessons: { track?: string }[] }, flags: CliFlags): string | undefined {
+  if (flags.track === undefined) return undefined;
+  const ids = (set.tracks ?? []).map((t) => t.id);
+  if (!ids.includes(flags.track)) throw new UsageError(cliMessages(flags.lang).unknownTrack(flags.track, ids));
+  if (!set.lessons.some((l) => l.track === flags.track)) throw new UsageError(cliMessages(flags.lang).emptyTrack(flags.track));
+  return flags.track;
+}
+
+function selectLessons<T extends { id: string; track?: string }>(lessons: T[], named: string[], flags: CliFlags, track?: string): T[] {
   const unknown = named.filter((id) => !lessons.some((l) => l.id === id));
   if (unknown.length > 0) throw new UsageError(cliMessages(flags.lang).unknownLesson(unknown, lessons.map((l) => l.id)));
+  if (track) return lessons.filter((l) => l.track === track || named.includes(l.id));
   return named.length === 0 ? lessons : lessons.filter((l) => named.includes(l.id));
 }
 
@@ -188,7 +207,7 @@ async function manifests(named: string[], flags: CliFlags, io: CliIO): Promise<n
   const { loadLessons } = await modules.session();
   const set = await loadLessons(flags);
   const docs: string[] = [];
-  for (const lesson of selectLessons(set.lessons, named, flags))
+  for (const lesson of selectLessons(set.lessons, named, flags, checkTrack(set, flags)))
     for (const step of lesson.steps)
       if (step.kind === 'apply')
         for (const manifest of step.manifests) docs.push(`# Source: ${manifest.file} (lesson ${lesson.id}, step ${step.id})\n${manifest.yaml.replace(/^---\n/, '').replace(/\n+$/, '')}`);
@@ -266,7 +285,7 @@ async function run(named: string[], flags: CliFlags, io: CliIO): Promise<number>
   const [{ openSession, loadLessons }, { lessonsToRun }, { runHeadless }] = await Promise.all([modules.session(), modules.machine(), modules.headless()]);
   // Check the lesson names before connecting anywhere.
   const preview = await loadLessons(flags);
-  const { ids, unknown } = lessonsToRun(preview.lessons, named);
+  const { ids, unknown } = lessonsToRun(preview.lessons, named, checkTrack(preview, flags));
   if (unknown.length > 0) throw new UsageError(m.unknownLesson(unknown, preview.lessons.map((l) => l.id)));
 
   const backend = backendOf(flags);
@@ -292,7 +311,8 @@ async function run(named: string[], flags: CliFlags, io: CliIO): Promise<number>
       const where = backend === 'practice' ? practiceWhere : zh ? `上下文 ${identity.context}（${identity.server}）` : `context ${identity.context} (${identity.server})`;
       io.out(zh ? `在${where}上运行 ${ids.length} 门课程，命名空间 ${session.namespace}。` : `Running ${ids.length} lesson${ids.length === 1 ? '' : 's'} on ${where}, namespace ${session.namespace}.`);
       io.out(m.gatewayFrom(session.gateway.mode, session.gateway.source, session.gateway.class));
-      const added = ids.filter((id) => named.length > 0 && !named.includes(id));
+      const asked = (id: string): boolean => named.includes(id) || (flags.track !== undefined && preview.lessons.some((l) => l.id === id && l.track === flags.track));
+      const added = named.length > 0 || flags.track ? ids.filter((id) => !asked(id)) : [];
       if (added.length) io.out(zh ? `同时运行 ${added.join('、')}：所列课程依赖它们。` : `Including ${added.join(', ')}: required by the lessons named.`);
       const result = await runHeadless(session.engine, ids, flags.lang, (t) => io.out(t), { trace: flags.trace === true });
       const signal = interrupted();
@@ -319,12 +339,15 @@ async function check(flags: CliFlags, io: CliIO): Promise<number> {
     modules.gateway(),
     modules.progress(),
   ]);
+  // A track's pre-flight is what its lessons' check steps ask for; its name is checked before connecting.
+  const track = flags.track ? checkTrack(await loadLessons(flags), flags) : undefined;
   const backend = backendOf(flags);
   const connection = await connect(flags, backend, { persistPractice: true, env: io.env });
   try {
     const progress = openProgressStore({ clusterKey: progressKey(connection.port, backend), namespace: connection.namespace, stateDir: stateDir(io.env) });
     const { gateway } = await sessionGateway(flags, connection.port, connection.namespace, progress);
     const lessons = await loadLessons(flags, connection.namespace, gateway.mode).catch(() => undefined);
+    const checks = track && lessons ? trackChecks(lessons.lessons, track) : undefined;
     const client = lessons ? clientTarget(lessons, connection.namespace) : { namespace: connection.namespace, labels: { app: 'curl' }, container: 'curl' };
     const identity = connection.port.identity();
     const m = cliMessages(flags.lang);
@@ -336,6 +359,7 @@ async function check(flags: CliFlags, io: CliIO): Promise<number> {
       istioNamespace: flags.istioNamespace,
       client,
       ...(lessons ? { gateway: gatewayTarget(lessons), gatewayClaims: gatewayClaims(lessons) } : {}),
+      ...(checks ? { checks } : {}),
     });
     for (const r of results) {
       io.out(`${r.level.toUpperCase().padEnd(4)}  ${r.name}: ${r.summary}`);
@@ -349,6 +373,13 @@ async function check(flags: CliFlags, io: CliIO): Promise<number> {
   } finally {
     await connection.release();
   }
+}
+
+/** The checks a track's lessons ask for (their check steps), with the connection's first. */
+function trackChecks(lessons: { track?: string; steps: { kind: string; checks?: string[] }[] }[], track: string): CheckName[] {
+  const names = new Set<string>(['cluster-reachable']);
+  for (const lesson of lessons.filter((l) => l.track === track)) for (const step of lesson.steps) if (step.kind === 'check') for (const c of step.checks ?? []) names.add(c);
+  return [...names] as CheckName[];
 }
 
 async function reset(flags: CliFlags, io: CliIO): Promise<number> {

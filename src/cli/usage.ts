@@ -10,11 +10,11 @@ Usage: egress-tutorial [COMMAND] [FLAGS]
 
 Commands:
   (none)              the interactive tutorial (needs a terminal)
-  list                list the lessons
-  run [LESSON...]     walk lessons headless (all when none named): apply, verify, print plain text;
-                      needs --yes; exit 0 only if every verification passed;
-                      --trace prints each request's path hop by hop
-  check               pre-flight report of the cluster; exit 0 only if ready
+  list                list the lessons (the core ones, then each track's)
+  run [LESSON...]     walk lessons headless (the core lessons when none named): apply, verify, print
+                      plain text; needs --yes; exit 0 only if every verification passed;
+                      --trace prints each request's path hop by hop; --track ID walks a track
+  check               pre-flight report of the cluster; exit 0 only if ready (--track ID: a track's)
   reset [--yes]       remove everything the tutorial created, and the saved progress
   manifests [LESSON...]  print the rendered YAML the lessons apply
   validate [DIR]      check a lesson folder; prints file:line: problem, exit 1 on problems
@@ -36,6 +36,8 @@ Flags:
   --lang en|zh        language (default from LC_ALL / LC_MESSAGES / LANG)
   --practice          use the built-in practice cluster instead of a real one
   --lessons DIR       use a custom lesson folder
+  --track ID          run, check, list, manifests: a track's lessons (gateway-api, tls-origination,
+                      network-policy, ambient; \`list\` shows them)
   --set NAME=VALUE    override a lesson variable, e.g. --set httpHost=example.com (repeatable)
   --gateway shared|own  whose egress gateway: the Istio namespace's (shared) or your own in your
                       namespace (own); default: the class's setting, else your saved progress, else shared
@@ -61,11 +63,11 @@ function helpTextZh(version: string): string {
 
 命令：
   （无）              交互式教程（需要终端）
-  list                列出课程
-  run [课程...]       无界面地运行课程（不指定则运行全部）：应用、验证、输出纯文本；
+  list                列出课程（先是核心课程，然后是各专题的课程）
+  run [课程...]       无界面地运行课程（不指定则运行核心课程）：应用、验证、输出纯文本；
                       需要 --yes；所有验证都通过时退出码才为 0；
-                      --trace 逐跳打印每个请求的路径
-  check               集群预检报告；集群就绪时退出码为 0
+                      --trace 逐跳打印每个请求的路径；--track ID 运行一个专题
+  check               集群预检报告；集群就绪时退出码为 0（--track ID：某个专题的预检）
   reset [--yes]       删除本教程创建的所有对象，并清除保存的进度
   manifests [课程...] 输出课程将要应用的 YAML（已替换变量）
   validate [目录]     检查课程目录；输出 file:line: problem，有问题时退出码为 1
@@ -87,6 +89,8 @@ function helpTextZh(version: string): string {
   --lang en|zh        语言（默认取自 LC_ALL / LC_MESSAGES / LANG）
   --practice          使用内置的练习集群，而不是真实集群
   --lessons DIR       使用自定义课程目录
+  --track ID          用于 run、check、list、manifests：某个专题的课程（gateway-api、tls-origination、
+                      network-policy、ambient；\`list\` 会列出它们）
   --set NAME=VALUE    覆盖课程变量，例如 --set httpHost=example.com（可重复）
   --gateway shared|own  使用谁的出口网关：Istio 命名空间里共用的（shared），或你命名空间里自己的（own）；
                       默认：课堂的设定，其次是保存的进度，否则 shared

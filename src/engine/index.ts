@@ -126,6 +126,7 @@ class LessonEngine implements Engine {
       revision: this.revision,
       lang: this.lang,
       lessons: this.lessons,
+      tracks: this.options.lessons.tracks ?? [],
       lessonIndex: this.pos.lessonIndex,
       stepIndex: this.pos.stepIndex,
       lesson: this.lesson,

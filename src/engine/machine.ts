@@ -83,11 +83,16 @@ export function withCurrent(progress: Record<string, LessonProgress>, lessonId: 
   return { ...progress, [lessonId]: { ...current, current: stepId } };
 }
 
-/** Lesson ids to run headless: the named ones (or all), with the lessons they require first. */
-export function lessonsToRun(lessons: Lesson[], named: string[]): { ids: string[]; unknown: string[] } {
+/**
+ * Lesson ids to run headless, with the lessons they require first: the named ones and, with
+ * `track`, that track's lessons; with neither, the core lessons (a track is walked only when asked:
+ * it needs what a plain cluster may not have).
+ */
+export function lessonsToRun(lessons: Lesson[], named: string[], track?: string): { ids: string[]; unknown: string[] } {
   const byId = new Map(lessons.map((l) => [l.id, l]));
   const unknown = named.filter((id) => !byId.has(id));
-  if (named.length === 0) return { ids: lessons.map((l) => l.id), unknown };
+  const roots = [...named, ...(track ? lessons.filter((l) => l.track === track).map((l) => l.id) : [])];
+  if (roots.length === 0) return { ids: lessons.filter((l) => l.track === undefined).map((l) => l.id), unknown };
   const wanted = new Set<string>();
   const add = (id: string): void => {
     const lesson = byId.get(id);
@@ -95,6 +100,6 @@ export function lessonsToRun(lessons: Lesson[], named: string[]): { ids: string[
     for (const req of lesson.requires) add(req);
     wanted.add(id);
   };
-  for (const id of named) add(id);
+  for (const id of roots) add(id);
   return { ids: lessons.filter((l) => wanted.has(l.id)).map((l) => l.id), unknown };
 }

@@ -2,7 +2,7 @@
 // The engine imports no ink; the UI makes no cluster calls.
 
 import type { ApplyOutcome, ClusterIdentity, ClusterPort, CheckResult, DeleteOutcome, Drift, LogLine } from '../cluster/port.js';
-import type { GatewayMode, Lang, Lesson, LessonSet, ObjectRef, Step } from '../lesson/model.js';
+import type { GatewayMode, Lang, Lesson, LessonSet, ObjectRef, Step, TrackDef } from '../lesson/model.js';
 import type { Trace } from '../trace/model.js';
 import type { FixPatch } from '../explain/patch.js';
 import type { PredictionRecords } from '../predict/model.js';
@@ -70,6 +70,8 @@ export interface EngineSnapshot {
   revision: number;
   lang: Lang;
   lessons: Lesson[];
+  /** The course's tracks (their lessons follow the core ones in `lessons`). */
+  tracks: TrackDef[];
   lessonIndex: number;
   stepIndex: number;
   lesson: Lesson;

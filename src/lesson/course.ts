@@ -1,5 +1,5 @@
 // course.yaml (variables and named pod targets), glossary.yaml, and the resolved variable values.
-import type { GatewayMode, Localized, VariableDef, VariableType, VariableValues } from './model.js';
+import type { GatewayMode, Localized, TrackDef, VariableDef, VariableType, VariableValues } from './model.js';
 import { LANGS } from './model.js';
 import type { ProblemList } from './problems.js';
 import { lineOf, type YamlDocument } from './yaml-lines.js';
@@ -53,6 +53,9 @@ export interface Course {
   /** Where each variable's default is written (for problems about the default). */
   defaultLines: Record<string, number>;
   targets: Record<string, RawTarget>;
+  tracks: TrackDef[];
+  /** Where each track is declared, for problems about it. */
+  trackLines: Record<string, number>;
 }
 
 export type Obj = Record<string, unknown>;
@@ -103,7 +106,7 @@ export function readTarget(value: unknown, what: string, file: string, line: num
 }
 
 export function readCourse(doc: YamlDocument | undefined, file: string, problems: ProblemList): Course {
-  const course: Course = { variables: [], defaultLines: {}, targets: {} };
+  const course: Course = { variables: [], defaultLines: {}, targets: {}, tracks: [], trackLines: {} };
   if (!doc || doc.value === null || doc.value === undefined) return course;
   if (!isObj(doc.value)) {
     problems.add(file, doc.line, 'course.yaml must be a mapping with variables: and targets:');
@@ -111,7 +114,7 @@ export function readCourse(doc: YamlDocument | undefined, file: string, problems
   }
   const root = doc.value;
   for (const key of Object.keys(root)) {
-    if (key !== 'variables' && key !== 'targets') problems.add(file, lineOf(doc.lines, [key]), `unknown field "${key}" (course.yaml has variables and targets)`);
+    if (key !== 'variables' && key !== 'targets' && key !== 'tracks') problems.add(file, lineOf(doc.lines, [key]), `unknown field "${key}" (course.yaml has variables, targets and tracks)`);
   }
   const vars = root.variables ?? [];
   if (!Array.isArray(vars)) {
@@ -159,7 +162,42 @@ export function readCourse(doc: YamlDocument | undefined, file: string, problems
       if (target) course.targets[name] = target;
     }
   }
+  readTracks(root.tracks, doc, file, problems, course);
   return course;
+}
+
+const TRACK_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
+/** `tracks: [{ id, title: {en, zh}, requires: {en, zh} }]`. */
+function readTracks(raw: unknown, doc: YamlDocument, file: string, problems: ProblemList, course: Course): void {
+  if (raw === undefined) return;
+  if (!Array.isArray(raw)) {
+    problems.add(file, lineOf(doc.lines, ['tracks']), 'tracks must be a list of { id, title, requires }');
+    return;
+  }
+  raw.forEach((t, i) => {
+    const at = (...path: string[]) => lineOf(doc.lines, ['tracks', i, ...path]);
+    if (!isObj(t)) {
+      problems.add(file, at(), 'a track must be a mapping with id, title and requires');
+      return;
+    }
+    for (const key of Object.keys(t)) {
+      if (!['id', 'title', 'requires'].includes(key)) problems.add(file, at(key), `unknown field "${key}" in a track (id, title, requires)`);
+    }
+    const id = t.id;
+    if (typeof id !== 'string' || !TRACK_ID.test(id)) {
+      problems.add(file, at('id'), `track id ${JSON.stringify(id ?? '')} must be kebab-case, like gateway-api`);
+      return;
+    }
+    if (course.tracks.some((d) => d.id === id)) {
+      problems.add(file, at('id'), `track "${id}" is declared twice`);
+      return;
+    }
+    const title = readLocalized(t.title, `track "${id}" title`, file, at('title'), problems);
+    const requires = readLocalized(t.requires, `track "${id}" requires`, file, at('requires'), problems);
+    course.tracks.push({ id, title, requires });
+    course.trackLines[id] = at('id');
+  });
 }
 
 /** Why `value` does not fit `type`, in one clause; undefined when it fits. */

@@ -134,9 +134,10 @@ export function loadLessonSet(dir: string, options: LoadOptions = {}): { set?: L
     const lesson = loadLesson(root, id, folders.slice(0, index), { course, values, known, diagramsDir, problems });
     if (lesson) lessons.push(lesson);
   });
+  checkTrackOrder(lessons, problems);
 
   if (problems.count > 0) return { problems: problems.items };
-  const set: LessonSet = { dir: root, variables: course.variables, values, gateway: options.gateway ?? 'shared', lessons };
+  const set: LessonSet = { dir: root, variables: course.variables, values, gateway: options.gateway ?? 'shared', tracks: course.tracks, lessons };
   if (glossary) set.glossary = glossary;
   return { set, problems: [] };
 }
@@ -182,9 +183,15 @@ function loadLesson(root: string, id: string, earlier: string[], ctx: LessonCont
   }
   const y = doc.value;
   for (const key of Object.keys(y)) {
-    if (key !== 'steps' && key !== 'requires' && key !== 'learned') problems.add(file, lineOf(doc.lines, [key]), `unknown field "${key}" (lesson.yaml has requires, learned and steps)`);
+    if (!['steps', 'requires', 'learned', 'track'].includes(key)) problems.add(file, lineOf(doc.lines, [key]), `unknown field "${key}" (lesson.yaml has track, requires, learned and steps)`);
   }
   const learned = readLearned(y.learned, file, doc.lines, problems);
+  let track: string | undefined;
+  if (y.track !== undefined) {
+    const names = ctx.course.tracks.map((t) => t.id);
+    if (typeof y.track === 'string' && names.includes(y.track)) track = y.track;
+    else problems.add(file, lineOf(doc.lines, ['track']), `track ${JSON.stringify(y.track)} is not declared in course.yaml (tracks: ${names.join(', ') || 'none'})`);
+  }
 
   const requires: string[] = [];
   if (y.requires !== undefined) {
@@ -263,6 +270,7 @@ function loadLesson(root: string, id: string, earlier: string[], ctx: LessonCont
   }
   return {
     id,
+    ...(track ? { track } : {}),
     title: localized((p) => renderTemplate(p.title ?? '', ctx.values)),
     summary: localized((p) => renderTemplate(p.summary, ctx.values)),
     requires,
@@ -270,6 +278,31 @@ function loadLesson(root: string, id: string, earlier: string[], ctx: LessonCont
     source: { file, line: 1 },
     ...(learned ? { learned: { en: renderTemplate(learned.en, ctx.values), zh: renderTemplate(learned.zh, ctx.values) } } : {}),
   };
+}
+
+/**
+ * The course menu groups lessons: the core ones first, then each track's lessons together. A core
+ * lesson may not build on a track's, nor a track's on another track's (each is walked on its own).
+ */
+function checkTrackOrder(lessons: Lesson[], problems: ProblemList): void {
+  const seenTracks: string[] = [];
+  let previous: string | undefined;
+  for (const lesson of lessons) {
+    const track = lesson.track;
+    if (track !== previous) {
+      if (track === undefined) problems.add(lesson.source.file, 1, `a core lesson (no track:) must come before every track's lessons; rename the folder so it sorts before ${lessons.find((l) => l.track)!.id}`);
+      else if (seenTracks.includes(track)) problems.add(lesson.source.file, 1, `the lessons of track "${track}" must be next to each other; rename the folder so it sorts with the others of that track`);
+      else seenTracks.push(track);
+      previous = track;
+    }
+    const byId = new Map(lessons.map((l) => [l.id, l]));
+    for (const req of lesson.requires) {
+      const other = byId.get(req)?.track;
+      if (other !== undefined && other !== track) {
+        problems.add(lesson.source.file, 1, `requires ${req}, a lesson of track "${other}"; a lesson may require core lessons and lessons of its own track only`);
+      }
+    }
+  }
 }
 
 /** `learned: { en: ..., zh: ... }`: one line per language, shown when the lesson is done. */

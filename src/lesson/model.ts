@@ -181,8 +181,21 @@ export interface CheckStep extends StepBase {
 
 export type Step = ExplainStep | ApplyStep | DeleteStep | ExecStep | LogsStep | CheckStep;
 
+/**
+ * A track: lessons after the core ones on a neighbouring topic (course.yaml `tracks:`), walked on
+ * their own (`run --track ID`), never by a plain `run`.
+ */
+export interface TrackDef {
+  id: string; // kebab-case, e.g. "gateway-api"
+  title: Localized;
+  /** What the cluster needs for it, one line, shown in the course menu. */
+  requires: Localized;
+}
+
 export interface Lesson {
   id: string; // folder name, e.g. "03-http-gateway"
+  /** The track it belongs to (lesson.yaml `track:`); absent for the core lessons. */
+  track?: string;
   title: Localized;
   summary: Localized; // Markdown before the first step
   /** Lessons whose objects must exist first (e.g. the client pod from setup). */
@@ -200,7 +213,9 @@ export interface LessonSet {
   /** The gateway mode the lessons were rendered for (absent: shared). */
   gateway?: GatewayMode;
   glossary?: { en: string; zh: string; note?: Localized }[];
-  lessons: Lesson[]; // in order
+  /** The tracks of course.yaml, in its order (their lessons follow the core lessons). */
+  tracks?: TrackDef[];
+  lessons: Lesson[]; // in order: the core lessons, then each track's
 }
 
 /** A problem found while loading or validating a lesson folder. */

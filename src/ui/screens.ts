@@ -120,16 +120,31 @@ export function helpRows(m: Messages, width: number): Row[] {
 
 export function lessonListRows(snapshot: EngineSnapshot, cursor: number, m: Messages, width: number, height: number, plain: boolean, renderer?: Renderer, drills = false): Row[] {
   const { lessons, lang } = snapshot;
-  // With drills, the list's last entry (index lessons.length) opens the drill menu.
-  const total = lessons.length + (drills ? 1 : 0);
-  const listHeight = Math.min(total, Math.max(1, height - 4));
-  const first = Math.max(0, Math.min(cursor - Math.floor(listHeight / 2), total - listHeight));
+  // Entries: the core lessons, a heading before each track's lessons, then (with drills) the
+  // drill menu, opened by cursor index lessons.length. Headings are not selectable.
+  type Entry = { kind: 'lesson'; index: number } | { kind: 'heading'; track: string } | { kind: 'drills' };
+  const entries: Entry[] = [];
+  lessons.forEach((lesson, index) => {
+    if (lesson.track && lesson.track !== lessons[index - 1]?.track) entries.push({ kind: 'heading', track: lesson.track });
+    entries.push({ kind: 'lesson', index });
+  });
+  if (drills) entries.push({ kind: 'drills' });
+  const at = Math.max(0, entries.findIndex((e) => (e.kind === 'lesson' && e.index === cursor) || (e.kind === 'drills' && cursor === lessons.length)));
+  const listHeight = Math.min(entries.length, Math.max(1, height - 4));
+  const first = Math.max(0, Math.min(at - Math.floor(listHeight / 2), entries.length - listHeight));
   const rows: Row[] = [ruleRow(m.lessonsTitle, width)];
-  for (let index = first; index < first + listHeight; index++) {
-    if (index === lessons.length) {
-      rows.push({ text: truncate(`${index === cursor ? '›' : ' '} ▸ ${m.drillsEntry}`, width), role: index === cursor ? 'selected' : 'accent' });
+  for (const entry of entries.slice(first, first + listHeight)) {
+    if (entry.kind === 'drills') {
+      const selected = cursor === lessons.length;
+      rows.push({ text: truncate(`${selected ? '›' : ' '} ▸ ${m.drillsEntry}`, width), role: selected ? 'selected' : 'accent' });
       continue;
     }
+    if (entry.kind === 'heading') {
+      const def = snapshot.tracks.find((t) => t.id === entry.track);
+      rows.push({ text: truncate(m.trackHeading(def ? stripMarks(def.title[lang]) : entry.track, def?.requires[lang]), width), role: 'heading' });
+      continue;
+    }
+    const index = entry.index;
     const lesson = lessons[index];
     const total = lesson.steps.length;
     const doneIds = new Set(snapshot.progress[lesson.id]?.done ?? []);

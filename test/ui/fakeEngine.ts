@@ -3,7 +3,7 @@
 
 import type { CheckResult, ClusterIdentity, LogLine } from '../../src/cluster/port.js';
 import type { Engine, EngineSnapshot, LessonProgress, ResetReport, ResetScope, StepState, Verdict } from '../../src/engine/types.js';
-import type { Lang, Lesson, Step } from '../../src/lesson/model.js';
+import type { Lang, Lesson, Step, TrackDef } from '../../src/lesson/model.js';
 
 const src = { file: 'x/lesson.yaml', line: 1 };
 const l = (en: string, zh: string) => ({ en, zh });
@@ -99,6 +99,7 @@ function idle(): StepState {
 
 export interface FakeOptions {
   lessons?: Lesson[];
+  tracks?: TrackDef[];
   lang?: Lang;
   canResume?: boolean;
   /** Saved position (for resume). */
@@ -111,6 +112,7 @@ export interface FakeOptions {
 export class FakeEngine implements Engine {
   readonly calls: string[] = [];
   lessons: Lesson[];
+  tracks: TrackDef[];
   lang: Lang;
   lessonIndex = 0;
   stepIndex = 0;
@@ -128,6 +130,7 @@ export class FakeEngine implements Engine {
 
   constructor(options: FakeOptions = {}) {
     this.lessons = options.lessons ?? sampleLessons();
+    this.tracks = options.tracks ?? [];
     this.lang = options.lang ?? 'en';
     this.canResume = options.canResume ?? false;
     this.resumeAt = options.resumeAt;
@@ -188,6 +191,7 @@ export class FakeEngine implements Engine {
       revision: this.revision,
       lang: this.lang,
       lessons: this.lessons,
+      tracks: this.tracks,
       lessonIndex: this.lessonIndex,
       stepIndex: this.stepIndex,
       lesson,

@@ -16,6 +16,7 @@ import { EGRESS_GATEWAY_LABELS, ZTUNNEL_LABELS, gatewayAccessLogState, getNamesp
 import type { MeshSettings } from './meshconfig.js';
 import { describeGatewayService, gatewayServices } from './gatewayService.js';
 
+/** Every check, in the order a pre-flight runs them. */
 export const ALL_CHECKS: CheckName[] = [
   'cluster-reachable',
   'istio-crds',
@@ -29,6 +30,10 @@ export const ALL_CHECKS: CheckName[] = [
   'client-ready',
   'shared-gateway',
 ];
+
+/** What `check` runs without --track: the core lessons' needs (a track's checks are its own). */
+export const CORE_CHECKS: CheckName[] = [...ALL_CHECKS];
+
 
 const INSTALL_ISTIO = 'istioctl install --set profile=demo -y';
 const INSTALL_EGRESS = (ns: string): string =>
@@ -680,7 +685,7 @@ function readOnce(rest: KubeRest): KubeRest {
 
 export async function runPreflight(given: PreflightDeps, options: PreflightOptions): Promise<CheckResult[]> {
   const deps: PreflightDeps = { ...given, rest: readOnce(given.rest) };
-  const wanted = options.checks ?? ALL_CHECKS;
+  const wanted = options.checks ?? CORE_CHECKS;
   const memo: Memo = {};
   const results: CheckResult[] = [];
   let reachable = true;
