@@ -16,21 +16,6 @@ import { EGRESS_GATEWAY_LABELS, ZTUNNEL_LABELS, gatewayAccessLogState, getNamesp
 import type { MeshSettings } from './meshconfig.js';
 import { describeGatewayService, gatewayServices } from './gatewayService.js';
 
-/** Every check, in the order a pre-flight runs them. */
-export const ALL_CHECKS: CheckName[] = [
-  'cluster-reachable',
-  'istio-crds',
-  'istio-namespace',
-  'egress-gateway',
-  'access-logging',
-  'sidecar-injection',
-  'dataplane-mode',
-  'outbound-policy',
-  'permissions',
-  'client-ready',
-  'shared-gateway',
-];
-
 /** What `check` runs without --track: the core lessons' needs (a track's checks are its own). */
 export const CORE_CHECKS: CheckName[] = [
   'cluster-reachable',
@@ -46,6 +31,10 @@ export const CORE_CHECKS: CheckName[] = [
   'shared-gateway',
 ];
 
+/** Every check, in the order a pre-flight runs them: the core ones, then the tracks'. */
+export const ALL_CHECKS: CheckName[] = [
+  ...CORE_CHECKS,
+];
 
 const INSTALL_ISTIO = 'istioctl install --set profile=demo -y';
 const INSTALL_EGRESS = (ns: string): string =>
