@@ -14,7 +14,7 @@ import { clientSidecarLines, explained, findingsFor, offerFix, wideFacts, withFi
 import { withRequestId } from './kubectl.js';
 import { gatewayClaims, gatewayTarget } from './gateway.js';
 import { inBoth, type EngineMessages } from './messages.js';
-import { changesPods, type PodCache } from './pod-cache.js';
+import { changesPods, podLabelsOf, type PodCache } from './pod-cache.js';
 import { Ring } from './ring.js';
 import { pick, type LiveStepState, type LocalVerdict, type Text } from './state.js';
 import { errorSentence, errorText, hostOf, isCancelled, labelSelector, lessonCreating, portText, sleep } from './util.js';
@@ -108,7 +108,14 @@ export async function runApply(ctx: RunContext, step: ApplyStep): Promise<LocalV
     return { ok: false, summary: inBoth((m) => m.interruptedApply(changed.map((o) => refName(o.ref)))), diagnosis: inBoth((m) => m.removeInterrupted(ctx.lesson.id, cleanup?.id)) };
   }
   ctx.state.applied = outcomes;
-  forgetChangedPods(ctx, outcomes.map((o) => o.ref));
+  // A workload whose pods no target selects (the learner's own gateway beside the client) keeps the client's pod.
+  for (const [i, o] of outcomes.entries()) {
+    if (!changesPods(o.ref.kind)) continue;
+    const labels = objects[i] ? podLabelsOf(objects[i]) : undefined;
+    const namespace = o.ref.namespace ?? ctx.namespace;
+    if (labels && o.ref.kind !== 'Namespace') ctx.pods?.forgetMatching(namespace, labels);
+    else ctx.pods?.forgetNamespace(o.ref.kind === 'Namespace' ? o.ref.name : namespace);
+  }
   for (const [i, o] of outcomes.entries()) {
     const authored = objects[i]?.apiVersion;
     info(ctx, inBoth((m, lang) => `${refName(o.ref)}: ${m.resultWord(o.result)}${authored && o.ref.apiVersion !== authored ? m.servedAs(o.ref.apiVersion) : ''}${o.message ? ` — ${portText(o, lang)}` : ''}`), o.result === 'error' ? 'error' : 'info');

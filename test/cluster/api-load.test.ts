@@ -16,6 +16,22 @@ afterAll(async () => {
 const reviews = (): number => Object.entries(p.cluster.requestCounts().byKind).filter(([k]) => /selfsubject/.test(k)).reduce((n, [, v]) => n + v, 0);
 
 describe('API load', () => {
+  it("the connection's /version answers the first pre-flight that checks reachability, even after one that does not", async () => {
+    const { port } = await connectCluster({ kubeconfigYaml: p.cluster.kubeconfig(), backend: 'practice' });
+    try {
+      p.cluster.resetRequestCounts();
+      await port.preflight({ clientNamespace: 'default', istioNamespace: 'istio-system', client: CLIENT, checks: ['istio-namespace'] });
+      const [reach] = await port.preflight({ clientNamespace: 'default', istioNamespace: 'istio-system', client: CLIENT, checks: ['cluster-reachable'] });
+      expect(reach.level).toBe('pass');
+      expect(p.cluster.requestCounts().byKind['GET version']).toBeUndefined();
+      // Later ones ask again: they also tell whether the server still answers.
+      await port.preflight({ clientNamespace: 'default', istioNamespace: 'istio-system', client: CLIENT, checks: ['cluster-reachable'] });
+      expect(p.cluster.requestCounts().byKind['GET version']).toBe(1);
+    } finally {
+      port.close();
+    }
+  });
+
   it('the permissions check asks once per session: one rules review per namespace, none the second time', async () => {
     const { port } = await connectCluster({ kubeconfigYaml: p.cluster.kubeconfig(), backend: 'practice' });
     try {

@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ClusterError, type ExecOptions, type ExecResult, type PodInfo, type WaitOptions } from '../../src/cluster/port.js';
 import { createEngine } from '../../src/engine/index.js';
+import { PodCache, podLabelsOf } from '../../src/engine/pod-cache.js';
 import type { Engine } from '../../src/engine/types.js';
 import type { PodTarget } from '../../src/lesson/model.js';
 import { memoryProgressStore } from '../../src/progress/index.js';
@@ -50,5 +51,32 @@ describe('engine: the session’s client pod', () => {
     engine.openLesson('02-http', 'curl');
     await engine.run();
     expect(count(port, 'waitForPod')).toBe(3);
+  });
+});
+
+describe('PodCache: what an applied workload can replace', () => {
+  const client: PodTarget = { namespace: 'learner-01', labels: { app: 'curl' }, container: 'curl' };
+  const gateway: PodTarget = { namespace: 'learner-01', labels: { istio: 'egressgateway-learner-01' }, container: 'istio-proxy' };
+  const pod = (name: string): PodInfo => ({ name, namespace: 'learner-01', ready: true, hasSidecar: true }) as PodInfo;
+
+  it("a workload beside the client (the learner's own gateway) keeps the client's pod and drops the pods it selects", () => {
+    const cache = new PodCache();
+    cache.set(client, pod('curl-1'));
+    cache.set(gateway, pod('egressgateway-1'));
+    const deployment = { kind: 'Deployment', spec: { template: { metadata: { labels: { istio: 'egressgateway-learner-01', app: 'egressgateway' } } } } };
+    cache.forgetMatching('learner-01', podLabelsOf(deployment)!);
+    expect(cache.get(client)?.name).toBe('curl-1');
+    expect(cache.get(gateway)).toBeUndefined();
+  });
+
+  it("a pod's own labels count, other namespaces are untouched, and a kind without a pod template has no labels", () => {
+    const cache = new PodCache();
+    cache.set(client, pod('curl-1'));
+    cache.forgetMatching('other', { app: 'curl' });
+    expect(cache.get(client)?.name).toBe('curl-1');
+    cache.forgetMatching('learner-01', podLabelsOf({ kind: 'Pod', metadata: { labels: { app: 'curl', version: 'v2' } } })!);
+    expect(cache.get(client)).toBeUndefined();
+    expect(podLabelsOf({ kind: 'Namespace' })).toBeUndefined();
+    expect(podLabelsOf({ kind: 'Deployment', spec: {} })).toBeUndefined();
   });
 });

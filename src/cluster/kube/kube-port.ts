@@ -94,9 +94,11 @@ export class KubeClusterPort implements ClusterPort {
   }
 
   preflight(options: PreflightOptions): Promise<CheckResult[]> {
-    // Later pre-flights ask again: they also tell whether the server still answers.
-    const serverVersion = this.parts.connectedVersion;
-    this.parts.connectedVersion = undefined;
+    // The first pre-flight that checks reachability uses the connection's answer; later ones ask
+    // again: they also tell whether the server still answers.
+    const checksReach = (options.checks ?? ['cluster-reachable']).includes('cluster-reachable');
+    const serverVersion = checksReach ? this.parts.connectedVersion : undefined;
+    if (checksReach) this.parts.connectedVersion = undefined;
     return runPreflight({ ...this.reads, where: this.parts.where, permissions: this.permissions, serverVersion }, { ...options, signal: this.signal(options.signal) });
   }
 
