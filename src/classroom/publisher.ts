@@ -25,7 +25,7 @@ export interface PublisherOptions {
   lang: Lang;
   /** Called at most once, with one sentence, when a write fails. */
   warn?: (message: string) => void;
-  /** Least time between two writes (default 3000 ms: the instructor reads "every few seconds", and a class of 100 should not write 100 times a second); the latest state is written after it. */
+  /** Least time between two writes (default 5000 ms: `class status --watch` refreshes every few seconds, and a class of 100 should not write 100 times a second); the latest state is written after it. */
   minIntervalMs?: number;
   now?: () => number;
 }
@@ -64,7 +64,7 @@ export function startPublisher(options: PublisherOptions, settings: ClassSetting
   if (!settings || !port.applyObjects) return INACTIVE;
   const apply = port.applyObjects.bind(port);
   const now = options.now ?? Date.now;
-  const minInterval = options.minIntervalMs ?? 3000;
+  const minInterval = options.minIntervalMs ?? 5000;
   let last: Pick<ProgressDoc, 'lastResult' | 'lastDiagnosis'> = { lastResult: null, lastDiagnosis: null };
   let seenVerdict: unknown;
   let writtenKey: string | undefined;
