@@ -86,9 +86,23 @@ export interface ExplainStep extends StepBase {
   diagramText?: string; // its contents, loaded
 }
 
+/**
+ * The same intent written in the other API (lesson.yaml `equivalent:` on an apply step): the
+ * Kubernetes Gateway API beside Istio's networking API, or the reverse. Shown, never applied.
+ */
+export interface Equivalent {
+  /** Which API the equivalent manifests are written in (from their apiVersions). */
+  api: 'gateway-api' | 'istio';
+  manifests: Manifest[];
+  /** What differs between the two, in a sentence or two. */
+  note?: Localized;
+}
+
 export interface ApplyStep extends StepBase {
   kind: 'apply';
   manifests: Manifest[];
+  /** The same objects' intent in the other API (`v` shows it). */
+  equivalent?: Equivalent;
   /** Wait until pods matching this target are Ready after applying (e.g. the client deployment). */
   waitFor?: PodTarget;
 }

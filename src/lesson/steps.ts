@@ -1,12 +1,12 @@
 // Turns lesson.yaml step entries into typed steps; every problem carries its lesson.yaml line.
 import { existsSync, readFileSync } from 'node:fs';
-import { join, normalize, isAbsolute } from 'node:path';
+import { dirname, join, normalize, isAbsolute } from 'node:path';
 import type {
-  CheckName, ExecExpect, GatewayMode, KubeObject, LogExpect, Manifest, ObjectRef, PodTarget, Step, StepCondition, StepKind, VariableValues,
+  CheckName, Equivalent, ExecExpect, GatewayMode, KubeObject, LogExpect, Manifest, ObjectRef, PodTarget, Step, StepCondition, StepKind, VariableValues,
 } from './model.js';
 import { GATEWAY_MODES } from './model.js';
 import type { ProblemList } from './problems.js';
-import { isObj, readTarget, type Obj, type RawTarget } from './course.js';
+import { isObj, readLocalized, readTarget, type Obj, type RawTarget } from './course.js';
 import { checkPlaceholders, renderDeep, renderTemplate } from './template.js';
 import { lineOf, parseYaml, splitFieldPath, type LineNode } from './yaml-lines.js';
 import { STEP_ID } from './prose.js';
@@ -22,7 +22,7 @@ export const CHECK_NAMES: CheckName[] = [
 
 const FIELDS: Record<StepKind, string[]> = {
   explain: ['diagram'],
-  apply: ['manifests', 'waitFor'],
+  apply: ['manifests', 'waitFor', 'equivalent'],
   delete: ['objects'],
   exec: ['target', 'command', 'tagRequest', 'expect', 'expectFailure', 'dependsOn', 'predict'],
   logs: ['target', 'expect', 'predict'],
@@ -84,7 +84,8 @@ export function parseStep(raw: unknown, index: number, ctx: StepContext): Parsed
     case 'apply': {
       const manifests = readManifests(raw, id, at, ctx);
       const waitFor = raw.waitFor === undefined ? undefined : resolveTarget(raw.waitFor, `waitFor of step "${id}"`, at('waitFor'), ctx);
-      step = { ...base, kind, manifests, ...(waitFor ? { waitFor } : {}) };
+      const equivalent = raw.equivalent === undefined ? undefined : readEquivalent(raw.equivalent, id, at, ctx);
+      step = { ...base, kind, manifests, ...(waitFor ? { waitFor } : {}), ...(equivalent ? { equivalent } : {}) };
       ctx.applyIds?.add(id);
       break;
     }
@@ -354,6 +355,38 @@ function readManifests(raw: Obj, id: string, at: At, ctx: StepContext): Manifest
     if (manifest) out.push(manifest);
   });
   return out;
+}
+
+const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
+
+/**
+ * `equivalent: { manifests: [..], from: LESSON, note: { en, zh } }`: the same intent in the other
+ * API, from this lesson's manifests/ or (`from`) another lesson's, so each manifest has one source.
+ */
+function readEquivalent(raw: unknown, id: string, at: At, ctx: StepContext): Equivalent | undefined {
+  const line = at('equivalent');
+  if (!isObj(raw)) {
+    ctx.problems.add(ctx.file, line, `equivalent of step "${id}" must be a mapping with manifests (and optionally from and note)`);
+    return undefined;
+  }
+  for (const key of Object.keys(raw)) {
+    if (!['manifests', 'from', 'note'].includes(key)) ctx.problems.add(ctx.file, at('equivalent', key), `unknown field "${key}" in equivalent of step "${id}" (manifests, from, note)`);
+  }
+  let source = ctx;
+  if (raw.from !== undefined) {
+    const from = raw.from;
+    const dir = typeof from === 'string' && isPlainRelative(from) ? join(dirname(ctx.lessonDir), from) : undefined;
+    if (!dir || !existsSync(join(dir, 'manifests'))) {
+      ctx.problems.add(ctx.file, at('equivalent', 'from'), `equivalent.from ${JSON.stringify(from)} of step "${id}" must name a lesson folder with a manifests/ folder`);
+      return undefined;
+    }
+    source = { ...ctx, lessonId: from as string, lessonDir: dir };
+  }
+  const manifests = readManifests(raw, id, (...path) => at('equivalent', ...path), source);
+  const note = raw.note === undefined ? undefined : readLocalized(raw.note, `equivalent.note of step "${id}"`, ctx.file, at('equivalent', 'note'), ctx.problems);
+  const groups = manifests.flatMap((m) => m.objects).map((o) => o.apiVersion.split('/')[0]);
+  const api = groups.includes(GATEWAY_API_GROUP) ? 'gateway-api' : 'istio';
+  return manifests.length ? { api, manifests, ...(note ? { note } : {}) } : undefined;
 }
 
 /** Reads, renders, parses and validates one manifest file. */

@@ -12,6 +12,7 @@ import { decideKey, type ConfirmAction, type Intent, type KeyContext, type Overl
 import { messages, type Messages } from './messages.js';
 import { confirmText, errorSentence, fitHints, fixableCheck, helpRows, lessonDoneRows, lessonListRows, pendingPrediction, predictRows, resumeTarget, stepHints, stripMarks } from './screens.js';
 import { traceRows } from './traceView.js';
+import { equivalentRows } from './equivalentView.js';
 import { predictMessages } from '../predict/index.js';
 import { DrillScreen } from './drill.js';
 import { drillMenuRows, type DrillEntry, type DrillMenu, type OpenedDrill } from './drillMenu.js';
@@ -95,6 +96,7 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
   const [scrollState, setScrollState] = useState({ step: '', offset: 0, follow: false });
   const [dryScroll, setDryScroll] = useState(0);
   const [traceScroll, setTraceScroll] = useState(0);
+  const [equivScroll, setEquivScroll] = useState(0);
   const [traceNone, setTraceNone] = useState(false);
   const [drillList, setDrillList] = useState<{ drills: DrillEntry[]; problem?: string } | undefined>();
   const [drillCursor, setDrillCursor] = useState(0);
@@ -195,6 +197,9 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
   const shownTrace = overlay.kind === 'trace' ? snapshot?.stepState.trace : undefined;
   const tracedRows = useMemo(() => (overlay.kind === 'trace' ? traceRows(shownTrace, lang, m, width, traceNone) : []), [overlay, shownTrace, lang, m, width, traceNone]);
   const traceOffset = clampOffset(traceScroll, tracedRows.length, bodyHeight);
+  const shownEquivalent = overlay.kind === 'equivalent' && snapshot?.step.kind === 'apply' ? snapshot.step.equivalent : undefined;
+  const equivRows = useMemo(() => (shownEquivalent ? equivalentRows(shownEquivalent, lang, m, width, plain, renderer) : []), [shownEquivalent, lang, m, width, plain, renderer]);
+  const equivOffset = clampOffset(equivScroll, equivRows.length, bodyHeight);
 
   const quit = (code: number) => {
     if (quitting.current) return;
@@ -294,6 +299,7 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
         return;
       }
       case 'overlay':
+        if (intent.overlay.kind === 'equivalent') setEquivScroll(0);
         setOverlay(intent.overlay);
         return;
       default:
@@ -441,6 +447,7 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
       case 'scroll':
         if (overlay.kind === 'dry-run') setDryScroll(clampOffset(dryOffset + intent.delta, dryRows.length, bodyHeight));
         else if (overlay.kind === 'trace') setTraceScroll(clampOffset(traceOffset + intent.delta, tracedRows.length, bodyHeight));
+        else if (overlay.kind === 'equivalent') setEquivScroll(clampOffset(equivOffset + intent.delta, equivRows.length, bodyHeight));
         else {
           const nextOffset = Math.max(0, Math.min(maxOffset, offset + intent.delta));
           setScroll({ offset: nextOffset, follow: nextOffset >= maxOffset && intent.delta > 0 });
@@ -449,6 +456,7 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
       case 'scroll-to':
         if (overlay.kind === 'dry-run') setDryScroll(intent.where === 'top' ? 0 : dryRows.length);
         else if (overlay.kind === 'trace') setTraceScroll(intent.where === 'top' ? 0 : tracedRows.length);
+        else if (overlay.kind === 'equivalent') setEquivScroll(intent.where === 'top' ? 0 : equivRows.length);
         else setScroll({ offset: 0, follow: intent.where === 'bottom' });
         break;
     }
@@ -474,6 +482,7 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
     following: snapshot !== undefined && snapshot.stepState.phase !== 'running' && snapshot.stepState.activity !== undefined,
     lastStep: snapshot !== undefined && snapshot.stepIndex === snapshot.lesson.steps.length - 1,
     hasCommands: kubectl.length > 0,
+    hasEquivalent: snapshot?.step.kind === 'apply' && snapshot.step.equivalent !== undefined,
     predictChoices: pendingPrediction(snapshot),
   };
 
@@ -562,6 +571,7 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
       ];
     } else if (overlay.kind === 'dry-run') rows = dryRows.slice(dryOffset, dryOffset + bodyHeight);
     else if (overlay.kind === 'trace') rows = tracedRows.slice(traceOffset, traceOffset + bodyHeight);
+    else if (overlay.kind === 'equivalent') rows = equivRows.slice(equivOffset, equivOffset + bodyHeight);
     else rows = [...warningRows, ...view.rows.slice(offset, offset + bodyHeight - warningRows.length)];
 
     // The prediction sits at the bottom of the body, under the step's text the learner just read.
@@ -590,6 +600,8 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
     else if (snapshot.stepState.activity) footer = <Activity text={snapshot.stepState.activity} width={width} suffix={m.escStops} />;
     else if (overlay.kind === 'dry-run')
       footer = <Line text={dryRows.length > 0 ? m.linesOf(Math.min(dryRows.length, dryOffset + 1), Math.min(dryRows.length, dryOffset + bodyHeight), dryRows.length) : ''} width={width} role="muted" />;
+    else if (overlay.kind === 'equivalent' && equivRows.length > bodyHeight)
+      footer = <Line text={m.linesOf(equivOffset + 1, Math.min(equivRows.length, equivOffset + bodyHeight), equivRows.length)} width={width} role="muted" />;
     else if (overlay.kind === 'trace' && tracedRows.length > bodyHeight)
       footer = <Line text={m.linesOf(traceOffset + 1, Math.min(tracedRows.length, traceOffset + bodyHeight), tracedRows.length)} width={width} role="muted" />;
     else if (overlay.kind === 'none' && view.rows.length > bodyHeight) footer = <Line text={m.scrollInfo(offset + 1, Math.min(view.rows.length, offset + bodyHeight), view.rows.length)} width={width} role="muted" />;
@@ -604,6 +616,8 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
               ? [overlay.again ? m.againKeys : m.closeKeys]
               : overlay.kind === 'trace'
                 ? [m.traceKeys]
+              : overlay.kind === 'equivalent'
+                ? [m.equivalentKeys, m.keyHint.lang]
               : overlay.kind === 'predict'
                 ? [predictMessages(lang).keys(context.predictChoices ?? 2)]
                 : [m.helpClose];

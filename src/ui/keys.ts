@@ -26,6 +26,8 @@ export type Overlay =
   | { kind: 'dry-run'; again?: boolean }
   /** The request trace of a verification (t toggles it). */
   | { kind: 'trace' }
+  /** An apply step's objects in the other API (v toggles it). */
+  | { kind: 'equivalent' }
   /** "What will happen?" before a verification runs (lesson.yaml predict): 1–4 answer, Enter skips. */
   | { kind: 'predict' };
 
@@ -90,6 +92,8 @@ export interface KeyContext {
   predictChoices?: number;
   /** The step has equivalent commands to copy. */
   hasCommands?: boolean;
+  /** The apply step shows its intent in the other API too (lesson.yaml `equivalent:`). */
+  hasEquivalent?: boolean;
 }
 
 const isQuit = (input: string, key: Key) => key.ctrl && input === 'c';
@@ -136,6 +140,10 @@ function overlayKey(ctx: KeyContext, input: string, key: Key): Intent | undefine
     case 'trace':
       if (input === 't' || key.escape || input === 'q') return close;
       return scrollIntent(input, key, ctx.page);
+    case 'equivalent':
+      if (input === 'v' || key.escape || input === 'q') return close;
+      if (input === 'L') return { type: 'toggle-lang' };
+      return scrollIntent(input, key, ctx.page);
     default:
       return undefined;
   }
@@ -173,6 +181,7 @@ function stepKey(ctx: KeyContext, input: string, key: Key): Intent | undefined {
   if (input === 'l') return { type: 'show-list' };
   if (input === 'r') return { type: 'overlay', overlay: { kind: 'reset-scope' } };
   if (input === 'd' && ctx.stepKind === 'apply') return { type: 'dry-run' };
+  if (input === 'v' && ctx.stepKind === 'apply' && ctx.hasEquivalent) return { type: 'overlay', overlay: { kind: 'equivalent' } };
   // A verification's result: t traces its request (an apply conflict's t is take-over: other steps).
   if (input === 't' && (ctx.stepKind === 'exec' || ctx.stepKind === 'logs') && (ctx.phase === 'passed' || ctx.phase === 'failed')) return { type: 'trace' };
   if (ctx.phase === 'conflict') {

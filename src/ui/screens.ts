@@ -94,6 +94,7 @@ export function stepHints(snapshot: EngineSnapshot, m: Messages, fixable: boolea
   else if (stepState.explainFix && stepState.phase !== 'passed' && !fixable) first.push(k.explainFix);
   if (traceable(snapshot)) first.push(k.trace);
   if (step.kind === 'apply' && stepState.phase !== 'conflict') first.push(k.dryRun);
+  if (step.kind === 'apply' && step.equivalent) first.push(m.otherApiHint(step.equivalent.api));
   if (step.kind !== 'explain') first.push(k.copy);
   if (stepState.activity) first.push(k.cancel); // a log follow still running after the verdict
   return [...first, k.back, k.list, k.reset, k.lang, k.help, k.quit];
