@@ -86,6 +86,9 @@ async function interactive(flags: CliFlags, io: CliIO): Promise<number> {
     io.err(flags.lang === 'zh' ? HEADLESS_HINT_ZH : HEADLESS_HINT);
     return 2;
   }
+  // ink draws only its last frame when CI variables are set (is-in-ci, read when ink loads): a
+  // learner's shell may export CI, but a terminal on both ends wants every frame.
+  if (io.env === process.env) for (const key of ['CI', 'CONTINUOUS_INTEGRATION']) delete process.env[key];
   // Paint a plain first frame before ink and React load (the largest part of start-up); the
   // kubeconfig is read (js-yaml) only when there is one to describe.
   const [{ describeTarget }, { splashFrame }, yaml] = await Promise.all([import('./target.js'), import('../ui/splash.js'), flags.practice ? undefined : import('js-yaml')]);
