@@ -416,7 +416,7 @@ async function reset(flags: CliFlags, io: CliIO): Promise<number> {
     if (store.persistent === false && store.warning) io.err(`egress-tutorial: ${store.warning}`);
     store.clear();
     const errors = removed.filter((r) => r.result === 'error');
-    io.out(errors.length ? m.resetErrors(errors.length, errors.map((r) => `${r.ref.kind}/${r.ref.name}`)) : m.resetDone);
+    io.out(errors.length ? m.resetErrors(errors.length, errors.map((r) => `${r.ref.kind}/${r.ref.name}`)) : store.persistent === false ? m.resetDoneStateUnusable : m.resetDone);
     return errors.length ? 1 : 0;
   } finally {
     await connection.release();

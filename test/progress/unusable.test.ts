@@ -61,5 +61,8 @@ describe('an unusable state directory', () => {
     expect(await runCli(['reset', '--practice', '--yes'], io)).toBe(0);
     expect(io.stderr.join('\n')).not.toMatch(/unexpected error/);
     expect(io.stderr).toContain(`egress-tutorial: Progress cannot be saved: ${join(dir, 'xdg', 'egress-tutorial')} (or a folder above it) is a file, not a folder; move it away or set XDG_STATE_HOME to a writable folder. Progress is kept in memory for this session only.`);
+    // It does not claim to have cleared progress it could not reach.
+    expect(io.stdout.join('\n')).not.toContain('cleared the saved progress');
+    expect(io.stdout.at(-1)).toBe('Done: removed what the tutorial created; the progress folder cannot be used (see above), so no saved progress was cleared.');
   }, 30_000);
 });
