@@ -91,7 +91,7 @@ export interface ExplainStep extends StepBase {
  * Kubernetes Gateway API beside Istio's networking API, or the reverse. Shown, never applied.
  */
 export interface Equivalent {
-  /** Which API the equivalent manifests are written in (from their apiVersions). */
+  /** Which API the equivalent is written in: the other one than the step's own manifests. */
   api: 'gateway-api' | 'istio';
   manifests: Manifest[];
   /** What differs between the two, in a sentence or two. */

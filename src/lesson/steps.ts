@@ -84,7 +84,7 @@ export function parseStep(raw: unknown, index: number, ctx: StepContext): Parsed
     case 'apply': {
       const manifests = readManifests(raw, id, at, ctx);
       const waitFor = raw.waitFor === undefined ? undefined : resolveTarget(raw.waitFor, `waitFor of step "${id}"`, at('waitFor'), ctx);
-      const equivalent = raw.equivalent === undefined ? undefined : readEquivalent(raw.equivalent, id, at, ctx);
+      const equivalent = raw.equivalent === undefined ? undefined : readEquivalent(raw.equivalent, manifests, id, at, ctx);
       step = { ...base, kind, manifests, ...(waitFor ? { waitFor } : {}), ...(equivalent ? { equivalent } : {}) };
       ctx.applyIds?.add(id);
       break;
@@ -361,9 +361,10 @@ const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
 
 /**
  * `equivalent: { manifests: [..], from: LESSON, note: { en, zh } }`: the same intent in the other
- * API, from this lesson's manifests/ or (`from`) another lesson's, so each manifest has one source.
+ * API (the Gateway API beside Istio's, or the reverse, told by the step's own manifests), from this
+ * lesson's manifests/ or (`from`) another lesson's, so each manifest has one source.
  */
-function readEquivalent(raw: unknown, id: string, at: At, ctx: StepContext): Equivalent | undefined {
+function readEquivalent(raw: unknown, own: Manifest[], id: string, at: At, ctx: StepContext): Equivalent | undefined {
   const line = at('equivalent');
   if (!isObj(raw)) {
     ctx.problems.add(ctx.file, line, `equivalent of step "${id}" must be a mapping with manifests (and optionally from and note)`);
@@ -384,8 +385,9 @@ function readEquivalent(raw: unknown, id: string, at: At, ctx: StepContext): Equ
   }
   const manifests = readManifests(raw, id, (...path) => at('equivalent', ...path), source);
   const note = raw.note === undefined ? undefined : readLocalized(raw.note, `equivalent.note of step "${id}"`, ctx.file, at('equivalent', 'note'), ctx.problems);
-  const groups = manifests.flatMap((m) => m.objects).map((o) => o.apiVersion.split('/')[0]);
-  const api = groups.includes(GATEWAY_API_GROUP) ? 'gateway-api' : 'istio';
+  // The other API than the step's own (a ServiceEntry is the same object in both).
+  const ownGroups = own.flatMap((m) => m.objects).map((o) => o.apiVersion.split('/')[0]);
+  const api = ownGroups.includes(GATEWAY_API_GROUP) ? 'istio' : 'gateway-api';
   return manifests.length ? { api, manifests, ...(note ? { note } : {}) } : undefined;
 }
 

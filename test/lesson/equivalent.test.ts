@@ -37,12 +37,19 @@ describe('equivalent', () => {
     expect(step.equivalent!.manifests[0].objects[0].kind).toBe('HTTPRoute');
   });
 
-  it("from: another lesson's manifests (rendered with the values), and Istio's API when no Gateway API kind is there", () => {
+  it("from: another lesson's manifests (rendered with the values); the API is the other one than the step's", () => {
     const { set, problems } = load({ '02-http/lesson.yaml': withEquivalent('    equivalent: { from: 01-setup, manifests: [curl.yaml] }\n') });
     expect(problems).toEqual([]);
     const step = set!.lessons[1].steps.find((s) => s.id === 'service-entry') as ApplyStep;
-    expect(step.equivalent!.api).toBe('istio');
+    expect(step.equivalent!.api).toBe('gateway-api'); // the step applies Istio's ServiceEntry
     expect(step.equivalent!.manifests[0].file).toBe('01-setup/manifests/curl.yaml');
+    // A step of the Gateway API shows Istio's API.
+    const reverse = load({
+      '02-http/lesson.yaml': edit('02-http/lesson.yaml', '    manifests: [serviceentry.yaml]\n', '    manifests: [route.yaml]\n    equivalent: { manifests: [serviceentry.yaml] }\n'),
+      '02-http/manifests/route.yaml': ROUTE,
+    });
+    expect(reverse.problems).toEqual([]);
+    expect((reverse.set!.lessons[1].steps.find((s) => s.id === 'service-entry') as ApplyStep).equivalent!.api).toBe('istio');
   });
 
   it('names an unknown field, a missing file and a from that is no lesson, with their lines', () => {
