@@ -196,9 +196,11 @@ try {
     await tutorial(['class', 'reset', '1', '--yes', '--kubeconfig', adminConfig]);
 
     const beforeAll = await requestsPerLearner();
+    const serverCpuClassBefore = cpuMsOf(practice.pid);
     const started = process.hrtime.bigint();
     const walks = await Promise.all(namespaces.map(walk));
     const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+    const classServerCpu = cpuMsOf(practice.pid) - serverCpuClassBefore;
     await stopWatching();
     const afterAll = await requestsPerLearner();
     const perLearner = namespaces.map((ns) => (afterAll.get(ns) ?? 0) - (beforeAll.get(ns) ?? 0));
@@ -239,6 +241,8 @@ try {
       figure('  CPU of one walk: the CLI + the practice cluster', { value: soloCpu, unit: 'ms', note: `(${Math.round(solo.cpuMs)} + ${Math.round(soloServerCpu)} ms)` }),
       figure(`  CPU floor of ${N} walks on ${cores} cores`, { value: floorMs, unit: 'ms', ratio: floorMs / solo.ms, note: '(N × CPU of one walk ÷ cores: no machine of this size can go faster)' }),
       figure(`  ${N} learners' wall time to that floor`, { value: wallMs, unit: 'ms', ratio: wallMs / floorMs }),
+      // Does the shared API server scale with the class? Its CPU for N walks against N × one walk's.
+      figure(`  practice cluster CPU for the ${N} walks`, { value: classServerCpu, unit: 'ms', ratio: classServerCpu / (N * soloServerCpu), note: `(ratio: to ${N} × one walk's ${Math.round(soloServerCpu)} ms)` }),
       figure('  API requests per learner (median)', { value: median(perLearner), unit: 'requests', target: 80, note: `(max ${Math.max(...perLearner)})` }),
       figure('  walks that passed', { value: passed, unit: `of ${N}` }),
       figure('  proof lines from another learner', { value: foreignCount, unit: `of ${proofCount}`, target: 0 }),
