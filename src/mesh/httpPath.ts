@@ -17,7 +17,7 @@ import {
   type RouteChoice,
 } from './istioConfig.js';
 import { outboundPolicy, sidecarView } from './meshPolicy.js';
-import { address, isGatewayPod, type Net, serviceDnat, startTime, writeAccessLog } from './net.js';
+import { address, droppedByPolicy, isGatewayPod, type Net, serviceDnat, startTime, writeAccessLog } from './net.js';
 import type { MeshPod, MeshState } from './types.js';
 
 /** What the next hop did with an HTTP request. */
@@ -308,6 +308,7 @@ function traceIds(net: Net, req: HttpRequest): TraceIds {
 export function deliverHttp(net: Net, req: HttpRequest, target: { ip: string; port: number }, fromAddress: string): HttpHop {
   const pod = net.state.pods.find((p) => p.ip === target.ip);
   if (pod) {
+    if (droppedByPolicy(net, fromAddress, target)) return { kind: 'timeout' };
     if (!pod.ready) return { kind: 'refused' };
     if (isGatewayPod(net.state, pod)) return gatewayHttp(net, req, pod, target.port, fromAddress);
     return { kind: 'refused' };
@@ -315,7 +316,7 @@ export function deliverHttp(net: Net, req: HttpRequest, target: { ip: string; po
   const dnat = serviceDnat(net, target);
   if (dnat === 'refused') return { kind: 'refused' };
   if (dnat) return deliverHttp(net, req, dnat, fromAddress);
-  if (isPrivateAddress(target.ip)) return { kind: 'timeout' };
+  if (isPrivateAddress(target.ip) || droppedByPolicy(net, fromAddress, target)) return { kind: 'timeout' };
   if (!originListens(target.port, false)) return originListens(target.port, true) ? respondFromOrigin(net, req) : { kind: 'timeout' };
   return respondFromOrigin(net, req);
 }

@@ -4,6 +4,7 @@
 import { type AccessLogFields, formatAccessLog } from './accessLog.js';
 import { serviceEndpoints, serviceIp } from './dns.js';
 import { accessLogEnabled } from './meshPolicy.js';
+import { connectionAllowed, peerAt } from './networkPolicy.js';
 import type { Dice } from './random.js';
 import type { AccessLogRecord, MeshPod, MeshState } from './types.js';
 
@@ -58,4 +59,13 @@ export function serviceDnat(net: Net, target: { ip: string; port: number }): { i
   if (!port || endpoints.length === 0) return 'refused';
   const endpoint = endpoints[net.dice.int(0, endpoints.length - 1)];
   return { ip: endpoint.ip, port: port.targetPort };
+}
+
+/**
+ * A policy-enforcing CNI drops a connection the NetworkPolicies do not allow: the sender's connect
+ * times out. Checked where the target is a pod or an outside address (after kube-proxy's DNAT).
+ */
+export function droppedByPolicy(net: Net, fromAddress: string, target: { ip: string; port: number }): boolean {
+  const fromIp = fromAddress.slice(0, fromAddress.lastIndexOf(':'));
+  return !connectionAllowed(net.state, peerAt(net.state, fromIp), peerAt(net.state, target.ip), target.port).allowed;
 }

@@ -10,7 +10,7 @@ import { deliverHttp, gatewayServicePort, LOOP_LIMIT } from './httpPath.js';
 import { CLUSTER_EGRESS_IP, isPrivateAddress, originListens, originRespond } from './internet.js';
 import { findServiceEntryPort, gatewayServers, gatewayTlsFilterChains, lookupTlsRoute, pickFilterChain, serviceEntryEndpoint } from './istioConfig.js';
 import { outboundPolicy, sidecarView } from './meshPolicy.js';
-import { address, isGatewayPod, type Net, serviceDnat, startTime, writeAccessLog } from './net.js';
+import { address, droppedByPolicy, isGatewayPod, type Net, serviceDnat, startTime, writeAccessLog } from './net.js';
 import type { MeshPod } from './types.js';
 
 export type TlsHop =
@@ -178,13 +178,14 @@ function forwardTcp(
 export function deliverTls(net: Net, req: HttpRequest, target: { ip: string; port: number }, fromAddress: string): TlsHop {
   const pod = net.state.pods.find((p) => p.ip === target.ip);
   if (pod) {
+    if (droppedByPolicy(net, fromAddress, target)) return { kind: 'timeout' };
     if (pod.ready && isGatewayPod(net.state, pod)) return gatewayTls(net, req, pod, target.port, fromAddress);
     return { kind: 'refused' };
   }
   const dnat = serviceDnat(net, target);
   if (dnat === 'refused') return { kind: 'refused' };
   if (dnat) return deliverTls(net, req, dnat, fromAddress);
-  if (isPrivateAddress(target.ip)) return { kind: 'timeout' };
+  if (isPrivateAddress(target.ip) || droppedByPolicy(net, fromAddress, target)) return { kind: 'timeout' };
   if (originListens(target.port, true)) {
     const response = originRespond(req, { now: startTime(net, 0), dice: net.dice, clientIp: CLUSTER_EGRESS_IP });
     const handshakeMs = net.dice.int(40, 120);

@@ -5,6 +5,7 @@ import { resolveInPod } from './dns.js';
 import type { HttpRequest, HttpResponse } from './http.js';
 import { deliverHttp, sidecarHttp } from './httpPath.js';
 import { address, type Net } from './net.js';
+import { connectionAllowed, KUBE_DNS, peerAt } from './networkPolicy.js';
 import { isHttpListenerPort } from './istioConfig.js';
 import { deliverTls, sidecarPlainTcp, sidecarTls } from './tlsPath.js';
 
@@ -17,7 +18,16 @@ export const OPENSSL_VERSION = 'OpenSSL/3.5.4';
 
 const KERNEL_CONNECT_TIMEOUT_MS = 134_000; // Linux gives up on SYN retries after about this long
 
+const RESOLVER_GIVES_UP_MS = 10_000; // glibc: 5 s per try, 2 tries
+
 export function exchange(net: Net, req: HttpRequest, connectTimeoutMs?: number): Exchange {
+  // A NetworkPolicy that isolates the pod's egress without allowing kube-dns on UDP 53: queries are dropped.
+  if (!/^[\d.]+$/.test(req.host) && req.host !== 'localhost' && !connectionAllowed(net.state, peerAt(net.state, net.client.ip), KUBE_DNS, 53, 'UDP').allowed) {
+    if (net.maxTimeMs !== undefined && net.maxTimeMs < RESOLVER_GIVES_UP_MS) {
+      return { kind: 'error', code: 28, message: `Resolving timed out after ${net.maxTimeMs} milliseconds`, elapsedMs: net.maxTimeMs, stage: 'resolve' };
+    }
+    return { kind: 'error', code: 6, message: `Could not resolve host: ${req.host}`, elapsedMs: RESOLVER_GIVES_UP_MS + net.dice.int(0, 20), stage: 'resolve' };
+  }
   const resolved = resolveInPod(net.state, net.client.namespace, req.host);
   if (resolved.kind === 'nxdomain') {
     return { kind: 'error', code: 6, message: `Could not resolve host: ${req.host}`, elapsedMs: net.dice.int(1, 20), stage: 'resolve' };

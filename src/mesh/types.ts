@@ -38,6 +38,18 @@ export interface MeshState {
   pods: MeshPod[]; // client pods and gateway pods (MeshPod.gateway), in any namespace
   /** Services, e.g. istio-egressgateway.istio-system (80→8080, 443→8443) or a learner's egressgateway.NS (80→80, 443→443). */
   services: MeshService[];
+  /** Kubernetes NetworkPolicies (networking.k8s.io/v1), applied when the CNI enforces them. */
+  networkPolicies?: NetworkPolicyObject[];
+  /** Whether the cluster's CNI enforces NetworkPolicy (Calico, Cilium do; kindnet does not). */
+  networkPolicyEnforced?: boolean;
+  /** Namespaces with their labels (NetworkPolicy namespaceSelectors read them). */
+  namespaces?: { name: string; labels: Record<string, string> }[];
+}
+
+export interface NetworkPolicyObject {
+  namespace: string;
+  name: string;
+  spec: Record<string, unknown>;
 }
 
 export interface MeshService {
