@@ -43,6 +43,8 @@ export function learnerRules(): Rule[] {
   return [
     { apiGroups: ['networking.istio.io'], resources: ['serviceentries', 'gateways', 'destinationrules', 'virtualservices', 'sidecars', 'workloadentries'], verbs: ALL },
     { apiGroups: ['telemetry.istio.io'], resources: ['telemetries'], verbs: ALL },
+    // The NetworkPolicy track: the learner's own namespace's policies.
+    { apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'], verbs: ALL },
     { apiGroups: ['apps'], resources: ['deployments'], verbs: ALL },
     { apiGroups: ['apps'], resources: ['replicasets'], verbs: READ },
     { apiGroups: [''], resources: ['pods'], verbs: [...READ, 'delete'] },

@@ -87,6 +87,8 @@ function checkCommand(check: CheckName, ctx: KubectlContext, client: PodTarget |
       return `kubectl get namespace ${ctx.namespace} -L istio.io/dataplane-mode; kubectl get pods -l app=ztunnel -n ${ctx.istioNamespace}`;
     case 'client-ready':
       return `kubectl get pods -l ${shellQuote(selector(client?.labels ?? { app: 'curl' }))} -n ${client?.namespace ?? ctx.namespace}`;
+    case 'network-policy-enforced':
+      return 'kubectl get daemonsets -n kube-system';
   }
 }
 

@@ -186,7 +186,8 @@ export type CheckName =
   | 'permissions'
   | 'client-ready'
   | 'dataplane-mode'
-  | 'shared-gateway';
+  | 'shared-gateway'
+  | 'network-policy-enforced';
 
 export interface CheckStep extends StepBase {
   kind: 'check';

@@ -18,11 +18,12 @@ export const STEP_KINDS: StepKind[] = ['explain', 'apply', 'delete', 'exec', 'lo
 export const CHECK_NAMES: CheckName[] = [
   'cluster-reachable', 'istio-crds', 'istio-namespace', 'egress-gateway', 'access-logging',
   'sidecar-injection', 'outbound-policy', 'permissions', 'client-ready', 'shared-gateway', 'dataplane-mode',
+  'network-policy-enforced',
 ];
 
 const FIELDS: Record<StepKind, string[]> = {
   explain: ['diagram'],
-  apply: ['manifests', 'waitFor', 'equivalent'],
+  apply: ['manifests', 'from', 'waitFor', 'equivalent'],
   delete: ['objects'],
   exec: ['target', 'command', 'tagRequest', 'expect', 'expectFailure', 'dependsOn', 'predict'],
   logs: ['target', 'expect', 'predict'],
@@ -82,7 +83,8 @@ export function parseStep(raw: unknown, index: number, ctx: StepContext): Parsed
       step = { ...base, kind, ...readDiagram(raw, id, at, ctx) };
       break;
     case 'apply': {
-      const manifests = readManifests(raw, id, at, ctx);
+      const source = manifestSource(raw.from, id, (...path) => at(...path), ctx, 'from');
+      const manifests = source ? readManifests(raw, id, at, source) : [];
       const waitFor = raw.waitFor === undefined ? undefined : resolveTarget(raw.waitFor, `waitFor of step "${id}"`, at('waitFor'), ctx);
       const equivalent = raw.equivalent === undefined ? undefined : readEquivalent(raw.equivalent, manifests, id, at, ctx);
       step = { ...base, kind, manifests, ...(waitFor ? { waitFor } : {}), ...(equivalent ? { equivalent } : {}) };
@@ -360,6 +362,20 @@ function readManifests(raw: Obj, id: string, at: At, ctx: StepContext): Manifest
 const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
 
 /**
+ * Where a step's manifests are read: this lesson's manifests/, or (`from: LESSON`) another
+ * lesson's, so a track can apply a core lesson's objects without a second copy of them.
+ */
+function manifestSource(from: unknown, id: string, at: At, ctx: StepContext, field: string): StepContext | undefined {
+  if (from === undefined) return ctx;
+  const dir = typeof from === 'string' && from !== '' && isPlainRelative(from) ? join(dirname(ctx.lessonDir), from) : undefined;
+  if (!dir || !existsSync(join(dir, 'manifests'))) {
+    ctx.problems.add(ctx.file, at('from'), `${field} ${JSON.stringify(from)} of step "${id}" must name a lesson folder with a manifests/ folder`);
+    return undefined;
+  }
+  return { ...ctx, lessonId: from as string, lessonDir: dir };
+}
+
+/**
  * `equivalent: { manifests: [..], from: LESSON, note: { en, zh } }`: the same intent in the other
  * API (the Gateway API beside Istio's, or the reverse, told by the step's own manifests), from this
  * lesson's manifests/ or (`from`) another lesson's, so each manifest has one source.
@@ -373,16 +389,8 @@ function readEquivalent(raw: unknown, own: Manifest[], id: string, at: At, ctx: 
   for (const key of Object.keys(raw)) {
     if (!['manifests', 'from', 'note'].includes(key)) ctx.problems.add(ctx.file, at('equivalent', key), `unknown field "${key}" in equivalent of step "${id}" (manifests, from, note)`);
   }
-  let source = ctx;
-  if (raw.from !== undefined) {
-    const from = raw.from;
-    const dir = typeof from === 'string' && isPlainRelative(from) ? join(dirname(ctx.lessonDir), from) : undefined;
-    if (!dir || !existsSync(join(dir, 'manifests'))) {
-      ctx.problems.add(ctx.file, at('equivalent', 'from'), `equivalent.from ${JSON.stringify(from)} of step "${id}" must name a lesson folder with a manifests/ folder`);
-      return undefined;
-    }
-    source = { ...ctx, lessonId: from as string, lessonDir: dir };
-  }
+  const source = manifestSource(raw.from, id, (...path) => at('equivalent', ...path), ctx, 'equivalent.from');
+  if (!source) return undefined;
   const manifests = readManifests(raw, id, (...path) => at('equivalent', ...path), source);
   const note = raw.note === undefined ? undefined : readLocalized(raw.note, `equivalent.note of step "${id}"`, ctx.file, at('equivalent', 'note'), ctx.problems);
   // The other API than the step's own (a ServiceEntry is the same object in both).

@@ -30,6 +30,25 @@ function remove(api: Api, group: string, kind: string, namespace: string | undef
   if (api.store.get(r, namespace, name)) api.store.delete(r, namespace, name);
 }
 
+/** The CNI DaemonSets the practice cluster can have: Calico enforces NetworkPolicy, kindnet does not. */
+export const CNI_DAEMONSETS = {
+  calico: { name: 'calico-node', image: 'docker.io/calico/node:v3.29.1', label: 'calico-node' },
+  kindnet: { name: 'kindnet', image: 'docker.io/kindest/kindnetd:v20250214-acbabc1a', label: 'kindnet' },
+} as const;
+
+function cniDaemonSet(cni: keyof typeof CNI_DAEMONSETS): KObject {
+  const d = CNI_DAEMONSETS[cni];
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'DaemonSet',
+    metadata: { name: d.name, namespace: 'kube-system', labels: { 'k8s-app': d.label } },
+    spec: {
+      selector: { matchLabels: { 'k8s-app': d.label } },
+      template: { metadata: { labels: { 'k8s-app': d.label } }, spec: { hostNetwork: true, containers: [{ name: d.label, image: d.image }] } },
+    },
+  };
+}
+
 function namespace(name: string, labels: Record<string, string> = {}): KObject {
   return { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } };
 }
@@ -163,6 +182,10 @@ export function applyKnobs(api: Api, knobs: PracticeKnobs): void {
     const mesh = meshConfigYaml(knobs, data.mesh);
     if (mesh !== data.mesh) api.store.update(cmRes, { ...cm, data: { ...data, mesh } });
   }
+  // The CNI: which DaemonSet runs in kube-system tells whether NetworkPolicy is enforced.
+  const cni = knobs.cni ?? 'calico';
+  for (const name of Object.keys(CNI_DAEMONSETS) as (keyof typeof CNI_DAEMONSETS)[]) if (name !== cni) remove(api, 'apps', 'DaemonSet', 'kube-system', CNI_DAEMONSETS[name].name);
+  ensure(api, cniDaemonSet(cni));
   const nsRes = res(api, '', 'Namespace');
   const ns = api.store.get(nsRes, undefined, 'default');
   if (ns) {

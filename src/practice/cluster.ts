@@ -138,7 +138,7 @@ export async function startPracticeClusterWith(deps: PracticeDeps, options: Prac
     setKnobs(patch: Partial<PracticeKnobs>): void {
       const before = knobs;
       knobs = mergeKnobs(knobs, patch);
-      if (before.egressGateway !== knobs.egressGateway || before.accessLog !== knobs.accessLog || before.outboundPolicy !== knobs.outboundPolicy || before.injection !== knobs.injection) {
+      if (before.egressGateway !== knobs.egressGateway || before.accessLog !== knobs.accessLog || before.outboundPolicy !== knobs.outboundPolicy || before.injection !== knobs.injection || before.cni !== knobs.cni) {
         applyKnobs(api, knobs);
       }
     },

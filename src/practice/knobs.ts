@@ -7,6 +7,7 @@ export const DEFAULT_KNOBS: PracticeKnobs = {
   accessLog: true,
   outboundPolicy: 'ALLOW_ANY',
   injection: true,
+  cni: 'calico',
   podReadyDelayMs: 1500,
   faultRate: 0,
   faultStatus: 500,

@@ -10,6 +10,9 @@ import { proxyMode } from './injection.js';
 
 export const ISTIO_NAMESPACE = 'istio-system';
 
+/** kube-system DaemonSets of CNIs that enforce NetworkPolicy. */
+export const ENFORCING_CNIS = ['calico-node', 'cilium', 'antrea-agent', 'kube-router', 'weave-net'];
+
 export function parseMeshConfig(text: string | undefined): MeshState['meshConfig'] {
   let doc: unknown;
   try {
@@ -64,11 +67,20 @@ export function buildMeshState(store: Store, registry: ResourceRegistry): MeshSt
     });
     return { namespace: s.metadata.namespace ?? 'default', name: s.metadata.name, ports, selector: (spec.selector as Record<string, string>) ?? {} };
   });
+  const networkPolicies = store.list({ group: 'networking.k8s.io', plural: 'networkpolicies' }).map((p) => ({
+    namespace: p.metadata.namespace ?? 'default',
+    name: p.metadata.name,
+    spec: (isPlainObject(p.spec) ? p.spec : {}) as Record<string, unknown>,
+  }));
   return {
     istioNamespace: ISTIO_NAMESPACE,
     meshConfig: parseMeshConfig((cm?.data as Record<string, string> | undefined)?.mesh),
     objects,
     pods: store.list({ group: '', plural: 'pods' }).map(toMeshPod),
     services,
+    networkPolicies,
+    // As on a real cluster, the CNI running in kube-system decides whether policies are enforced.
+    networkPolicyEnforced: ENFORCING_CNIS.some((name) => store.get({ group: 'apps', plural: 'daemonsets' }, 'kube-system', name) !== undefined),
+    namespaces: store.list({ group: '', plural: 'namespaces' }).map((n) => ({ name: n.metadata.name, labels: n.metadata.labels ?? {} })),
   };
 }

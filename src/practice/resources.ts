@@ -52,6 +52,8 @@ export const BUILTIN_RESOURCES: ResourceInfo[] = [
   builtin('discovery.k8s.io', 'EndpointSlice', 'endpointslices'),
   builtin('apps', 'Deployment', 'deployments', { shortNames: ['deploy'], categories: ['all'], subresources: ['status', 'scale'] }),
   builtin('apps', 'ReplicaSet', 'replicasets', { shortNames: ['rs'], categories: ['all'], subresources: ['status', 'scale'] }),
+  builtin('apps', 'DaemonSet', 'daemonsets', { shortNames: ['ds'], categories: ['all'], subresources: ['status'] }),
+  builtin('networking.k8s.io', 'NetworkPolicy', 'networkpolicies', { shortNames: ['netpol'] }),
   builtin('apiextensions.k8s.io', 'CustomResourceDefinition', 'customresourcedefinitions', { namespaced: false, shortNames: ['crd', 'crds'], verbs: ['get', 'list', 'watch'], categories: ['api-extensions'] }),
   builtin('rbac.authorization.k8s.io', 'Role', 'roles'),
   builtin('rbac.authorization.k8s.io', 'RoleBinding', 'rolebindings'),

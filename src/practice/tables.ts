@@ -54,6 +54,13 @@ function ports(o: KObject): string {
   return p.length ? p.join(',') : '<none>';
 }
 
+/** A label selector as kubectl prints it: `app=curl,tier=web`, `<none>` when empty. */
+function selectorText(sel: Record<string, unknown> | undefined): string {
+  const labels = sel && 'matchLabels' in sel ? rec(sel.matchLabels) : rec(sel);
+  const pairs = Object.entries(labels).filter(([k]) => k !== 'matchExpressions').map(([k, v]) => `${k}=${v}`);
+  return pairs.length ? pairs.join(',') : '<none>';
+}
+
 const CREATED_AT: Column = { name: 'Created At', type: 'date', description: 'CreationTimestamp is a timestamp representing the server time when this object was created.', cell: (o) => o.metadata.creationTimestamp ?? '' };
 const subjectsOf = (o: KObject, kind: string): string =>
   arr(o.subjects)
@@ -128,6 +135,21 @@ const COLUMNS: Record<string, Column[]> = {
     { name: 'AddressType', type: 'string', description: 'Type of address carried by this EndpointSlice', cell: (o) => o.addressType ?? 'IPv4' },
     { name: 'Ports', type: 'string', description: 'Ports of the EndpointSlice', cell: (o) => arr(o.ports).map((p) => p.port).join(',') || '<unset>' },
     { name: 'Endpoints', type: 'string', description: 'Addresses of the endpoints', cell: (o) => arr(o.endpoints).flatMap((e) => (e.addresses as string[]) ?? []).join(',') || '<unset>' },
+    AGE,
+  ],
+  networkpolicies: [
+    NAME,
+    { name: 'Pod-Selector', type: 'string', description: 'Pod selector of the NetworkPolicy', cell: (o) => selectorText(rec(rec(o.spec).podSelector)) },
+    AGE,
+  ],
+  daemonsets: [
+    NAME,
+    { name: 'Desired', type: 'integer', description: 'The total number of nodes that should be running the daemon pod.', cell: (o) => rec(o.status).desiredNumberScheduled ?? 1 },
+    { name: 'Current', type: 'integer', description: 'The number of nodes that are running at least 1 daemon pod.', cell: (o) => rec(o.status).currentNumberScheduled ?? 1 },
+    { name: 'Ready', type: 'integer', description: 'The number of nodes that should be running the daemon pod and have one or more of the daemon pod running and ready.', cell: (o) => rec(o.status).numberReady ?? 1 },
+    { name: 'Up-to-date', type: 'integer', description: 'The total number of nodes that are running updated daemon pod', cell: (o) => rec(o.status).updatedNumberScheduled ?? 1 },
+    { name: 'Available', type: 'integer', description: 'The number of nodes that should be running the daemon pod and have one or more of the daemon pod running and available.', cell: (o) => rec(o.status).numberAvailable ?? 1 },
+    { name: 'Node Selector', type: 'string', description: 'NodeSelector is a selector which must be true for the pod to fit on a node.', cell: (o) => selectorText(rec(rec(rec(o.spec).template).spec).nodeSelector as Record<string, unknown> | undefined) },
     AGE,
   ],
   // Istio CRDs' additionalPrinterColumns

@@ -24,6 +24,11 @@ export interface PracticeKnobs {
    * `kubectl patch --type=merge`. Fires once per setKnobs.
    */
   foreignEdit?: { kind: string; name: string; namespace?: string; manager?: string; patch: Record<string, unknown>; delayMs?: number };
+  /**
+   * The cluster's CNI, as a DaemonSet in kube-system: `calico` (calico-node) enforces
+   * NetworkPolicy, `kindnet` (kind's default) does not. Default calico.
+   */
+  cni?: 'calico' | 'kindnet';
   /** RBAC denial: SelfSubjectAccessReview says no and the API answers 403 for these. */
   deny: { verb: string; group: string; resource: string }[];
 }

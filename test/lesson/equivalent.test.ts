@@ -60,4 +60,13 @@ describe('equivalent', () => {
     const from = load({ '02-http/lesson.yaml': withEquivalent('    equivalent: { from: 09-nothing, manifests: [curl.yaml] }\n') });
     expect(from.problems).toContainEqual({ file: '02-http/lesson.yaml', line: 6, message: 'equivalent.from "09-nothing" of step "service-entry" must name a lesson folder with a manifests/ folder' });
   });
+
+  it("an apply step's from: applies another lesson's manifests (one source), and names a bad from with its line", () => {
+    const { set, problems } = load({ '02-http/lesson.yaml': edit('02-http/lesson.yaml', '    manifests: [serviceentry.yaml]\n', '    from: 01-setup\n    manifests: [curl.yaml]\n') });
+    expect(problems).toEqual([]);
+    const step = set!.lessons[1].steps.find((s) => s.id === 'service-entry') as ApplyStep;
+    expect(step.manifests.map((m) => m.file)).toEqual(['01-setup/manifests/curl.yaml']);
+    const bad = load({ '02-http/lesson.yaml': edit('02-http/lesson.yaml', '    manifests: [serviceentry.yaml]\n', '    from: ../elsewhere\n    manifests: [curl.yaml]\n') });
+    expect(bad.problems).toContainEqual({ file: '02-http/lesson.yaml', line: 5, message: 'from "../elsewhere" of step "service-entry" must name a lesson folder with a manifests/ folder' });
+  });
 });

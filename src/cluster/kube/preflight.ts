@@ -15,6 +15,7 @@ import { describeProgress, hasSidecar, isTerminating, labelSelector, pickReadyPo
 import { EGRESS_GATEWAY_LABELS, ZTUNNEL_LABELS, gatewayAccessLogState, getNamespace, listPods, meshSettings, outboundPolicy, type Reads } from './reads.js';
 import type { MeshSettings } from './meshconfig.js';
 import { describeGatewayService, gatewayServices } from './gatewayService.js';
+import { checkNetworkPolicyEnforced } from './preflight-cni.js';
 
 /** What `check` runs without --track: the core lessons' needs (a track's checks are its own). */
 export const CORE_CHECKS: CheckName[] = [
@@ -34,6 +35,7 @@ export const CORE_CHECKS: CheckName[] = [
 /** Every check, in the order a pre-flight runs them: the core ones, then the tracks'. */
 export const ALL_CHECKS: CheckName[] = [
   ...CORE_CHECKS,
+  'network-policy-enforced',
 ];
 
 const INSTALL_ISTIO = 'istioctl install --set profile=demo -y';
@@ -714,6 +716,7 @@ export async function runPreflight(given: PreflightDeps, options: PreflightOptio
     permissions: () => checkPermissions(deps, options),
     'client-ready': () => checkClient(deps, options),
     'dataplane-mode': () => checkDataplaneMode(deps, options),
+    'network-policy-enforced': () => checkNetworkPolicyEnforced(deps, options),
     'shared-gateway': () => checkSharedGateway(deps, options),
   };
   const rest = ALL_CHECKS.filter((name) => name !== 'cluster-reachable' && wanted.includes(name));
