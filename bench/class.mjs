@@ -169,7 +169,8 @@ function foreignProofs(out, ownIps) {
   return { foreign, proofs: [...out.matchAll(/▶ PROOF /g)].length };
 }
 
-const lessonIds = (await tutorial(['list'])).out.trim().split('\n').map((l) => l.split(/\s+/)[0]).filter(Boolean);
+// The core lessons: `list` prints them first, then each track after a blank line and its heading.
+const lessonIds = (await tutorial(['list'])).out.trim().split('\n\n')[0].split('\n').map((l) => l.split(/\s+/)[0]).filter(Boolean);
 const practice = await startPractice();
 const results = [];
 let failed = false;

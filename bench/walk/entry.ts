@@ -37,7 +37,7 @@ export async function walk(knobs: Partial<PracticeKnobs> = {}, options: { second
       const { set } = loadLessonSet(defaultLessonsDir(), { namespace: 'default', istioNamespace: 'istio-system', gateway: options.gateway });
       const engine = createEngine({ lessons: set!, port, progress, lang: 'en', namespace: 'default', istioNamespace: 'istio-system' });
       try {
-        const result = await runHeadless(engine, set!.lessons.map((l) => l.id), 'en', () => undefined);
+        const result = await runHeadless(engine, set!.lessons.filter((l) => !l.track).map((l) => l.id), 'en', () => undefined);
         last = { ok: result.ok, failedAt: result.failed ? `${result.failed.lesson}/${result.failed.step}` : undefined, summary: result.failed?.verdict.summary };
       } finally {
         engine.dispose();

@@ -106,7 +106,8 @@ export async function classVerb(args: string[], flags: CliFlags, io: CliIO, modu
       }
       case 'status': {
         const lessons = await loadLessons(flags).catch(() => undefined);
-        const lessonIds = lessons?.lessons.filter((l) => l.steps.length > 0).map((l) => l.id) ?? [];
+        // Done is the core course done; a track's lessons are extra (completedLessons still lists them).
+        const lessonIds = lessons?.lessons.filter((l) => l.steps.length > 0 && !l.track).map((l) => l.id) ?? [];
         const prefix = command.prefixGiven ? command.prefix : undefined;
         const fetch = (signal?: AbortSignal) => classroom.collectStatus(port, prefix, signal);
         if (flags.output === 'json') {

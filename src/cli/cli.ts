@@ -203,7 +203,8 @@ function selectLessons<T extends { id: string; track?: string }>(lessons: T[], n
   const unknown = named.filter((id) => !lessons.some((l) => l.id === id));
   if (unknown.length > 0) throw new UsageError(cliMessages(flags.lang).unknownLesson(unknown, lessons.map((l) => l.id)));
   if (track) return lessons.filter((l) => l.track === track || named.includes(l.id));
-  return named.length === 0 ? lessons : lessons.filter((l) => named.includes(l.id));
+  // As with run: no names, the core lessons.
+  return named.length === 0 ? lessons.filter((l) => !l.track) : lessons.filter((l) => named.includes(l.id));
 }
 
 async function manifests(named: string[], flags: CliFlags, io: CliIO): Promise<number> {

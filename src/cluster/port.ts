@@ -103,6 +103,8 @@ export interface PodInfo {
   hasSidecar: boolean; // istio-proxy container or native-sidecar init container
   /** status.podIP: a gateway's log names the client by it (downstream remote address). Additive. */
   ip?: string;
+  /** The pod opted out of injection (label sidecar.istio.io/inject: "false"): no sidecar is intended. Additive. */
+  optedOut?: boolean;
 }
 
 export interface WaitOptions {

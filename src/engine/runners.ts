@@ -136,7 +136,8 @@ export async function runApply(ctx: RunContext, step: ApplyStep): Promise<LocalV
     const pod = await ctx.port.waitForPod(target, { timeoutMs: POD_WAIT_MS, signal: ctx.signal, onProgress: (m) => setActivity(ctx, m) });
     podName = pod.name;
     ctx.pods?.set(target, pod);
-    if (!pod.hasSidecar) info(ctx, inBoth((m) => m.noSidecar(pod.name, pod.namespace)), 'error');
+    // A pod that opted out of injection (a lesson's bypassing client) is meant to have none.
+    if (!pod.hasSidecar && !pod.optedOut) info(ctx, inBoth((m) => m.noSidecar(pod.name, pod.namespace)), 'error');
   }
   const changedCount = outcomes.filter((o) => o.result !== 'unchanged').length;
   return { ok: true, summary: inBoth((m) => `${m.applied(outcomes.length, changedCount)}${podName ? m.podReady(podName) : ''}`) };
@@ -324,7 +325,7 @@ export async function runExec(ctx: RunContext, step: ExecStep): Promise<LocalVer
   for (;;) {
     attempt++;
     ctx.state.clearOutput();
-    if (!pod.hasSidecar) ctx.state.write('error', inBoth((m) => m.noSidecar(pod.name, pod.namespace)));
+    if (!pod.hasSidecar && !pod.optedOut) ctx.state.write('error', inBoth((m) => m.noSidecar(pod.name, pod.namespace)));
     const n = attempt;
     if (attempt > 1) ctx.state.write('info', inBoth((m) => m.attempt(n)));
     const got = seen[seen.length - 1];
@@ -355,7 +356,8 @@ export async function runExec(ctx: RunContext, step: ExecStep): Promise<LocalVer
     }
     last = { curl, mismatch: check.mismatch, mismatchZh: checkExecExpectation(step.expect, curl, stdout, ctx.lang === 'zh' ? 'en' : 'zh').mismatch };
     // Another lesson's leftover decides the result: waiting for Istio cannot fix that.
-    if (attempt === 1 && leftoverSignature(step, curl)) {
+    // Mesh objects decide only what a sidecar sees: a pod without one (a NetworkPolicy lesson's) is the network's.
+    if (attempt === 1 && pod.hasSidecar && leftoverSignature(step, curl)) {
       const facts = await safeFacts(ctx);
       const leftovers = facts ? findLeftovers(step, curl, facts, host, ctx.namespace, ctx.lesson.id) : [];
       if (leftovers.length) {
@@ -403,6 +405,7 @@ export async function runExec(ctx: RunContext, step: ExecStep): Promise<LocalVer
           facts,
           changing,
           host,
+          noSidecar: !pod.hasSidecar,
           clientNamespace: ctx.namespace,
           istioNamespace: ctx.istioNamespace,
           gatewayMode: ctx.lessons.gateway ?? 'shared',

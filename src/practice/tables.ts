@@ -54,11 +54,19 @@ function ports(o: KObject): string {
   return p.length ? p.join(',') : '<none>';
 }
 
-/** A label selector as kubectl prints it: `app=curl,tier=web`, `<none>` when empty. */
+/** A label selector as kube-apiserver prints it (metav1.FormatLabelSelector): `app=curl,tier notin (web)`, `<none>` when empty. */
 function selectorText(sel: Record<string, unknown> | undefined): string {
-  const labels = sel && 'matchLabels' in sel ? rec(sel.matchLabels) : rec(sel);
-  const pairs = Object.entries(labels).filter(([k]) => k !== 'matchExpressions').map(([k, v]) => `${k}=${v}`);
-  return pairs.length ? pairs.join(',') : '<none>';
+  const isLabelSelector = sel !== undefined && ('matchLabels' in sel || 'matchExpressions' in sel);
+  const labels = isLabelSelector ? rec(sel.matchLabels) : rec(sel);
+  const parts = Object.entries(labels).map(([k, v]) => `${k}=${v}`);
+  for (const e of isLabelSelector ? arr(sel.matchExpressions) : []) {
+    const values = Array.isArray(e.values) ? (e.values as string[]).join(',') : '';
+    if (e.operator === 'In') parts.push(`${e.key} in (${values})`);
+    else if (e.operator === 'NotIn') parts.push(`${e.key} notin (${values})`);
+    else if (e.operator === 'Exists') parts.push(String(e.key));
+    else if (e.operator === 'DoesNotExist') parts.push(`!${e.key}`);
+  }
+  return parts.length ? parts.join(',') : '<none>';
 }
 
 const CREATED_AT: Column = { name: 'Created At', type: 'date', description: 'CreationTimestamp is a timestamp representing the server time when this object was created.', cell: (o) => o.metadata.creationTimestamp ?? '' };

@@ -34,6 +34,8 @@ export interface DiagnoseInput {
   /** The session's gateway mode and the gateway's host (sentences name the learner's own gateway). */
   gatewayMode?: GatewayMode;
   gatewayHost?: string;
+  /** The command ran in a pod without a sidecar: only the network (a NetworkPolicy) can block it. Additive. */
+  noSidecar?: boolean;
   lang?: Lang; // default en
 }
 
@@ -59,6 +61,8 @@ function serviceEntryFor(facts: MeshFacts | undefined, host: string | undefined)
 const SENTENCES = {
   en: {
     someHost: 'the external host',
+    notBlockedByNetwork: (host: string, ns: string) =>
+      `The request to ${host} succeeded, but this step expects the network to block it: this pod has no sidecar, so nothing of Istio sees its traffic, and no NetworkPolicy stopped it. Either the cluster's CNI does not enforce NetworkPolicy (see the pre-flight check network-policy-enforced; kindnet and flannel do not), or no policy selects this pod (kubectl describe networkpolicy -n ${ns}).`,
     leftoverServiceEntry: (host: string) => `The request to ${host} succeeded, but this step expects it to be blocked: a ServiceEntry for ${host} already exists (left from another lesson?); run \`egress-tutorial reset\` or delete it, then retry.`,
     notRegistryOnly: (host: string, policy: string) => `The request to ${host} succeeded, but this step expects it to be blocked: the outbound policy is ${policy} for this namespace, not REGISTRY_ONLY — apply the previous step's Sidecar and retry.`,
     dns: (host: string) => `curl could not resolve ${host}: check the host name (override it with --set) and that the cluster's nodes have DNS and internet access.`,
@@ -90,6 +94,8 @@ const SENTENCES = {
   },
   zh: {
     someHost: '外部主机',
+    notBlockedByNetwork: (host: string, ns: string) =>
+      `访问 ${host} 成功了，但这一步预期网络会拦截它：这个 Pod 没有 Sidecar，Istio 完全看不到它的流量，也没有 NetworkPolicy 拦住它。要么集群的 CNI 不执行 NetworkPolicy（见预检项 network-policy-enforced；kindnet 和 flannel 不执行），要么没有策略选中这个 Pod（kubectl describe networkpolicy -n ${ns}）。`,
     leftoverServiceEntry: (host: string) => `访问 ${host} 成功了，但这一步预期请求被拦截：${host} 的服务入口已经存在（其他课程留下的？）；运行 \`egress-tutorial reset\` 或删除它，然后重试。`,
     notRegistryOnly: (host: string, policy: string) => `访问 ${host} 成功了，但这一步预期请求被拦截：该命名空间的出站策略是 ${policy}，不是 REGISTRY_ONLY——先应用上一步的 Sidecar，再重试。`,
     dns: (host: string) => `curl 无法解析 ${host}：检查主机名（可用 --set 换一个），并确认集群节点有 DNS 和外网访问。`,
@@ -132,6 +138,7 @@ function cause(input: DiagnoseInput): string {
   const curlCode = curl?.curlError?.code;
 
   if (input.expectFailure && curl && (status === 200 || (curlCode === undefined && curl.exitCode === 0 && status !== undefined && status < 400))) {
+    if (input.noSidecar) return t.notBlockedByNetwork(host, clientNs);
     if (serviceEntryFor(facts, input.host)) return t.leftoverServiceEntry(host);
     return t.notRegistryOnly(host, facts?.outboundPolicy ?? 'ALLOW_ANY');
   }

@@ -26,7 +26,7 @@ async function walk(progress: ReturnType<typeof memoryProgressStore>): Promise<{
   const engine = createEngine({ lessons: set!, port, progress, lang: 'en', namespace: 'default', istioNamespace: 'istio-system', verifyTimeoutMs: 20_000 });
   let output = '';
   try {
-    const result = await runHeadless(engine, set!.lessons.map((l) => l.id), 'en', (t) => (output += `${t}\n`));
+    const result = await runHeadless(engine, set!.lessons.filter((l) => !l.track).map((l) => l.id), 'en', (t) => (output += `${t}\n`));
     return { result, output };
   } finally {
     engine.dispose();

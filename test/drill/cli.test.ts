@@ -50,7 +50,7 @@ describe('drill --list and usage', () => {
   it('validate counts the drills', async () => {
     const io = memoryIO({});
     expect(await runCli(['validate'], io)).toBe(0);
-    expect(io.stdout[0]).toMatch(/7 lessons, \d+ steps, 9 drills, no problems\./);
+    expect(io.stdout[0]).toMatch(/\d+ lessons, \d+ steps, 9 drills, no problems\./);
   });
 });
 

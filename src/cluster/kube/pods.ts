@@ -53,6 +53,7 @@ export function podInfo(pod: RawPod): PodInfo {
     containers: (pod.spec?.containers ?? []).map((c) => c.name),
     hasSidecar: hasSidecar(pod),
     ...(pod.status?.podIP ? { ip: pod.status.podIP } : {}),
+    ...(pod.metadata?.labels?.['sidecar.istio.io/inject'] === 'false' ? { optedOut: true } : {}),
   };
 }
 
