@@ -14,6 +14,8 @@ export interface HttpRequest {
   body: string;
   /** The protocol on this hop; curl speaks HTTP/1.1, proxies may upgrade to HTTP/2 towards an `http2` port. */
   protocol?: 'HTTP/1.1' | 'HTTP/2';
+  /** This hop runs over Istio mutual TLS (a DestinationRule's ISTIO_MUTUAL), with this SNI. */
+  mtls?: { sni: string };
 }
 
 export interface HttpResponse {

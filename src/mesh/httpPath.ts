@@ -13,9 +13,11 @@ import {
   lookupGatewayHttpRoute,
   lookupHttpRoute,
   serviceEntryEndpoint,
+  upstreamTls,
   type HttpRouteLookup,
   type RouteChoice,
 } from './istioConfig.js';
+import { hostMatches } from './istioHosts.js';
 import { outboundPolicy, sidecarView } from './meshPolicy.js';
 import { address, droppedByPolicy, isGatewayPod, type Net, serviceDnat, startTime, writeAccessLog } from './net.js';
 import type { MeshPod, MeshState } from './types.js';
@@ -242,6 +244,17 @@ function forwardHttp(
   // Istio speaks HTTP/2 to a service port declared http2/grpc (the egress gateway's port 80 is `http2`).
   const servicePortName = cluster.kind === 'service' ? cluster.service.ports.find((p) => p.port === cluster.port)?.name ?? '' : '';
   upstreamReq.protocol = /^(http2|grpc)(-|$)/.test(servicePortName) ? 'HTTP/2' : 'HTTP/1.1';
+  // The DestinationRule's client TLS for this cluster: Istio mutual TLS (to the egress gateway), or
+  // TLS originated by this proxy (SIMPLE, to the external host); otherwise plain text.
+  delete upstreamReq.mtls;
+  // The port this hop connects to (the origin tells plain HTTP on its HTTPS port by it).
+  upstreamReq.port = cluster.kind === 'service' ? cluster.port : target.port;
+  const [, clusterPort, clusterSubset, clusterHost] = cluster.name.split('|');
+  const tls = clusterHost ? upstreamTls(proxy.view, proxy.pod.namespace, clusterHost, Number(clusterPort), clusterSubset || undefined) : undefined;
+  if (tls?.mode === 'ISTIO_MUTUAL') {
+    upstreamReq.mtls = { sni: tls.sni ?? `${clusterPort}_.${clusterSubset}_.${clusterHost}` };
+    upstreamReq.protocol = 'HTTP/2'; // istio mTLS negotiates h2 by ALPN
+  } else if (tls?.mode === 'SIMPLE') upstreamReq.scheme = 'https';
   const hop = deliverHttp(net, upstreamReq, target, upstreamLocal);
   const common = { upstreamHost: address(target.ip, target.port), upstreamCluster: cluster.name, upstreamLocalAddress: upstreamLocal, routeName };
 
@@ -349,14 +362,18 @@ function gatewayHttp(net: Net, req: HttpRequest, pod: MeshPod, listenPort: numbe
   const servicePort = gatewayServicePort(net, pod, listenPort);
   const servers = gatewayServers(net.state, pod, servicePort);
   if (servers.length === 0) return { kind: 'refused' }; // no Gateway server on this port: no listener
-  const httpServers = servers.filter((s) => HTTP_SERVER_PROTOCOLS.has(s.protocol));
-  if (httpServers.length === 0) return { kind: 'reset' }; // a TLS listener does not speak plain HTTP
+  // Istio mutual TLS from a sidecar lands on an HTTPS server with tls.mode ISTIO_MUTUAL whose hosts
+  // match the SNI; plain HTTP on an HTTP server. Anything else finds no filter chain: reset.
+  const httpServers = req.mtls
+    ? servers.filter((s) => s.protocol === 'HTTPS' && s.tlsMode === 'ISTIO_MUTUAL' && s.hosts.some((h) => hostMatches(h.host, req.mtls!.sni)))
+    : servers.filter((s) => HTTP_SERVER_PROTOCOLS.has(s.protocol));
+  if (httpServers.length === 0) return { kind: 'reset' }; // a TLS listener does not speak plain HTTP, nor a filter chain another SNI
 
   const proxy = gatewayIdentity(pod, net.state);
   const requestId = getHeader(req.headers, 'x-request-id') ?? net.dice.uuid();
   const priorXff = getHeader(req.headers, 'x-forwarded-for');
   const remoteIp = fromAddress.split(':')[0];
-  const base = httpLogBase(net, req, requestId, address(pod.ip, listenPort), fromAddress, priorXff ? `${priorXff}, ${remoteIp}` : remoteIp);
+  const base = { ...httpLogBase(net, req, requestId, address(pod.ip, listenPort), fromAddress, priorXff ? `${priorXff}, ${remoteIp}` : remoteIp), ...(req.mtls ? { requestedServerName: req.mtls.sni } : {}) };
 
   if (net.hops > LOOP_LIMIT) {
     // The request has been going round in circles; Envoy's circuit breakers give out.

@@ -375,6 +375,46 @@ export function findSubset(state: MeshState, namespace: string, host: string, su
   return undefined;
 }
 
+/** The client TLS a DestinationRule sets for an upstream (its `tls` settings). */
+export interface UpstreamTls {
+  mode: 'DISABLE' | 'SIMPLE' | 'MUTUAL' | 'ISTIO_MUTUAL';
+  sni?: string;
+  credentialName?: string;
+  /** The DestinationRule (namespace/name) that set it. */
+  rule: string;
+}
+
+/**
+ * The TLS settings the DestinationRule for `host` gives a proxy in `namespace` on `port`, as
+ * pilot merges them: the subset's port-level, the subset's, the rule's port-level, then the rule's
+ * own traffic policy. The same rule lookup as subsets (client namespace, service's, root).
+ */
+export function upstreamTls(state: MeshState, namespace: string, host: string, port: number, subset?: string, serviceNamespace = clusterHostNamespace(host)): UpstreamTls | undefined {
+  const rules = ofKind(state, 'DestinationRule')
+    .filter((dr) => typeof dr.spec.host === 'string' && hostMatches(qualifyIfShort(dr.spec.host, dr.namespace), host) && isExportedTo(dr, namespace))
+    .sort((a, b) => bySpecificity(qualifyIfShort(String(a.spec.host), a.namespace), qualifyIfShort(String(b.spec.host), b.namespace)) || byAge(a, b));
+  const tiers = [namespace, serviceNamespace, state.istioNamespace].map((ns) => rules.filter((r) => r.namespace === ns));
+  const dr = (tiers.find((t) => t.length > 0) ?? [])[0];
+  if (!dr) return undefined;
+  const tlsOf = (policy: unknown): Record<string, unknown> | undefined => {
+    const p = asRecord(policy);
+    const level = asArray(p.portLevelSettings).map(asRecord).find((l) => asRecord(l.port).number === port);
+    const t = level && level.tls !== undefined ? level.tls : p.tls;
+    return t === undefined ? undefined : asRecord(t);
+  };
+  const sub = subset ? asArray(dr.spec.subsets).map(asRecord).find((x) => x.name === subset) : undefined;
+  const tls = (sub ? tlsOf(sub.trafficPolicy) : undefined) ?? tlsOf(dr.spec.trafficPolicy);
+  if (!tls || typeof tls.mode !== 'string') return undefined;
+  const mode = tls.mode.toUpperCase();
+  if (!['DISABLE', 'SIMPLE', 'MUTUAL', 'ISTIO_MUTUAL'].includes(mode)) return undefined;
+  return {
+    mode: mode as UpstreamTls['mode'],
+    ...(typeof tls.sni === 'string' ? { sni: tls.sni } : {}),
+    ...(typeof tls.credentialName === 'string' ? { credentialName: tls.credentialName } : {}),
+    rule: `${dr.namespace}/${dr.name}`,
+  };
+}
+
 // ---- Gateway ----------------------------------------------------------------------------------
 
 export interface GatewayServer {

@@ -28,19 +28,22 @@ import { SEED_APPLIES, SEED_CLEANUPS, SEED_CURL_FLAGS, SEED_CURL_URLS } from './
 const LANGS: Lang[] = ['en', 'zh'];
 const MODES: GatewayMode[] = ['shared', 'own'];
 const LESSONS = lessonIds();
+/** The seed's lessons (no `track:`): the tests below that pin the seed's objects and steps read these. */
+const CORE = LESSONS.filter((l) => !readLesson(l).track);
 const STEP_KINDS = ['explain', 'apply', 'delete', 'exec', 'logs', 'check'];
 const CHECK_NAMES = [
   'cluster-reachable', 'istio-crds', 'istio-namespace', 'egress-gateway', 'access-logging',
   'sidecar-injection', 'outbound-policy', 'permissions', 'client-ready', 'shared-gateway', 'dataplane-mode',
+  'network-policy-enforced',
 ];
 
 function steps(lesson: string, kind?: string, mode?: GatewayMode): RawStep[] {
   return readLesson(lesson).steps.filter((s) => (kind === undefined || s.kind === kind) && (mode === undefined || !s.when?.gateway || s.when.gateway === mode));
 }
 
-/** Every step of that kind; with a mode, only the steps that mode walks (`when: { gateway }`). */
+/** Every step of that kind in the seed's lessons; with a mode, only the steps that mode walks (`when: { gateway }`). */
 function allSteps(kind?: string, mode?: GatewayMode): { lesson: string; step: RawStep }[] {
-  return LESSONS.flatMap((lesson) => steps(lesson, kind, mode).map((step) => ({ lesson, step })));
+  return CORE.flatMap((lesson) => steps(lesson, kind, mode).map((step) => ({ lesson, step })));
 }
 
 const MESH_SIDE = ['ServiceEntry', 'VirtualService', 'DestinationRule'];
@@ -51,8 +54,10 @@ function terminalLines(text: string, width: number): number {
 }
 
 describe('lesson folders', () => {
-  it('hold the seed in order: ways out, setup, experiment, HTTP, HTTPS, cleanup, reference', () => {
-    expect(LESSONS).toEqual([
+  it('hold the seed in order: ways out, setup, experiment, HTTP, HTTPS, cleanup, reference; the tracks after them', () => {
+    const core = LESSONS.filter((l) => !readLesson(l).track);
+    expect(LESSONS.slice(0, core.length)).toEqual(core);
+    expect(core).toEqual([
       '01-reaching-external-services',
       '02-setup',
       '03-outbound-policy-experiment',
@@ -100,8 +105,8 @@ describe('lesson folders', () => {
   it('uses only known check names, targets and variables', () => {
     const course = readCourse();
     const known = new Set([...BUILTIN_VARIABLES, ...course.variables.map((v) => v.name)]);
+    for (const lesson of LESSONS) for (const step of steps(lesson, 'check')) for (const c of step.checks ?? []) expect(CHECK_NAMES).toContain(c);
     for (const { step } of allSteps()) {
-      for (const c of step.checks ?? []) expect(CHECK_NAMES).toContain(c);
       if (step.target) expect(Object.keys(course.targets)).toContain(step.target);
       if (step.waitFor) expect(Object.keys(course.targets)).toContain(step.waitFor);
     }
@@ -116,8 +121,10 @@ describe('lesson folders', () => {
 
   it('every apply step names manifests that exist, and every manifest file is applied', () => {
     for (const lesson of LESSONS) {
-      const applied = steps(lesson, 'apply').flatMap((s) => s.manifests ?? []);
+      const applied = steps(lesson, 'apply').filter((s) => !s.from).flatMap((s) => s.manifests ?? []);
       expect(applied.sort()).toEqual(manifestFiles(lesson));
+      // A step applying another lesson's manifests (from:) names files that lesson has.
+      for (const s of steps(lesson, 'apply').filter((x) => x.from)) for (const f of s.manifests ?? []) expect(manifestFiles(s.from!), `${lesson}/${s.id}`).toContain(f);
     }
   });
 });

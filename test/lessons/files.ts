@@ -15,6 +15,8 @@ export interface RawStep {
   id: string;
   kind: string;
   diagram?: string;
+  /** Another lesson whose manifests/ the step applies. */
+  from?: string;
   manifests?: string[];
   waitFor?: string;
   target?: string;
@@ -28,6 +30,7 @@ export interface RawStep {
 }
 
 export interface RawLesson {
+  track?: string;
   requires?: string[];
   steps: RawStep[];
 }
@@ -96,7 +99,7 @@ export function defaultValues(gateway: GatewayMode = 'shared', namespace = 'defa
 /** The objects one apply step creates, rendered with `values`. */
 export function stepObjects(lesson: string, step: RawStep, values: VariableValues): KubeObject[] {
   return (step.manifests ?? []).flatMap((file) =>
-    (yaml.loadAll(renderTemplate(readText(lesson, 'manifests', file), values)) as KubeObject[]).filter((o) => o != null),
+    (yaml.loadAll(renderTemplate(readText(step.from ?? lesson, 'manifests', file), values)) as KubeObject[]).filter((o) => o != null),
   );
 }
 
