@@ -30,3 +30,41 @@ describe('run --track tls-origination --practice', () => {
     expect(text).toContain('| HTTP/1.1 503 Service Unavailable');
   }, 120_000);
 });
+
+describe('the wrong SNI explained', () => {
+  it('a failed origination with the wrong-SNI DestinationRule names its sni field, and f sets it to the server host; the step then passes', async () => {
+    const { connectCluster } = await import('../../src/cluster/index.js');
+    const { createEngine } = await import('../../src/engine/index.js');
+    const { defaultLessonsDir, loadLessonSet } = await import('../../src/lesson/index.js');
+    const { startPracticeCluster } = await import('../../src/practice/index.js');
+    const { memoryProgressStore } = await import('../../src/progress/index.js');
+    const practice = await startPracticeCluster({ knobs: { podReadyDelayMs: 0 } });
+    const { port } = await connectCluster({ kubeconfigYaml: practice.kubeconfig(), namespace: 'default', istioNamespace: 'istio-system', backend: 'practice' });
+    const { set } = loadLessonSet(defaultLessonsDir(), { namespace: 'default', istioNamespace: 'istio-system' });
+    const engine = createEngine({ lessons: set!, port, progress: memoryProgressStore(), lang: 'en', namespace: 'default', istioNamespace: 'istio-system', verifyTimeoutMs: 3_000, logLineGraceMs: 1_500 });
+    const step = async (lesson: string, id: string) => {
+      engine.openLesson(lesson, id);
+      const v = await engine.run();
+      engine.cancel();
+      return v;
+    };
+    try {
+      expect((await step('02-setup', 'client')).ok).toBe(true);
+      for (const id of ['service-entry', 'gateway', 'virtual-service', 'originate', 'wrong-sni']) expect((await step('20-tls-origination', id)).ok).toBe(true);
+      const broken = await step('20-tls-origination', 'curl-origination');
+      expect(broken.ok).toBe(false);
+      expect(broken.diagnosis).toMatch(/Found: DestinationRule egressgateway-for-cnn \(default\) field spec\.subsets\[0\]\.trafficPolicy\.portLevelSettings\[\]\.tls\.sni\n/);
+      expect(broken.diagnosis).toContain('with SNI wrong.httpbin.org, but the ISTIO_MUTUAL server of Gateway istio-egressgateway (default) has hosts httpbin.org');
+      expect(broken.diagnosis).toContain('$ istioctl proxy-config listeners istio-egressgateway-');
+      engine.setLang('zh');
+      expect(engine.snapshot().stepState.verdict?.diagnosis).toContain('目标规则 egressgateway-for-cnn (default) 让边车用 SNI wrong.httpbin.org 与网关建立 Istio 双向 TLS');
+      engine.setLang('en');
+      const fixed = await engine.applyExplainFix!();
+      expect(fixed, fixed.diagnosis).toMatchObject({ ok: true });
+    } finally {
+      engine.dispose();
+      port.close();
+      await practice.stop();
+    }
+  }, 90_000);
+});
