@@ -16,6 +16,8 @@ export interface HttpRequest {
   protocol?: 'HTTP/1.1' | 'HTTP/2';
   /** This hop runs over Istio mutual TLS (a DestinationRule's ISTIO_MUTUAL), with this SNI. */
   mtls?: { sni: string };
+  /** The client certificate this hop presents (a DestinationRule's MUTUAL with credentialName). */
+  clientCert?: { subject: string; issuer: string; pem: string };
 }
 
 export interface HttpResponse {

@@ -18,6 +18,7 @@ import {
   type RouteChoice,
 } from './istioConfig.js';
 import { hostMatches } from './istioHosts.js';
+import { clientCredential, presentCertificate, serverVerifies } from './mtlsServer.js';
 import { outboundPolicy, sidecarView } from './meshPolicy.js';
 import { address, droppedByPolicy, isGatewayPod, type Net, serviceDnat, startTime, writeAccessLog } from './net.js';
 import type { MeshPod, MeshState } from './types.js';
@@ -247,6 +248,7 @@ function forwardHttp(
   // The DestinationRule's client TLS for this cluster: Istio mutual TLS (to the egress gateway), or
   // TLS originated by this proxy (SIMPLE, to the external host); otherwise plain text.
   delete upstreamReq.mtls;
+  delete upstreamReq.clientCert;
   // The port this hop connects to (the origin tells plain HTTP on its HTTPS port by it).
   upstreamReq.port = cluster.kind === 'service' ? cluster.port : target.port;
   const [, clusterPort, clusterSubset, clusterHost] = cluster.name.split('|');
@@ -257,8 +259,21 @@ function forwardHttp(
     upstreamReq.mtls = { sni: tls.sni ?? `${clusterPort}_.${clusterSubset}_.${clusterHost}` };
     upstreamReq.protocol = 'HTTP/2'; // istio mTLS negotiates h2 by ALPN
   } else if (tls?.mode === 'SIMPLE') upstreamReq.scheme = 'https';
-  const hop = deliverHttp(net, upstreamReq, target, upstreamLocal);
   const common = { upstreamHost: address(target.ip, target.port), upstreamCluster: cluster.name, upstreamLocalAddress: upstreamLocal, routeName };
+  if (tls?.mode === 'MUTUAL') {
+    // TLS originated with a client certificate from the Secret credentialName names (SDS, the proxy's namespace).
+    const cred = tls.credentialName ? clientCredential(proxy.view, proxy.pod.namespace, tls.credentialName) : undefined;
+    const failure = !cred
+      ? 'TLS error: Secret is not supplied by SDS'
+      : cred.ca && !serverVerifies(clusterHost, cred.ca)
+        ? 'TLS error: 268435581:SSL routines:OPENSSL_internal:CERTIFICATE_VERIFY_FAILED'
+        : undefined;
+    if (failure) return tlsConnectFailure(net, proxy, base, common, failure);
+    upstreamReq.scheme = 'https';
+    const presented = presentCertificate(cred!.cert!);
+    if (presented) upstreamReq.clientCert = presented;
+  }
+  const hop = deliverHttp(net, upstreamReq, target, upstreamLocal);
 
   switch (hop.kind) {
     case 'response': {
@@ -311,6 +326,20 @@ function forwardHttp(
       return { kind: 'response', response: { ...localReply(503, body, proxy.serverName, now), serverMs: durationMs } };
     }
   }
+}
+
+/** The TLS handshake to the upstream failed (or could not start): Envoy retries, then answers 503 UF,URX. */
+function tlsConnectFailure(net: Net, proxy: ProxyIdentity, base: HttpLogBase, common: Partial<AccessLogFields>, failure: string): HttpHop {
+  // Envoy's access log writes the failure reason with spaces as underscores.
+  const reason = failure.replaceAll(' ', '_');
+  const body = `upstream connect error or disconnect/reset before headers. retried and the latest reset reason: remote connection failure, transport failure reason: ${failure}`;
+  const durationMs = net.dice.int(3, 12);
+  logHttp(net, proxy.pod, base, {
+    ...common, responseCode: 503, responseFlags: 'UF,URX',
+    responseCodeDetails: `upstream_reset_before_response_started{remote_connection_failure|${reason}}`,
+    upstreamTransportFailureReason: reason, bytesSent: byteLength(body), durationMs,
+  });
+  return { kind: 'response', response: { ...localReply(503, body, proxy.serverName, base.startTime), serverMs: durationMs } };
 }
 
 function traceIds(net: Net, req: HttpRequest): TraceIds {

@@ -4,6 +4,7 @@
 import { byteLength, type Header, type HttpRequest, type HttpResponse, getHeader, httpDate } from './http.js';
 import { type Dice, stableHash } from './random.js';
 import { isIPv4, isValidHostname } from './url.js';
+import { MTLS_HOST, mtlsServerRespond } from './mtlsServer.js';
 
 /** The cluster's public NAT address, as origins see it (a documentation range: clearly not real). */
 export const CLUSTER_EGRESS_IP = '203.0.113.10';
@@ -59,6 +60,7 @@ type Served = Omit<HttpResponse, 'version' | 'serverMs'> & { serverMs?: number }
 
 /** What an origin answers. HTTPS origins that speak HTTP/2 (httpbin.org) answer with HTTP/2. */
 export function originRespond(req: HttpRequest, ctx: OriginContext): HttpResponse {
+  if (req.host === MTLS_HOST) return { version: 'HTTP/1.1', ...mtlsServerRespond(req, ctx.now), serverMs: ctx.dice.int(20, 90) };
   const isHttpbin = req.host === 'httpbin.org' || req.host === 'www.httpbin.org';
   const h2 = req.scheme === 'https' && isHttpbin;
   const served = isHttpbin ? httpbin(req, ctx) : genericSite(req, ctx);

@@ -44,6 +44,14 @@ export interface MeshState {
   networkPolicyEnforced?: boolean;
   /** Namespaces with their labels (NetworkPolicy namespaceSelectors read them). */
   namespaces?: { name: string; labels: Record<string, string> }[];
+  /** Secrets with a certificate (tls.crt or cert), decoded: what a gateway's SDS serves for a credentialName. */
+  secrets?: MeshSecret[];
+}
+
+export interface MeshSecret {
+  namespace: string;
+  name: string;
+  data: Record<string, string>;
 }
 
 export interface NetworkPolicyObject {

@@ -52,6 +52,16 @@ export class Admission {
       if (injectionEnabled(ns, obj)) inject(obj);
       defaultPodSpec(obj.spec as Record<string, unknown>);
       obj.status = { phase: 'Pending', qosClass: 'BestEffort' };
+    } else if (res.group === '' && res.plural === 'secrets') {
+      // As kube-apiserver converts a v1 Secret: stringData is write-only, merged into data (it wins).
+      const o = obj as KObject & { data?: unknown; stringData?: unknown; type?: unknown };
+      if (isPlainObject(o.stringData)) {
+        const data = isPlainObject(o.data) ? { ...o.data } : {};
+        for (const [k, v] of Object.entries(o.stringData)) if (typeof v === 'string') data[k] = Buffer.from(v, 'utf8').toString('base64');
+        o.data = data;
+      }
+      delete o.stringData;
+      o.type ??= 'Opaque';
     } else if (res.group === '' && res.plural === 'services') {
       const spec = (isPlainObject(obj.spec) ? obj.spec : {}) as Record<string, unknown>;
       obj.spec = spec;

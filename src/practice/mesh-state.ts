@@ -1,7 +1,7 @@
 // Builds the mesh model's input (MeshState) from what the store holds.
 
 import { load as loadYaml } from 'js-yaml';
-import type { IstioObject, MeshPod, MeshState } from '../mesh/types.js';
+import type { IstioObject, MeshPod, MeshSecret, MeshState } from '../mesh/types.js';
 import { isPlainObject } from './patch.js';
 import type { ResourceRegistry } from './resources.js';
 import type { KObject, Store } from './store.js';
@@ -82,5 +82,19 @@ export function buildMeshState(store: Store, registry: ResourceRegistry): MeshSt
     // As on a real cluster, the CNI running in kube-system decides whether policies are enforced.
     networkPolicyEnforced: ENFORCING_CNIS.some((name) => store.get({ group: 'apps', plural: 'daemonsets' }, 'kube-system', name) !== undefined),
     namespaces: store.list({ group: '', plural: 'namespaces' }).map((n) => ({ name: n.metadata.name, labels: n.metadata.labels ?? {} })),
+    secrets: certificateSecrets(store),
   };
+}
+
+/** Secrets holding a certificate (what a gateway's SDS can serve for credentialName), decoded. */
+function certificateSecrets(store: Store): MeshSecret[] {
+  const out: MeshSecret[] = [];
+  for (const s of store.list({ group: '', plural: 'secrets' })) {
+    const data: Record<string, string> = {};
+    const raw = isPlainObject(s.data) ? s.data : {};
+    for (const [k, v] of Object.entries(raw)) if (typeof v === 'string') data[k] = Buffer.from(v, 'base64').toString('utf8');
+    if (data['tls.crt'] === undefined && data.cert === undefined) continue;
+    out.push({ namespace: s.metadata.namespace ?? 'default', name: s.metadata.name, data });
+  }
+  return out;
 }
