@@ -88,6 +88,9 @@ const SENTENCES = {
     differs: 'The result differs from what the lesson expects: compare the applied objects with the lesson\'s manifests (`egress-tutorial manifests`).',
     changing: 'The result was still changing when time ran out, so Istio may not have pushed the configuration yet: press Enter to retry.',
     upstreamAnswered: (status: number, host: string) => `${host} itself answered HTTP ${status} (the response passed through Envoy from the upstream, so the mesh routed the request): check the URL's host and path.`,
+    originationNoCert: (host: string, dr: string) => `${host} answered HTTP 400: it demands a client certificate, and DestinationRule ${dr} originates TLS without one (mode SIMPLE) — set tls.mode MUTUAL with credentialName, a Secret in the gateway's namespace.`,
+    originationCertRefused: (host: string, secret: string, ns: string) => `${host} answered HTTP 400: the gateway presented the client certificate of Secret ${secret} (${ns}), and the server does not trust its issuer — check it with \`openssl x509 -in tls.crt -noout -issuer\` and put a certificate the server's CA issued in the Secret.`,
+    originationFailed: (dr: string, secret: string, ns: string) => `HTTP 503 from the gateway: it could not originate mutual TLS for DestinationRule ${dr}. Either Secret ${secret} is not in ${ns}, the gateway's namespace (its log line says Secret_is_not_supplied_by_SDS), or its ca.crt does not verify the server (CERTIFICATE_VERIFY_FAILED) — \`kubectl get secret ${secret} -n ${ns}\`.`,
     onlyOthers: (n: number, who: string, mine: string, gatewayHost: string) =>
       `The gateway's log shows matching lines, but only from ${n === 1 ? 'another client' : `${n} other clients`} (${who}), none from your client pod${mine ? ` (${mine})` : ''}: that is other learners' traffic on the shared gateway, not yours. Your request did not cross the gateway: check that your VirtualService's mesh route sends it to ${gatewayHost} (subset cnn) and that your DestinationRule is in your namespace.`,
     noOwnGateway: (ns: string) => `Your own egress gateway has no Ready pod in ${ns}: deploy it (lesson 2, step "Deploy your own egress gateway") and wait until it is Ready.`,
@@ -121,11 +124,29 @@ const SENTENCES = {
     differs: '结果与课程预期不同：把集群中的对象与课程的清单对比一下（`egress-tutorial manifests`）。',
     changing: '超时时结果仍在变化，Istio 可能还没有下发完配置：按 Enter 重试。',
     upstreamAnswered: (status: number, host: string) => `HTTP ${status} 是 ${host} 自己返回的（响应经 Envoy 从上游转发而来，说明网格已经路由了请求）：检查 URL 的主机和路径。`,
+    originationNoCert: (host: string, dr: string) => `${host} 返回了 HTTP 400：它要求客户端证书，而目标规则 ${dr} 发起 TLS 时不带证书（mode SIMPLE）——请设置 tls.mode MUTUAL 和 credentialName，指向网关命名空间中的 Secret。`,
+    originationCertRefused: (host: string, secret: string, ns: string) => `${host} 返回了 HTTP 400：网关出示了 Secret ${secret}（${ns}）中的客户端证书，但服务器不信任它的签发者——用 \`openssl x509 -in tls.crt -noout -issuer\` 检查，并在 Secret 中放入服务器的 CA 签发的证书。`,
+    originationFailed: (dr: string, secret: string, ns: string) => `HTTP 503 来自网关：它无法按目标规则 ${dr} 发起双向 TLS。要么 Secret ${secret} 不在网关的命名空间 ${ns} 中（网关日志行写着 Secret_is_not_supplied_by_SDS），要么它的 ca.crt 无法校验服务器（CERTIFICATE_VERIFY_FAILED）——\`kubectl get secret ${secret} -n ${ns}\`。`,
     onlyOthers: (n: number, who: string, mine: string, gatewayHost: string) =>
       `网关日志里有符合条件的行，但都来自其他 ${n} 个客户端（${who}），没有一行来自你的客户端 Pod${mine ? `（${mine}）` : ''}：那是共用网关上其他学员的流量，不是你的。你的请求没有经过网关：检查你的虚拟服务的 mesh 路由是否把请求发往 ${gatewayHost}（子集 cnn），以及你的目标规则是否在你的命名空间里。`,
     noOwnGateway: (ns: string) => `你自己的出口网关在 ${ns} 中没有就绪的 Pod：先部署它（第 2 课“部署你自己的 Egress 网关”一步），等它就绪。`,
   },
 };
+
+/** The DestinationRule that originates TLS to `host` (a port-level or rule-level tls mode SIMPLE or MUTUAL). */
+function originationFor(facts: MeshFacts | undefined, host: string | undefined): { rule: MeshFacts['objects'][number]; mode: string; credentialName?: string } | undefined {
+  if (!facts || !host) return undefined;
+  for (const rule of facts.objects) {
+    if (rule.kind !== 'DestinationRule' || rule.spec.host !== host) continue;
+    const policy = (rule.spec.trafficPolicy ?? {}) as Record<string, unknown>;
+    const levels = Array.isArray(policy.portLevelSettings) ? (policy.portLevelSettings as Record<string, unknown>[]) : [];
+    for (const tls of [...levels.map((l) => l?.tls), policy.tls] as (Record<string, unknown> | undefined)[]) {
+      const mode = typeof tls?.mode === 'string' ? tls.mode.toUpperCase() : undefined;
+      if (mode === 'SIMPLE' || mode === 'MUTUAL') return { rule, mode, ...(typeof tls!.credentialName === 'string' ? { credentialName: tls!.credentialName } : {}) };
+    }
+  }
+  return undefined;
+}
 
 /** The cause and fix of the failure, as the learner should read it. */
 function cause(input: DiagnoseInput): string {
@@ -172,7 +193,20 @@ function cause(input: DiagnoseInput): string {
   // A 404 NR from the egress gateway reaches the client through its sidecar (with that header).
   if (status === 404 && hasFlag(input.gatewayLines, 'NR')) return t.noRouteExported(istioNs);
   if (status === 503 && (hasFlag(input.gatewayLines, 'URX') || hasFlag(input.gatewayLines, 'UF') || hasFlag(input.clientLines, 'URX') || hasFlag(input.clientLines, 'UF'))) return t.portRefused;
-  if (status !== undefined && status >= 400 && !input.missingLogLine && curl?.headers['x-envoy-upstream-service-time'] !== undefined) return t.upstreamAnswered(status, host);
+  const upstreamAnswered = status !== undefined && status >= 400 && !input.missingLogLine && curl?.headers['x-envoy-upstream-service-time'] !== undefined;
+  if (upstreamAnswered && (status === 400 || status === 503)) {
+    const origination = originationFor(facts, input.host);
+    if (origination) {
+      const { rule, mode, credentialName } = origination;
+      const name = `${rule.name} (${rule.namespace})`;
+      if (status === 400 && mode === 'SIMPLE') return t.originationNoCert(host, name);
+      if (mode === 'MUTUAL' && credentialName) {
+        if (status === 400) return t.originationCertRefused(host, credentialName, gatewayNs);
+        return t.originationFailed(name, credentialName, gatewayNs);
+      }
+    }
+  }
+  if (upstreamAnswered) return t.upstreamAnswered(status!, host);
 
   if (status === 503 || hasFlag(input.gatewayLines, 'NC')) return kindsPresent(facts, 'DestinationRule') === 0 ? t.noDestinationRule(clientNs) : t.subsetMissing(clientNs);
   if (status === 404 || hasFlag(input.gatewayLines, 'NR')) return t.noRoute;
