@@ -16,6 +16,7 @@ import { EGRESS_GATEWAY_LABELS, ZTUNNEL_LABELS, gatewayAccessLogState, getNamesp
 import type { MeshSettings } from './meshconfig.js';
 import { describeGatewayService, gatewayServices } from './gatewayService.js';
 import { checkNetworkPolicyEnforced } from './preflight-cni.js';
+import { checkGatewaySecrets } from './preflight-secrets.js';
 
 /** What `check` runs without --track: the core lessons' needs (a track's checks are its own). */
 export const CORE_CHECKS: CheckName[] = [
@@ -36,6 +37,7 @@ export const CORE_CHECKS: CheckName[] = [
 export const ALL_CHECKS: CheckName[] = [
   ...CORE_CHECKS,
   'network-policy-enforced',
+  'gateway-secrets',
 ];
 
 const INSTALL_ISTIO = 'istioctl install --set profile=demo -y';
@@ -717,6 +719,7 @@ export async function runPreflight(given: PreflightDeps, options: PreflightOptio
     'client-ready': () => checkClient(deps, options),
     'dataplane-mode': () => checkDataplaneMode(deps, options),
     'network-policy-enforced': () => checkNetworkPolicyEnforced(deps, options),
+    'gateway-secrets': () => checkGatewaySecrets(deps, options),
     'shared-gateway': () => checkSharedGateway(deps, options),
   };
   const rest = ALL_CHECKS.filter((name) => name !== 'cluster-reachable' && wanted.includes(name));
