@@ -301,8 +301,6 @@ export interface MeshFacts {
   others?: FactObject[];
   /** Namespaces (of the client's and the Istio one) whose objects could not be read (RBAC). */
   unreadable?: string[];
-  /** With `wide`: some kinds of the other namespaces could not be listed (RBAC in a class), so `others` is partial. */
-  othersUnreadable?: boolean;
   /** Mesh config's accessLogFile: set or not ('unknown' when the mesh config cannot be read). */
   meshAccessLog?: 'on' | 'off' | 'unknown';
   /** The gateway's pods (names and labels) and the client's. */

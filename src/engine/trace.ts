@@ -88,10 +88,9 @@ export async function collectTrace(o: CollectTraceOptions): Promise<Trace> {
   ].map((p) => p.catch(() => undefined)); // a stream that cannot start leaves its hop dim ("no line")
   const started = o.now();
   try {
-    // The objects name each hop's decider, and say whether the gateway logs at all; on a shared
-    // gateway other namespaces' Gateways too (the oldest one for a host and port answers).
+    // The objects name each hop's decider, and say whether the gateway logs at all.
     facts = await o.port
-      .meshFacts({ clientNamespace: o.clientNamespace, istioNamespace: o.istioNamespace, signal: follow.signal, client: o.client, gateway: o.gateway, wide: o.gateway.mode === 'shared' })
+      .meshFacts({ clientNamespace: o.clientNamespace, istioNamespace: o.istioNamespace, signal: follow.signal, client: o.client, gateway: o.gateway })
       .catch(() => undefined);
     factsRead = true;
     dirty();

@@ -109,47 +109,17 @@ function serviceEntry(objects: IstioObject[], near: string, host: string): Decid
 }
 
 /** The Gateway server that took the connection on this port for this host. */
-/**
- * The Gateway server that answers for host:port on the gateway pods: of every Gateway selecting
- * them with such a server, the oldest (pilot merges their routes per host oldest first, and keeps
- * the oldest filter chain for an SNI), so on a shared gateway it may be another namespace's.
- */
-function gatewayServer(ctx: DecideContext): { decider: Decider; gateway: IstioObject } | undefined {
-  const { host, port, gatewayNamespace } = ctx;
-  const seen = new Set<string>();
-  const all = [...ctx.objects, ...(ctx.others ?? [])].filter((o) => {
-    const key = `${o.kind}/${o.namespace}/${o.name}`;
-    return seen.has(key) ? false : (seen.add(key), true);
-  });
-  const selects = (gw: IstioObject): boolean => {
-    const selector = Object.entries(rec(gw.spec.selector));
-    if (!ctx.gatewayPodLabels?.length || selector.length === 0) return true;
-    return ctx.gatewayPodLabels.some((labels) => selector.every(([k, v]) => labels[k] === v));
-  };
-  const candidates: { gw: IstioObject; decider: Decider }[] = [];
-  for (const gw of nearFirst(ofKind(all, 'Gateway'), gatewayNamespace)) {
-    if (!selects(gw)) continue;
+function gatewayServer(objects: IstioObject[], host: string, port: number | undefined, gatewayNamespace: string): { decider: Decider; gateway: IstioObject } | undefined {
+  for (const gw of nearFirst(ofKind(objects, 'Gateway'), gatewayNamespace)) {
     for (const server of list(gw.spec.servers).map(rec)) {
       const p = rec(server.port);
       if (port !== undefined && p.number !== port) continue;
       if (!strings(server.hosts).some((h) => hostMatches(h, host))) continue;
       const mode = typeof rec(server.tls).mode === 'string' ? ` ${String(rec(server.tls).mode)}` : '';
-      candidates.push({ gw, decider: ref(gw, 'Gateway', `server ${String(p.number ?? '?')}/${String(p.protocol ?? '?')}${mode}`) });
-      break;
+      return { decider: ref(gw, 'Gateway', `server ${String(p.number ?? '?')}/${String(p.protocol ?? '?')}${mode}`), gateway: gw };
     }
   }
-  if (candidates.length === 0) return undefined;
-  // Pilot's order for conflicting objects: creation time, then name, then namespace.
-  const age = (o: IstioObject): number => (o.created ? Date.parse(o.created) || 0 : 0);
-  const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-  const ordered = candidates.map((c) => c.gw).sort((a, b) => age(a) - age(b) || cmp(a.name, b.name) || cmp(a.namespace, b.namespace));
-  const winner = candidates.find((c) => c.gw === ordered[0])!;
-  const mine = candidates.find((c) => c.gw.namespace === ctx.clientNamespace);
-  const decider: Decider = { ...winner.decider };
-  const sharedGateway = gatewayNamespace !== ctx.clientNamespace;
-  if (mine && mine !== winner) decider.shared = { kind: 'oldest', mine: `${mine.gw.namespace}/${mine.gw.name}` };
-  else if (sharedGateway && ctx.othersUnreadable && winner.gw.namespace === ctx.clientNamespace) decider.shared = { kind: 'unread' };
-  return { decider, gateway: winner.gw };
+  return undefined;
 }
 
 export interface DecideContext {
@@ -161,11 +131,6 @@ export interface DecideContext {
   clientNamespace: string;
   gatewayNamespace: string;
   outboundPolicy?: MeshFacts['outboundPolicy'];
-  /** Other namespaces' objects (a wide read); `othersUnreadable` when that read was refused. */
-  others?: IstioObject[];
-  othersUnreadable?: boolean;
-  /** The gateway pods' labels (a Gateway's selector picks them). */
-  gatewayPodLabels?: Record<string, string>[];
 }
 
 /** What decided the client sidecar's hop. */
@@ -195,11 +160,11 @@ export function sidecarDeciders(fields: HopFields, ctx: DecideContext): Decider[
 /** What decided the egress gateway's hop. */
 export function gatewayDeciders(fields: HopFields, ctx: DecideContext): Decider[] {
   const out: Decider[] = [];
-  const server = gatewayServer(ctx);
+  const server = gatewayServer(ctx.objects, ctx.host, ctx.port, ctx.gatewayNamespace);
   if (server) {
     out.push(server.decider);
     const gatewayName = `${server.gateway.namespace}/${server.gateway.name}`;
-    const vs = virtualServiceRule([...ctx.objects, ...(ctx.others ?? [])], server.gateway.namespace, ctx.host, gatewayName, ctx.tls, ctx.port, fields.routeName);
+    const vs = virtualServiceRule(ctx.objects, server.gateway.namespace, ctx.host, gatewayName, ctx.tls, ctx.port, fields.routeName);
     if (vs) out.push(vs);
   }
   const cluster = parseCluster(fields.upstreamCluster);

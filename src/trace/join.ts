@@ -151,9 +151,6 @@ export function joinTrace(input: TraceInput): Trace {
     clientNamespace: input.clientNamespace,
     gatewayNamespace: input.gatewayNamespace,
     ...(facts?.outboundPolicy ? { outboundPolicy: facts.outboundPolicy } : {}),
-    ...(facts?.others ? { others: facts.others } : {}),
-    ...(facts?.othersUnreadable ? { othersUnreadable: true } : {}),
-    ...(facts?.gatewayPods?.length ? { gatewayPodLabels: facts.gatewayPods.map((p) => p.labels) } : {}),
   };
 
   const client: Hop = { id: 'client', name: request.clientPod ?? request.clientIp ?? '?', lit: request.outcome !== undefined, decidedBy: [] };

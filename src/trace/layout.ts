@@ -75,11 +75,9 @@ export function wrapCells(text: string, width: number): string[] {
 }
 
 /** `VirtualService direct-cnn-through-egress-gateway http[0]`; the namespace only when it is not the client's own. */
-export function deciderText(d: Decider, clientNamespace?: string, lang: 'en' | 'zh' = 'en'): string {
+export function deciderText(d: Decider, clientNamespace?: string): string {
   const ns = d.namespace && d.kind !== 'MeshConfig' && d.namespace !== clientNamespace ? ` -n ${d.namespace}` : '';
-  const m = traceMessages(lang);
-  const shared = d.shared ? ` ${d.shared.kind === 'oldest' ? m.oldestGateway(d.shared.mine) : m.othersUnread}` : '';
-  return `${d.kind} ${d.name}${d.part ? ` ${d.part}` : ''}${ns}${shared}`;
+  return `${d.kind} ${d.name}${d.part ? ` ${d.part}` : ''}${ns}`;
 }
 
 function statusOf(hop: Hop, m: TraceMessages): string {
@@ -144,7 +142,7 @@ export function layoutTrace(trace: Trace, options: TraceLayoutOptions): TraceRow
       const f = hop.fields;
       under(railOrBlank, '', statusOf(hop, m), failed ? 'fail' : 'detail');
       under(railOrBlank, m.cluster, f.upstreamCluster ?? '-', 'detail');
-      const deciders = hop.decidedBy.map((d) => deciderText(d, trace.clientNamespace, options.lang));
+      const deciders = hop.decidedBy.map((d) => deciderText(d, trace.clientNamespace));
       under(railOrBlank, m.decidedBy, deciders.length ? deciders[0] : m.none, 'detail');
       for (const d of deciders.slice(1)) under(railOrBlank, ' '.repeat(stringWidth(m.decidedBy)), d, 'detail');
       if (hop.line) under(railOrBlank, m.log, hop.line.text, 'log', options.fullLines === true);

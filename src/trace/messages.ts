@@ -14,9 +14,6 @@ export interface TraceMessages {
   notSeen: string;
   /** After log-off when mesh config decides it. */
   byMeshConfig: string;
-  /** A shared gateway: the oldest Gateway for the host and port answers before the learner's. */
-  oldestGateway: (mine: string) => string;
-  othersUnread: string;
   why: Record<NoEvidence, string>;
   following: string;
   bytes: (received: number, sent: number) => string;
@@ -41,8 +38,6 @@ const en: TraceMessages = {
   colon: ': ',
   notSeen: 'no evidence',
   byMeshConfig: ' (mesh config has no accessLogFile)',
-  oldestGateway: (mine) => `(the oldest Gateway for this host and port on the shared gateway: yours, ${mine}, is merged behind it)`,
-  othersUnread: "(other namespaces' Gateways could not be read: an older one of theirs may be the one answering)",
   why: {
     'no-line': 'no line of this request in the log window',
     'log-off': 'access logging is off for this proxy',
@@ -74,8 +69,6 @@ const zh: TraceMessages = {
   colon: '：',
   notSeen: '没有证据',
   byMeshConfig: '（网格配置中没有 accessLogFile）',
-  oldestGateway: (mine) => `（共用网关上这个主机和端口最早的 Gateway：你的 ${mine} 合并在它后面）`,
-  othersUnread: '（读不到其他命名空间的 Gateway：其中更早的一个可能才是应答者）',
   why: {
     'no-line': '日志窗口中没有这个请求的行',
     'log-off': '这个代理的访问日志已关闭',

@@ -27,12 +27,6 @@ export interface Decider {
   namespace?: string;
   /** Which part decided: `http[0]`, `tls[1]`, `subset cnn`, `server 80/HTTP`, `resolution DNS`, `ALLOW_ANY`. */
   part?: string;
-  /**
-   * A Gateway on a gateway several namespaces share: `oldest` when it answers before the learner's
-   * own (`mine`, merged behind it); `unread` when other namespaces' Gateways could not be read, so
-   * an older one of theirs may be the one answering.
-   */
-  shared?: { kind: 'oldest'; mine: string } | { kind: 'unread' };
 }
 
 /** The access-log fields a hop shows (the line itself is kept whole for the learner). */
@@ -107,7 +101,7 @@ export interface TraceInput {
   /** Lines from the egress gateway follow (every learner's traffic on a shared gateway). */
   gatewayLines: LogLine[];
   /** The Istio objects the client namespace can see, and what is known about logging. */
-  facts?: Pick<MeshFacts, 'objects' | 'accessLogging' | 'clientHasSidecar' | 'outboundPolicy' | 'meshAccessLog' | 'clientPods'> & Partial<Pick<MeshFacts, 'others' | 'othersUnreadable' | 'gatewayPods'>>;
+  facts?: Pick<MeshFacts, 'objects' | 'accessLogging' | 'clientHasSidecar' | 'outboundPolicy' | 'meshAccessLog' | 'clientPods'>;
   /** The Istio namespace (a Telemetry there without selector is mesh-wide). Default istio-system. */
   istioNamespace?: string;
   /** The namespace of the gateway pods (istio-system, or the learner's own). */

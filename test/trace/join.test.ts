@@ -110,21 +110,6 @@ describe('joinTrace: HTTP by x-request-id', () => {
     expect(flat(meshOff, 'zh').replace(/ /g, '')).toContain('这个代理的访问日志已关闭（网格配置中没有accessLogFile）');
   });
 
-  it('on a shared gateway the oldest Gateway for the host and port is named, not the one the learner can see first', () => {
-    const mine = objects('http').map((o) => (o.kind === 'Gateway' ? { ...o, created: '2026-12-07T05:00:00Z' } : o));
-    const theirs = { ...mine.find((o) => o.kind === 'Gateway')!, namespace: 'learner-02', created: '2026-12-07T04:00:00Z' };
-    const withOthers = joinTrace(input({ request: httpRequest(A, 'id-a'), sidecarLines: [httpSidecar(A, 'id-a', 1001)], gatewayLines: [httpGateway(A, 'id-a', 1001)], facts: { ...facts('http', { objects: mine }), others: [theirs], gatewayPods: [{ name: GW, labels: { istio: 'egressgateway' } }] } }));
-    expect(withOthers.hops[2].decidedBy[0]).toEqual({ kind: 'Gateway', name: 'istio-egressgateway', namespace: 'learner-02', part: 'server 80/HTTP', shared: { kind: 'oldest', mine: 'default/istio-egressgateway' } });
-    const flat = layoutTrace(withOthers, { lang: 'en', width: 200 }).map((r) => r.text).join('\n');
-    expect(flat).toContain('Gateway istio-egressgateway server 80/HTTP -n learner-02 (the oldest Gateway for this host and port on the shared gateway: yours, default/istio-egressgateway, is merged behind it)');
-    // Other namespaces could not be read (a class's RBAC): the learner's own is named, with the caveat.
-    const unread = joinTrace(input({ request: httpRequest(A, 'id-a'), sidecarLines: [httpSidecar(A, 'id-a', 1001)], gatewayLines: [httpGateway(A, 'id-a', 1001)], facts: { ...facts('http', { objects: mine }), others: [], othersUnreadable: true } }));
-    expect(unread.hops[2].decidedBy[0]).toMatchObject({ namespace: 'default', shared: { kind: 'unread' } });
-    // The learner's own gateway (own mode): nothing to say.
-    const own = joinTrace(input({ request: httpRequest(A, 'id-a'), gatewayNamespace: 'default', sidecarLines: [httpSidecar(A, 'id-a', 1001)], gatewayLines: [httpGateway(A, 'id-a', 1001)], facts: { ...facts('http', { objects: mine }), others: [], othersUnreadable: true } }));
-    expect(own.hops[2].decidedBy[0]?.shared).toBeUndefined();
-  });
-
   it("access log off for the gateway: its hop is dim for that reason", () => {
     const trace = joinTrace(input({ request: httpRequest(A, 'id-a'), sidecarLines: [httpSidecar(A, 'id-a', 1001)], facts: facts('http', { accessLogging: 'off' }) }));
     expect(trace.hops[2]).toMatchObject({ lit: false, why: 'log-off' });

@@ -72,6 +72,5 @@ export async function readMeshFacts(
   };
   if (unreadable.length) facts.unreadable = unreadable;
   if (options.wide) facts.others = wide.flatMap((l) => (l === FAILED ? [] : l)).map(toFact).filter((o) => !namespaces.includes(o.namespace));
-  if (options.wide && wide.some((l) => l === FAILED)) facts.othersUnreadable = true;
   return facts;
 }
