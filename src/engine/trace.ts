@@ -62,7 +62,6 @@ export async function collectTrace(o: CollectTraceOptions): Promise<Trace> {
     ...(facts ? { facts } : {}),
     gatewayNamespace: o.gateway.pods.namespace,
     clientNamespace: o.clientNamespace,
-    istioNamespace: o.istioNamespace,
     settled,
   });
 

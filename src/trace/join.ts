@@ -7,8 +7,6 @@ import type { LogLine } from '../cluster/port.js';
 import { addressIp, parseAccessLogLine, type AccessLogFields } from '../verify/access-log.js';
 import { gatewayDeciders, hostMatches, parseCluster, sidecarDeciders, type DecideContext } from './decide.js';
 import type { Hop, HopFields, JoinedBy, NoEvidence, Trace, TraceInput } from './model.js';
-import { accessLogDecision } from '../mesh/meshPolicy.js';
-import type { MeshState } from '../mesh/types.js';
 
 interface Parsed {
   line: LogLine;
@@ -16,34 +14,6 @@ interface Parsed {
 }
 
 const DEFAULT_SLACK_MS = 2_000;
-
-/** The client pod's labels, when the facts know them (a Telemetry's selector reads them). */
-function clientPodFact(input: TraceInput, pod: string | undefined): { namespace: string; labels: Record<string, string> } | undefined {
-  const found = input.facts?.clientPods?.find((p) => p.name === pod) ?? (input.facts?.clientPods?.length === 1 ? input.facts.clientPods[0] : undefined);
-  return found ? { namespace: input.clientNamespace, labels: found.labels } : undefined;
-}
-
-function logStateKnown(input: TraceInput, pod: string | undefined): boolean {
-  return input.facts?.meshAccessLog !== undefined && input.facts.meshAccessLog !== 'unknown' && clientPodFact(input, pod) !== undefined;
-}
-
-/** What turns the client sidecar's access log off, read as pilot layers Telemetry over mesh config; undefined when it logs or it cannot be told. */
-function sidecarSilenced(input: TraceInput, pod: string | undefined): Hop['silencedBy'] {
-  const facts = input.facts;
-  const client = clientPodFact(input, pod);
-  if (!facts || !client || !logStateKnown(input, pod)) return undefined;
-  const istioNamespace = input.istioNamespace ?? 'istio-system';
-  const state: MeshState = {
-    istioNamespace,
-    meshConfig: { outboundTrafficPolicy: 'ALLOW_ANY', ...(facts.meshAccessLog === 'on' ? { accessLogFile: '/dev/stdout' } : {}) },
-    objects: facts.objects.filter((o) => o.kind === 'Telemetry').map((o) => ({ kind: 'Telemetry' as const, namespace: o.namespace, name: o.name, spec: o.spec, ...(o.created ? { created: o.created } : {}) })),
-    pods: [],
-    services: [],
-  };
-  const decision = accessLogDecision(state, client);
-  if (decision.enabled) return undefined;
-  return decision.by ? { kind: 'Telemetry', name: decision.by.name, namespace: decision.by.namespace } : { kind: 'MeshConfig' };
-}
 
 function parse(lines: LogLine[]): Parsed[] {
   const out: Parsed[] = [];
@@ -178,16 +148,10 @@ export function joinTrace(input: TraceInput): Trace {
     gateway = { id: 'gateway', name: '', lit: false, why, decidedBy: [] };
   }
 
-  // Whether the client's sidecar logs at all, read from the Telemetry objects and mesh config.
-  const silenced = sidecarSilenced(input, request.clientPod);
-  if (!sidecar.lit && silenced && sidecar.why !== 'no-sidecar') {
-    sidecar.why = 'log-off';
-    sidecar.silencedBy = silenced;
-  } else if (!sidecar.lit && gateway.lit && sidecar.why === 'no-line' && silenced === undefined && !logStateKnown(input, request.clientPod)) {
-    // Not readable: the gateway logged this pod's request, which only its sidecar can have sent
-    // there, so a sidecar with no line of it has its access log off, once the lines had time to come.
-    sidecar.why = 'log-off';
-  }
+  // The gateway logged this pod's request, which only its sidecar can have sent there (the
+  // gateway's line is joined by request id or the pod's IP): a sidecar with no line of it has its
+  // access log off (a Telemetry for the client, or mesh config), once the lines had time to come.
+  if (!sidecar.lit && gateway.lit && sidecar.why === 'no-line') sidecar.why = 'log-off';
 
   // The outside host is seen through the last proxy's upstream: its address and its answer.
   const last = gateway.lit ? gateway : sentTo === 'outside' ? sidecar : undefined;

@@ -95,8 +95,7 @@ function statusOf(hop: Hop, m: TraceMessages): string {
 
 function hopTitle(hop: Hop, index: number, trace: Trace, m: TraceMessages): string {
   const n = `${index + 1}/${trace.hops.length}`;
-  const by = hop.silencedBy ? (hop.silencedBy.kind === 'Telemetry' ? ` (Telemetry ${hop.silencedBy.namespace}/${hop.silencedBy.name})` : m.byMeshConfig) : '';
-  const state = hop.lit ? m.seen : `${m.notSeen}${m.colon}${m.why[hop.why ?? 'no-line']}${by}`;
+  const state = hop.lit ? m.seen : `${m.notSeen}${m.colon}${m.why[hop.why ?? 'no-line']}`;
   switch (hop.id) {
     case 'client':
       return `${n} ${m.hop.client} ${hop.name}${trace.clientIp ? ` (${trace.clientIp})` : ''}${trace.outcome ? ` · ${trace.outcome}` : ''}`;

@@ -12,8 +12,6 @@ export interface TraceMessages {
   /** Between a state word and what follows (`: ` / `：`). */
   colon: string;
   notSeen: string;
-  /** After log-off when mesh config decides it. */
-  byMeshConfig: string;
   why: Record<NoEvidence, string>;
   following: string;
   bytes: (received: number, sent: number) => string;
@@ -37,7 +35,6 @@ const en: TraceMessages = {
   seen: 'seen',
   colon: ': ',
   notSeen: 'no evidence',
-  byMeshConfig: ' (mesh config has no accessLogFile)',
   why: {
     'no-line': 'no line of this request in the log window',
     'log-off': 'access logging is off for this proxy',
@@ -68,7 +65,6 @@ const zh: TraceMessages = {
   seen: '已看到',
   colon: '：',
   notSeen: '没有证据',
-  byMeshConfig: '（网格配置中没有 accessLogFile）',
   why: {
     'no-line': '日志窗口中没有这个请求的行',
     'log-off': '这个代理的访问日志已关闭',

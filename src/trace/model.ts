@@ -57,8 +57,6 @@ export interface Hop {
   fields?: HopFields;
   /** The objects that decided where this hop sent the request. */
   decidedBy: Decider[];
-  /** With why `log-off`: what turns the proxy's access log off, read from the objects. */
-  silencedBy?: { kind: 'Telemetry'; name: string; namespace: string } | { kind: 'MeshConfig' };
 }
 
 export type JoinedBy = 'request-id' | 'address' | 'time';
@@ -101,9 +99,7 @@ export interface TraceInput {
   /** Lines from the egress gateway follow (every learner's traffic on a shared gateway). */
   gatewayLines: LogLine[];
   /** The Istio objects the client namespace can see, and what is known about logging. */
-  facts?: Pick<MeshFacts, 'objects' | 'accessLogging' | 'clientHasSidecar' | 'outboundPolicy' | 'meshAccessLog' | 'clientPods'>;
-  /** The Istio namespace (a Telemetry there without selector is mesh-wide). Default istio-system. */
-  istioNamespace?: string;
+  facts?: Pick<MeshFacts, 'objects' | 'accessLogging' | 'clientHasSidecar' | 'outboundPolicy'>;
   /** The namespace of the gateway pods (istio-system, or the learner's own). */
   gatewayNamespace: string;
   clientNamespace: string;
