@@ -74,22 +74,6 @@ describe('the trace overlay', () => {
     expect(ui.frame()).not.toContain('3/4 egress gateway');
   });
 
-  it('L switches the open trace to the other language and back, without closing it', async () => {
-    const engine = tracedEngine(gatewayTrace());
-    const ui = await atPassedExec(engine);
-    await ui.press('t');
-    await ui.waitForText('Request trace · HTTP');
-    expect(decideKey(ctx({ overlay: { kind: 'trace' } }), 'L', noKey)).toEqual({ type: 'toggle-lang' });
-    await ui.press('L');
-    let frame = await ui.waitForText('t/Esc 关闭');
-    expect(engine.calls).toContain('setLang:zh');
-    expect(frame).not.toContain('Request trace · HTTP');
-    expect(frame).toContain('请求追踪');
-    await ui.press('L');
-    frame = await ui.waitForText('Request trace · HTTP');
-    expect(frame).toContain('t/Esc close');
-  });
-
   it('a bypassed request in Chinese, without colour (NO_COLOR): the dim hop says why in words', async () => {
     const engine = tracedEngine(bypassedTrace(), 'zh');
     const ui = await atPassedExec(engine, { plain: true });
