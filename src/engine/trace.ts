@@ -62,6 +62,7 @@ export async function collectTrace(o: CollectTraceOptions): Promise<Trace> {
     ...(facts ? { facts } : {}),
     gatewayNamespace: o.gateway.pods.namespace,
     clientNamespace: o.clientNamespace,
+    istioNamespace: o.istioNamespace,
     settled,
   });
 

@@ -95,7 +95,8 @@ function statusOf(hop: Hop, m: TraceMessages): string {
 
 function hopTitle(hop: Hop, index: number, trace: Trace, m: TraceMessages): string {
   const n = `${index + 1}/${trace.hops.length}`;
-  const state = hop.lit ? m.seen : `${m.notSeen}${m.colon}${m.why[hop.why ?? 'no-line']}`;
+  const by = hop.why === 'log-off' && hop.logOffBy ? (hop.logOffBy.kind === 'Telemetry' ? m.logOffBy.telemetry(`${hop.logOffBy.namespace}/${hop.logOffBy.name}`) : m.logOffBy.meshConfig) : '';
+  const state = hop.lit ? m.seen : `${m.notSeen}${m.colon}${m.why[hop.why ?? 'no-line']}${by}`;
   switch (hop.id) {
     case 'client':
       return `${n} ${m.hop.client} ${hop.name}${trace.clientIp ? ` (${trace.clientIp})` : ''}${trace.outcome ? ` · ${trace.outcome}` : ''}`;

@@ -13,6 +13,8 @@ export interface TraceMessages {
   colon: string;
   notSeen: string;
   why: Record<NoEvidence, string>;
+  /** After "access log off for this proxy": what turned it off. */
+  logOffBy: { telemetry: (namespacedName: string) => string; meshConfig: string };
   following: string;
   bytes: (received: number, sent: number) => string;
   ms: (n: number) => string;
@@ -37,12 +39,13 @@ const en: TraceMessages = {
   notSeen: 'no evidence',
   why: {
     'no-line': 'no line of this request in the log window',
-    'log-off': 'access logging is off for this proxy',
+    'log-off': 'access log off for this proxy',
     bypassed: 'the request bypassed the egress gateway',
     'not-reached': 'the request stopped at an earlier hop',
     'no-sidecar': 'the client pod has no sidecar, nothing captured the request',
     waiting: 'waiting for the line (Envoy writes its log every second)',
   },
+  logOffBy: { telemetry: (t) => ` (Telemetry ${t})`, meshConfig: ' (mesh config has no accessLogFile)' },
   following: 'following the client sidecar and the egress gateway logs…',
   bytes: (r, s) => `${r} B in, ${s} B out`,
   ms: (n) => `${n} ms`,
@@ -73,6 +76,7 @@ const zh: TraceMessages = {
     'no-sidecar': '客户端 Pod 没有 sidecar，没有代理截获请求',
     waiting: '正在等待日志行（Envoy 每秒写一次日志）',
   },
+  logOffBy: { telemetry: (t) => `（Telemetry ${t}）`, meshConfig: '（网格配置没有 accessLogFile）' },
   following: '正在跟踪客户端 sidecar 和出口网关的日志…',
   bytes: (r, s) => `收 ${r} B，发 ${s} B`,
   ms: (n) => `${n} 毫秒`,

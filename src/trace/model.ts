@@ -29,6 +29,9 @@ export interface Decider {
   part?: string;
 }
 
+/** What turned a proxy's access log off: a Telemetry (the last layer that said so), or mesh config without accessLogFile. */
+export type LogOffBy = { kind: 'Telemetry'; name: string; namespace: string } | { kind: 'MeshConfig' };
+
 /** The access-log fields a hop shows (the line itself is kept whole for the learner). */
 export interface HopFields {
   responseCode?: number;
@@ -52,6 +55,8 @@ export interface Hop {
   lit: boolean;
   /** When not lit: why. */
   why?: NoEvidence;
+  /** With why 'log-off', when the objects say so: what turned this proxy's log off. */
+  logOffBy?: LogOffBy;
   /** The proof: the proxy's access-log line (sidecar and gateway hops). */
   line?: LogLine;
   fields?: HopFields;
@@ -99,7 +104,9 @@ export interface TraceInput {
   /** Lines from the egress gateway follow (every learner's traffic on a shared gateway). */
   gatewayLines: LogLine[];
   /** The Istio objects the client namespace can see, and what is known about logging. */
-  facts?: Pick<MeshFacts, 'objects' | 'accessLogging' | 'clientHasSidecar' | 'outboundPolicy'>;
+  facts?: Pick<MeshFacts, 'objects' | 'accessLogging' | 'clientHasSidecar' | 'outboundPolicy'> & Partial<Pick<MeshFacts, 'meshAccessLog' | 'unreadable' | 'clientPods' | 'gatewayPods'>>;
+  /** Mesh config's root namespace, where a Telemetry reaches every proxy (default: istio-system). */
+  istioNamespace?: string;
   /** The namespace of the gateway pods (istio-system, or the learner's own). */
   gatewayNamespace: string;
   clientNamespace: string;

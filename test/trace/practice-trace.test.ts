@@ -109,4 +109,22 @@ describe('trace on the practice cluster', () => {
     }
     expect(lineOf(ta, 'gateway')?.text).not.toBe(lineOf(tb, 'gateway')?.text);
   });
+
+  it("a Telemetry that silences one namespace's client: its trace names it on the dim sidecar hop, the other namespace's trace is lit", async () => {
+    for (const ns of NAMESPACES) await p.port.apply(objectsFor(ns, 'http'), { lesson: '04-http-egress-gateway', step: 'all', namespace: ns });
+    const quiet = { apiVersion: 'telemetry.istio.io/v1', kind: 'Telemetry', metadata: { name: 'quiet-curl', namespace: 'learner-2' }, spec: { selector: { matchLabels: { app: 'curl' } }, accessLogging: [{ disabled: true }] } };
+    await p.other.create(quiet);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const [a, b] = await Promise.all(NAMESPACES.map((ns, i) => send(ns, 'http://httpbin.org/headers', `telemetry-${i}`)));
+      const [ta, tb] = await Promise.all([trace(NAMESPACES[0], a), trace(NAMESPACES[1], b)]);
+      expect(ta.hops.every((h) => h.lit), traceText(ta, 'en')).toBe(true);
+      expect(tb.hops[1], traceText(tb, 'en')).toMatchObject({ lit: false, why: 'log-off', logOffBy: { kind: 'Telemetry', name: 'quiet-curl', namespace: 'learner-2' } });
+      expect(tb.hops[2].lit).toBe(true);
+      expect(lineOf(tb, 'gateway')?.text).toContain('"telemetry-1"');
+      expect(traceText(tb, 'en', 120)).toContain('· no evidence: access log off for this proxy (Telemetry learner-2/quiet-curl)');
+    } finally {
+      await p.other.delete(quiet);
+    }
+  });
 });
