@@ -130,6 +130,8 @@ export function joinTrace(input: TraceInput): Trace {
   const sidecarHit = sidecarLine(parse(input.sidecarLines), input);
   const gatewayHit = gatewayLine(parse(input.gatewayLines), sidecarHit, input);
   const logs = accessLogs(input, gatewayHit?.hit.line.pod);
+  const gatewayPods = facts?.gatewayPods ?? [];
+  const gatewayPod = gatewayPods.find((p) => p.name === gatewayHit?.hit.line.pod) ?? gatewayPods[0];
   const ctx: DecideContext = {
     objects: facts?.objects ?? [],
     host: host ?? '',
@@ -138,6 +140,9 @@ export function joinTrace(input: TraceInput): Trace {
     clientNamespace: input.clientNamespace,
     gatewayNamespace: input.gatewayNamespace,
     ...(facts?.outboundPolicy ? { outboundPolicy: facts.outboundPolicy } : {}),
+    ...(gatewayPod ? { gatewayLabels: gatewayPod.labels } : {}),
+    ...(facts?.others ? { others: facts.others } : {}),
+    ...(facts?.othersUnreadable ? { othersUnreadable: true } : {}),
   };
 
   const client: Hop = { id: 'client', name: request.clientPod ?? request.clientIp ?? '?', lit: request.outcome !== undefined, decidedBy: [] };

@@ -142,9 +142,14 @@ export function layoutTrace(trace: Trace, options: TraceLayoutOptions): TraceRow
       const f = hop.fields;
       under(railOrBlank, '', statusOf(hop, m), failed ? 'fail' : 'detail');
       under(railOrBlank, m.cluster, f.upstreamCluster ?? '-', 'detail');
-      const deciders = hop.decidedBy.map((d) => deciderText(d, trace.clientNamespace));
-      under(railOrBlank, m.decidedBy, deciders.length ? deciders[0] : m.none, 'detail');
-      for (const d of deciders.slice(1)) under(railOrBlank, ' '.repeat(stringWidth(m.decidedBy)), d, 'detail');
+      const indent = ' '.repeat(stringWidth(m.decidedBy));
+      if (hop.decidedBy.length === 0) under(railOrBlank, m.decidedBy, m.none, 'detail');
+      hop.decidedBy.forEach((d, i) => {
+        under(railOrBlank, i === 0 ? m.decidedBy : indent, deciderText(d, trace.clientNamespace), 'detail');
+        // A shared gateway: say which of several Gateways answered, or that another may have.
+        if (d.also?.length) under(railOrBlank, indent, m.gatewayAlso(d.claim ?? trace.host ?? '', d.also), 'detail');
+        if (d.mayBeOther) under(railOrBlank, indent, m.gatewayMayBeOther, 'detail');
+      });
       if (hop.line) under(railOrBlank, m.log, hop.line.text, 'log', options.fullLines === true);
     }
   });

@@ -27,6 +27,12 @@ export interface Decider {
   namespace?: string;
   /** Which part decided: `http[0]`, `tls[1]`, `subset cnn`, `server 80/HTTP`, `resolution DNS`, `ALLOW_ANY`. */
   part?: string;
+  /** A Gateway on a shared gateway: the other Gateways (ns/name) claiming the same host and port, which lose it (IST0145). */
+  also?: string[];
+  /** With `also`: the host and port they all claim (`httpbin.org:80`). */
+  claim?: string;
+  /** A Gateway on a shared gateway whose other namespaces could not be listed: one of theirs may be the one answering. */
+  mayBeOther?: boolean;
 }
 
 /** What turned a proxy's access log off: a Telemetry (the last layer that said so), or mesh config without accessLogFile. */
@@ -104,7 +110,8 @@ export interface TraceInput {
   /** Lines from the egress gateway follow (every learner's traffic on a shared gateway). */
   gatewayLines: LogLine[];
   /** The Istio objects the client namespace can see, and what is known about logging. */
-  facts?: Pick<MeshFacts, 'objects' | 'accessLogging' | 'clientHasSidecar' | 'outboundPolicy'> & Partial<Pick<MeshFacts, 'meshAccessLog' | 'unreadable' | 'clientPods' | 'gatewayPods'>>;
+  facts?: Pick<MeshFacts, 'objects' | 'accessLogging' | 'clientHasSidecar' | 'outboundPolicy'> &
+    Partial<Pick<MeshFacts, 'meshAccessLog' | 'unreadable' | 'clientPods' | 'gatewayPods' | 'others' | 'othersUnreadable'>>;
   /** Mesh config's root namespace, where a Telemetry reaches every proxy (default: istio-system). */
   istioNamespace?: string;
   /** The namespace of the gateway pods (istio-system, or the learner's own). */

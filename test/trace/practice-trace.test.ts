@@ -89,6 +89,13 @@ describe('trace on the practice cluster', () => {
       expect(t.hops[2].decidedBy.map((d) => d.kind)).toEqual(['Gateway', 'VirtualService', 'ServiceEntry']);
     }
     expect(a.pod).not.toBe(b.pod);
+    // One shared gateway, two namespaces' Gateways for httpbin.org:80: the older (default's, applied
+    // first) answers both learners, and each trace says so and names the other claimant (IST0145).
+    for (const t of [ta, tb]) {
+      expect(t.hops[2].decidedBy[0]).toMatchObject({ kind: 'Gateway', name: 'istio-egressgateway', namespace: 'default', also: ['learner-2/istio-egressgateway'], claim: 'httpbin.org:80' });
+      expect(t.hops[2].decidedBy[1]).toMatchObject({ kind: 'VirtualService', namespace: 'default' });
+    }
+    expect(traceText(tb, 'en', 200)).toContain('the oldest Gateway for httpbin.org:80 on this gateway answers (IST0145); also claimed by learner-2/istio-egressgateway');
   });
 
   it('TLS passthrough from two pods at once: joined by source address and SNI, never across pods', async () => {
