@@ -5,6 +5,8 @@ import type { HopId, JoinedBy, NoEvidence } from './model.js';
 
 export interface TraceMessages {
   title: string;
+  plannedTitle: string;
+  planned: string;
   protocol: Record<'http' | 'tls', string>;
   joinedBy: Record<JoinedBy, string>;
   hop: Record<HopId, string>;
@@ -34,6 +36,8 @@ export interface TraceMessages {
 
 const en: TraceMessages = {
   title: 'Request trace',
+  plannedTitle: 'Request path (planned)',
+  planned: 'planned',
   protocol: { http: 'HTTP', tls: 'TLS passthrough' },
   joinedBy: { 'request-id': 'joined by x-request-id', address: "joined by the sidecar's source address and SNI", time: "joined by the client pod's IP, host and time" },
   hop: { client: 'client', sidecar: 'client sidecar', gateway: 'egress gateway', external: 'external host' },
@@ -47,6 +51,7 @@ const en: TraceMessages = {
     'not-reached': 'the request stopped at an earlier hop',
     'no-sidecar': 'the client pod has no sidecar, nothing captured the request',
     waiting: 'waiting for the line (Envoy writes its log every second)',
+    planned: 'not sent yet',
   },
   logOffBy: { telemetry: (t) => ` (Telemetry ${t})`, meshConfig: ' (mesh config has no accessLogFile)' },
   following: 'following the client sidecar and the egress gateway logs…',
@@ -67,6 +72,8 @@ const en: TraceMessages = {
 
 const zh: TraceMessages = {
   title: '请求追踪',
+  plannedTitle: '请求路径（计划）',
+  planned: '计划',
   protocol: { http: 'HTTP', tls: 'TLS 透传' },
   joinedBy: { 'request-id': '按 x-request-id 关联', address: '按 sidecar 的源地址和 SNI 关联', time: '按客户端 Pod 的 IP、主机和时间关联' },
   hop: { client: '客户端', sidecar: '客户端 sidecar', gateway: '出口网关', external: '外部主机' },
@@ -80,6 +87,7 @@ const zh: TraceMessages = {
     'not-reached': '请求在前面的某一跳就结束了',
     'no-sidecar': '客户端 Pod 没有 sidecar，没有代理截获请求',
     waiting: '正在等待日志行（Envoy 每秒写一次日志）',
+    planned: '尚未发送',
   },
   logOffBy: { telemetry: (t) => `（Telemetry ${t}）`, meshConfig: '（网格配置没有 accessLogFile）' },
   following: '正在跟踪客户端 sidecar 和出口网关的日志…',

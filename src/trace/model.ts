@@ -18,7 +18,9 @@ export type NoEvidence =
   /** The client pod has no sidecar: nothing captured the request. */
   | 'no-sidecar'
   /** Still following the logs: the line may arrive (Envoy writes its log every second). */
-  | 'waiting';
+  | 'waiting'
+  /** A planned path (an explain step's picture): no request was sent yet. */
+  | 'planned';
 
 /** An Istio object that made a hop's decision, and which part of it. */
 export interface Decider {
@@ -87,6 +89,8 @@ export interface Trace {
   hops: Hop[];
   /** False while the logs are still being followed. */
   settled: boolean;
+  /** The lesson's path before any request (an explain step's diagram): every hop dim, its objects named. */
+  planned?: boolean;
 }
 
 /** The request as the engine recorded it. */
