@@ -28,7 +28,7 @@ beforeAll(async () => {
   // The other learner's Gateway and routes come first: theirs is the older Gateway for httpbin.org:80.
   for (const ns of [OTHER, NS]) {
     await p.port.applyObjects!(learnerObjects(ns, options));
-    await p.port.apply([...curlClient(), ...learnerHttpObjects(ns, {})], { lesson: '04-http-egress-gateway', step: 'all', namespace: ns });
+    await p.port.apply([...curlClient(), ...learnerHttpObjects(ns, { gateway: 'shared' })], { lesson: '04-http-egress-gateway', step: 'all', namespace: ns });
     await new Promise((resolve) => setTimeout(resolve, 1100)); // creation times have second precision
   }
   pod = await p.port.waitForPod({ namespace: NS, labels: { app: 'curl' }, container: 'curl' }, { timeoutMs: 10_000 });
