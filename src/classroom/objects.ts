@@ -48,6 +48,9 @@ export function learnerRules(): Rule[] {
     { apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'], verbs: ALL },
     { apiGroups: ['gateway.networking.k8s.io'], resources: ['gateways', 'httproutes', 'tlsroutes', 'referencegrants'], verbs: ALL },
     { apiGroups: ['security.istio.io'], resources: ['authorizationpolicies'], verbs: ALL },
+    // Lesson 21 with the learner's own gateway: the client certificate's Secret (credentialName) in
+    // the gateway's namespace, theirs. Never granted in the Istio namespace (istiod's CA lives there).
+    { apiGroups: [''], resources: ['secrets'], verbs: ALL },
     { apiGroups: ['apps'], resources: ['deployments'], verbs: ALL },
     { apiGroups: ['apps'], resources: ['replicasets'], verbs: READ },
     { apiGroups: [''], resources: ['pods'], verbs: [...READ, 'delete'] },

@@ -93,6 +93,12 @@ describe('own gateway mode', () => {
     expect(istioRules('shared').some((r) => r.resources.includes('pods/log'))).toBe(true);
     expect(classObjects({ prefix: 'learner-', gateway: 'own', istioNamespace: 'istio-system' }).map((o) => o.kind)).toEqual(['Role']);
   });
+
+  it('lets a learner write Secrets in their namespace (lesson 21 with their own gateway), never in the Istio namespace', () => {
+    const role = learnerObjects('learner-01', { prefix: 'learner-', gateway: 'own', istioNamespace: 'istio-system' }, []).find((o) => o.kind === 'Role') as any;
+    expect(role.rules.some((r: any) => r.apiGroups.includes('') && r.resources.includes('secrets') && r.verbs.includes('create'))).toBe(true);
+    for (const mode of ['own', 'shared'] as const) expect(istioRules(mode).some((r) => r.resources.includes('secrets'))).toBe(false);
+  });
 });
 
 describe('status rows', () => {
