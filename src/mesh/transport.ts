@@ -8,6 +8,7 @@ import { address, type Net } from './net.js';
 import { connectionAllowed, KUBE_DNS, peerAt } from './networkPolicy.js';
 import { isHttpListenerPort } from './istioConfig.js';
 import { deliverTls, sidecarPlainTcp, sidecarTls } from './tlsPath.js';
+import { viaZtunnel, ztunnelHttp, ztunnelTls } from './ambientPath.js';
 
 export type Exchange =
   | { kind: 'response'; response: HttpResponse; remoteIp: string; remotePort: number; elapsedMs: number }
@@ -63,7 +64,7 @@ export function exchange(net: Net, req: HttpRequest, connectTimeoutMs?: number):
     }
   }
   if (req.scheme === 'http') {
-    const hop = net.intercepted ? sidecarHttp(net, req, dst, resolved) : deliverHttp(net, req, dst, fromAddress);
+    const hop = net.intercepted ? sidecarHttp(net, req, dst, resolved) : viaZtunnel(net) ? ztunnelHttp(net, req, dst, resolved, fromAddress) : deliverHttp(net, req, dst, fromAddress);
     switch (hop.kind) {
       case 'response': {
         const elapsedMs = hop.response.serverMs + net.dice.int(1, 3);
@@ -76,7 +77,7 @@ export function exchange(net: Net, req: HttpRequest, connectTimeoutMs?: number):
         return { kind: 'error', code: 56, message: 'Recv failure: Connection reset by peer', remoteIp, remotePort, elapsedMs: net.dice.int(1, 5), stage: 'transfer' };
     }
   }
-  const hop = net.intercepted ? sidecarTls(net, req, dst, resolved) : deliverTls(net, req, dst, fromAddress);
+  const hop = net.intercepted ? sidecarTls(net, req, dst, resolved) : viaZtunnel(net) ? ztunnelTls(net, req, dst, resolved, fromAddress) : deliverTls(net, req, dst, fromAddress);
   switch (hop.kind) {
     case 'established':
       return { kind: 'response', response: hop.response, remoteIp, remotePort, elapsedMs: hop.durationMs + net.dice.int(1, 3) };

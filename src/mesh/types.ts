@@ -9,6 +9,8 @@ export interface IstioObject {
   spec: Record<string, unknown>;
   /** metadata.creationTimestamp (RFC 3339): Istio orders conflicting objects by it, oldest first. */
   created?: string;
+  /** metadata.labels (ambient reads istio.io/use-waypoint from them). */
+  labels?: Record<string, string>;
 }
 
 export interface MeshPod {
@@ -25,6 +27,16 @@ export interface MeshPod {
    * istio=egressgateway in the Istio namespace is one.
    */
   gateway?: boolean;
+  /**
+   * Captured by ztunnel (ambient mode): the namespace is labelled istio.io/dataplane-mode=ambient,
+   * the pod has no sidecar and does not opt out, and ztunnel runs. Its connections leave ztunnel
+   * log lines instead of sidecar lines.
+   */
+  ambient?: boolean;
+  /** spec.serviceAccountName (default "default"): the SPIFFE identity ztunnel logs. */
+  serviceAccount?: string;
+  /** A node proxy (ztunnel), not a workload: it writes ztunnel's own log lines. */
+  ztunnel?: boolean;
 }
 
 export interface MeshState {
