@@ -89,6 +89,8 @@ function checkCommand(check: CheckName, ctx: KubectlContext, client: PodTarget |
       return `kubectl get pods -l ${shellQuote(selector(client?.labels ?? { app: 'curl' }))} -n ${client?.namespace ?? ctx.namespace}`;
     case 'network-policy-enforced':
       return 'kubectl get daemonsets -n kube-system';
+    case 'ambient-mode':
+      return `kubectl get daemonset ztunnel -n ${ctx.istioNamespace}; kubectl get namespace ${ctx.namespace} -L istio.io/dataplane-mode,istio-injection`;
   }
 }
 

@@ -187,7 +187,8 @@ export type CheckName =
   | 'client-ready'
   | 'dataplane-mode'
   | 'shared-gateway'
-  | 'network-policy-enforced';
+  | 'network-policy-enforced'
+  | 'ambient-mode';
 
 export interface CheckStep extends StepBase {
   kind: 'check';
