@@ -7,7 +7,25 @@ import { deliverHttp, type HttpHop } from './httpPath.js';
 import { findServiceEntryPort } from './istioConfig.js';
 import { address, type Net, startTime } from './net.js';
 import { deliverTls, type TlsHop } from './tlsPath.js';
+import { autoAllocatedVip, hboneAddress, waypointFor, waypointHttp, waypointPods, type WaypointRef } from './waypoint.js';
 import { writeZtunnelLog, ztunnelPod } from './ztunnel.js';
+import type { ServiceEntryPort } from './istioConfig.js';
+
+/** A ServiceEntry host:port that uses a waypoint, as ztunnel sees it (with the entry's allocated VIP). */
+export interface WaypointBound {
+  entry: ServiceEntryPort;
+  ref: WaypointRef;
+  vip: string;
+}
+
+/** Whether ztunnel sends host:port to a waypoint: a visible ServiceEntry labelled istio.io/use-waypoint. */
+export function waypointBound(net: Net, req: HttpRequest): WaypointBound | undefined {
+  if (req.scheme !== 'http') return undefined; // TLS through a waypoint is not modelled: ztunnel passes it through
+  const entry = findServiceEntryPort(net.state, net.client.namespace, req.host, req.port);
+  if (!entry) return undefined;
+  const ref = waypointFor(net.state, entry.entry);
+  return ref ? { entry, ref, vip: autoAllocatedVip(entry.entry, req.host) } : undefined;
+}
 
 /** Whether ztunnel carries this command's connections. */
 export function viaZtunnel(net: Net): boolean {
@@ -35,6 +53,8 @@ function serviceName(net: Net, req: HttpRequest, resolved: Resolved): string | u
 /** Plain HTTP from an ambient pod: ztunnel connects to the destination as L4 passthrough. */
 export function ztunnelHttp(net: Net, req: HttpRequest, dst: { ip: string; port: number }, resolved: Resolved, fromAddress: string): HttpHop {
   const start = startTime(net, 0);
+  const bound = waypointBound(net, req);
+  if (bound) return viaWaypoint(net, req, bound, fromAddress);
   const hop = deliverHttp(net, req, dst, fromAddress);
   const ok = hop.kind === 'response';
   writeZtunnelLog(net, {
@@ -66,6 +86,40 @@ export function ztunnelTls(net: Net, req: HttpRequest, dst: { ip: string; port: 
     bytesRecv: ok ? hop.downBytes : 0,
     durationMs: ok ? hop.durationMs + net.dice.int(1, 3) : net.dice.int(0, 2),
     error: hop.kind === 'refused' ? 'io error: Connection refused (os error 111)' : hop.kind === 'timeout' ? 'connection timed out' : undefined,
+  });
+  return hop;
+}
+
+/**
+ * ztunnel's HBONE hop to the waypoint: one ztunnel line (dst.addr the waypoint's 15008, the VIP
+ * inside the tunnel); the waypoint's Envoy does the rest and logs its own line. No waypoint pod:
+ * ztunnel has nowhere to send it and closes the connection (curl 56).
+ */
+function viaWaypoint(net: Net, req: HttpRequest, bound: WaypointBound, fromAddress: string): HttpHop {
+  const start = startTime(net, 0);
+  const pods = waypointPods(net.state, bound.ref);
+  const host = req.host;
+  if (pods.length === 0) {
+    writeZtunnelLog(net, {
+      start, src: net.client, srcAddr: fromAddress, dstAddr: address(bound.vip, req.port), service: host,
+      bytesSent: 0, bytesRecv: 0, durationMs: 0, error: `no healthy upstream: waypoint ${bound.ref.namespace}/${bound.ref.name} has no ready endpoints`,
+    });
+    return { kind: 'reset' };
+  }
+  const waypoint = pods[net.dice.int(0, pods.length - 1)];
+  const hop = waypointHttp(net, req, waypoint, bound.ref, bound.entry, bound.vip, fromAddress);
+  const ok = hop.kind === 'response';
+  writeZtunnelLog(net, {
+    start,
+    src: net.client,
+    srcAddr: fromAddress,
+    dstAddr: hboneAddress(waypoint),
+    hboneAddr: address(bound.vip, req.port),
+    service: host,
+    dstWorkload: waypoint,
+    bytesSent: requestBytes(req),
+    bytesRecv: ok ? responseBytes(hop.response) : 0,
+    durationMs: ok ? hop.response.serverMs + net.dice.int(1, 3) : net.dice.int(0, 2),
   });
   return hop;
 }

@@ -8,7 +8,7 @@ import { address, type Net } from './net.js';
 import { connectionAllowed, KUBE_DNS, peerAt } from './networkPolicy.js';
 import { isHttpListenerPort } from './istioConfig.js';
 import { deliverTls, sidecarPlainTcp, sidecarTls } from './tlsPath.js';
-import { viaZtunnel, ztunnelHttp, ztunnelTls } from './ambientPath.js';
+import { viaZtunnel, waypointBound, ztunnelHttp, ztunnelTls } from './ambientPath.js';
 
 export type Exchange =
   | { kind: 'response'; response: HttpResponse; remoteIp: string; remotePort: number; elapsedMs: number }
@@ -33,7 +33,8 @@ export function exchange(net: Net, req: HttpRequest, connectTimeoutMs?: number):
   if (resolved.kind === 'nxdomain') {
     return { kind: 'error', code: 6, message: `Could not resolve host: ${req.host}`, elapsedMs: net.dice.int(1, 20), stage: 'resolve' };
   }
-  const remoteIp = resolved.ip;
+  // Ambient's DNS proxy answers a ServiceEntry host with the address Istio allocated it.
+  const remoteIp = (viaZtunnel(net) ? waypointBound(net, req)?.vip : undefined) ?? resolved.ip;
   const remotePort = req.port;
   const dst = { ip: remoteIp, port: remotePort };
   const failConnect = (timedOut: boolean): Exchange => {

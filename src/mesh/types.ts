@@ -3,7 +3,7 @@
 // mesh config, as Istio would. No I/O: the practice server builds a MeshState from its store.
 
 export interface IstioObject {
-  kind: 'ServiceEntry' | 'Gateway' | 'VirtualService' | 'DestinationRule' | 'Sidecar' | 'Telemetry';
+  kind: 'ServiceEntry' | 'Gateway' | 'VirtualService' | 'DestinationRule' | 'Sidecar' | 'Telemetry' | 'AuthorizationPolicy';
   namespace: string;
   name: string;
   spec: Record<string, unknown>;
@@ -37,6 +37,11 @@ export interface MeshPod {
   serviceAccount?: string;
   /** A node proxy (ztunnel), not a workload: it writes ztunnel's own log lines. */
   ztunnel?: boolean;
+  /**
+   * A waypoint: the Envoy istiod deploys for a Gateway of class istio-waypoint (`proxy waypoint`);
+   * the value is that Gateway's name (label gateway.networking.k8s.io/gateway-name).
+   */
+  waypoint?: string;
 }
 
 export interface MeshState {

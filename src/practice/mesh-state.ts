@@ -39,8 +39,12 @@ export function toMeshPod(pod: KObject, nsLabels: Record<string, string> = {}, z
   // no sidecar; the pod label istio.io/dataplane-mode=none opts it out.
   const podMode = pod.metadata.labels?.[AMBIENT_LABEL];
   const ambient = ztunnelRuns && mode === undefined && !isZtunnel && podMode !== 'none' && (podMode === 'ambient' || nsLabels[AMBIENT_LABEL] === 'ambient');
+  const proxy = ((spec.containers as Record<string, unknown>[] | undefined) ?? []).find((c) => c?.name === 'istio-proxy');
+  const proxyArgs = Array.isArray(proxy?.args) ? proxy.args : [];
+  const waypointOf = proxyArgs[0] === 'proxy' && proxyArgs[1] === 'waypoint' ? pod.metadata.labels?.['gateway.networking.k8s.io/gateway-name'] : undefined;
   return {
-    ...(ambient ? { ambient: true } : {}),
+    ...(ambient && !waypointOf ? { ambient: true } : {}),
+    ...(waypointOf ? { waypoint: waypointOf } : {}),
     ...(isZtunnel ? { ztunnel: true } : {}),
     serviceAccount: typeof spec.serviceAccountName === 'string' ? spec.serviceAccountName : 'default',
     namespace: pod.metadata.namespace ?? 'default',

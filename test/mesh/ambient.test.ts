@@ -59,3 +59,71 @@ describe('ztunnel carries an ambient pod\'s connections', () => {
     );
   });
 });
+
+// ---- the egress waypoint ------------------------------------------------------------------------
+
+const WAYPOINT: MeshPod = {
+  namespace: 'egress-ambient', name: 'waypoint-6f9c5d7b8-x2v4q', ip: '10.244.0.20', hasSidecar: false, ready: true,
+  labels: { 'gateway.networking.k8s.io/gateway-name': 'waypoint', 'istio.io/dataplane-mode': 'none' }, waypoint: 'waypoint', serviceAccount: 'waypoint',
+};
+const labelledEntry = (labels: Record<string, string> = { 'istio.io/use-waypoint': 'waypoint' }) => ({ ...SE_HTTPBIN, namespace: 'egress-ambient', labels });
+const GET = ['curl', '-sS', '-D', '-', 'http://httpbin.org/get'];
+const policy = (name: string, spec: Record<string, unknown>) => ({ kind: 'AuthorizationPolicy' as const, namespace: 'egress-ambient', name, spec });
+const toEntry = { targetRefs: [{ kind: 'ServiceEntry', group: 'networking.istio.io', name: SE_HTTPBIN.name }] };
+
+describe('an egress waypoint for a ServiceEntry labelled istio.io/use-waypoint', () => {
+  it('ztunnel tunnels to the waypoint over HBONE and the waypoint\'s Envoy sends it out and logs it', () => {
+    const state = baseState({ pods: [AMBIENT_CLIENT, ZTUNNEL, WAYPOINT], objects: [labelledEntry()] });
+    const r = run(state, GET, { pod: AMBIENT_CLIENT });
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toMatch(/^HTTP\/1\.1 200 OK\r?\n/);
+    expect(r.stdout).toContain('server: istio-envoy');
+    const [z] = logsOf(r, 'ztunnel-7xk2p');
+    expect(z).toMatch(/dst\.addr=10\.244\.0\.20:15008 dst\.hbone_addr=240\.240\.\d+\.\d+:80 dst\.service="httpbin\.org" dst\.workload="waypoint-6f9c5d7b8-x2v4q" dst\.namespace="egress-ambient" dst\.identity="spiffe:\/\/cluster\.local\/ns\/egress-ambient\/sa\/waypoint" direction="outbound"/);
+    const [w] = logsOf(r, WAYPOINT.name);
+    expect(w).toMatch(/^\[[^\]]+\] "GET \/get HTTP\/1\.1" 200 - via_upstream - "-" 0 \d+ \d+ \d+ "-" "curl\/8\.16\.0" "[0-9a-f-]+" "httpbin\.org" "[\d.]+:80" outbound\|80\|\|httpbin\.org 10\.244\.0\.20:\d+ 240\.240\.\d+\.\d+:80 10\.244\.0\.12:\d+ - default$/);
+    expect(logsOf(r, AMBIENT_CLIENT.name)).toEqual([]);
+  });
+
+  it('the namespace label works too; "none" on the entry opts out (passthrough, no waypoint line)', () => {
+    const nsLabelled = baseState({ pods: [AMBIENT_CLIENT, ZTUNNEL, WAYPOINT], objects: [labelledEntry({})], namespaces: [{ name: 'egress-ambient', labels: { 'istio.io/dataplane-mode': 'ambient', 'istio.io/use-waypoint': 'waypoint' } }] });
+    expect(logsOf(run(nsLabelled, GET, { pod: AMBIENT_CLIENT }), WAYPOINT.name)).toHaveLength(1);
+    const optedOut = baseState({ pods: [AMBIENT_CLIENT, ZTUNNEL, WAYPOINT], objects: [labelledEntry({ 'istio.io/use-waypoint': 'none' })], namespaces: nsLabelled.namespaces });
+    const r = run(optedOut, GET, { pod: AMBIENT_CLIENT });
+    expect(logsOf(r, WAYPOINT.name)).toEqual([]);
+    expect(logsOf(r, 'ztunnel-7xk2p')[0]).not.toContain('dst.hbone_addr');
+  });
+
+  it('no ready waypoint pod: ztunnel logs an error and closes the connection (curl 56)', () => {
+    const state = baseState({ pods: [AMBIENT_CLIENT, ZTUNNEL, { ...WAYPOINT, ready: false }], objects: [labelledEntry()] });
+    const r = run(state, GET, { pod: AMBIENT_CLIENT });
+    expect(r.exitCode).toBe(56);
+    expect(r.stderr).toContain('curl: (56) Recv failure: Connection reset by peer');
+    expect(logsOf(r, 'ztunnel-7xk2p')[0]).toMatch(/\terror\taccess\tconnection complete\t.* error="no healthy upstream: waypoint egress-ambient\/waypoint has no ready endpoints"$/);
+  });
+
+  it('an AuthorizationPolicy targeting the ServiceEntry is enforced at the waypoint: 403 RBAC: access denied', () => {
+    const deny = policy('deny-post', { ...toEntry, action: 'DENY', rules: [{ to: [{ operation: { methods: ['POST'] } }] }] });
+    const state = baseState({ pods: [AMBIENT_CLIENT, ZTUNNEL, WAYPOINT], objects: [labelledEntry(), deny] });
+    expect(run(state, ['curl', '-sS', '-o', '/dev/null', '-w', '%{http_code}', 'http://httpbin.org/get'], { pod: AMBIENT_CLIENT }).stdout).toBe('200');
+    const r = run(state, ['curl', '-sS', '-X', 'POST', 'http://httpbin.org/post'], { pod: AMBIENT_CLIENT });
+    expect(r.stdout).toBe('RBAC: access denied');
+    expect(logsOf(r, WAYPOINT.name)[0]).toMatch(/"POST \/post HTTP\/1\.1" 403 - rbac_access_denied_matched_policy\[ns\[egress-ambient\]-policy\[deny-post\]-rule\[0\]\] /);
+    // ALLOW for one path: everything else is denied.
+    const allow = policy('allow-get', { ...toEntry, action: 'ALLOW', rules: [{ to: [{ operation: { methods: ['GET'], paths: ['/get'] } }] }] });
+    const s2 = baseState({ pods: [AMBIENT_CLIENT, ZTUNNEL, WAYPOINT], objects: [labelledEntry(), allow] });
+    expect(run(s2, ['curl', '-sS', 'http://httpbin.org/headers'], { pod: AMBIENT_CLIENT }).stdout).toBe('RBAC: access denied');
+    expect(logsOf(run(s2, ['curl', '-sS', 'http://httpbin.org/headers'], { pod: AMBIENT_CLIENT }), WAYPOINT.name)[0]).toContain(' 403 - rbac_access_denied_matched_policy[none] ');
+  });
+
+  it('policy applies only where traffic passes the waypoint: a selector policy does nothing there, and without the label the targetRefs policy is bypassed', () => {
+    const bySelector = policy('deny-all-selector', { selector: { matchLabels: { app: 'curl' } }, action: 'DENY', rules: [{}] });
+    const withSelector = baseState({ pods: [AMBIENT_CLIENT, ZTUNNEL, WAYPOINT], objects: [labelledEntry(), bySelector] });
+    expect(run(withSelector, ['curl', '-sS', '-o', '/dev/null', '-w', '%{http_code}', 'http://httpbin.org/get'], { pod: AMBIENT_CLIENT }).stdout).toBe('200');
+    const deny = policy('deny-all', { ...toEntry, action: 'DENY', rules: [{}] });
+    const unlabelled = baseState({ pods: [AMBIENT_CLIENT, ZTUNNEL, WAYPOINT], objects: [labelledEntry({}), deny] });
+    const r = run(unlabelled, ['curl', '-sS', '-o', '/dev/null', '-w', '%{http_code}', 'http://httpbin.org/get'], { pod: AMBIENT_CLIENT });
+    expect(r.stdout).toBe('200');
+    expect(logsOf(r, WAYPOINT.name)).toEqual([]);
+  });
+});
