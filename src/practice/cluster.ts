@@ -20,6 +20,7 @@ import { bootstrapPolicy } from './rbac-bootstrap.js';
 import { StorePolicy } from './rbac-store.js';
 import { ClusterRoleAggregator } from './rbac-aggregation.js';
 import { TokenSecrets } from './token-secrets.js';
+import { WaypointController } from './waypoint.js';
 import { defaultRbac } from './rbac-validation.js';
 import { TokenRegistry } from './tokens.js';
 import type { PracticeCluster, PracticeKnobs, PracticeOptions } from './types.js';
@@ -82,6 +83,8 @@ export async function startPracticeClusterWith(deps: PracticeDeps, options: Prac
   let identity: SavedIdentity | undefined;
   const tokenSecrets = new TokenSecrets(api, store, tokens, tls.caPem);
   tokenSecrets.reconcile();
+  const waypoints = new WaypointController(api);
+  waypoints.reconcile();
   let saver: StateSaver | undefined;
   let unsubscribeSaver: () => void = () => undefined;
   if (options.stateFile) {
@@ -109,6 +112,7 @@ export async function startPracticeClusterWith(deps: PracticeDeps, options: Prac
     controllers.stop();
     aggregator.stop();
     tokenSecrets.stop();
+    waypoints.stop();
     unsubscribeSaver();
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new Error(`Port ${options.port} on ${host} is already in use; choose another port or leave it out for a random one.`);
@@ -149,6 +153,7 @@ export async function startPracticeClusterWith(deps: PracticeDeps, options: Prac
       api.stopTerminations();
       aggregator.stop();
       tokenSecrets.stop();
+      waypoints.stop();
       unsubscribeSaver();
       policy.dispose();
       await server.close();

@@ -61,7 +61,8 @@ export function toMeshPod(pod: KObject, nsLabels: Record<string, string> = {}, z
 export function buildMeshState(store: Store, registry: ResourceRegistry): MeshState {
   const cm = store.get({ group: '', plural: 'configmaps' }, ISTIO_NAMESPACE, 'istio');
   const objects: IstioObject[] = [];
-  for (const res of registry.all.filter((r) => r.istio)) {
+  // Istio's own kinds only: a Gateway API Gateway is not a networking.istio.io Gateway.
+  for (const res of registry.all.filter((r) => r.istio && r.group.endsWith('istio.io'))) {
     for (const o of store.list(res)) {
       objects.push({
         kind: res.kind as IstioObject['kind'],
