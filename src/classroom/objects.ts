@@ -43,8 +43,11 @@ export function learnerRules(): Rule[] {
   return [
     { apiGroups: ['networking.istio.io'], resources: ['serviceentries', 'gateways', 'destinationrules', 'virtualservices', 'sidecars', 'workloadentries'], verbs: ALL },
     { apiGroups: ['telemetry.istio.io'], resources: ['telemetries'], verbs: ALL },
-    // The NetworkPolicy track: the learner's own namespace's policies.
+    // The tracks, in the learner's own namespace: NetworkPolicy; the Gateway API (and the ambient
+    // track's waypoint, a Gateway of class istio-waypoint); the waypoint's AuthorizationPolicy.
     { apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'], verbs: ALL },
+    { apiGroups: ['gateway.networking.k8s.io'], resources: ['gateways', 'httproutes', 'tlsroutes', 'referencegrants'], verbs: ALL },
+    { apiGroups: ['security.istio.io'], resources: ['authorizationpolicies'], verbs: ALL },
     { apiGroups: ['apps'], resources: ['deployments'], verbs: ALL },
     { apiGroups: ['apps'], resources: ['replicasets'], verbs: READ },
     { apiGroups: [''], resources: ['pods'], verbs: [...READ, 'delete'] },

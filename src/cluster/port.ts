@@ -299,6 +299,8 @@ export interface MeshFacts {
   // ---- Additive (explainer) ----
   /** With `wide`: the Istio objects of every other namespace (empty when listing all namespaces is not allowed). */
   others?: FactObject[];
+  /** With `wide`: true when some kind could not be listed across namespaces (`others` is then incomplete). */
+  othersUnreadable?: boolean;
   /** Namespaces (of the client's and the Istio one) whose objects could not be read (RBAC). */
   unreadable?: string[];
   /** Mesh config's accessLogFile: set or not ('unknown' when the mesh config cannot be read). */

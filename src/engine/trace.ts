@@ -88,9 +88,10 @@ export async function collectTrace(o: CollectTraceOptions): Promise<Trace> {
   ].map((p) => p.catch(() => undefined)); // a stream that cannot start leaves its hop dim ("no line")
   const started = o.now();
   try {
-    // The objects name each hop's decider, and say whether the gateway logs at all.
+    // The objects name each hop's decider, and say whether the gateway logs at all; wide: on a
+    // shared gateway another namespace's Gateway may be the one answering.
     facts = await o.port
-      .meshFacts({ clientNamespace: o.clientNamespace, istioNamespace: o.istioNamespace, signal: follow.signal, client: o.client, gateway: o.gateway })
+      .meshFacts({ clientNamespace: o.clientNamespace, istioNamespace: o.istioNamespace, signal: follow.signal, client: o.client, gateway: o.gateway, wide: true })
       .catch(() => undefined);
     factsRead = true;
     dirty();

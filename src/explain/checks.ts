@@ -14,6 +14,7 @@ import {
   lookupHttpRoute,
   lookupTlsRoute,
   pickFilterChain,
+  upstreamTls,
   virtualServicesFor,
   vsBindings,
   type Destination,
@@ -382,4 +383,65 @@ export function accessLogOff(w: World): Finding[] {
     check(w.clientPod, { en: say.theClient(pod).en, zh: say.theClient(pod).zh }, 'client');
   }
   return out;
+}
+
+// ---- mutual TLS to the gateway (TLS origination) -----------------------------------------------
+
+/**
+ * The sidecar's Istio mutual TLS to the gateway does not fit the gateway's ISTIO_MUTUAL server: an
+ * SNI its hosts do not match (no filter chain), or no ISTIO_MUTUAL at all (plain text to a TLS
+ * listener). Both show as a 503 from the sidecar with no gateway line.
+ */
+export function gatewayMutualTls(w: World, dest: Destination): Finding | undefined {
+  const { input, state } = w;
+  if (!failed(input)) return undefined;
+  const port = dest.port ?? input.request.port;
+  const servers = gatewayServers(state, w.gatewayPod, port).filter((s) => s.protocol === 'HTTPS' && s.tlsMode === 'ISTIO_MUTUAL');
+  if (servers.length === 0) return undefined;
+  const ns = input.clientNamespace;
+  const tls = upstreamTls(state, ns, dest.host, port, dest.subset);
+  const rule = tls ? ofKind(state, 'DestinationRule').find((d) => `${d.namespace}/${d.name}` === tls.rule) : ofKind(state, 'DestinationRule').find((d) => d.namespace === ns && typeof d.spec.host === 'string' && hostMatches(qualifyIfShort(d.spec.host, d.namespace), dest.host));
+  if (!rule) return undefined;
+  const c = commands(w);
+  const istioctl = [c.gatewayListeners.replace(/--port \d+$/, `--port ${port}`), c.clientClusters, c.analyze];
+  const server = servers[0];
+  const host = server.hosts.find((h) => h.host !== '*')?.host ?? input.request.host;
+  // The subset's port-level TLS with `sni` (or ISTIO_MUTUAL) set to what the server takes.
+  const withTls = (sni: string) => {
+    const subsets = asArray(rule.spec.subsets).map((x) => {
+      const sub = asRecord(x);
+      if (sub.name !== dest.subset) return x;
+      const policy = asRecord(sub.trafficPolicy);
+      const levels = asArray(policy.portLevelSettings).map(asRecord);
+      const has = levels.some((l) => asRecord(l.port).number === port);
+      const next = has ? levels.map((l) => (asRecord(l.port).number === port ? { ...l, tls: { ...asRecord(l.tls), mode: 'ISTIO_MUTUAL', sni } } : l)) : [...levels, { port: { number: port }, tls: { mode: 'ISTIO_MUTUAL', sni } }];
+      return { ...sub, trafficPolicy: { ...policy, portLevelSettings: next } };
+    });
+    return { op: 'merge' as const, ref: refOf(rule), patch: { spec: { subsets } } };
+  };
+  const subsetIndex = Math.max(0, asArray(rule.spec.subsets).findIndex((x) => asRecord(x).name === dest.subset));
+  if (tls?.mode === 'ISTIO_MUTUAL') {
+    const sni = tls.sni ?? '';
+    if (servers.some((s) => s.hosts.some((h) => hostMatches(h.host, sni)))) return undefined;
+    return {
+      id: 'mtls-sni-not-matched',
+      ref: refOf(rule),
+      field: `spec.subsets[${subsetIndex}].trafficPolicy.portLevelSettings[].tls.sni`,
+      problem: say.mtlsSni(named(rule), sni, named(server.gateway), server.hosts.map((h) => h.host)),
+      effect: observed(input, 'client', say.noMtlsChain(sni)),
+      fix: say.setSni(named(rule), host),
+      patch: withTls(host),
+      istioctl,
+    };
+  }
+  return {
+    id: 'mtls-missing',
+    ref: refOf(rule),
+    field: `spec.subsets[${subsetIndex}].trafficPolicy.portLevelSettings[].tls.mode`,
+    problem: say.mtlsMissing(named(rule), named(server.gateway), port),
+    effect: observed(input, 'client', say.plainToMtls),
+    fix: say.useIstioMutual(named(rule), port, host),
+    patch: withTls(host),
+    istioctl,
+  };
 }

@@ -4,7 +4,7 @@
 
 import type { Lang } from '../lesson/model.js';
 import { hostMatches } from '../mesh/istioHosts.js';
-import { accessLogOff, destinationRule, gatewayPort, gatewayRouting, meshConflict, meshDestination, registryOnly } from './checks.js';
+import { accessLogOff, destinationRule, gatewayMutualTls, gatewayPort, gatewayRouting, meshConflict, meshDestination, registryOnly } from './checks.js';
 import { labels } from './messages.js';
 import { patchCommand } from './patch.js';
 import type { ExplainInput, Finding } from './types.js';
@@ -30,7 +30,9 @@ export function explain(input: ExplainInput): Finding[] {
     else if (viaGateway) {
       const port = dest.port ?? input.request.port;
       const refused = gatewayPort(w, port);
+      const mtls = refused ? undefined : gatewayMutualTls(w, dest);
       if (refused) out.push(refused);
+      else if (mtls) out.push(mtls);
       else out.push(...gatewayRouting(w, port));
     }
   }

@@ -6,6 +6,15 @@ const L = (en: string, zh: string): Localized => ({ en, zh });
 const ref = (kind: string, name: string, ns: string): string => `${kind} ${name} (${ns})`;
 
 export const say = {
+  // mtls-sni-not-matched, mtls-missing (TLS origination: sidecar to gateway over Istio mutual TLS)
+  mtlsSni: (dr: string, sni: string, gw: string, hosts: string[]) =>
+    L(`DestinationRule ${dr} makes the sidecar open Istio mutual TLS to the gateway with SNI ${sni}, but the ISTIO_MUTUAL server of Gateway ${gw} has hosts ${hosts.join(', ')}.`, `目标规则 ${dr} 让边车用 SNI ${sni} 与网关建立 Istio 双向 TLS，但 Gateway ${gw} 的 ISTIO_MUTUAL server 的 hosts 是 ${hosts.join('、')}。`),
+  mtlsMissing: (dr: string, gw: string, port: number) =>
+    L(`The server of Gateway ${gw} on port ${port} takes only Istio mutual TLS (tls.mode ISTIO_MUTUAL), but DestinationRule ${dr} does not make the sidecar use it there: it sends plain text.`, `Gateway ${gw} 在 ${port} 端口的 server 只接受 Istio 双向 TLS（tls.mode ISTIO_MUTUAL），但目标规则 ${dr} 没有让边车在这里使用它：边车发送的是明文。`),
+  noMtlsChain: (sni: string) => L(`the gateway found no filter chain for SNI ${sni} and closed the connection during the handshake, so the sidecar answered 503 itself`, `网关找不到 SNI 为 ${sni} 的过滤器链，在握手时就关闭了连接，于是边车自己返回了 503`),
+  plainToMtls: L('the gateway expected a TLS handshake and got plain HTTP, so it reset the connection and the sidecar answered 503 itself', '网关等待 TLS 握手，收到的却是明文 HTTP，于是重置了连接，边车自己返回了 503'),
+  setSni: (dr: string, host: string) => L(`Set the SNI in DestinationRule ${dr} to ${host}, a host of the Gateway server.`, `把目标规则 ${dr} 中的 sni 改为 ${host}，也就是 Gateway server 的一个主机。`),
+  useIstioMutual: (dr: string, port: number, host: string) => L(`In DestinationRule ${dr}, give the subset port ${port} tls.mode ISTIO_MUTUAL with sni ${host}.`, `在目标规则 ${dr} 中，为子集的 ${port} 端口设置 tls.mode ISTIO_MUTUAL 和 sni ${host}。`),
   // registry-only-no-service-entry
   noServiceEntry: (host: string, port: number, ns: string, by: string) =>
     L(`No ServiceEntry visible from ${ns} registers ${host}:${port}, and ${by} sets the outbound policy to REGISTRY_ONLY.`, `在 ${ns} 中看不到注册 ${host}:${port} 的服务入口，而 ${by} 把出站策略设为 REGISTRY_ONLY。`),

@@ -63,6 +63,8 @@ export type FindingId =
   | 'virtualservice-hidden-from-gateway'
   | 'host-not-in-gateway'
   | 'sni-not-matched'
+  | 'mtls-sni-not-matched'
+  | 'mtls-missing'
   | 'conflicting-gateways'
   | 'access-log-off';
 

@@ -250,7 +250,9 @@ export function forwardHttp(
   // The port this hop connects to (the origin tells plain HTTP on its HTTPS port by it).
   upstreamReq.port = cluster.kind === 'service' ? cluster.port : target.port;
   const [, clusterPort, clusterSubset, clusterHost] = cluster.name.split('|');
-  const tls = clusterHost ? upstreamTls(proxy.view, proxy.pod.namespace, clusterHost, Number(clusterPort), clusterSubset || undefined) : undefined;
+  // The DestinationRule lookup's second tier is the service's namespace: a ServiceEntry's for an external host.
+  const ruleNamespace = cluster.kind === 'service' ? cluster.service.namespace : clusterHost ? findServiceEntryPort(proxy.view, proxy.pod.namespace, clusterHost, Number(clusterPort))?.entry.namespace : undefined;
+  const tls = clusterHost ? upstreamTls(proxy.view, proxy.pod.namespace, clusterHost, Number(clusterPort), clusterSubset || undefined, ruleNamespace) : undefined;
   if (tls?.mode === 'ISTIO_MUTUAL') {
     upstreamReq.mtls = { sni: tls.sni ?? `${clusterPort}_.${clusterSubset}_.${clusterHost}` };
     upstreamReq.protocol = 'HTTP/2'; // istio mTLS negotiates h2 by ALPN

@@ -103,6 +103,11 @@ function json(value: unknown): string {
 }
 
 function httpbin(req: HttpRequest, ctx: OriginContext): Served {
+  // Plain HTTP on the HTTPS port: the load balancer in front of httpbin refuses it, as nginx does.
+  if (req.scheme === 'http' && req.port === 443) {
+    const body = '<html>\r\n<head><title>400 The plain HTTP request was sent to HTTPS port</title></head>\r\n<body>\r\n<center><h1>400 Bad Request</h1></center>\r\n<center>The plain HTTP request was sent to HTTPS port</center>\r\n</body>\r\n</html>\r\n';
+    return { status: 400, headers: [['Server', 'awselb/2.0'], ['Date', httpDate(ctx.now)], ['Content-Type', 'text/html'], ['Content-Length', String(byteLength(body))], ['Connection', 'close']], body };
+  }
   const path = req.pathAndQuery.split('?')[0];
   const jsonReply = (status: number, body: string): Served => ({
     status,

@@ -48,6 +48,12 @@ export function outboundPolicy(state: MeshState, namespace: string): 'ALLOW_ANY'
   return state.meshConfig.outboundTrafficPolicy;
 }
 
+/** Whether a proxy writes its envoy access log, and which Telemetry said so last (none: mesh config decided). */
+export interface AccessLogSetting {
+  on: boolean;
+  by?: IstioObject;
+}
+
 /**
  * Whether the pod's proxy (sidecar or gateway) writes access logs, as pilot layers Telemetry:
  * the root namespace's namespace-wide one (mesh-wide), then the pod's namespace's namespace-wide
@@ -56,15 +62,7 @@ export function outboundPolicy(state: MeshState, namespace: string): 'ALLOW_ANY'
  * config's accessLogFile decides. A Telemetry only ever reaches the proxies of its own namespace
  * (or every proxy, from the root namespace): a learner's cannot turn on istio-system's gateway.
  */
-export function accessLogEnabled(state: MeshState, pod: MeshPod): boolean {
-  return accessLogDecision(state, pod).enabled;
-}
-
-/**
- * Whether a proxy writes Envoy's access log, and the Telemetry that decided it (the last layer
- * that named the envoy provider; none when mesh config's accessLogFile decides). Pure.
- */
-export function accessLogDecision(state: MeshState, pod: Pick<MeshPod, 'namespace' | 'labels'>): { enabled: boolean; by?: IstioObject } {
+export function accessLogSetting(state: MeshState, pod: Pick<MeshPod, 'namespace' | 'labels'>): AccessLogSetting {
   const meshDefault = Boolean(state.meshConfig.accessLogFile);
   const telemetries = oldestFirst(ofKind(state, 'Telemetry'));
   const matchLabels = (t: IstioObject): Record<string, unknown> => asRecord(asRecord(t.spec.selector).matchLabels);
@@ -78,20 +76,21 @@ export function accessLogDecision(state: MeshState, pod: Pick<MeshPod, 'namespac
       return t.namespace === pod.namespace && labels.length > 0 && labels.every(([k, v]) => pod.labels[k] === v);
     }),
   ].filter((t): t is IstioObject => t !== undefined && asArray(t.spec.accessLogging).length > 0);
-  if (layers.length === 0) return { enabled: meshDefault };
+  if (layers.length === 0) return { on: meshDefault };
   // The envoy provider's state, layer by layer. No providers listed means the default provider,
   // which is envoy's file log when mesh config turns logging on, and nothing otherwise.
-  let envoy: boolean | undefined;
-  let by: IstioObject | undefined;
+  let envoy: AccessLogSetting | undefined;
   for (const t of layers) {
     for (const rule of asArray(t.spec.accessLogging).map(asRecord)) {
       const providers = asArray(rule.providers).map((p) => asRecord(p).name);
       const names = providers.length === 0 ? (meshDefault ? ['envoy'] : []) : providers;
-      if (names.includes('envoy')) {
-        envoy = rule.disabled !== true;
-        by = t;
-      }
+      if (names.includes('envoy')) envoy = { on: rule.disabled !== true, by: t };
     }
   }
-  return by ? { enabled: envoy === true, by } : { enabled: false };
+  // No layer named envoy: nothing turned it on (a Telemetry's providers replace mesh config's default).
+  return envoy ?? { on: false, by: layers[layers.length - 1] };
+}
+
+export function accessLogEnabled(state: MeshState, pod: MeshPod): boolean {
+  return accessLogSetting(state, pod).on;
 }

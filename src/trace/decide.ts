@@ -5,6 +5,7 @@
 
 import type { MeshFacts } from '../cluster/port.js';
 import type { Decider, HopFields } from './model.js';
+import { answeringGateway } from './sharedGateway.js';
 
 type IstioObject = MeshFacts['objects'][number];
 type Loose = Record<string, unknown>;
@@ -131,6 +132,11 @@ export interface DecideContext {
   clientNamespace: string;
   gatewayNamespace: string;
   outboundPolicy?: MeshFacts['outboundPolicy'];
+  /** The gateway pod's labels: with them, the Gateway that answers is resolved as pilot merges them. */
+  gatewayLabels?: Record<string, string>;
+  /** Other namespaces' objects, when they could be listed. */
+  others?: IstioObject[];
+  othersUnreadable?: boolean;
 }
 
 /** What decided the client sidecar's hop. */
@@ -160,8 +166,26 @@ export function sidecarDeciders(fields: HopFields, ctx: DecideContext): Decider[
 /** What decided the egress gateway's hop. */
 export function gatewayDeciders(fields: HopFields, ctx: DecideContext): Decider[] {
   const out: Decider[] = [];
-  const server = gatewayServer(ctx.objects, ctx.host, ctx.port, ctx.gatewayNamespace);
-  if (server) {
+  const shared =
+    ctx.gatewayLabels && ctx.port !== undefined
+      ? answeringGateway({
+          objects: ctx.objects,
+          ...(ctx.others ? { others: ctx.others } : {}),
+          ...(ctx.othersUnreadable ? { othersUnreadable: true } : {}),
+          gatewayLabels: ctx.gatewayLabels,
+          gatewayNamespace: ctx.gatewayNamespace,
+          clientNamespace: ctx.clientNamespace,
+          host: ctx.host,
+          port: ctx.port,
+          tls: ctx.tls,
+          ...(fields.routeName && fields.routeName !== '-' ? { routeName: fields.routeName } : {}),
+        })
+      : undefined;
+  const server = shared ? undefined : gatewayServer(ctx.objects, ctx.host, ctx.port, ctx.gatewayNamespace);
+  if (shared) {
+    out.push(shared.gateway);
+    if (shared.rule) out.push(shared.rule);
+  } else if (server) {
     out.push(server.decider);
     const gatewayName = `${server.gateway.namespace}/${server.gateway.name}`;
     const vs = virtualServiceRule(ctx.objects, server.gateway.namespace, ctx.host, gatewayName, ctx.tls, ctx.port, fields.routeName);

@@ -5,10 +5,9 @@
 
 import type { LogLine } from '../cluster/port.js';
 import { addressIp, parseAccessLogLine, type AccessLogFields } from '../verify/access-log.js';
+import { proxyAccessLog, type ProxyAccessLog } from './accessLog.js';
 import { gatewayDeciders, hostMatches, parseCluster, sidecarDeciders, type DecideContext } from './decide.js';
 import type { Hop, HopFields, JoinedBy, NoEvidence, Trace, TraceInput } from './model.js';
-import { accessLogDecision } from '../mesh/meshPolicy.js';
-import type { MeshState } from '../mesh/types.js';
 
 interface Parsed {
   line: LogLine;
@@ -16,34 +15,6 @@ interface Parsed {
 }
 
 const DEFAULT_SLACK_MS = 2_000;
-
-/** The client pod's labels, when the facts know them (a Telemetry's selector reads them). */
-function clientPodFact(input: TraceInput, pod: string | undefined): { namespace: string; labels: Record<string, string> } | undefined {
-  const found = input.facts?.clientPods?.find((p) => p.name === pod) ?? (input.facts?.clientPods?.length === 1 ? input.facts.clientPods[0] : undefined);
-  return found ? { namespace: input.clientNamespace, labels: found.labels } : undefined;
-}
-
-function logStateKnown(input: TraceInput, pod: string | undefined): boolean {
-  return input.facts?.meshAccessLog !== undefined && input.facts.meshAccessLog !== 'unknown' && clientPodFact(input, pod) !== undefined;
-}
-
-/** What turns the client sidecar's access log off, read as pilot layers Telemetry over mesh config; undefined when it logs or it cannot be told. */
-function sidecarSilenced(input: TraceInput, pod: string | undefined): Hop['silencedBy'] {
-  const facts = input.facts;
-  const client = clientPodFact(input, pod);
-  if (!facts || !client || !logStateKnown(input, pod)) return undefined;
-  const istioNamespace = input.istioNamespace ?? 'istio-system';
-  const state: MeshState = {
-    istioNamespace,
-    meshConfig: { outboundTrafficPolicy: 'ALLOW_ANY', ...(facts.meshAccessLog === 'on' ? { accessLogFile: '/dev/stdout' } : {}) },
-    objects: facts.objects.filter((o) => o.kind === 'Telemetry').map((o) => ({ kind: 'Telemetry' as const, namespace: o.namespace, name: o.name, spec: o.spec, ...(o.created ? { created: o.created } : {}) })),
-    pods: [],
-    services: [],
-  };
-  const decision = accessLogDecision(state, client);
-  if (decision.enabled) return undefined;
-  return decision.by ? { kind: 'Telemetry', name: decision.by.name, namespace: decision.by.namespace } : { kind: 'MeshConfig' };
-}
 
 function parse(lines: LogLine[]): Parsed[] {
   const out: Parsed[] = [];
@@ -137,12 +108,30 @@ export function sidecarSentTo(f: HopFields, host: string | undefined): 'gateway'
 /** A proxy that reached its upstream (an upstream host logged and no failure flag). */
 const reachedUpstream = (f: HopFields): boolean => !!f.upstreamHost && !f.responseFlags;
 
+/** The access log of the client's sidecar and of the gateway, as the Telemetry objects and mesh config set them. */
+function accessLogs(input: TraceInput, gatewayPod: string | undefined): { client: ProxyAccessLog; gateway: ProxyAccessLog } {
+  const { facts, request } = input;
+  const unknown: ProxyAccessLog = { state: 'unknown' };
+  if (!facts) return { client: unknown, gateway: unknown };
+  const root = input.istioNamespace ?? 'istio-system';
+  const client = facts.clientPods?.find((p) => (request.clientPod ? p.name === request.clientPod : !!request.clientIp && p.ip === request.clientIp));
+  const gateways = facts.gatewayPods ?? [];
+  const gateway = gateways.find((p) => p.name === gatewayPod) ?? gateways[0];
+  return {
+    client: client ? proxyAccessLog(facts, root, { namespace: input.clientNamespace, labels: client.labels }) : unknown,
+    gateway: gateway ? proxyAccessLog(facts, root, { namespace: input.gatewayNamespace, labels: gateway.labels }) : unknown,
+  };
+}
+
 export function joinTrace(input: TraceInput): Trace {
   const { request, facts } = input;
   const host = request.host;
   const waitingOr = (why: NoEvidence): NoEvidence => (input.settled ? why : 'waiting');
   const sidecarHit = sidecarLine(parse(input.sidecarLines), input);
   const gatewayHit = gatewayLine(parse(input.gatewayLines), sidecarHit, input);
+  const logs = accessLogs(input, gatewayHit?.hit.line.pod);
+  const gatewayPods = facts?.gatewayPods ?? [];
+  const gatewayPod = gatewayPods.find((p) => p.name === gatewayHit?.hit.line.pod) ?? gatewayPods[0];
   const ctx: DecideContext = {
     objects: facts?.objects ?? [],
     host: host ?? '',
@@ -151,6 +140,9 @@ export function joinTrace(input: TraceInput): Trace {
     clientNamespace: input.clientNamespace,
     gatewayNamespace: input.gatewayNamespace,
     ...(facts?.outboundPolicy ? { outboundPolicy: facts.outboundPolicy } : {}),
+    ...(gatewayPod ? { gatewayLabels: gatewayPod.labels } : {}),
+    ...(facts?.others ? { others: facts.others } : {}),
+    ...(facts?.othersUnreadable ? { othersUnreadable: true } : {}),
   };
 
   const client: Hop = { id: 'client', name: request.clientPod ?? request.clientIp ?? '?', lit: request.outcome !== undefined, decidedBy: [] };
@@ -160,8 +152,13 @@ export function joinTrace(input: TraceInput): Trace {
   if (sidecarHit) {
     const fields = fieldsOf(sidecarHit.f);
     sidecar = { id: 'sidecar', name: sidecarHit.line.pod, lit: true, line: sidecarHit.line, fields, decidedBy: sidecarDeciders(fields, ctx) };
+  } else if (facts?.clientHasSidecar === false) {
+    sidecar = { id: 'sidecar', name: request.clientPod ?? '?', lit: false, why: 'no-sidecar', decidedBy: [] };
+  } else if (logs.client.state === 'off') {
+    // The objects say so: no line will come, whatever the gateway logs.
+    sidecar = { id: 'sidecar', name: request.clientPod ?? '?', lit: false, why: 'log-off', logOffBy: logs.client.by, decidedBy: [] };
   } else {
-    sidecar = { id: 'sidecar', name: request.clientPod ?? '?', lit: false, why: facts?.clientHasSidecar === false ? 'no-sidecar' : waitingOr('no-line'), decidedBy: [] };
+    sidecar = { id: 'sidecar', name: request.clientPod ?? '?', lit: false, why: waitingOr('no-line'), decidedBy: [] };
   }
   const sentTo = sidecar.fields ? sidecarSentTo(sidecar.fields, host) : undefined;
 
@@ -173,21 +170,15 @@ export function joinTrace(input: TraceInput): Trace {
     let why: NoEvidence;
     if (sentTo === 'outside' || sidecar.why === 'no-sidecar') why = 'bypassed';
     else if (sentTo === 'nowhere') why = 'not-reached';
-    else if (facts?.accessLogging === 'off') why = 'log-off';
+    else if (facts?.accessLogging === 'off' || logs.gateway.state === 'off') why = 'log-off';
     else why = waitingOr('no-line');
-    gateway = { id: 'gateway', name: '', lit: false, why, decidedBy: [] };
+    gateway = { id: 'gateway', name: '', lit: false, why, ...(why === 'log-off' && logs.gateway.state === 'off' ? { logOffBy: logs.gateway.by } : {}), decidedBy: [] };
   }
 
-  // Whether the client's sidecar logs at all, read from the Telemetry objects and mesh config.
-  const silenced = sidecarSilenced(input, request.clientPod);
-  if (!sidecar.lit && silenced && sidecar.why !== 'no-sidecar') {
-    sidecar.why = 'log-off';
-    sidecar.silencedBy = silenced;
-  } else if (!sidecar.lit && gateway.lit && sidecar.why === 'no-line' && silenced === undefined && !logStateKnown(input, request.clientPod)) {
-    // Not readable: the gateway logged this pod's request, which only its sidecar can have sent
-    // there, so a sidecar with no line of it has its access log off, once the lines had time to come.
-    sidecar.why = 'log-off';
-  }
+  // The gateway logged this pod's request, which only its sidecar can have sent there (the
+  // gateway's line is joined by request id or the pod's IP): when the objects could not say, a
+  // sidecar with no line of it has its access log off, once the lines had time to come.
+  if (!sidecar.lit && gateway.lit && sidecar.why === 'no-line' && logs.client.state === 'unknown') sidecar.why = 'log-off';
 
   // The outside host is seen through the last proxy's upstream: its address and its answer.
   const last = gateway.lit ? gateway : sentTo === 'outside' ? sidecar : undefined;

@@ -95,11 +95,11 @@ function statusOf(hop: Hop, m: TraceMessages): string {
 
 function hopTitle(hop: Hop, index: number, trace: Trace, m: TraceMessages): string {
   const n = `${index + 1}/${trace.hops.length}`;
-  const by = hop.silencedBy ? (hop.silencedBy.kind === 'Telemetry' ? ` (Telemetry ${hop.silencedBy.namespace}/${hop.silencedBy.name})` : m.byMeshConfig) : '';
-  const state = hop.lit ? m.seen : `${m.notSeen}${m.colon}${m.why[hop.why ?? 'no-line']}${by}`;
+  const by = hop.why === 'log-off' && hop.logOffBy ? (hop.logOffBy.kind === 'Telemetry' ? m.logOffBy.telemetry(`${hop.logOffBy.namespace}/${hop.logOffBy.name}`) : m.logOffBy.meshConfig) : '';
+  const state = hop.lit ? m.seen : hop.why === 'planned' ? m.planned : `${m.notSeen}${m.colon}${m.why[hop.why ?? 'no-line']}${by}`;
   switch (hop.id) {
     case 'client':
-      return `${n} ${m.hop.client} ${hop.name}${trace.clientIp ? ` (${trace.clientIp})` : ''}${trace.outcome ? ` · ${trace.outcome}` : ''}`;
+      return `${n} ${m.hop.client} ${hop.name}${trace.clientIp ? ` (${trace.clientIp})` : ''}${trace.outcome ? ` · ${trace.outcome}` : hop.why === 'planned' ? ` · ${m.planned}` : ''}`;
     case 'external': {
       const f = hop.fields;
       const seen = hop.lit && f?.upstreamHost ? `${m.seen}${m.colon}${f.responseCode ? m.answered(f.upstreamHost, f.responseCode) : m.connectedTo(f.upstreamHost)}` : state;
@@ -126,7 +126,7 @@ export function layoutTrace(trace: Trace, options: TraceLayoutOptions): TraceRow
     lines.forEach((line, i) => rows.push({ text: cut(`${i === 0 ? head : pad}${line}`, width), tone }));
   };
 
-  const head = [m.title, m.protocol[trace.protocol], trace.host, trace.joinedBy ? m.joinedBy[trace.joinedBy] : undefined].filter(Boolean).join(' · ');
+  const head = [trace.planned ? m.plannedTitle : m.title, m.protocol[trace.protocol], trace.host, trace.joinedBy ? m.joinedBy[trace.joinedBy] : undefined].filter(Boolean).join(' · ');
   for (const line of wrapCells(`${head}${trace.requestId ? ` ${trace.requestId}` : ''}`, width)) push(line, 'title');
   if (!trace.settled) push(m.following, 'detail');
 
@@ -142,10 +142,19 @@ export function layoutTrace(trace: Trace, options: TraceLayoutOptions): TraceRow
       const f = hop.fields;
       under(railOrBlank, '', statusOf(hop, m), failed ? 'fail' : 'detail');
       under(railOrBlank, m.cluster, f.upstreamCluster ?? '-', 'detail');
-      const deciders = hop.decidedBy.map((d) => deciderText(d, trace.clientNamespace));
-      under(railOrBlank, m.decidedBy, deciders.length ? deciders[0] : m.none, 'detail');
-      for (const d of deciders.slice(1)) under(railOrBlank, ' '.repeat(stringWidth(m.decidedBy)), d, 'detail');
+      const indent = ' '.repeat(stringWidth(m.decidedBy));
+      if (hop.decidedBy.length === 0) under(railOrBlank, m.decidedBy, m.none, 'detail');
+      hop.decidedBy.forEach((d, i) => {
+        under(railOrBlank, i === 0 ? m.decidedBy : indent, deciderText(d, trace.clientNamespace), 'detail');
+        // A shared gateway: say which of several Gateways answered, or that another may have.
+        if (d.also?.length) under(railOrBlank, indent, m.gatewayAlso(d.claim ?? trace.host ?? '', d.also), 'detail');
+        if (d.mayBeOther) under(railOrBlank, indent, m.gatewayMayBeOther, 'detail');
+      });
       if (hop.line) under(railOrBlank, m.log, hop.line.text, 'log', options.fullLines === true);
+    } else if (hop.why === 'planned' && hop.decidedBy.length > 0) {
+      // The objects that will decide this hop, in the words the lit trace uses.
+      const indent = ' '.repeat(stringWidth(m.decidedBy));
+      hop.decidedBy.forEach((d, i) => under(railOrBlank, i === 0 ? m.decidedBy : indent, deciderText(d, trace.clientNamespace), 'dim'));
     }
   });
   return rows;

@@ -18,7 +18,9 @@ export type NoEvidence =
   /** The client pod has no sidecar: nothing captured the request. */
   | 'no-sidecar'
   /** Still following the logs: the line may arrive (Envoy writes its log every second). */
-  | 'waiting';
+  | 'waiting'
+  /** A planned path (an explain step's picture): no request was sent yet. */
+  | 'planned';
 
 /** An Istio object that made a hop's decision, and which part of it. */
 export interface Decider {
@@ -27,7 +29,16 @@ export interface Decider {
   namespace?: string;
   /** Which part decided: `http[0]`, `tls[1]`, `subset cnn`, `server 80/HTTP`, `resolution DNS`, `ALLOW_ANY`. */
   part?: string;
+  /** A Gateway on a shared gateway: the other Gateways (ns/name) claiming the same host and port, which lose it (IST0145). */
+  also?: string[];
+  /** With `also`: the host and port they all claim (`httpbin.org:80`). */
+  claim?: string;
+  /** A Gateway on a shared gateway whose other namespaces could not be listed: one of theirs may be the one answering. */
+  mayBeOther?: boolean;
 }
+
+/** What turned a proxy's access log off: a Telemetry (the last layer that said so), or mesh config without accessLogFile. */
+export type LogOffBy = { kind: 'Telemetry'; name: string; namespace: string } | { kind: 'MeshConfig' };
 
 /** The access-log fields a hop shows (the line itself is kept whole for the learner). */
 export interface HopFields {
@@ -52,13 +63,13 @@ export interface Hop {
   lit: boolean;
   /** When not lit: why. */
   why?: NoEvidence;
+  /** With why 'log-off', when the objects say so: what turned this proxy's log off. */
+  logOffBy?: LogOffBy;
   /** The proof: the proxy's access-log line (sidecar and gateway hops). */
   line?: LogLine;
   fields?: HopFields;
   /** The objects that decided where this hop sent the request. */
   decidedBy: Decider[];
-  /** With why `log-off`: what turns the proxy's access log off, read from the objects. */
-  silencedBy?: { kind: 'Telemetry'; name: string; namespace: string } | { kind: 'MeshConfig' };
 }
 
 export type JoinedBy = 'request-id' | 'address' | 'time';
@@ -78,6 +89,8 @@ export interface Trace {
   hops: Hop[];
   /** False while the logs are still being followed. */
   settled: boolean;
+  /** The lesson's path before any request (an explain step's diagram): every hop dim, its objects named. */
+  planned?: boolean;
 }
 
 /** The request as the engine recorded it. */
@@ -101,8 +114,9 @@ export interface TraceInput {
   /** Lines from the egress gateway follow (every learner's traffic on a shared gateway). */
   gatewayLines: LogLine[];
   /** The Istio objects the client namespace can see, and what is known about logging. */
-  facts?: Pick<MeshFacts, 'objects' | 'accessLogging' | 'clientHasSidecar' | 'outboundPolicy' | 'meshAccessLog' | 'clientPods'>;
-  /** The Istio namespace (a Telemetry there without selector is mesh-wide). Default istio-system. */
+  facts?: Pick<MeshFacts, 'objects' | 'accessLogging' | 'clientHasSidecar' | 'outboundPolicy'> &
+    Partial<Pick<MeshFacts, 'meshAccessLog' | 'unreadable' | 'clientPods' | 'gatewayPods' | 'others' | 'othersUnreadable'>>;
+  /** Mesh config's root namespace, where a Telemetry reaches every proxy (default: istio-system). */
   istioNamespace?: string;
   /** The namespace of the gateway pods (istio-system, or the learner's own). */
   gatewayNamespace: string;

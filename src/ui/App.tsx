@@ -11,7 +11,8 @@ import { useEngineSnapshot, useRenderer, useTerminalSize, type RendererLoader } 
 import { decideKey, type ConfirmAction, type Intent, type KeyContext, type Overlay, type Screen } from './keys.js';
 import { messages, type Messages } from './messages.js';
 import { confirmText, errorSentence, fitHints, fixableCheck, helpRows, lessonDoneRows, lessonListRows, pendingPrediction, predictRows, resumeTarget, stepHints, stripMarks } from './screens.js';
-import { traceRows } from './traceView.js';
+import { diagramRows, diagramTrace, traceRows } from './traceView.js';
+import type { Trace } from '../trace/index.js';
 import { equivalentRows } from './equivalentView.js';
 import { predictMessages } from '../predict/index.js';
 import { DrillScreen } from './drill.js';
@@ -98,6 +99,8 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
   const [traceScroll, setTraceScroll] = useState(0);
   const [equivScroll, setEquivScroll] = useState(0);
   const [traceNone, setTraceNone] = useState(false);
+  /** The last settled trace of each lesson: its explain steps' diagrams show it lit. */
+  const [litTraces, setLitTraces] = useState<Record<string, Trace>>({});
   const [drillList, setDrillList] = useState<{ drills: DrillEntry[]; problem?: string } | undefined>();
   const [drillCursor, setDrillCursor] = useState(0);
   const [openedDrill, setOpenedDrill] = useState<OpenedDrill | undefined>();
@@ -172,9 +175,21 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
   // (many times a second while logs stream).
   const step = snapshot?.step;
   const kubeconfig = practiceKubeconfig(snapshot);
+  const lessonTrace = snapshot?.stepState.trace;
+  const lessonId = snapshot?.lesson.id;
+  useEffect(() => {
+    if (lessonId && lessonTrace?.settled && lessonTrace.hops.some((h) => h.id !== 'client' && h.lit)) setLitTraces((all) => (all[lessonId] === lessonTrace ? all : { ...all, [lessonId]: lessonTrace }));
+  }, [lessonId, lessonTrace]);
+  const diagram = useMemo(() => {
+    if (!snapshot || step?.kind !== 'explain' || !step.diagram) return undefined;
+    const gatewayNamespace = snapshot.gateway === 'own' ? snapshot.namespace : snapshot.istioNamespace;
+    const trace = diagramTrace({ diagram: step.diagram, lessons: snapshot.lessons, lessonId: snapshot.lesson.id, clientNamespace: snapshot.namespace, gatewayNamespace, ...(litTraces[snapshot.lesson.id] ? { lit: litTraces[snapshot.lesson.id] } : {}) });
+    return trace ? diagramRows(trace, lang, width) : undefined;
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [step, lang, width, litTraces, snapshot?.lesson.id, snapshot?.namespace, snapshot?.gateway]);
   const textRows = useMemo(
-    () => (step && screen === 'step' ? buildStepText({ step, lang, kubectl, renderer, width, plain, practiceKubeconfig: kubeconfig }) : []),
-    [step, lang, screen, kubectl, renderer, width, plain, kubeconfig],
+    () => (step && screen === 'step' ? buildStepText({ step, lang, kubectl, renderer, width, plain, practiceKubeconfig: kubeconfig, ...(diagram ? { diagram } : {}) }) : []),
+    [step, lang, screen, kubectl, renderer, width, plain, kubeconfig, diagram],
   );
   const view = useMemo(
     () => (snapshot && screen === 'step' ? combineStepView(textRows, buildStepResult({ snapshot, width, plain, logRows: logLimit })) : undefined),

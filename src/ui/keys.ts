@@ -139,6 +139,7 @@ function overlayKey(ctx: KeyContext, input: string, key: Key): Intent | undefine
       return scrollIntent(input, key, ctx.page);
     case 'trace':
       if (input === 't' || key.escape || input === 'q') return close;
+      // The trace is language-free data: the overlay stays open and is worded again.
       if (input === 'L') return { type: 'toggle-lang' };
       return scrollIntent(input, key, ctx.page);
     case 'equivalent':

@@ -156,11 +156,12 @@ function verdictRows(state: StepState, m: Messages, width: number, plain: boolea
   return rows;
 }
 
-function stepDetails(step: Step, m: Messages, width: number, plain: boolean, renderer?: Renderer): Row[] {
+function stepDetails(step: Step, m: Messages, width: number, plain: boolean, renderer?: Renderer, diagram?: Row[]): Row[] {
   const rows: Row[] = [];
   switch (step.kind) {
     case 'explain':
-      if (step.diagramText) {
+      if (diagram?.length) rows.push({ text: '' }, ...diagram);
+      else if (step.diagramText) {
         rows.push({ text: '' });
         // Text art must not wrap: cut lines that are too wide.
         for (const line of step.diagramText.replace(/\n+$/, '').split('\n')) rows.push({ text: truncate(line, width) });
@@ -214,14 +215,24 @@ export function practiceKubeconfig(snapshot: EngineSnapshot | undefined): string
 }
 
 /** The step's own rows (title, text, details, kubectl): they change only with the step, language or width. */
-export function buildStepText(input: { step: Step; lang: Lang; kubectl: string[]; renderer?: Renderer; width: number; plain: boolean; practiceKubeconfig?: string }): Row[] {
+export function buildStepText(input: {
+  step: Step;
+  lang: Lang;
+  kubectl: string[];
+  renderer?: Renderer;
+  width: number;
+  plain: boolean;
+  practiceKubeconfig?: string;
+  /** An explain step's request-path diagram drawn as the trace (traceView.diagramRows), instead of its text art. */
+  diagram?: Row[];
+}): Row[] {
   const { step, lang, renderer, width, plain } = input;
   const m = messages(lang);
   const rows: Row[] = [];
   // The title is pinned above the body (titleRow), so it never scrolls away.
   const body = step.body[lang].trim();
   if (body) rows.push(...wrapped(renderer ? renderer.markdown(body) : body, width, plain));
-  rows.push(...stepDetails(step, m, width, plain, renderer));
+  rows.push(...stepDetails(step, m, width, plain, renderer, input.diagram));
   if (input.kubectl.length > 0 && step.kind !== 'explain') {
     rows.push({ text: '' }, ruleRow(m.sectionKubectl, width));
     if (input.practiceKubeconfig) rows.push(...wrapped(m.kubectlOnPractice, width, plain, 'muted'), ...wrapped(`export KUBECONFIG=${input.practiceKubeconfig}`, width, plain, 'accent'), { text: '' });

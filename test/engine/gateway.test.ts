@@ -37,7 +37,8 @@ describe('switching mode with the other mode\'s objects in place', () => {
 describe('the lessons\' Gateway claims and exportTo', () => {
   it('are the hosts and ports the shipped Gateways serve', () => {
     const { set } = loadLessonSet(defaultLessonsDir(), {});
-    expect(gatewayClaims(set!)).toEqual([{ host: 'httpbin.org', port: 80 }, { host: 'www.baidu.com', port: 443 }]);
+    // Lessons 4 and 5, and the TLS-origination track's mutual-TLS server on 443.
+    expect(gatewayClaims(set!)).toEqual([{ host: 'httpbin.org', port: 80 }, { host: 'www.baidu.com', port: 443 }, { host: 'httpbin.org', port: 443 }]);
   });
   it('exportTo: "." after the namespace is named like istiod names it, "~" only on a ServiceEntry', () => {
     expect(exportToProblems('VirtualService', 'l1', ['l1', '.'])).toEqual(['duplicate entries in exportTo: . and current namespace l1']);

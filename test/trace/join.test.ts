@@ -2,7 +2,7 @@
 // TEXT format; two client pods sending at the same time are never joined.
 import { describe, expect, it } from 'vitest';
 import type { LogLine, MeshFacts } from '../../src/cluster/port.js';
-import { joinTrace, layoutTrace, parseCluster, sidecarDeciders, traceComplete, type TraceInput } from '../../src/trace/index.js';
+import { joinTrace, parseCluster, sidecarDeciders, traceComplete, type TraceInput } from '../../src/trace/index.js';
 import { seedObjects } from '../fixtures/seed.js';
 
 const T0 = Date.parse('2026-12-07T05:28:24.000Z');
@@ -89,25 +89,6 @@ describe('joinTrace: HTTP by x-request-id', () => {
     expect(trace.hops[2].lit).toBe(true);
     const following = joinTrace(input({ request: httpRequest(A, 'id-a'), gatewayLines: [httpGateway(A, 'id-a', 1001)], facts: facts('http'), settled: false }));
     expect(following.hops[1]).toMatchObject({ lit: false, why: 'waiting' });
-  });
-
-  it("the client sidecar's access log read from the objects: a Telemetry that turns it off is named; one that turns it on is not mistaken for off", () => {
-    const quiet = { kind: 'Telemetry', name: 'quiet-curl', namespace: 'default', spec: { selector: { matchLabels: { app: 'curl' } }, accessLogging: [{ providers: [{ name: 'envoy' }], disabled: true }] } };
-    const known = (extra: MeshFacts['objects']) => facts('http', { objects: [...objects('http'), ...extra], meshAccessLog: 'on', clientPods: [{ name: A.pod, labels: { app: 'curl' }, ip: A.ip }] });
-    const off = joinTrace(input({ request: httpRequest(A, 'id-a'), gatewayLines: [httpGateway(A, 'id-a', 1001)], facts: known([quiet]), settled: false }));
-    expect(off.hops[1]).toMatchObject({ lit: false, why: 'log-off', silencedBy: { kind: 'Telemetry', name: 'quiet-curl', namespace: 'default' } });
-    // The rows wrap at 80 columns: read them as one text.
-    const flat = (t: ReturnType<typeof joinTrace>, lang: 'en' | 'zh') => layoutTrace(t, { lang, width: 80 }).map((r) => r.text).join('\n').replace(/\n[┆│]\s*/g, ' ');
-    expect(flat(off, 'en')).toContain('access logging is off for this proxy (Telemetry default/quiet-curl)');
-    // A Telemetry for another pod's labels does not apply; logging is on, so the line may still come.
-    const other = { ...quiet, spec: { ...quiet.spec, selector: { matchLabels: { app: 'other' } } } };
-    const on = joinTrace(input({ request: httpRequest(A, 'id-a'), gatewayLines: [httpGateway(A, 'id-a', 1001)], facts: known([other]) }));
-    expect(on.hops[1]).toMatchObject({ lit: false, why: 'no-line' });
-    expect(on.hops[1].silencedBy).toBeUndefined();
-    // Mesh config without accessLogFile and no Telemetry turning it on: said as mesh config's.
-    const meshOff = joinTrace(input({ request: httpRequest(A, 'id-a'), gatewayLines: [httpGateway(A, 'id-a', 1001)], facts: { ...known([])!, meshAccessLog: 'off' } }));
-    expect(meshOff.hops[1]).toMatchObject({ why: 'log-off', silencedBy: { kind: 'MeshConfig' } });
-    expect(flat(meshOff, 'zh').replace(/ /g, '')).toContain('这个代理的访问日志已关闭（网格配置中没有accessLogFile）');
   });
 
   it("access log off for the gateway: its hop is dim for that reason", () => {

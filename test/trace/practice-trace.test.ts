@@ -89,6 +89,13 @@ describe('trace on the practice cluster', () => {
       expect(t.hops[2].decidedBy.map((d) => d.kind)).toEqual(['Gateway', 'VirtualService', 'ServiceEntry']);
     }
     expect(a.pod).not.toBe(b.pod);
+    // One shared gateway, two namespaces' Gateways for httpbin.org:80: the older (default's, applied
+    // first) answers both learners, and each trace says so and names the other claimant (IST0145).
+    for (const t of [ta, tb]) {
+      expect(t.hops[2].decidedBy[0]).toMatchObject({ kind: 'Gateway', name: 'istio-egressgateway', namespace: 'default', also: ['learner-2/istio-egressgateway'], claim: 'httpbin.org:80' });
+      expect(t.hops[2].decidedBy[1]).toMatchObject({ kind: 'VirtualService', namespace: 'default' });
+    }
+    expect(traceText(tb, 'en', 200)).toContain('the oldest Gateway for httpbin.org:80 on this gateway answers (IST0145); also claimed by learner-2/istio-egressgateway');
   });
 
   it('TLS passthrough from two pods at once: joined by source address and SNI, never across pods', async () => {
@@ -108,5 +115,23 @@ describe('trace on the practice cluster', () => {
       expect(t.hops[2].decidedBy[0]).toMatchObject({ kind: 'Gateway', part: 'server 443/TLS PASSTHROUGH' });
     }
     expect(lineOf(ta, 'gateway')?.text).not.toBe(lineOf(tb, 'gateway')?.text);
+  });
+
+  it("a Telemetry that silences one namespace's client: its trace names it on the dim sidecar hop, the other namespace's trace is lit", async () => {
+    for (const ns of NAMESPACES) await p.port.apply(objectsFor(ns, 'http'), { lesson: '04-http-egress-gateway', step: 'all', namespace: ns });
+    const quiet = { apiVersion: 'telemetry.istio.io/v1', kind: 'Telemetry', metadata: { name: 'quiet-curl', namespace: 'learner-2' }, spec: { selector: { matchLabels: { app: 'curl' } }, accessLogging: [{ disabled: true }] } };
+    await p.other.create(quiet);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const [a, b] = await Promise.all(NAMESPACES.map((ns, i) => send(ns, 'http://httpbin.org/headers', `telemetry-${i}`)));
+      const [ta, tb] = await Promise.all([trace(NAMESPACES[0], a), trace(NAMESPACES[1], b)]);
+      expect(ta.hops.every((h) => h.lit), traceText(ta, 'en')).toBe(true);
+      expect(tb.hops[1], traceText(tb, 'en')).toMatchObject({ lit: false, why: 'log-off', logOffBy: { kind: 'Telemetry', name: 'quiet-curl', namespace: 'learner-2' } });
+      expect(tb.hops[2].lit).toBe(true);
+      expect(lineOf(tb, 'gateway')?.text).toContain('"telemetry-1"');
+      expect(traceText(tb, 'en', 120)).toContain('· no evidence: access log off for this proxy (Telemetry learner-2/quiet-curl)');
+    } finally {
+      await p.other.delete(quiet);
+    }
   });
 });

@@ -22,16 +22,24 @@ function lessonsWithEquivalent(): Lesson[] {
   return lessons;
 }
 
+/** The app at 80×24 on the first lesson's first step, and how many Enters reach its apply step (the steps before it explain). */
+async function atFirstLesson() {
+  const lessons = lessonsWithEquivalent();
+  const engine = new FakeEngine({ lessons });
+  const ui = renderApp({ engine, columns: 80, rows: 24 });
+  await ui.waitForText('Lessons');
+  await ui.press(KEY.enter);
+  const toApply = async () => {
+    for (let i = 0; i < lessons[0].steps.findIndex((s) => s.kind === 'apply'); i++) await ui.press(KEY.enter);
+    return ui.waitForText('v Gateway API');
+  };
+  return { engine, ui, toApply };
+}
+
 describe('the other API beside an apply step', () => {
   it('v shows it, L switches its language, v closes it (en → zh)', async () => {
-    const lessons = lessonsWithEquivalent();
-    const apply = lessons[0].steps.findIndex((s) => s.kind === 'apply');
-    const engine = new FakeEngine({ lessons });
-    const ui = renderApp({ engine, columns: 80, rows: 24 });
-    await ui.waitForText('Lessons');
-    await ui.press(KEY.enter);
-    for (let i = 0; i < apply; i++) await ui.press(KEY.enter); // the steps before it explain: Enter goes on
-    let frame = await ui.waitForText('v Gateway API');
+    const { engine, ui, toApply } = await atFirstLesson();
+    let frame = await toApply();
     await ui.press('v');
     frame = await ui.waitForText('The same intent in the Kubernetes Gateway API');
     expect(frame).toContain('No DestinationRule subset: the route names the gateway Service.');
@@ -49,16 +57,10 @@ describe('the other API beside an apply step', () => {
   });
 
   it('Esc closes it; a step without an equivalent ignores v', async () => {
-    const lessons = lessonsWithEquivalent();
-    const apply = lessons[0].steps.findIndex((s) => s.kind === 'apply');
-    const engine = new FakeEngine({ lessons });
-    const ui = renderApp({ engine, columns: 80, rows: 24 });
-    await ui.waitForText('Lessons');
-    await ui.press(KEY.enter);
+    const { ui, toApply } = await atFirstLesson();
     await ui.press('v'); // the first step explains: nothing to compare
     expect(ui.frame()).not.toContain('The same intent');
-    for (let i = 0; i < apply; i++) await ui.press(KEY.enter); // the steps before it explain: Enter goes on
-    await ui.waitForText('v Gateway API');
+    await toApply();
     await ui.press('v');
     await ui.waitForText('The same intent in the Kubernetes Gateway API');
     await ui.press(KEY.esc);

@@ -25,6 +25,7 @@ describe('t on the step screen', () => {
     expect(decideKey(ctx({ overlay: { kind: 'trace' } }), 't', noKey)).toEqual({ type: 'overlay', overlay: { kind: 'none' } });
     expect(decideKey(ctx({ overlay: { kind: 'trace' } }), '', { ...noKey, escape: true })).toEqual({ type: 'overlay', overlay: { kind: 'none' } });
     expect(decideKey(ctx({ overlay: { kind: 'trace' } }), 'j', noKey)).toEqual({ type: 'scroll', delta: 1 });
+    expect(decideKey(ctx({ overlay: { kind: 'trace' } }), 'L', noKey)).toEqual({ type: 'toggle-lang' });
   });
 });
 
@@ -74,22 +75,6 @@ describe('the trace overlay', () => {
     expect(ui.frame()).not.toContain('3/4 egress gateway');
   });
 
-  it('L switches the open trace to the other language and back, without closing it', async () => {
-    const engine = tracedEngine(gatewayTrace());
-    const ui = await atPassedExec(engine);
-    await ui.press('t');
-    await ui.waitForText('Request trace · HTTP');
-    expect(decideKey(ctx({ overlay: { kind: 'trace' } }), 'L', noKey)).toEqual({ type: 'toggle-lang' });
-    await ui.press('L');
-    let frame = await ui.waitForText('t/Esc 关闭');
-    expect(engine.calls).toContain('setLang:zh');
-    expect(frame).not.toContain('Request trace · HTTP');
-    expect(frame).toContain('请求追踪');
-    await ui.press('L');
-    frame = await ui.waitForText('Request trace · HTTP');
-    expect(frame).toContain('t/Esc close');
-  });
-
   it('a bypassed request in Chinese, without colour (NO_COLOR): the dim hop says why in words', async () => {
     const engine = tracedEngine(bypassedTrace(), 'zh');
     const ui = await atPassedExec(engine, { plain: true });
@@ -100,6 +85,28 @@ describe('the trace overlay', () => {
     for (const line of frame.split('\n')) expect(stringWidth(line)).toBeLessThanOrEqual(80);
     await ui.press(KEY.esc);
     await ui.waitForText('t 追踪');
+  });
+
+  it('L while the overlay is open: the trace is worded again in the other language, still open, and back', async () => {
+    const engine = tracedEngine(gatewayTrace());
+    const ui = await atPassedExec(engine);
+    await ui.press('t');
+    await ui.waitForText('3/4 egress gateway');
+    expect(ui.frame()).toContain('L 中文');
+    await ui.press('L');
+    const zh = await ui.waitForText('3/4 出口网关');
+    expect(engine.calls).toContain('setLang:zh');
+    expect(zh).toContain('请求追踪 · HTTP · httpbin.org · 按 x-request-id 关联');
+    expect(zh).toContain('t/Esc 关闭');
+    expect(zh).not.toContain('egress gateway');
+    for (const line of zh.split('\n')) expect(stringWidth(line)).toBeLessThanOrEqual(80);
+    expect(zh.split('\n').length).toBeLessThanOrEqual(24);
+    await ui.press('L');
+    const en = await ui.waitForText('3/4 egress gateway');
+    expect(en).toContain('Request trace · HTTP');
+    expect(en).not.toContain('出口网关');
+    await ui.press(KEY.esc);
+    await ui.waitForText('HTTP 200, as expected.');
   });
 
   it('while the trace is collected, says that the logs are being followed', async () => {

@@ -71,6 +71,9 @@ export async function readMeshFacts(
     clientPods: clientPods === FAILED ? [] : clientPods.map(podFact),
   };
   if (unreadable.length) facts.unreadable = unreadable;
-  if (options.wide) facts.others = wide.flatMap((l) => (l === FAILED ? [] : l)).map(toFact).filter((o) => !namespaces.includes(o.namespace));
+  if (options.wide) {
+    facts.others = wide.flatMap((l) => (l === FAILED ? [] : l)).map(toFact).filter((o) => !namespaces.includes(o.namespace));
+    if (wide.some((l) => l === FAILED)) facts.othersUnreadable = true;
+  }
   return facts;
 }
