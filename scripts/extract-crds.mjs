@@ -29,6 +29,7 @@ const WANTED = [
   ['networking.istio.io', 'ServiceEntry'],
   ['networking.istio.io', 'Sidecar'],
   ['telemetry.istio.io', 'Telemetry'],
+  ['security.istio.io', 'AuthorizationPolicy'],
 ];
 
 let text;

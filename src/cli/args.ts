@@ -5,6 +5,10 @@ import { parseArgs } from 'node:util';
 import type { GatewayMode, Lang } from '../lesson/model.js';
 import { cliMessages, type CliMessages } from './messages.js';
 
+/** The practice cluster's Istio install profiles: demo (sidecars), ambient (demo plus ztunnel). */
+export const PRACTICE_PROFILES = ['demo', 'ambient'] as const;
+export type PracticeProfile = (typeof PRACTICE_PROFILES)[number];
+
 export const VERBS = ['list', 'run', 'check', 'reset', 'manifests', 'validate', 'practice', 'class', 'drill', 'help'] as const;
 export type Verb = 'interactive' | (typeof VERBS)[number];
 
@@ -15,6 +19,8 @@ export interface CliFlags {
   istioNamespace: string;
   lang: Lang;
   practice: boolean;
+  /** `practice --profile ambient` / `--practice --profile ambient`: the practice cluster's Istio profile. */
+  profile?: PracticeProfile;
   lessons?: string;
   set: string[];
   /** `--gateway shared|own`; undefined when not given (the class, the saved progress or shared decide). */
@@ -66,6 +72,7 @@ const OPTIONS = {
   'istio-namespace': { type: 'string' },
   lang: { type: 'string' },
   practice: { type: 'boolean' },
+  profile: { type: 'string' },
   lessons: { type: 'string' },
   set: { type: 'string', multiple: true },
   gateway: { type: 'string' },
@@ -171,6 +178,10 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): ParsedCli {
   if (values.trace && verb !== 'run') throw new UsageError(m.runOnlyFlag('--trace', m.hint));
   if (values.track !== undefined && !['run', 'check', 'manifests', 'list'].includes(verb)) throw new UsageError(m.trackOnlyFlag(m.hint));
   if (values.track !== undefined && values.track.trim() === '') throw new UsageError(m.emptyValue('--track'));
+  if (values.profile !== undefined) {
+    if (!(PRACTICE_PROFILES as readonly string[]).includes(values.profile)) throw new UsageError(m.badProfile(values.profile, PRACTICE_PROFILES.join(', '), m.hint));
+    if (verb !== 'practice' && !values.practice) throw new UsageError(m.profileOnlyPractice(m.hint));
+  }
 
   return {
     verb: verb === 'help' ? 'help' : verb,
@@ -182,6 +193,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): ParsedCli {
       istioNamespace: values['istio-namespace'] ?? 'istio-system',
       lang,
       practice: values.practice ?? false,
+      ...(values.profile !== undefined ? { profile: values.profile as PracticeProfile } : {}),
       lessons: values.lessons,
       set: values.set ?? [],
       ...(values.gateway !== undefined ? { gateway: values.gateway as GatewayMode } : {}),

@@ -448,7 +448,8 @@ async function practice(flags: CliFlags, io: CliIO): Promise<number> {
     );
   }
   const stateFile = join(dir, 'practice-cluster.json');
-  const cluster = await startPracticeCluster({ stateFile });
+  // --profile reinstalls Istio with that profile on the saved cluster; without it, the cluster is as it was.
+  const cluster = await startPracticeCluster({ stateFile, ...(flags.profile ? { knobs: { ambient: flags.profile === 'ambient' } } : {}) });
   try {
     const path = await cluster.writeKubeconfig(join(dir, 'practice.kubeconfig'));
     let stop!: (signal: NodeJS.Signals) => void;

@@ -118,7 +118,8 @@ export async function connect(flags: CliFlags, backend: Backend, options: { pers
   const dir = wanted && !stateDirProblem(wanted, flags.lang) ? wanted : undefined;
   if (dir) mkdirSync(dir, { recursive: true, mode: 0o700 });
   // A throw-away practice cluster (headless runs) need not pretend pods take time to start.
-  const practice = await startPracticeCluster(dir ? { stateFile: join(dir, 'practice-cluster.json') } : { knobs: { podReadyDelayMs: 0 } });
+  const profileKnobs = flags.profile ? { ambient: flags.profile === 'ambient' } : {};
+  const practice = await startPracticeCluster(dir ? { stateFile: join(dir, 'practice-cluster.json'), knobs: profileKnobs } : { knobs: { podReadyDelayMs: 0, ...profileKnobs } });
   try {
     // Kept like `egress-tutorial practice` keeps its cluster: kubectl, `practice` and another
     // `--practice` in a second terminal find this one and join it instead of starting a second

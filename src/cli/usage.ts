@@ -35,6 +35,7 @@ Flags:
   --istio-namespace NS  where Istio and the egress gateway run (default: istio-system)
   --lang en|zh        language (default from LC_ALL / LC_MESSAGES / LANG)
   --practice          use the built-in practice cluster instead of a real one
+  --profile ambient   practice, --practice: Istio's ambient profile (ztunnel; default demo)
   --lessons DIR       use a custom lesson folder
   --track ID          run, check, list, manifests: a track's lessons (gateway-api, tls-origination,
                       network-policy, ambient; \`list\` shows them)
@@ -88,6 +89,7 @@ function helpTextZh(version: string): string {
   --istio-namespace NS  Istio 和出口网关所在的命名空间（默认：istio-system）
   --lang en|zh        语言（默认取自 LC_ALL / LC_MESSAGES / LANG）
   --practice          使用内置的练习集群，而不是真实集群
+  --profile ambient   用于 practice、--practice：Istio 的 ambient 配置（ztunnel；默认 demo）
   --lessons DIR       使用自定义课程目录
   --track ID          用于 run、check、list、manifests：某个专题的课程（gateway-api、tls-origination、
                       network-policy、ambient；\`list\` 会列出它们）

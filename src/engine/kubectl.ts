@@ -91,6 +91,8 @@ function checkCommand(check: CheckName, ctx: KubectlContext, client: PodTarget |
       return 'kubectl get daemonsets -n kube-system';
     case 'gateway-secrets':
       return `kubectl auth can-i create secrets -n ${ctx.gateway?.namespace ?? ctx.istioNamespace}`;
+    case 'ambient-mode':
+      return `kubectl get daemonset ztunnel -n ${ctx.istioNamespace}; kubectl get namespace ${ctx.namespace} -L istio.io/dataplane-mode,istio-injection`;
   }
 }
 

@@ -188,7 +188,8 @@ export type CheckName =
   | 'dataplane-mode'
   | 'shared-gateway'
   | 'network-policy-enforced'
-  | 'gateway-secrets';
+  | 'gateway-secrets'
+  | 'ambient-mode';
 
 export interface CheckStep extends StepBase {
   kind: 'check';

@@ -59,7 +59,7 @@ const pathOf = (req: HttpRequest): string => req.pathAndQuery.split('?')[0];
 const authorityHost = (req: HttpRequest): string => req.authority.replace(/:\d+$/, '').toLowerCase();
 
 /** Fields every HTTP log line of one request at one proxy shares. */
-interface HttpLogBase {
+export interface HttpLogBase {
   startTime: Date;
   method: string;
   path: string;
@@ -73,7 +73,7 @@ interface HttpLogBase {
   bytesReceived: number;
 }
 
-function httpLogBase(net: Net, req: HttpRequest, requestId: string, downstreamLocal: string, downstreamRemote: string, xff?: string): HttpLogBase {
+export function httpLogBase(net: Net, req: HttpRequest, requestId: string, downstreamLocal: string, downstreamRemote: string, xff?: string): HttpLogBase {
   return {
     startTime: startTime(net, 0),
     method: req.method,
@@ -89,7 +89,7 @@ function httpLogBase(net: Net, req: HttpRequest, requestId: string, downstreamLo
   };
 }
 
-function logHttp(net: Net, pod: MeshPod, base: HttpLogBase, rest: Partial<AccessLogFields> & { responseCode: number; bytesSent: number; durationMs: number }): void {
+export function logHttp(net: Net, pod: MeshPod, base: HttpLogBase, rest: Partial<AccessLogFields> & { responseCode: number; bytesSent: number; durationMs: number }): void {
   writeAccessLog(net, pod, { ...base, ...rest });
 }
 
@@ -199,7 +199,7 @@ function routeNotFound(net: Net, proxy: ProxyIdentity, base: HttpLogBase): HttpH
 
 // ---- forwarding, shared by sidecar and gateway ---------------------------------------------------
 
-function forwardHttp(
+export function forwardHttp(
   net: Net,
   proxy: ProxyIdentity,
   req: HttpRequest,

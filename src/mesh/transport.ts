@@ -8,6 +8,7 @@ import { address, type Net } from './net.js';
 import { connectionAllowed, KUBE_DNS, peerAt } from './networkPolicy.js';
 import { isHttpListenerPort } from './istioConfig.js';
 import { deliverTls, sidecarPlainTcp, sidecarTls } from './tlsPath.js';
+import { viaZtunnel, waypointBound, ztunnelHttp, ztunnelTls } from './ambientPath.js';
 
 export type Exchange =
   | { kind: 'response'; response: HttpResponse; remoteIp: string; remotePort: number; elapsedMs: number }
@@ -32,7 +33,8 @@ export function exchange(net: Net, req: HttpRequest, connectTimeoutMs?: number):
   if (resolved.kind === 'nxdomain') {
     return { kind: 'error', code: 6, message: `Could not resolve host: ${req.host}`, elapsedMs: net.dice.int(1, 20), stage: 'resolve' };
   }
-  const remoteIp = resolved.ip;
+  // Ambient's DNS proxy answers a ServiceEntry host with the address Istio allocated it.
+  const remoteIp = (viaZtunnel(net) ? waypointBound(net, req)?.vip : undefined) ?? resolved.ip;
   const remotePort = req.port;
   const dst = { ip: remoteIp, port: remotePort };
   const failConnect = (timedOut: boolean): Exchange => {
@@ -63,7 +65,7 @@ export function exchange(net: Net, req: HttpRequest, connectTimeoutMs?: number):
     }
   }
   if (req.scheme === 'http') {
-    const hop = net.intercepted ? sidecarHttp(net, req, dst, resolved) : deliverHttp(net, req, dst, fromAddress);
+    const hop = net.intercepted ? sidecarHttp(net, req, dst, resolved) : viaZtunnel(net) ? ztunnelHttp(net, req, dst, resolved, fromAddress) : deliverHttp(net, req, dst, fromAddress);
     switch (hop.kind) {
       case 'response': {
         const elapsedMs = hop.response.serverMs + net.dice.int(1, 3);
@@ -76,7 +78,7 @@ export function exchange(net: Net, req: HttpRequest, connectTimeoutMs?: number):
         return { kind: 'error', code: 56, message: 'Recv failure: Connection reset by peer', remoteIp, remotePort, elapsedMs: net.dice.int(1, 5), stage: 'transfer' };
     }
   }
-  const hop = net.intercepted ? sidecarTls(net, req, dst, resolved) : deliverTls(net, req, dst, fromAddress);
+  const hop = net.intercepted ? sidecarTls(net, req, dst, resolved) : viaZtunnel(net) ? ztunnelTls(net, req, dst, resolved, fromAddress) : deliverTls(net, req, dst, fromAddress);
   switch (hop.kind) {
     case 'established':
       return { kind: 'response', response: hop.response, remoteIp, remotePort, elapsedMs: hop.durationMs + net.dice.int(1, 3) };

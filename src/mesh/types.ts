@@ -3,12 +3,14 @@
 // mesh config, as Istio would. No I/O: the practice server builds a MeshState from its store.
 
 export interface IstioObject {
-  kind: 'ServiceEntry' | 'Gateway' | 'VirtualService' | 'DestinationRule' | 'Sidecar' | 'Telemetry';
+  kind: 'ServiceEntry' | 'Gateway' | 'VirtualService' | 'DestinationRule' | 'Sidecar' | 'Telemetry' | 'AuthorizationPolicy';
   namespace: string;
   name: string;
   spec: Record<string, unknown>;
   /** metadata.creationTimestamp (RFC 3339): Istio orders conflicting objects by it, oldest first. */
   created?: string;
+  /** metadata.labels (ambient reads istio.io/use-waypoint from them). */
+  labels?: Record<string, string>;
 }
 
 export interface MeshPod {
@@ -25,6 +27,21 @@ export interface MeshPod {
    * istio=egressgateway in the Istio namespace is one.
    */
   gateway?: boolean;
+  /**
+   * Captured by ztunnel (ambient mode): the namespace is labelled istio.io/dataplane-mode=ambient,
+   * the pod has no sidecar and does not opt out, and ztunnel runs. Its connections leave ztunnel
+   * log lines instead of sidecar lines.
+   */
+  ambient?: boolean;
+  /** spec.serviceAccountName (default "default"): the SPIFFE identity ztunnel logs. */
+  serviceAccount?: string;
+  /** A node proxy (ztunnel), not a workload: it writes ztunnel's own log lines. */
+  ztunnel?: boolean;
+  /**
+   * A waypoint: the Envoy istiod deploys for a Gateway of class istio-waypoint (`proxy waypoint`);
+   * the value is that Gateway's name (label gateway.networking.k8s.io/gateway-name).
+   */
+  waypoint?: string;
 }
 
 export interface MeshState {

@@ -49,6 +49,45 @@ function cniDaemonSet(cni: keyof typeof CNI_DAEMONSETS): KObject {
   };
 }
 
+/** Ambient mode's node agents (one node: one pod each), as the ambient profile installs them. */
+export const AMBIENT_DAEMONSETS = {
+  ztunnel: { name: 'ztunnel', image: 'docker.io/istio/ztunnel:1.27.3-distroless', container: 'istio-proxy', args: ['proxy', 'ztunnel'] },
+  cni: { name: 'istio-cni-node', image: 'docker.io/istio/install-cni:1.27.3-distroless', container: 'install-cni', args: ['--log_output_level=info'] },
+} as const;
+export const ZTUNNEL_POD = 'ztunnel-7xk2p';
+const CNI_POD = 'istio-cni-node-q8m4d';
+
+function ambientDaemonSet(which: keyof typeof AMBIENT_DAEMONSETS): KObject {
+  const d = AMBIENT_DAEMONSETS[which];
+  const labels = { 'k8s-app': d.name, app: d.name, 'app.kubernetes.io/name': d.name, 'istio.io/rev': 'default', 'sidecar.istio.io/inject': 'false' };
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'DaemonSet',
+    metadata: { name: d.name, namespace: ISTIO_NAMESPACE, labels: { app: d.name, 'app.kubernetes.io/name': d.name, 'istio.io/rev': 'default' } },
+    spec: {
+      selector: { matchLabels: { 'k8s-app': d.name } },
+      template: { metadata: { labels }, spec: { serviceAccountName: d.name, containers: [{ name: d.container, image: d.image, args: [...d.args] }] } },
+    },
+  };
+}
+
+/** The DaemonSet's one pod (the practice cluster has one node and no DaemonSet controller). */
+function ambientPod(api: Api, which: keyof typeof AMBIENT_DAEMONSETS, podName: string): KObject {
+  const ds = api.store.get(res(api, 'apps', 'DaemonSet'), ISTIO_NAMESPACE, AMBIENT_DAEMONSETS[which].name);
+  const template = ((ds?.spec as Record<string, unknown> | undefined)?.template ?? {}) as { metadata: { labels: Record<string, string> }; spec: Record<string, unknown> };
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name: podName,
+      namespace: ISTIO_NAMESPACE,
+      labels: { ...template.metadata.labels, 'controller-revision-hash': '6d5b8c7f4' },
+      ...(ds ? { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'DaemonSet', name: ds.metadata.name, uid: ds.metadata.uid ?? '', controller: true, blockOwnerDeletion: true }] } : {}),
+    },
+    spec: { ...template.spec, nodeName: 'egress-tutorial-control-plane' },
+  };
+}
+
 function namespace(name: string, labels: Record<string, string> = {}): KObject {
   return { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } };
 }
@@ -186,6 +225,7 @@ export function applyKnobs(api: Api, knobs: PracticeKnobs): void {
   const cni = knobs.cni ?? 'calico';
   for (const name of Object.keys(CNI_DAEMONSETS) as (keyof typeof CNI_DAEMONSETS)[]) if (name !== cni) remove(api, 'apps', 'DaemonSet', 'kube-system', CNI_DAEMONSETS[name].name);
   ensure(api, cniDaemonSet(cni));
+  applyAmbient(api, knobs.ambient === true);
   const nsRes = res(api, '', 'Namespace');
   const ns = api.store.get(nsRes, undefined, 'default');
   if (ns) {
@@ -195,4 +235,35 @@ export function applyKnobs(api: Api, knobs: PracticeKnobs): void {
     if (!knobs.injection && had) delete labels['istio-injection'];
     if (had !== knobs.injection) api.store.update(nsRes, { ...ns, metadata: { ...ns.metadata, labels } });
   }
+}
+
+/** The ambient profile: ztunnel and istio-cni-node with their pods, istiod told to serve ambient. */
+function applyAmbient(api: Api, on: boolean): void {
+  if (on) {
+    for (const [which, pod] of [['ztunnel', ZTUNNEL_POD], ['cni', CNI_POD]] as const) {
+      ensure(api, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: AMBIENT_DAEMONSETS[which].name, namespace: ISTIO_NAMESPACE } });
+      ensure(api, ambientDaemonSet(which));
+      ensure(api, ambientPod(api, which, pod));
+    }
+  } else {
+    remove(api, '', 'Pod', ISTIO_NAMESPACE, ZTUNNEL_POD);
+    remove(api, '', 'Pod', ISTIO_NAMESPACE, CNI_POD);
+    for (const d of Object.values(AMBIENT_DAEMONSETS)) {
+      remove(api, 'apps', 'DaemonSet', ISTIO_NAMESPACE, d.name);
+      remove(api, '', 'ServiceAccount', ISTIO_NAMESPACE, d.name);
+    }
+  }
+  // istiod's ambient switch is an environment variable of its discovery container.
+  const deployRes = res(api, 'apps', 'Deployment');
+  const istiod = api.store.get(deployRes, ISTIO_NAMESPACE, 'istiod');
+  if (!istiod) return;
+  const next = structuredClone(istiod);
+  const container = (((next.spec as Record<string, any>)?.template?.spec?.containers ?? []) as Record<string, unknown>[]).find((c) => c.name === 'discovery');
+  if (!container) return;
+  const env = ((container.env as { name: string; value?: string }[] | undefined) ?? []).filter((e) => e.name !== 'PILOT_ENABLE_AMBIENT');
+  if (on) env.push({ name: 'PILOT_ENABLE_AMBIENT', value: 'true' });
+  const had = JSON.stringify(container.env ?? []);
+  if (env.length) container.env = env;
+  else delete container.env;
+  if (JSON.stringify(container.env ?? []) !== had) api.store.update(deployRes, next);
 }

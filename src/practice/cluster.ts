@@ -20,6 +20,7 @@ import { bootstrapPolicy } from './rbac-bootstrap.js';
 import { StorePolicy } from './rbac-store.js';
 import { ClusterRoleAggregator } from './rbac-aggregation.js';
 import { TokenSecrets } from './token-secrets.js';
+import { WaypointController } from './waypoint.js';
 import { defaultRbac } from './rbac-validation.js';
 import { TokenRegistry } from './tokens.js';
 import type { PracticeCluster, PracticeKnobs, PracticeOptions } from './types.js';
@@ -60,7 +61,7 @@ export async function startPracticeClusterWith(deps: PracticeDeps, options: Prac
     admission.skipUsedServiceIps(store.list({ group: '', plural: 'services' }));
     controllers.resume();
     // Knobs given explicitly win over the saved state, as a reinstall with those flags would.
-    const installKnobs = ['egressGateway', 'accessLog', 'outboundPolicy', 'injection'] as const;
+    const installKnobs = ['egressGateway', 'accessLog', 'outboundPolicy', 'injection', 'ambient'] as const;
     if (installKnobs.some((k) => options.knobs?.[k] !== undefined)) applyKnobs(api, knobs);
   } else {
     seedCluster(api, knobs);
@@ -82,6 +83,8 @@ export async function startPracticeClusterWith(deps: PracticeDeps, options: Prac
   let identity: SavedIdentity | undefined;
   const tokenSecrets = new TokenSecrets(api, store, tokens, tls.caPem);
   tokenSecrets.reconcile();
+  const waypoints = new WaypointController(api);
+  waypoints.reconcile();
   let saver: StateSaver | undefined;
   let unsubscribeSaver: () => void = () => undefined;
   if (options.stateFile) {
@@ -109,6 +112,7 @@ export async function startPracticeClusterWith(deps: PracticeDeps, options: Prac
     controllers.stop();
     aggregator.stop();
     tokenSecrets.stop();
+    waypoints.stop();
     unsubscribeSaver();
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new Error(`Port ${options.port} on ${host} is already in use; choose another port or leave it out for a random one.`);
@@ -138,7 +142,7 @@ export async function startPracticeClusterWith(deps: PracticeDeps, options: Prac
     setKnobs(patch: Partial<PracticeKnobs>): void {
       const before = knobs;
       knobs = mergeKnobs(knobs, patch);
-      if (before.egressGateway !== knobs.egressGateway || before.accessLog !== knobs.accessLog || before.outboundPolicy !== knobs.outboundPolicy || before.injection !== knobs.injection || before.cni !== knobs.cni) {
+      if (before.egressGateway !== knobs.egressGateway || before.accessLog !== knobs.accessLog || before.outboundPolicy !== knobs.outboundPolicy || before.injection !== knobs.injection || before.cni !== knobs.cni || before.ambient !== knobs.ambient) {
         applyKnobs(api, knobs);
       }
     },
@@ -149,6 +153,7 @@ export async function startPracticeClusterWith(deps: PracticeDeps, options: Prac
       api.stopTerminations();
       aggregator.stop();
       tokenSecrets.stop();
+      waypoints.stop();
       unsubscribeSaver();
       policy.dispose();
       await server.close();

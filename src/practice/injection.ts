@@ -54,6 +54,10 @@ export function proxyMode(pod: KObject): 'router' | 'sidecar' | undefined {
   const proxy = [...containers, ...inits].find((c) => isPlainObject(c) && c.name === 'istio-proxy');
   if (!proxy) return undefined;
   const args = Array.isArray(proxy.args) ? proxy.args : [];
+  // ztunnel's DaemonSet names its container istio-proxy too; it is a node proxy, not the pod's.
+  if (args[0] === 'proxy' && args[1] === 'ztunnel') return undefined;
+  // A waypoint (`proxy waypoint`) captures nothing either: ztunnel sends it traffic over HBONE.
+  if (args[0] === 'proxy' && args[1] === 'waypoint') return undefined;
   return args[0] === 'proxy' && args[1] === 'router' ? 'router' : 'sidecar';
 }
 

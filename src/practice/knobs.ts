@@ -8,6 +8,7 @@ export const DEFAULT_KNOBS: PracticeKnobs = {
   outboundPolicy: 'ALLOW_ANY',
   injection: true,
   cni: 'calico',
+  ambient: false,
   podReadyDelayMs: 1500,
   faultRate: 0,
   faultStatus: 500,

@@ -28,9 +28,25 @@ export function parseMeshConfig(text: string | undefined): MeshState['meshConfig
   return out;
 }
 
-export function toMeshPod(pod: KObject): MeshPod {
+/** Namespace labels that put a namespace's pods in ambient mode. */
+export const AMBIENT_LABEL = 'istio.io/dataplane-mode';
+
+export function toMeshPod(pod: KObject, nsLabels: Record<string, string> = {}, ztunnelRuns = false): MeshPod {
   const mode = proxyMode(pod);
+  const spec = (pod.spec ?? {}) as Record<string, unknown>;
+  const isZtunnel = (pod.metadata.namespace === ISTIO_NAMESPACE && pod.metadata.labels?.app === 'ztunnel');
+  // istio-cni redirects a pod to ztunnel when its namespace (or the pod) says ambient and it has
+  // no sidecar; the pod label istio.io/dataplane-mode=none opts it out.
+  const podMode = pod.metadata.labels?.[AMBIENT_LABEL];
+  const ambient = ztunnelRuns && mode === undefined && !isZtunnel && podMode !== 'none' && (podMode === 'ambient' || nsLabels[AMBIENT_LABEL] === 'ambient');
+  const proxy = ((spec.containers as Record<string, unknown>[] | undefined) ?? []).find((c) => c?.name === 'istio-proxy');
+  const proxyArgs = Array.isArray(proxy?.args) ? proxy.args : [];
+  const waypointOf = proxyArgs[0] === 'proxy' && proxyArgs[1] === 'waypoint' ? pod.metadata.labels?.['gateway.networking.k8s.io/gateway-name'] : undefined;
   return {
+    ...(ambient && !waypointOf ? { ambient: true } : {}),
+    ...(waypointOf ? { waypoint: waypointOf } : {}),
+    ...(isZtunnel ? { ztunnel: true } : {}),
+    serviceAccount: typeof spec.serviceAccountName === 'string' ? spec.serviceAccountName : 'default',
     namespace: pod.metadata.namespace ?? 'default',
     name: pod.metadata.name,
     labels: pod.metadata.labels ?? {},
@@ -45,7 +61,8 @@ export function toMeshPod(pod: KObject): MeshPod {
 export function buildMeshState(store: Store, registry: ResourceRegistry): MeshState {
   const cm = store.get({ group: '', plural: 'configmaps' }, ISTIO_NAMESPACE, 'istio');
   const objects: IstioObject[] = [];
-  for (const res of registry.all.filter((r) => r.istio)) {
+  // Istio's own kinds only: a Gateway API Gateway is not a networking.istio.io Gateway.
+  for (const res of registry.all.filter((r) => r.istio && r.group.endsWith('istio.io'))) {
     for (const o of store.list(res)) {
       objects.push({
         kind: res.kind as IstioObject['kind'],
@@ -53,6 +70,7 @@ export function buildMeshState(store: Store, registry: ResourceRegistry): MeshSt
         name: o.metadata.name,
         spec: (isPlainObject(o.spec) ? o.spec : {}) as Record<string, unknown>,
         created: o.metadata.creationTimestamp,
+        labels: o.metadata.labels ?? {},
       });
     }
   }
@@ -67,6 +85,8 @@ export function buildMeshState(store: Store, registry: ResourceRegistry): MeshSt
     });
     return { namespace: s.metadata.namespace ?? 'default', name: s.metadata.name, ports, selector: (spec.selector as Record<string, string>) ?? {} };
   });
+  const nsLabels = new Map(store.list({ group: '', plural: 'namespaces' }).map((n) => [n.metadata.name, n.metadata.labels ?? {}]));
+  const ztunnelRuns = store.get({ group: 'apps', plural: 'daemonsets' }, ISTIO_NAMESPACE, 'ztunnel') !== undefined;
   const networkPolicies = store.list({ group: 'networking.k8s.io', plural: 'networkpolicies' }).map((p) => ({
     namespace: p.metadata.namespace ?? 'default',
     name: p.metadata.name,
@@ -76,7 +96,7 @@ export function buildMeshState(store: Store, registry: ResourceRegistry): MeshSt
     istioNamespace: ISTIO_NAMESPACE,
     meshConfig: parseMeshConfig((cm?.data as Record<string, string> | undefined)?.mesh),
     objects,
-    pods: store.list({ group: '', plural: 'pods' }).map(toMeshPod),
+    pods: store.list({ group: '', plural: 'pods' }).map((p) => toMeshPod(p, nsLabels.get(p.metadata.namespace ?? 'default'), ztunnelRuns)),
     services,
     networkPolicies,
     // As on a real cluster, the CNI running in kube-system decides whether policies are enforced.

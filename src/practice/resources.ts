@@ -88,7 +88,7 @@ export function istioResource(k: IstioKind): ResourceInfo {
     shortNames: k.shortNames,
     namespaced: k.namespaced,
     verbs: ['delete', 'deletecollection', 'get', 'list', 'patch', 'create', 'update', 'watch'],
-    categories: k.group === 'networking.istio.io' ? ['istio-io', 'networking-istio-io'] : ['istio-io', 'telemetry-istio-io'],
+    categories: ['istio-io', k.group.replace(/\./g, '-')], // networking-istio-io, telemetry-istio-io, security-istio-io
     subresources: ['status'],
     istio: true,
   };

@@ -29,6 +29,13 @@ export interface PracticeKnobs {
    * NetworkPolicy, `kindnet` (kind's default) does not. Default calico.
    */
   cni?: 'calico' | 'kindnet';
+  /**
+   * Istio installed with the ambient profile (`istioctl install --set profile=ambient` on top of
+   * the demo profile's gateways): the ztunnel and istio-cni-node DaemonSets in istio-system, istiod
+   * with PILOT_ENABLE_AMBIENT. Pods of namespaces labelled istio.io/dataplane-mode=ambient are
+   * captured by ztunnel. Default false (sidecar only).
+   */
+  ambient?: boolean;
   /** RBAC denial: SelfSubjectAccessReview says no and the API answers 403 for these. */
   deny: { verb: string; group: string; resource: string }[];
 }

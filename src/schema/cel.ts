@@ -43,6 +43,9 @@ const KNOWN: Record<string, Predicate> = {
   '!self.contains("*")': (self) => typeof self !== 'string' || !self.includes('*'),
   'self.size() == 0': (self) => size(self) === 0,
   'self != "*"': (self) => self !== '*',
+  // AuthorizationPolicy source: serviceAccounts excludes principals and namespaces.
+  '(has(self.serviceAccounts) || has(self.notServiceAccounts)) ? (!has(self.principals) &&\n!has(self.notPrincipals) && !has(self.namespaces) && !has(self.notNamespaces)) : true': (self) =>
+    !(has(self, 'serviceAccounts') || has(self, 'notServiceAccounts')) || (!has(self, 'principals') && !has(self, 'notPrincipals') && !has(self, 'namespaces') && !has(self, 'notNamespaces')),
   'has(self.address) || has(self.network)': (self) => has(self, 'address') || has(self, 'network'),
   '(has(self.address) ? self.address : "").startsWith("unix://") ? !has(self.ports) : true': (self) =>
     !String(field(self, 'address') ?? '').startsWith('unix://') || !has(self, 'ports'),

@@ -171,7 +171,37 @@ function parseJson(line: string): AccessLogFields | undefined {
 export function parseAccessLogLine(text: string): AccessLogFields | undefined {
   const t = text.trim();
   if (t.startsWith('{')) return parseJson(t);
+  if (ZTUNNEL_LINE.test(t)) return parseZtunnel(t);
   return parseText(t);
+}
+
+/** ztunnel's own line (ambient mode): `<time> info access connection complete src.addr=... dst.addr=...`. */
+const ZTUNNEL_LINE = /^\S+\s+(info|warn|error)\s+access\s+connection complete\s/;
+
+/**
+ * A ztunnel connection as access-log fields: a TCP line (response code 0) whose authority is the
+ * service ztunnel resolved (dst.service), upstream host where it sent the bytes (inside the HBONE
+ * tunnel when there is one), downstream remote address the ambient pod's.
+ */
+function parseZtunnel(line: string): AccessLogFields | undefined {
+  const kv: Record<string, string> = {};
+  for (const m of line.matchAll(/([a-z_.]+)=("(?:[^"\\]|\\.)*"|\S+)/g)) kv[m[1]] = m[2].startsWith('"') ? m[2].slice(1, -1) : m[2];
+  if (!kv['src.addr'] || !kv['dst.addr']) return undefined;
+  const startTime = line.split(/\s/)[0];
+  const ms = Date.parse(startTime);
+  const num = (k: string) => (kv[k] !== undefined && /^\d+$/.test(kv[k]) ? Number(kv[k]) : undefined);
+  return {
+    startTime,
+    ...(Number.isNaN(ms) ? {} : { startMs: ms }),
+    responseCode: 0,
+    authority: kv['dst.service'],
+    upstreamHost: kv['dst.hbone_addr'] ?? kv['dst.addr'],
+    downstreamRemoteAddress: kv['src.addr'],
+    bytesSent: num('bytes_sent'),
+    bytesReceived: num('bytes_recv'),
+    durationMs: kv.duration ? Number(kv.duration.replace(/ms$/, '')) : undefined,
+    ...(kv.error ? { responseCodeDetails: kv.error } : {}),
+  };
 }
 
 /** How to recognise this step's request among the log lines. */

@@ -77,3 +77,14 @@ describe('--gateway and --include-shared (issue 11)', () => {
     expect(() => parseCli(['--gateway', 'mine', '--lang', 'zh'], {})).toThrow(/^--gateway 只能是 shared（Istio 命名空间里的出口网关）或 own/);
   });
 });
+
+describe('--profile (the practice cluster\'s Istio profile)', () => {
+  it('takes ambient or demo with practice or --practice, and refuses anything else or a real cluster', () => {
+    expect(parseCli(['practice', '--profile', 'ambient'], {}).flags.profile).toBe('ambient');
+    expect(parseCli(['run', '--practice', '--profile', 'demo', '--yes'], {}).flags.profile).toBe('demo');
+    expect(parseCli(['run', '--yes'], {}).flags.profile).toBeUndefined();
+    expect(() => parseCli(['practice', '--profile', 'minimal'], {})).toThrow('--profile "minimal" is not a practice cluster profile; the profiles are demo, ambient; run `egress-tutorial --help` for usage.');
+    expect(() => parseCli(['run', '--yes', '--profile', 'ambient'], {})).toThrow(UsageError);
+    expect(() => parseCli(['run', '--yes', '--profile', 'ambient', '--lang', 'zh'], {})).toThrow('--profile 只用于练习集群');
+  });
+});

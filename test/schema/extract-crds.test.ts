@@ -14,6 +14,7 @@ const KINDS: [string, string, string][] = [
   ['networking.istio.io', 'ServiceEntry', 'serviceentries'],
   ['networking.istio.io', 'Sidecar', 'sidecars'],
   ['telemetry.istio.io', 'Telemetry', 'telemetries'],
+  ['security.istio.io', 'AuthorizationPolicy', 'authorizationpolicies'],
 ];
 
 function crd(group: string, kind: string, plural: string) {
@@ -53,7 +54,7 @@ function fixture(kinds = KINDS): { input: string; out: string } {
 }
 
 describe('scripts/extract-crds.mjs', () => {
-  it('keeps the six kinds, served versions only, marks storage, and shares identical schemas', () => {
+  it('keeps the seven kinds, served versions only, marks storage, and shares identical schemas', () => {
     const { input, out } = fixture();
     execFileSync(process.execPath, [SCRIPT, input, '--out', out], { stdio: 'pipe' });
     const json = JSON.parse(readFileSync(join(out, 'crds.json'), 'utf8'));
@@ -65,7 +66,7 @@ describe('scripts/extract-crds.mjs', () => {
     expect(gw.versions[2].schema).not.toBe(gw.versions[0].schema);
     expect(json.crds[1].shortNames).toEqual([]);
     // One schema per kind (its description differs) plus the one shared "other" schema.
-    expect(Object.keys(json.schemas)).toHaveLength(7);
+    expect(Object.keys(json.schemas)).toHaveLength(8);
     const notice = readFileSync(join(out, 'NOTICE.md'), 'utf8');
     expect(notice).toContain('Copyright Istio Authors');
     expect(notice).toContain('Apache License, Version 2.0');

@@ -10,10 +10,11 @@ const byKind = (kind: string): Obj => clone(seed.find((o) => o.kind === kind)!);
 const asV1 = (o: Obj): Obj => ({ ...clone(o), apiVersion: o.apiVersion.replace(/\/v1alpha\d+$/, '/v1') });
 
 describe('istioKinds', () => {
-  it('lists the six kinds the tutorial needs, with served and storage versions', () => {
+  it('lists the seven kinds the tutorial needs, with served and storage versions', () => {
     const kinds = istioKinds();
     expect(kinds.map((k) => `${k.kind}.${k.group}`).sort()).toEqual(
       [
+        'AuthorizationPolicy.security.istio.io',
         'DestinationRule.networking.istio.io',
         'Gateway.networking.istio.io',
         'ServiceEntry.networking.istio.io',

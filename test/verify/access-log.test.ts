@@ -126,3 +126,14 @@ describe('matchesExpectation', () => {
     expect(isOthersProof(http, { authority: 'httpbin.org' }, { requestId: 'egress-tutorial-mine', clientIp: '10.244.0.7' })).toBe(false);
   });
 });
+
+describe('ztunnel lines (ambient mode)', () => {
+  const line = '2026-12-07T12:00:00.123000Z\tinfo\taccess\tconnection complete\tsrc.addr=10.244.0.12:51234 src.workload="curl-ambient-6d4f" src.namespace="default" src.identity="spiffe://cluster.local/ns/default/sa/curl" dst.addr=44.207.188.95:80 dst.service="httpbin.org" direction="outbound" bytes_sent=78 bytes_recv=512 duration="14ms"';
+  it('reads a connection as a TCP line: dst.service as authority, the pod as downstream', () => {
+    expect(parseAccessLogLine(line)).toMatchObject({ startMs: Date.parse('2026-12-07T12:00:00.123Z'), responseCode: 0, authority: 'httpbin.org', upstreamHost: '44.207.188.95:80', downstreamRemoteAddress: '10.244.0.12:51234', bytesSent: 78, bytesReceived: 512, durationMs: 14 });
+    const hbone = parseAccessLogLine(line.replace('dst.addr=44.207.188.95:80', 'dst.addr=10.244.0.20:15008 dst.hbone_addr=240.240.0.2:80'));
+    expect(hbone?.upstreamHost).toBe('240.240.0.2:80');
+    expect(matchesExpectation(parseAccessLogLine(line)!, { authority: 'httpbin.org', responseCode: 0 }, { clientIp: '10.244.0.12' })).toBe(true);
+    expect(matchesExpectation(parseAccessLogLine(line)!, { authority: 'httpbin.org', responseCode: 0 }, { clientIp: '10.244.0.99' })).toBe(false);
+  });
+});

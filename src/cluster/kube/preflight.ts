@@ -17,6 +17,7 @@ import type { MeshSettings } from './meshconfig.js';
 import { describeGatewayService, gatewayServices } from './gatewayService.js';
 import { checkNetworkPolicyEnforced } from './preflight-cni.js';
 import { checkGatewaySecrets } from './preflight-secrets.js';
+import { checkAmbientMode } from './preflight-ambient.js';
 
 /** What `check` runs without --track: the core lessons' needs (a track's checks are its own). */
 export const CORE_CHECKS: CheckName[] = [
@@ -38,6 +39,7 @@ export const ALL_CHECKS: CheckName[] = [
   ...CORE_CHECKS,
   'network-policy-enforced',
   'gateway-secrets',
+  'ambient-mode',
 ];
 
 const INSTALL_ISTIO = 'istioctl install --set profile=demo -y';
@@ -377,8 +379,8 @@ async function checkDataplaneMode(deps: PreflightDeps, options: PreflightOptions
         `命名空间 "${ns}" 同时带有 ambient 模式标签（istio.io/dataplane-mode=ambient）和 Sidecar 注入标签：其中的 Pod 会注入 Sidecar，ambient 不接管它们，但两者混用容易误判。`,
       ),
       fix: t(
-        `These lessons need sidecar mode. Remove the ambient label: kubectl label namespace ${ns} istio.io/dataplane-mode- (or ${useSidecarNs}).`,
-        `这些课程需要 Sidecar 模式。去掉 ambient 标签：kubectl label namespace ${ns} istio.io/dataplane-mode-（或者${useSidecarNs}）。`,
+        `These lessons need sidecar mode. Remove the ambient label: kubectl label namespace ${ns} istio.io/dataplane-mode- (or ${useSidecarNs}). For egress without sidecars: egress-tutorial run --track ambient.`,
+        `这些课程需要 Sidecar 模式。去掉 ambient 标签：kubectl label namespace ${ns} istio.io/dataplane-mode-（或者${useSidecarNs}）。不用 Sidecar 的出口流量见：egress-tutorial run --track ambient。`,
       ),
       details,
     };
@@ -392,8 +394,8 @@ async function checkDataplaneMode(deps: PreflightDeps, options: PreflightOptions
         `命名空间 "${ns}" 处于 ambient 模式（istio.io/dataplane-mode=ambient）：其中的 Pod 没有 Sidecar，而这些课程需要 Sidecar 模式。`,
       ),
       fix: t(
-        `${useSidecarNs[0].toUpperCase()}${useSidecarNs.slice(1)}. Or switch "${ns}" to sidecar mode: kubectl label namespace ${ns} istio.io/dataplane-mode- istio-injection=enabled, then recreate its pods.`,
-        `${useSidecarNs}。或者把 "${ns}" 切换到 Sidecar 模式：kubectl label namespace ${ns} istio.io/dataplane-mode- istio-injection=enabled，然后重建其中的 Pod。`,
+        `To learn egress in ambient mode, take the ambient track instead: egress-tutorial run --track ambient. For these lessons, ${useSidecarNs}, or switch "${ns}" to sidecar mode: kubectl label namespace ${ns} istio.io/dataplane-mode- istio-injection=enabled, then recreate its pods.`,
+        `要学习 ambient 模式下的出口流量，请改走 ambient 专题：egress-tutorial run --track ambient。要走这些课程，${useSidecarNs}，或者把 "${ns}" 切换到 Sidecar 模式：kubectl label namespace ${ns} istio.io/dataplane-mode- istio-injection=enabled，然后重建其中的 Pod。`,
       ),
       details,
     };
@@ -720,6 +722,7 @@ export async function runPreflight(given: PreflightDeps, options: PreflightOptio
     'dataplane-mode': () => checkDataplaneMode(deps, options),
     'network-policy-enforced': () => checkNetworkPolicyEnforced(deps, options),
     'gateway-secrets': () => checkGatewaySecrets(deps, options),
+    'ambient-mode': () => checkAmbientMode(deps, options),
     'shared-gateway': () => checkSharedGateway(deps, options),
   };
   const rest = ALL_CHECKS.filter((name) => name !== 'cluster-reachable' && wanted.includes(name));
