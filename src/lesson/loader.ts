@@ -286,6 +286,7 @@ function loadLesson(root: string, id: string, earlier: string[], ctx: LessonCont
  */
 function checkTrackOrder(lessons: Lesson[], problems: ProblemList): void {
   const seenTracks: string[] = [];
+  const byId = new Map(lessons.map((l) => [l.id, l]));
   let previous: string | undefined;
   for (const lesson of lessons) {
     const track = lesson.track;
@@ -295,7 +296,6 @@ function checkTrackOrder(lessons: Lesson[], problems: ProblemList): void {
       else seenTracks.push(track);
       previous = track;
     }
-    const byId = new Map(lessons.map((l) => [l.id, l]));
     for (const req of lesson.requires) {
       const other = byId.get(req)?.track;
       if (other !== undefined && other !== track) {

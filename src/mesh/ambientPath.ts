@@ -50,6 +50,29 @@ function serviceName(net: Net, req: HttpRequest, resolved: Resolved): string | u
   return entry ? req.host : undefined;
 }
 
+/** ztunnel's line for an L4 passthrough connection, however it ended. */
+function logPassthrough(
+  net: Net,
+  req: HttpRequest,
+  dst: { ip: string; port: number },
+  resolved: Resolved,
+  fromAddress: string,
+  start: Date,
+  done: { kind: string; bytesSent: number; bytesRecv: number; durationMs?: number },
+): void {
+  writeZtunnelLog(net, {
+    start,
+    src: net.client,
+    srcAddr: fromAddress,
+    dstAddr: address(dst.ip, dst.port),
+    service: serviceName(net, req, resolved),
+    bytesSent: done.bytesSent,
+    bytesRecv: done.bytesRecv,
+    durationMs: done.durationMs !== undefined ? done.durationMs + net.dice.int(1, 3) : net.dice.int(0, 2),
+    error: done.kind === 'refused' ? 'io error: Connection refused (os error 111)' : done.kind === 'timeout' ? 'connection timed out' : undefined,
+  });
+}
+
 /** Plain HTTP from an ambient pod: ztunnel connects to the destination as L4 passthrough. */
 export function ztunnelHttp(net: Net, req: HttpRequest, dst: { ip: string; port: number }, resolved: Resolved, fromAddress: string): HttpHop {
   const start = startTime(net, 0);
@@ -57,16 +80,11 @@ export function ztunnelHttp(net: Net, req: HttpRequest, dst: { ip: string; port:
   if (bound) return viaWaypoint(net, req, bound, fromAddress);
   const hop = deliverHttp(net, req, dst, fromAddress);
   const ok = hop.kind === 'response';
-  writeZtunnelLog(net, {
-    start,
-    src: net.client,
-    srcAddr: fromAddress,
-    dstAddr: address(dst.ip, dst.port),
-    service: serviceName(net, req, resolved),
+  logPassthrough(net, req, dst, resolved, fromAddress, start, {
+    kind: hop.kind,
     bytesSent: ok || hop.kind === 'reset' ? requestBytes(req) : 0,
     bytesRecv: ok ? responseBytes(hop.response) : 0,
-    durationMs: ok ? hop.response.serverMs + net.dice.int(1, 3) : net.dice.int(0, 2),
-    error: hop.kind === 'refused' ? 'io error: Connection refused (os error 111)' : hop.kind === 'timeout' ? 'connection timed out' : undefined,
+    ...(ok ? { durationMs: hop.response.serverMs } : {}),
   });
   return hop;
 }
@@ -76,16 +94,11 @@ export function ztunnelTls(net: Net, req: HttpRequest, dst: { ip: string; port: 
   const start = startTime(net, 0);
   const hop = deliverTls(net, req, dst, fromAddress);
   const ok = hop.kind === 'established';
-  writeZtunnelLog(net, {
-    start,
-    src: net.client,
-    srcAddr: fromAddress,
-    dstAddr: address(dst.ip, dst.port),
-    service: serviceName(net, req, resolved),
+  logPassthrough(net, req, dst, resolved, fromAddress, start, {
+    kind: hop.kind,
     bytesSent: ok ? hop.upBytes : 0,
     bytesRecv: ok ? hop.downBytes : 0,
-    durationMs: ok ? hop.durationMs + net.dice.int(1, 3) : net.dice.int(0, 2),
-    error: hop.kind === 'refused' ? 'io error: Connection refused (os error 111)' : hop.kind === 'timeout' ? 'connection timed out' : undefined,
+    ...(ok ? { durationMs: hop.durationMs } : {}),
   });
   return hop;
 }
