@@ -430,8 +430,12 @@ export interface GatewayServer {
   hostKeys: string[];
 }
 
-/** Whether a Gateway's selector picks a gateway pod: any namespace (PILOT_SCOPE_GATEWAY_TO_NAMESPACE=false); no selector picks every gateway. */
+/**
+ * Whether a Gateway's selector picks a gateway pod: any namespace (PILOT_SCOPE_GATEWAY_TO_NAMESPACE=false)
+ * unless istiod derived it from a Gateway API Gateway; no selector picks every gateway.
+ */
 export function gatewaySelects(gw: IstioObject, pod: MeshPod): boolean {
+  if (gw.scopedToNamespace && gw.namespace !== pod.namespace) return false;
   const selector = Object.entries(asRecord(gw.spec.selector));
   return selector.every(([k, v]) => pod.labels[k] === v);
 }

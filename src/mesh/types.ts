@@ -11,6 +11,10 @@ export interface IstioObject {
   created?: string;
   /** metadata.labels (ambient reads istio.io/use-waypoint from them). */
   labels?: Record<string, string>;
+  /** Derived by istiod from a Gateway API object (never stored), e.g. "HTTPRoute ns/name". */
+  generatedFrom?: string;
+  /** A Gateway that selects gateway pods of its own namespace only (istiod's for a Gateway API Gateway). */
+  scopedToNamespace?: boolean;
 }
 
 export interface MeshPod {

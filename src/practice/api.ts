@@ -14,8 +14,9 @@ import type { KObject, Store } from './store.js';
 import { isRbac, pathSegmentNameErrors, rbacCauses } from './rbac-validation.js';
 
 export interface SchemaValidation {
-  validate(obj: unknown): { path: string; message: string }[];
-  formatInvalid(kind: string, name: string, errors: { path: string; message: string }[]): string;
+  /** gatewayApiChannel: the installed Gateway API channel, whose schemas a gateway.networking.k8s.io object must match. */
+  validate(obj: unknown, gatewayApiChannel?: 'standard' | 'experimental'): { path: string; message: string }[];
+  formatInvalid(kind: string, name: string, errors: { path: string; message: string }[], group?: string): string;
 }
 
 /** Mutating admission and defaulting, run before validation on every write. */
@@ -68,6 +69,8 @@ function causeReason(message: string): string {
 export class Api {
   /** Graceful termination of pods (the podTerminationGraceMs knob); 0: deleted at once. */
   podTerminationGraceMs: () => number = () => 0;
+  /** The Gateway API channel installed (the gatewayApi knob), for validating its objects. */
+  gatewayApiChannel: () => 'standard' | 'experimental' | undefined = () => undefined;
   private readonly terminations = new Set<NodeJS.Timeout>();
 
   constructor(
@@ -379,7 +382,7 @@ export class Api {
     opts.check?.(t.res, obj);
     if (t.res.istio) {
       const view = { ...obj, apiVersion: joinApiVersion(t.res.group, splitApiVersion(obj.apiVersion).version || t.version) };
-      let found = this.schema.validate(stripServerFields(view));
+      let found = this.schema.validate(stripServerFields(view), this.gatewayApiChannel());
       if (opts.fieldValidation === 'Warn' || opts.fieldValidation === 'Ignore') {
         // kube-apiserver prunes unknown fields of custom resources unless validation is Strict.
         for (const e of found.filter((x) => x.message.startsWith('unknown field '))) {
@@ -389,7 +392,7 @@ export class Api {
         found = found.filter((x) => !x.message.startsWith('unknown field '));
       }
       if (found.length) {
-        throw errors.invalid(t.res.kind, t.res.group, name, this.schema.formatInvalid(t.res.kind, name, found), found.map((e) => ({ reason: causeReason(e.message), message: e.message, field: e.path })));
+        throw errors.invalid(t.res.kind, t.res.group, name, this.schema.formatInvalid(t.res.kind, name, found, t.res.group), found.map((e) => ({ reason: causeReason(e.message), message: e.message, field: e.path })));
       }
     }
   }

@@ -1,6 +1,7 @@
 // The initial state ("a kind cluster with Istio's demo profile") and what each knob changes,
 // applied through the API so admission and controllers treat them like any other object.
 
+import { setIstiodEnv } from './istiod-env.js';
 import { dump as dumpYaml, load as loadYaml } from 'js-yaml';
 import type { Api } from './api.js';
 import { PROXY_IMAGE } from './admission.js';
@@ -253,17 +254,5 @@ function applyAmbient(api: Api, on: boolean): void {
       remove(api, '', 'ServiceAccount', ISTIO_NAMESPACE, d.name);
     }
   }
-  // istiod's ambient switch is an environment variable of its discovery container.
-  const deployRes = res(api, 'apps', 'Deployment');
-  const istiod = api.store.get(deployRes, ISTIO_NAMESPACE, 'istiod');
-  if (!istiod) return;
-  const next = structuredClone(istiod);
-  const container = (((next.spec as Record<string, any>)?.template?.spec?.containers ?? []) as Record<string, unknown>[]).find((c) => c.name === 'discovery');
-  if (!container) return;
-  const env = ((container.env as { name: string; value?: string }[] | undefined) ?? []).filter((e) => e.name !== 'PILOT_ENABLE_AMBIENT');
-  if (on) env.push({ name: 'PILOT_ENABLE_AMBIENT', value: 'true' });
-  const had = JSON.stringify(container.env ?? []);
-  if (env.length) container.env = env;
-  else delete container.env;
-  if (JSON.stringify(container.env ?? []) !== had) api.store.update(deployRes, next);
+  setIstiodEnv(api, 'PILOT_ENABLE_AMBIENT', on ? 'true' : undefined);
 }

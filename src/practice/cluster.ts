@@ -21,6 +21,8 @@ import { StorePolicy } from './rbac-store.js';
 import { ClusterRoleAggregator } from './rbac-aggregation.js';
 import { TokenSecrets } from './token-secrets.js';
 import { WaypointController } from './waypoint.js';
+import { GatewayDeploymentController } from './gateway-deployment.js';
+import { installGatewayApi, savedAlphaGatewayApi, savedGatewayApiInstall, setAlphaGatewayApi, type GatewayApiSource } from './gateway-api.js';
 import { defaultRbac } from './rbac-validation.js';
 import { TokenRegistry } from './tokens.js';
 import type { PracticeCluster, PracticeKnobs, PracticeOptions } from './types.js';
@@ -31,6 +33,8 @@ export interface PracticeDeps {
   schema: SchemaValidation;
   /** CustomResourceDefinition objects to serve read-only under apiextensions.k8s.io/v1. */
   crds?: () => Record<string, unknown>[];
+  /** The Gateway API's kinds and CRDs per channel; without it the cluster never serves the Gateway API. */
+  gatewayApi?: GatewayApiSource;
   runCommand: (ctx: CommandContext) => CommandResult;
 }
 
@@ -49,6 +53,12 @@ export async function startPracticeClusterWith(deps: PracticeDeps, options: Prac
     defaultRbac(res, obj);
   });
   api.podTerminationGraceMs = () => knobs.podTerminationGraceMs ?? 0;
+  api.gatewayApiChannel = () => (knobs.gatewayApi === 'standard' || knobs.gatewayApi === 'experimental' ? knobs.gatewayApi : undefined);
+  const applyGatewayApi = () => {
+    if (!deps.gatewayApi) return;
+    installGatewayApi(api, knobs.gatewayApi ?? 'none', deps.gatewayApi);
+    setAlphaGatewayApi(api, knobs.alphaGatewayApi === true);
+  };
   const logs = new PodLogs();
   const tokens = new TokenRegistry();
   const controllers = new Controllers(api, store, logs, { podReadyDelayMs: () => knobs.podReadyDelayMs });
@@ -75,6 +85,10 @@ export async function startPracticeClusterWith(deps: PracticeDeps, options: Prac
     const obj = crd as unknown as KObject;
     if (!store.get(CRD_RES, undefined, obj.metadata.name)) store.create(CRD_RES, obj);
   }
+  // The Gateway API's CRDs are an install choice: a restart takes the saved cluster's unless the knob is given.
+  if (saved && options.knobs?.gatewayApi === undefined) knobs = { ...knobs, gatewayApi: savedGatewayApiInstall(store) };
+  if (saved && options.knobs?.alphaGatewayApi === undefined) knobs = { ...knobs, alphaGatewayApi: savedAlphaGatewayApi(store) };
+  applyGatewayApi();
 
   // A restart keeps certificate, admin token and port, so kubeconfigs handed out (a class's
   // learner files) keep working; a port taken meanwhile falls back to a random one.
@@ -85,6 +99,8 @@ export async function startPracticeClusterWith(deps: PracticeDeps, options: Prac
   tokenSecrets.reconcile();
   const waypoints = new WaypointController(api);
   waypoints.reconcile();
+  const gatewayDeployments = new GatewayDeploymentController(api);
+  gatewayDeployments.reconcile();
   let saver: StateSaver | undefined;
   let unsubscribeSaver: () => void = () => undefined;
   if (options.stateFile) {
@@ -113,6 +129,7 @@ export async function startPracticeClusterWith(deps: PracticeDeps, options: Prac
     aggregator.stop();
     tokenSecrets.stop();
     waypoints.stop();
+    gatewayDeployments.stop();
     unsubscribeSaver();
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new Error(`Port ${options.port} on ${host} is already in use; choose another port or leave it out for a random one.`);
@@ -145,6 +162,7 @@ export async function startPracticeClusterWith(deps: PracticeDeps, options: Prac
       if (before.egressGateway !== knobs.egressGateway || before.accessLog !== knobs.accessLog || before.outboundPolicy !== knobs.outboundPolicy || before.injection !== knobs.injection || before.cni !== knobs.cni || before.ambient !== knobs.ambient) {
         applyKnobs(api, knobs);
       }
+      if (before.gatewayApi !== knobs.gatewayApi || before.alphaGatewayApi !== knobs.alphaGatewayApi) applyGatewayApi();
     },
     async stop(): Promise<void> {
       if (stopped) return;
@@ -154,6 +172,7 @@ export async function startPracticeClusterWith(deps: PracticeDeps, options: Prac
       aggregator.stop();
       tokenSecrets.stop();
       waypoints.stop();
+      gatewayDeployments.stop();
       unsubscribeSaver();
       policy.dispose();
       await server.close();

@@ -1,7 +1,8 @@
 // The practice cluster: a Kubernetes API on loopback, in-process, with Istio's kinds validated
-// against the real schemas and `exec` answered by the mesh model.
+// against the real schemas (the Gateway API's too, per installed channel) and `exec` answered by the
+// mesh model.
 
-import { formatInvalid, istioCustomResourceDefinitions, istioKinds, validateIstioObject } from '../schema/index.js';
+import { formatInvalid, gatewayApiCustomResourceDefinitions, gatewayApiKinds, istioCustomResourceDefinitions, istioKinds, validateCustomObject } from '../schema/index.js';
 import { runCommand } from '../mesh/index.js';
 import { startPracticeClusterWith } from './cluster.js';
 import type { PracticeCluster, PracticeOptions } from './types.js';
@@ -14,8 +15,9 @@ export function startPracticeCluster(options?: PracticeOptions): Promise<Practic
   return startPracticeClusterWith(
     {
       istioKinds,
-      schema: { validate: validateIstioObject, formatInvalid },
+      schema: { validate: validateCustomObject, formatInvalid },
       crds: istioCustomResourceDefinitions,
+      gatewayApi: { kinds: gatewayApiKinds, crds: gatewayApiCustomResourceDefinitions },
       runCommand,
     },
     options,

@@ -9,6 +9,8 @@ export const DEFAULT_KNOBS: PracticeKnobs = {
   injection: true,
   cni: 'calico',
   ambient: false,
+  gatewayApi: 'experimental',
+  alphaGatewayApi: true,
   podReadyDelayMs: 1500,
   faultRate: 0,
   faultStatus: 500,

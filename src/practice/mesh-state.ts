@@ -7,6 +7,8 @@ import type { ResourceRegistry } from './resources.js';
 import type { KObject, Store } from './store.js';
 import { isPodReady } from './controllers.js';
 import { proxyMode } from './injection.js';
+import { translateGatewayApi, type GatewayApiObject } from '../mesh/gatewayApi.js';
+import { alphaGatewayApiEnabled, GATEWAY_API_GROUP } from './gateway-api.js';
 
 export const ISTIO_NAMESPACE = 'istio-system';
 
@@ -85,6 +87,8 @@ export function buildMeshState(store: Store, registry: ResourceRegistry): MeshSt
     });
     return { namespace: s.metadata.namespace ?? 'default', name: s.metadata.name, ports, selector: (spec.selector as Record<string, string>) ?? {} };
   });
+  // istiod's view of the Gateway API: the Istio config it derives shapes traffic like any other.
+  objects.push(...translateGatewayApi(gatewayApiInput(store, registry, objects, services)).generated);
   const nsLabels = new Map(store.list({ group: '', plural: 'namespaces' }).map((n) => [n.metadata.name, n.metadata.labels ?? {}]));
   const ztunnelRuns = store.get({ group: 'apps', plural: 'daemonsets' }, ISTIO_NAMESPACE, 'ztunnel') !== undefined;
   const networkPolicies = store.list({ group: 'networking.k8s.io', plural: 'networkpolicies' }).map((p) => ({
@@ -104,6 +108,18 @@ export function buildMeshState(store: Store, registry: ResourceRegistry): MeshSt
     namespaces: store.list({ group: '', plural: 'namespaces' }).map((n) => ({ name: n.metadata.name, labels: n.metadata.labels ?? {} })),
     secrets: certificateSecrets(store),
   };
+}
+
+/** What istiod reads of the Gateway API: the objects of the served kinds, its alpha switch, the Istio objects and Services. */
+export function gatewayApiInput(store: Store, registry: ResourceRegistry, istio: IstioObject[], services: MeshState['services']) {
+  const objects: GatewayApiObject[] = [];
+  for (const res of registry.all.filter((r) => r.group === GATEWAY_API_GROUP)) {
+    for (const o of store.list(res)) {
+      objects.push({ kind: res.kind, namespace: o.metadata.namespace ?? '', name: o.metadata.name, spec: (isPlainObject(o.spec) ? o.spec : {}) as Record<string, unknown>, ...(o.metadata.creationTimestamp ? { created: o.metadata.creationTimestamp } : {}) });
+    }
+  }
+  const alpha = alphaGatewayApiEnabled(store.get({ group: 'apps', plural: 'deployments' }, ISTIO_NAMESPACE, 'istiod'));
+  return { objects, alpha, istio, services };
 }
 
 /** Secrets holding a certificate (what a gateway's SDS can serve for credentialName), decoded. */

@@ -88,17 +88,27 @@ export function istioResource(k: IstioKind): ResourceInfo {
     shortNames: k.shortNames,
     namespaced: k.namespaced,
     verbs: ['delete', 'deletecollection', 'get', 'list', 'patch', 'create', 'update', 'watch'],
-    categories: ['istio-io', k.group.replace(/\./g, '-')], // networking-istio-io, telemetry-istio-io, security-istio-io
+    // networking-istio-io, telemetry-istio-io, security-istio-io; the Gateway API's CRDs say gateway-api.
+    categories: k.group === 'gateway.networking.k8s.io' ? ['gateway-api'] : ['istio-io', k.group.replace(/\./g, '-')],
     subresources: ['status'],
     istio: true,
   };
 }
 
 export class ResourceRegistry {
-  readonly all: ResourceInfo[];
+  private resources: ResourceInfo[];
 
   constructor(istioKinds: IstioKind[]) {
-    this.all = [...BUILTIN_RESOURCES, ...istioKinds.map(istioResource)];
+    this.resources = [...BUILTIN_RESOURCES, ...istioKinds.map(istioResource)];
+  }
+
+  get all(): ResourceInfo[] {
+    return this.resources;
+  }
+
+  /** Serves exactly these custom kinds of one group (none: the group's CRDs are uninstalled), as installing CRDs would. */
+  serveGroup(group: string, kinds: IstioKind[]): void {
+    this.resources = [...this.resources.filter((r) => r.group !== group), ...kinds.filter((k) => k.group === group).map(istioResource)];
   }
 
   /** Groups with their versions, most preferred first ('' is the core group). */

@@ -175,10 +175,31 @@ const COLUMNS: Record<string, Column[]> = {
     AGE,
   ],
   destinationrules: [NAME, { name: 'Host', type: 'string', description: 'The name of a service from the service registry', cell: (o) => rec(o.spec).host ?? '' }, AGE],
+  // The Gateway API CRDs' additionalPrinterColumns (keyed with the group: Istio has a `gateways` too)
+  'gatewayclasses.gateway.networking.k8s.io': [
+    NAME,
+    { name: 'Controller', type: 'string', description: '', cell: (o) => rec(o.spec).controllerName ?? '' },
+    { name: 'Accepted', type: 'string', description: '', cell: (o) => conditionStatus(o, 'Accepted') },
+    AGE,
+    { name: 'Description', type: 'string', description: '', priority: 1, cell: (o) => rec(o.spec).description ?? '' },
+  ],
+  'gateways.gateway.networking.k8s.io': [
+    NAME,
+    { name: 'Class', type: 'string', description: '', cell: (o) => rec(o.spec).gatewayClassName ?? '' },
+    { name: 'Address', type: 'string', description: '', cell: (o) => (Array.isArray(rec(o.status).addresses) ? (rec(o.status).addresses as Record<string, unknown>[]).map((a) => String(a.value ?? '')).join(' ') : '') },
+    { name: 'Programmed', type: 'string', description: '', cell: (o) => conditionStatus(o, 'Programmed') },
+    AGE,
+  ],
+  'httproutes.gateway.networking.k8s.io': [NAME, { name: 'Hostnames', type: 'string', description: '', cell: (o) => (rec(o.spec).hostnames === undefined ? '' : JSON.stringify(rec(o.spec).hostnames)) }, AGE],
 };
 
+function conditionStatus(o: KObject, type: string): string {
+  const conditions = Array.isArray(rec(o.status).conditions) ? (rec(o.status).conditions as Record<string, unknown>[]) : [];
+  return String(conditions.find((c) => c.type === type)?.status ?? '');
+}
+
 export function toTable(res: ResourceInfo, items: KObject[], query: URLSearchParams, rv: number, listMeta?: Record<string, unknown>): unknown {
-  const columns = COLUMNS[res.plural] ?? [NAME, AGE];
+  const columns = COLUMNS[`${res.plural}.${res.group}`] ?? (res.group === 'gateway.networking.k8s.io' ? undefined : COLUMNS[res.plural]) ?? [NAME, AGE];
   const include = query.get('includeObject') ?? 'Metadata';
   return {
     kind: 'Table',

@@ -36,6 +36,14 @@ export interface PracticeKnobs {
    * captured by ztunnel. Default false (sidecar only).
    */
   ambient?: boolean;
+  /**
+   * The Gateway API CRDs installed: `standard` (Gateway, HTTPRoute, ...) or `experimental` (adds
+   * TLSRoute, TCPRoute, ...), as upstream's standard-install.yaml / experimental-install.yaml;
+   * `none` as on a fresh kind cluster. Default experimental.
+   */
+  gatewayApi?: 'none' | 'standard' | 'experimental';
+  /** istiod's PILOT_ENABLE_ALPHA_GATEWAY_API (TLSRoute needs it). Default true. */
+  alphaGatewayApi?: boolean;
   /** RBAC denial: SelfSubjectAccessReview says no and the API answers 403 for these. */
   deny: { verb: string; group: string; resource: string }[];
 }

@@ -1,4 +1,5 @@
-// Loads assets/istio/crds.json (extracted by scripts/extract-crds.mjs) once, on first use.
+// Loads a shipped CRD schema bundle once, on first use: assets/istio/crds.json (extracted by
+// scripts/extract-crds.mjs) or assets/gateway-api/crds.json (scripts/extract-gateway-api-crds.mjs).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from './paths.js';
@@ -49,6 +50,11 @@ export interface CrdEntry {
   shortNames: string[];
   scope: 'Namespaced' | 'Cluster';
   versions: CrdVersionEntry[]; // served versions only
+  /** Gateway API only: the release channel this CRD ships in (standard kinds appear in both). */
+  channel?: 'standard' | 'experimental';
+  /** Gateway API only: the CRD's annotations (bundle-version, channel), as kubectl get crd shows them. */
+  annotations?: Record<string, string>;
+  categories?: string[];
 }
 
 export interface CrdFile {
@@ -57,28 +63,35 @@ export interface CrdFile {
   copyright: string;
   crds: CrdEntry[];
   schemas: Record<string, OpenApiSchema>;
+  /** Gateway API only: the upstream release (e.g. v1.3.0). */
+  bundleVersion?: string;
 }
 
-let loaded: CrdFile | undefined;
+export type CrdBundle = 'istio' | 'gateway-api';
+const BUNDLE_NAMES: Record<CrdBundle, string> = { istio: 'Istio', 'gateway-api': 'Gateway API' };
+const loadedBundles = new Map<CrdBundle, CrdFile>();
 
-/** The path of the shipped schema file. */
-export function crdsFile(): string {
-  return join(packageRoot(), 'assets', 'istio', 'crds.json');
+/** The path of a shipped schema file. */
+export function crdsFile(bundle: CrdBundle = 'istio'): string {
+  return join(packageRoot(), 'assets', bundle, 'crds.json');
 }
 
-export function loadCrdFile(): CrdFile {
-  if (loaded) return loaded;
-  const file = crdsFile();
+export function loadCrdFile(bundle: CrdBundle = 'istio'): CrdFile {
+  const cached = loadedBundles.get(bundle);
+  if (cached) return cached;
+  const file = crdsFile(bundle);
+  let loaded: CrdFile;
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch {
-    throw new Error(`Cannot read the Istio schemas at ${file}; reinstall egress-tutorial.`);
+    throw new Error(`Cannot read the ${BUNDLE_NAMES[bundle]} schemas at ${file}; reinstall egress-tutorial.`);
   }
   try {
     loaded = JSON.parse(text) as CrdFile;
   } catch {
-    throw new Error(`The Istio schemas at ${file} are not valid JSON; reinstall egress-tutorial.`);
+    throw new Error(`The ${BUNDLE_NAMES[bundle]} schemas at ${file} are not valid JSON; reinstall egress-tutorial.`);
   }
+  loadedBundles.set(bundle, loaded);
   return loaded;
 }

@@ -1,6 +1,7 @@
-// Istio CRD schemas (from assets/istio/crds.json) and validation of Istio objects against them,
-// reporting errors the way kube-apiserver does for a 422 Invalid response.
-import { loadCrdFile, type CrdEntry, type OpenApiSchema } from './crds.js';
+// Istio CRD schemas (from assets/istio/crds.json), the Gateway API's (assets/gateway-api/crds.json,
+// per release channel) and validation of objects of those kinds against them, reporting errors the
+// way kube-apiserver does for a 422 Invalid response.
+import { loadCrdFile, type CrdEntry, type CrdFile, type OpenApiSchema } from './crds.js';
 import { childPath, jsonType, showValue, validateValue, type SchemaError } from './structural.js';
 import { dns1123LabelProblems, dns1123SubdomainProblems } from './names.js';
 
@@ -22,6 +23,10 @@ export interface IstioKind {
 
 let kinds: IstioKind[] | undefined;
 
+/** The Gateway API's release channels: what `standard-install.yaml` / `experimental-install.yaml` install. */
+export type GatewayApiChannel = 'standard' | 'experimental';
+export const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
+
 function toKind(crd: CrdEntry): IstioKind {
   return {
     group: crd.group,
@@ -39,6 +44,20 @@ function toKind(crd: CrdEntry): IstioKind {
 export function istioKinds(): IstioKind[] {
   kinds ??= loadCrdFile().crds.map(toKind);
   return kinds.map((k) => ({ ...k, shortNames: [...k.shortNames], versions: [...k.versions] }));
+}
+
+function gatewayApiEntries(channel: GatewayApiChannel): CrdEntry[] {
+  return loadCrdFile('gateway-api').crds.filter((c) => c.channel === channel);
+}
+
+/** The Gateway API kinds a channel's CRDs serve (experimental adds TLSRoute, TCPRoute, ...). */
+export function gatewayApiKinds(channel: GatewayApiChannel): IstioKind[] {
+  return gatewayApiEntries(channel).map(toKind);
+}
+
+/** The Gateway API release the shipped CRDs come from (e.g. v1.3.0). */
+export function gatewayApiBundleVersion(): string {
+  return loadCrdFile('gateway-api').bundleVersion ?? 'unknown';
 }
 
 /** Splits "group/version"; core objects ("v1") have group "". */
@@ -72,16 +91,14 @@ export function istioSchema(apiVersion: string, kind: string): OpenApiSchema | u
   return served ? file.schemas[served.schema] : undefined;
 }
 
-/** apiextensions.k8s.io/v1 CustomResourceDefinition objects for the known kinds (e.g. for an API server to serve). */
-export function istioCustomResourceDefinitions(): Record<string, unknown>[] {
-  const file = loadCrdFile();
-  return file.crds.map((c) => ({
+function crdObjects(file: CrdFile, entries: CrdEntry[], labels: Record<string, string>): Record<string, unknown>[] {
+  return entries.map((c) => ({
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',
-    metadata: { name: `${c.plural}.${c.group}`, labels: { app: 'istio-pilot' } },
+    metadata: { name: `${c.plural}.${c.group}`, ...(Object.keys(labels).length ? { labels } : {}), ...(c.annotations ? { annotations: { ...c.annotations } } : {}) },
     spec: {
       group: c.group,
-      names: { kind: c.kind, listKind: `${c.kind}List`, plural: c.plural, singular: c.singular, shortNames: [...c.shortNames], categories: [] },
+      names: { kind: c.kind, listKind: `${c.kind}List`, plural: c.plural, singular: c.singular, shortNames: [...c.shortNames], categories: [...(c.categories ?? [])] },
       scope: c.scope,
       versions: c.versions.map((v) => ({
         name: v.name,
@@ -92,6 +109,17 @@ export function istioCustomResourceDefinitions(): Record<string, unknown>[] {
       })),
     },
   }));
+}
+
+/** apiextensions.k8s.io/v1 CustomResourceDefinition objects for the known kinds (e.g. for an API server to serve). */
+export function istioCustomResourceDefinitions(): Record<string, unknown>[] {
+  const file = loadCrdFile();
+  return crdObjects(file, file.crds, { app: 'istio-pilot' });
+}
+
+/** The CustomResourceDefinitions of one Gateway API channel, with upstream's bundle-version and channel annotations. */
+export function gatewayApiCustomResourceDefinitions(channel: GatewayApiChannel): Record<string, unknown>[] {
+  return crdObjects(loadCrdFile('gateway-api'), gatewayApiEntries(channel), {});
 }
 
 // metav1.ObjectMeta fields a client may send.
@@ -145,12 +173,29 @@ function quotedList(values: string[]): string {
  * like fieldValidation=Strict). Returns [] when valid.
  */
 export function validateIstioObject(obj: unknown): SchemaError[] {
+  const file = loadCrdFile();
+  return validateAgainst(file, file.crds, obj);
+}
+
+/** True when apiVersion is in the Gateway API group (gateway.networking.k8s.io, any version). */
+export function isGatewayApiVersion(apiVersion: unknown): boolean {
+  return typeof apiVersion === 'string' && splitApiVersion(apiVersion).group === GATEWAY_API_GROUP;
+}
+
+/** Validates an Istio object, or a Gateway API object against one channel's schemas (default experimental, the wider one). */
+export function validateCustomObject(obj: unknown, channel: GatewayApiChannel = 'experimental'): SchemaError[] {
+  if (obj !== null && typeof obj === 'object' && isGatewayApiVersion((obj as Record<string, unknown>).apiVersion)) {
+    return validateAgainst(loadCrdFile('gateway-api'), gatewayApiEntries(channel), obj);
+  }
+  return validateIstioObject(obj);
+}
+
+function validateAgainst(file: CrdFile, entries: CrdEntry[], obj: unknown): SchemaError[] {
   const out: SchemaError[] = [];
   if (jsonType(obj) !== 'object') {
     return [{ path: '', message: `Invalid value: ${showValue(obj)}: the object must be a mapping with apiVersion, kind, metadata and spec` }];
   }
   const o = obj as Record<string, unknown>;
-  const file = loadCrdFile();
   const { apiVersion, kind } = o;
   if (typeof apiVersion !== 'string' || apiVersion === '') {
     out.push({ path: 'apiVersion', message: 'Required value: must not be empty' });
@@ -161,13 +206,13 @@ export function validateIstioObject(obj: unknown): SchemaError[] {
   if (out.length) return out;
 
   const { group, version } = splitApiVersion(apiVersion as string);
-  const groups = [...new Set(file.crds.map((c) => c.group))];
+  const groups = [...new Set(entries.map((c) => c.group))];
   if (!groups.includes(group)) {
     return [{ path: 'apiVersion', message: `Unsupported value: ${JSON.stringify(apiVersion)}: supported groups: ${quotedList(groups)}` }];
   }
-  const crd = file.crds.find((c) => c.group === group && c.kind === kind);
+  const crd = entries.find((c) => c.group === group && c.kind === kind);
   if (!crd) {
-    const known = file.crds.filter((c) => c.group === group).map((c) => c.kind);
+    const known = entries.filter((c) => c.group === group).map((c) => c.kind);
     return [{ path: 'kind', message: `Unsupported value: ${JSON.stringify(kind)}: supported values: ${quotedList(known)}` }];
   }
   const served = crd.versions.find((v) => v.name === version);
@@ -192,9 +237,10 @@ function formatError(e: SchemaError): string {
 }
 
 /** The kube-apiserver 422 message: `<Kind>.<group> "<name>" is invalid: [a, b]` (one error: no brackets). */
-export function formatInvalid(kind: string, name: string, errors: SchemaError[]): string {
-  const crd = loadCrdFile().crds.find((c) => c.kind === kind);
-  const qualified = crd ? `${kind}.${crd.group}` : kind;
+export function formatInvalid(kind: string, name: string, errors: SchemaError[], group?: string): string {
+  const crd = group === undefined ? loadCrdFile().crds.find((c) => c.kind === kind) : undefined;
+  const g = group ?? crd?.group;
+  const qualified = g ? `${kind}.${g}` : kind;
   const parts = errors.map(formatError);
   const body = parts.length === 1 ? parts[0] : `[${parts.join(', ')}]`;
   return `${qualified} "${name}" is invalid: ${body}`;
