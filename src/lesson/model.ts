@@ -189,7 +189,9 @@ export type CheckName =
   | 'shared-gateway'
   | 'network-policy-enforced'
   | 'gateway-secrets'
-  | 'ambient-mode';
+  | 'ambient-mode'
+  | 'gateway-api-crds'
+  | 'gateway-api-tls';
 
 export interface CheckStep extends StepBase {
   kind: 'check';

@@ -59,7 +59,7 @@ describe('the Gateway API with kubectl', () => {
   });
 
   it('a Gateway of class istio: istiod deploys <name>-istio, and the Gateway becomes Programmed', async () => {
-    const gw = await applyIn(manifest('04-http-egress-gateway', 'gateway-api/gateway.yaml'));
+    const gw = await applyIn(manifest('10-gateway-api-http', 'gateway.yaml'));
     expect(gw.stdout, gw.stderr).toBe('gateway.gateway.networking.k8s.io/cnn-egress-gateway serverside-applied\n');
     const wait = await k.run(['wait', '--for=condition=Programmed', 'gateways.gateway.networking.k8s.io/cnn-egress-gateway', '-n', NS, '--timeout=20s']);
     expect(wait.stdout, wait.stderr).toBe('gateway.gateway.networking.k8s.io/cnn-egress-gateway condition met\n');
@@ -77,7 +77,7 @@ describe('the Gateway API with kubectl', () => {
     const client = await applyIn(manifest('02-setup', 'curl.yaml'));
     expect(client.code, client.stderr).toBe(0);
     expect((await applyIn(manifest('04-http-egress-gateway', 'serviceentry.yaml'))).code).toBe(0);
-    const routes = await applyIn(manifest('04-http-egress-gateway', 'gateway-api/httproutes.yaml'));
+    const routes = await applyIn(manifest('10-gateway-api-http', 'httproutes.yaml'));
     expect(routes.stdout, routes.stderr).toBe('httproute.gateway.networking.k8s.io/direct-cnn-to-egress-gateway serverside-applied\nhttproute.gateway.networking.k8s.io/forward-cnn-from-egress-gateway serverside-applied\n');
     const accepted = await k.run(['wait', '--for=jsonpath={.status.parents[0].conditions[0].status}=True', 'httproute/direct-cnn-to-egress-gateway', 'httproute/forward-cnn-from-egress-gateway', '-n', NS, '--timeout=10s']);
     expect(accepted.code, accepted.stderr).toBe(0);

@@ -18,6 +18,7 @@ import { describeGatewayService, gatewayServices } from './gatewayService.js';
 import { checkNetworkPolicyEnforced } from './preflight-cni.js';
 import { checkGatewaySecrets } from './preflight-secrets.js';
 import { checkAmbientMode } from './preflight-ambient.js';
+import { checkGatewayApiCrds, checkGatewayApiTls } from './preflight-gateway-api.js';
 
 /** What `check` runs without --track: the core lessons' needs (a track's checks are its own). */
 export const CORE_CHECKS: CheckName[] = [
@@ -40,6 +41,8 @@ export const ALL_CHECKS: CheckName[] = [
   'network-policy-enforced',
   'gateway-secrets',
   'ambient-mode',
+  'gateway-api-crds',
+  'gateway-api-tls',
 ];
 
 const INSTALL_ISTIO = 'istioctl install --set profile=demo -y';
@@ -723,6 +726,8 @@ export async function runPreflight(given: PreflightDeps, options: PreflightOptio
     'network-policy-enforced': () => checkNetworkPolicyEnforced(deps, options),
     'gateway-secrets': () => checkGatewaySecrets(deps, options),
     'ambient-mode': () => checkAmbientMode(deps, options),
+    'gateway-api-crds': () => checkGatewayApiCrds(deps, options),
+    'gateway-api-tls': () => checkGatewayApiTls(deps, options),
     'shared-gateway': () => checkSharedGateway(deps, options),
   };
   const rest = ALL_CHECKS.filter((name) => name !== 'cluster-reachable' && wanted.includes(name));
