@@ -22,7 +22,7 @@ import { ClusterRoleAggregator } from './rbac-aggregation.js';
 import { TokenSecrets } from './token-secrets.js';
 import { WaypointController } from './waypoint.js';
 import { GatewayDeploymentController } from './gateway-deployment.js';
-import { installGatewayApi, savedAlphaGatewayApi, savedGatewayApiInstall, setAlphaGatewayApi, type GatewayApiSource } from './gateway-api.js';
+import { installGatewayApi, setAlphaGatewayApi, type GatewayApiSource } from './gateway-api.js';
 import { defaultRbac } from './rbac-validation.js';
 import { TokenRegistry } from './tokens.js';
 import type { PracticeCluster, PracticeKnobs, PracticeOptions } from './types.js';
@@ -85,9 +85,10 @@ export async function startPracticeClusterWith(deps: PracticeDeps, options: Prac
     const obj = crd as unknown as KObject;
     if (!store.get(CRD_RES, undefined, obj.metadata.name)) store.create(CRD_RES, obj);
   }
-  // The Gateway API's CRDs are an install choice: a restart takes the saved cluster's unless the knob is given.
-  if (saved && options.knobs?.gatewayApi === undefined) knobs = { ...knobs, gatewayApi: savedGatewayApiInstall(store) };
-  if (saved && options.knobs?.alphaGatewayApi === undefined) knobs = { ...knobs, alphaGatewayApi: savedAlphaGatewayApi(store) };
+  // The Gateway API's CRDs are an install choice: a restart keeps the saved cluster's unless the
+  // knob is given; a file from before the choice existed gets the defaults.
+  if (saved?.install?.gatewayApi !== undefined && options.knobs?.gatewayApi === undefined) knobs = { ...knobs, gatewayApi: saved.install.gatewayApi };
+  if (saved?.install?.alphaGatewayApi !== undefined && options.knobs?.alphaGatewayApi === undefined) knobs = { ...knobs, alphaGatewayApi: saved.install.alphaGatewayApi };
   applyGatewayApi();
 
   // A restart keeps certificate, admin token and port, so kubeconfigs handed out (a class's
@@ -104,7 +105,7 @@ export async function startPracticeClusterWith(deps: PracticeDeps, options: Prac
   let saver: StateSaver | undefined;
   let unsubscribeSaver: () => void = () => undefined;
   if (options.stateFile) {
-    saver = new StateSaver(options.stateFile, () => ({ format: STATE_FORMAT, savedAt: new Date().toISOString(), store: store.snapshot(), logs: logs.snapshot(), tokens: tokens.snapshot(), identity }));
+    saver = new StateSaver(options.stateFile, () => ({ format: STATE_FORMAT, savedAt: new Date().toISOString(), store: store.snapshot(), logs: logs.snapshot(), tokens: tokens.snapshot(), identity, install: { gatewayApi: knobs.gatewayApi, alphaGatewayApi: knobs.alphaGatewayApi } }));
     const offStore = store.subscribe(() => saver?.changed());
     const offTokens = tokens.onChange(() => saver?.changed());
     unsubscribeSaver = () => {

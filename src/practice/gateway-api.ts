@@ -6,7 +6,7 @@
 import type { IstioKind } from '../schema/index.js';
 import type { Api } from './api.js';
 import { setIstiodEnv } from './istiod-env.js';
-import type { KObject, Store } from './store.js';
+import type { KObject } from './store.js';
 
 export const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
 export type GatewayApiInstall = 'none' | 'standard' | 'experimental';
@@ -70,14 +70,3 @@ export function alphaGatewayApiEnabled(istiod: KObject | undefined): boolean {
   return env.some((e) => e.name === ALPHA_GATEWAY_API_ENV && e.value === 'true');
 }
 
-/** The channel a (saved) cluster has installed, read from its Gateway API CRDs' channel annotation. */
-export function savedGatewayApiInstall(store: Store): GatewayApiInstall {
-  const crds = store.list(CRD_RES).filter((c) => (c.spec as { group?: string } | undefined)?.group === GATEWAY_API_GROUP);
-  if (crds.length === 0) return 'none';
-  return crds.some((c) => c.metadata.annotations?.['gateway.networking.k8s.io/channel'] === 'experimental') ? 'experimental' : 'standard';
-}
-
-/** Whether a (saved) cluster's istiod has the alpha Gateway API switch on. */
-export function savedAlphaGatewayApi(store: Store): boolean {
-  return alphaGatewayApiEnabled(store.get({ group: 'apps', plural: 'deployments' }, 'istio-system', 'istiod'));
-}

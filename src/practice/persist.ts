@@ -28,6 +28,13 @@ export interface SavedState {
   tokens?: TokenRecord[];
   /** The serving certificate, admin token and port (absent in older files). */
   identity?: SavedIdentity;
+  /** Install choices not visible as one object (absent in older files: the defaults apply). */
+  install?: SavedInstall;
+}
+
+export interface SavedInstall {
+  gatewayApi?: 'none' | 'standard' | 'experimental';
+  alphaGatewayApi?: boolean;
 }
 
 /** Reads a state file; undefined when there is none. Throws one clear sentence when it is unusable. */
@@ -49,7 +56,14 @@ export async function loadState(path: string): Promise<SavedState | undefined> {
   if (s?.format !== STATE_FORMAT || !s.store || !Array.isArray(s.store.objects) || typeof s.store.resourceVersion !== 'number') {
     throw new Error(`The file ${path} is not a practice cluster state file; move it aside or choose another state file to start fresh.`);
   }
-  return { format: STATE_FORMAT, savedAt: String(s.savedAt ?? ''), store: s.store, logs: s.logs ?? {}, tokens: Array.isArray(s.tokens) ? s.tokens : [], identity: usableIdentity(s.identity) };
+  return { format: STATE_FORMAT, savedAt: String(s.savedAt ?? ''), store: s.store, logs: s.logs ?? {}, tokens: Array.isArray(s.tokens) ? s.tokens : [], identity: usableIdentity(s.identity), ...(s.install && typeof s.install === 'object' ? { install: savedInstall(s.install) } : {}) };
+}
+
+function savedInstall(raw: SavedInstall): SavedInstall {
+  const out: SavedInstall = {};
+  if (raw.gatewayApi === 'none' || raw.gatewayApi === 'standard' || raw.gatewayApi === 'experimental') out.gatewayApi = raw.gatewayApi;
+  if (typeof raw.alphaGatewayApi === 'boolean') out.alphaGatewayApi = raw.alphaGatewayApi;
+  return out;
 }
 
 export class StateSaver {

@@ -134,7 +134,16 @@ export function lessonListRows(snapshot: EngineSnapshot, cursor: number, m: Mess
   const listHeight = Math.min(entries.length, Math.max(1, height - 4));
   const first = Math.max(0, Math.min(at - Math.floor(listHeight / 2), entries.length - listHeight));
   const rows: Row[] = [ruleRow(m.lessonsTitle, width)];
-  for (const entry of entries.slice(first, first + listHeight)) {
+  // A window that hides entries says so in its first or last row (never the cursor's row).
+  const shown: (Entry | { kind: 'more'; text: string })[] = entries.slice(first, first + listHeight);
+  if (first > 0 && shown.length > 1 && first !== at) shown[0] = { kind: 'more', text: m.listMoreAbove(first + 1) };
+  const below = entries.length - (first + listHeight);
+  if (below > 0 && shown.length > 1 && first + listHeight - 1 !== at) shown[shown.length - 1] = { kind: 'more', text: m.listMoreBelow(below + 1, drills) };
+  for (const entry of shown) {
+    if (entry.kind === 'more') {
+      rows.push({ text: truncate(entry.text, width), role: 'muted' });
+      continue;
+    }
     if (entry.kind === 'drills') {
       const selected = cursor === lessons.length;
       rows.push({ text: truncate(`${selected ? '›' : ' '} ▸ ${m.drillsEntry}`, width), role: selected ? 'selected' : 'accent' });

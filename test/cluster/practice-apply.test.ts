@@ -61,9 +61,14 @@ describe('apply', () => {
   });
 
   it('a kind the cluster does not serve is named with what to install', async () => {
-    const [outcome] = await p.port.apply([{ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'r' } }], opts('route'));
-    expect(outcome.result).toBe('error');
-    expect(outcome.message).toMatch(/does not serve HTTPRoute \(gateway\.networking\.k8s\.io\)/);
+    const bare = await startPractice({ gatewayApi: 'none' });
+    try {
+      const [outcome] = await bare.port.apply([{ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'r' } }], opts('route'));
+      expect(outcome.result).toBe('error');
+      expect(outcome.message).toMatch(/does not serve HTTPRoute \(gateway\.networking\.k8s\.io\): install the Gateway API CRDs \(kubectl apply --server-side -f https:\/\/github\.com\/kubernetes-sigs\/gateway-api\/releases\/download\/v1\.3\.0\/experimental-install\.yaml; on the practice cluster: egress-tutorial practice --gateway-api experimental\)\.$/);
+    } finally {
+      await bare.stop();
+    }
   });
 });
 

@@ -44,7 +44,7 @@ describe('discovery', () => {
   });
 
   it('answers 404 for a group, version or resource that is not served', async () => {
-    for (const p of ['/apis/gateway.networking.k8s.io/v1', '/apis/networking.istio.io/v9/namespaces/default/gateways', '/api/v1/namespaces/default/widgets']) {
+    for (const p of ['/apis/gateway.networking.x-k8s.io/v1alpha1', '/apis/networking.istio.io/v9/namespaces/default/gateways', '/api/v1/namespaces/default/widgets']) {
       const r = await call(cluster, p);
       expect(r.status, p).toBe(404);
       expect(r.json).toMatchObject({ kind: 'Status', reason: 'NotFound', message: 'the server could not find the requested resource' });

@@ -1,6 +1,7 @@
 // API discovery: which versions of a group are served and how a kind maps to its resource path.
 // Answers are cached for the life of the port (forget() drops them, e.g. after installing CRDs).
 
+import { INSTALL_EXPERIMENTAL } from './preflight-gateway-api.js';
 import { ClusterError } from '../port.js';
 import { say } from './lang.js';
 import type { KubeRest } from './rest.js';
@@ -158,10 +159,17 @@ export class Discovery {
       const lang = this.rest.where.lang;
       const istio = group.endsWith('istio.io');
       const served = `${group || 'core'}${apiVersion ? ` ${splitApiVersion(apiVersion).version}` : ''}`;
+      const gatewayApi = group === 'gateway.networking.k8s.io';
       const hint = istio
         ? "install Istio (istioctl install --set profile=demo) so that its CRDs are served"
-        : `check the apiVersion (${authoredApiVersion}) and the cluster's Kubernetes version`;
-      const hintZh = istio ? '请安装 Istio（istioctl install --set profile=demo），让集群提供它的 CRD' : `请检查 apiVersion（${authoredApiVersion}）和集群的 Kubernetes 版本`;
+        : gatewayApi
+          ? `install the Gateway API CRDs (${INSTALL_EXPERIMENTAL}; on the practice cluster: egress-tutorial practice --gateway-api experimental)`
+          : `check the apiVersion (${authoredApiVersion}) and the cluster's Kubernetes version`;
+      const hintZh = istio
+        ? '请安装 Istio（istioctl install --set profile=demo），让集群提供它的 CRD'
+        : gatewayApi
+          ? `请安装 Gateway API 的 CRD（${INSTALL_EXPERIMENTAL}；练习集群上：egress-tutorial practice --gateway-api experimental）`
+          : `请检查 apiVersion（${authoredApiVersion}）和集群的 Kubernetes 版本`;
       throw new ClusterError(
         say(
           lang,
