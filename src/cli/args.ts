@@ -8,6 +8,9 @@ import { cliMessages, type CliMessages } from './messages.js';
 /** The practice cluster's Istio install profiles: demo (sidecars), ambient (demo plus ztunnel). */
 export const PRACTICE_PROFILES = ['demo', 'ambient'] as const;
 export type PracticeProfile = (typeof PRACTICE_PROFILES)[number];
+/** The Gateway API channels the practice cluster can install (`--gateway-api`). */
+export const PRACTICE_GATEWAY_API = ['none', 'standard', 'experimental'] as const;
+export type PracticeGatewayApi = (typeof PRACTICE_GATEWAY_API)[number];
 
 export const VERBS = ['list', 'run', 'check', 'reset', 'manifests', 'validate', 'practice', 'class', 'drill', 'help'] as const;
 export type Verb = 'interactive' | (typeof VERBS)[number];
@@ -21,6 +24,8 @@ export interface CliFlags {
   practice: boolean;
   /** `practice --profile ambient` / `--practice --profile ambient`: the practice cluster's Istio profile. */
   profile?: PracticeProfile;
+  /** `practice --gateway-api experimental`: which Gateway API CRDs the practice cluster installs. */
+  gatewayApi?: PracticeGatewayApi;
   lessons?: string;
   set: string[];
   /** `--gateway shared|own`; undefined when not given (the class, the saved progress or shared decide). */
@@ -73,6 +78,7 @@ const OPTIONS = {
   lang: { type: 'string' },
   practice: { type: 'boolean' },
   profile: { type: 'string' },
+  'gateway-api': { type: 'string' },
   lessons: { type: 'string' },
   set: { type: 'string', multiple: true },
   gateway: { type: 'string' },
@@ -182,6 +188,11 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): ParsedCli {
     if (!(PRACTICE_PROFILES as readonly string[]).includes(values.profile)) throw new UsageError(m.badProfile(values.profile, PRACTICE_PROFILES.join(', '), m.hint));
     if (verb !== 'practice' && !values.practice) throw new UsageError(m.profileOnlyPractice(m.hint));
   }
+  const gatewayApi = values['gateway-api'];
+  if (gatewayApi !== undefined) {
+    if (!(PRACTICE_GATEWAY_API as readonly string[]).includes(gatewayApi)) throw new UsageError(m.badGatewayApi(gatewayApi, PRACTICE_GATEWAY_API.join(', '), m.hint));
+    if (verb !== 'practice' && !values.practice) throw new UsageError(m.gatewayApiOnlyPractice(m.hint));
+  }
 
   return {
     verb: verb === 'help' ? 'help' : verb,
@@ -194,6 +205,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): ParsedCli {
       lang,
       practice: values.practice ?? false,
       ...(values.profile !== undefined ? { profile: values.profile as PracticeProfile } : {}),
+      ...(gatewayApi !== undefined ? { gatewayApi: gatewayApi as PracticeGatewayApi } : {}),
       lessons: values.lessons,
       set: values.set ?? [],
       ...(values.gateway !== undefined ? { gateway: values.gateway as GatewayMode } : {}),

@@ -1,6 +1,7 @@
 // The CLI: parse, dispatch to a verb, turn every failure into one sentence and an exit code.
 // Verbs import what they need lazily so `--version` and `--help` load nothing heavy.
 
+import { installKnobs } from './practice-knobs.js';
 import pkg from '../../package.json' with { type: 'json' };
 import type { Backend } from '../cluster/port.js';
 import type { Engine } from '../engine/types.js';
@@ -448,8 +449,8 @@ async function practice(flags: CliFlags, io: CliIO): Promise<number> {
     );
   }
   const stateFile = join(dir, 'practice-cluster.json');
-  // --profile reinstalls Istio with that profile on the saved cluster; without it, the cluster is as it was.
-  const cluster = await startPracticeCluster({ stateFile, ...(flags.profile ? { knobs: { ambient: flags.profile === 'ambient' } } : {}) });
+  // --profile and --gateway-api reinstall that part on the saved cluster; without them, the cluster is as it was.
+  const cluster = await startPracticeCluster({ stateFile, knobs: installKnobs(flags) });
   try {
     const path = await cluster.writeKubeconfig(join(dir, 'practice.kubeconfig'));
     let stop!: (signal: NodeJS.Signals) => void;

@@ -2,6 +2,7 @@
 // practice cluster started in-process), open the progress store, create the engine.
 // Heavy modules (client-node, the practice cluster, the lesson loader) are imported lazily here.
 
+import { installKnobs } from './practice-knobs.js';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Backend, ClusterPort } from '../cluster/port.js';
@@ -118,7 +119,7 @@ export async function connect(flags: CliFlags, backend: Backend, options: { pers
   const dir = wanted && !stateDirProblem(wanted, flags.lang) ? wanted : undefined;
   if (dir) mkdirSync(dir, { recursive: true, mode: 0o700 });
   // A throw-away practice cluster (headless runs) need not pretend pods take time to start.
-  const profileKnobs = flags.profile ? { ambient: flags.profile === 'ambient' } : {};
+  const profileKnobs = installKnobs(flags);
   const practice = await startPracticeCluster(dir ? { stateFile: join(dir, 'practice-cluster.json'), knobs: profileKnobs } : { knobs: { podReadyDelayMs: 0, ...profileKnobs } });
   try {
     // Kept like `egress-tutorial practice` keeps its cluster: kubectl, `practice` and another

@@ -36,6 +36,8 @@ Flags:
   --lang en|zh        language (default from LC_ALL / LC_MESSAGES / LANG)
   --practice          use the built-in practice cluster instead of a real one
   --profile ambient   practice, --practice: Istio's ambient profile (ztunnel; default demo)
+  --gateway-api CH    practice, --practice: the Gateway API CRDs, none|standard|experimental
+                      (experimental also turns on istiod's alpha kinds; default experimental)
   --lessons DIR       use a custom lesson folder
   --track ID          run, check, list, manifests: a track's lessons (gateway-api, tls-origination,
                       network-policy, ambient; \`list\` shows them)
@@ -90,6 +92,8 @@ function helpTextZh(version: string): string {
   --lang en|zh        语言（默认取自 LC_ALL / LC_MESSAGES / LANG）
   --practice          使用内置的练习集群，而不是真实集群
   --profile ambient   用于 practice、--practice：Istio 的 ambient 配置（ztunnel；默认 demo）
+  --gateway-api CH    用于 practice、--practice：Gateway API 的 CRD，none|standard|experimental
+                      （experimental 同时打开 istiod 的 alpha 类型；默认 experimental）
   --lessons DIR       使用自定义课程目录
   --track ID          用于 run、check、list、manifests：某个专题的课程（gateway-api、tls-origination、
                       network-policy、ambient；\`list\` 会列出它们）

@@ -1,3 +1,4 @@
+import { installKnobs } from '../../src/cli/practice-knobs.js';
 import { describe, expect, it } from 'vitest';
 import { defaultLang, parseCli, UsageError } from '../../src/cli/args.js';
 
@@ -86,5 +87,18 @@ describe('--profile (the practice cluster\'s Istio profile)', () => {
     expect(() => parseCli(['practice', '--profile', 'minimal'], {})).toThrow('--profile "minimal" is not a practice cluster profile; the profiles are demo, ambient; run `egress-tutorial --help` for usage.');
     expect(() => parseCli(['run', '--yes', '--profile', 'ambient'], {})).toThrow(UsageError);
     expect(() => parseCli(['run', '--yes', '--profile', 'ambient', '--lang', 'zh'], {})).toThrow('--profile 只用于练习集群');
+  });
+});
+
+describe('--gateway-api (the practice cluster\'s Gateway API CRDs)', () => {
+  it('takes a channel with practice or --practice; istiod\'s alpha kinds follow experimental; anything else is one sentence', () => {
+    const flags = parseCli(['practice', '--gateway-api', 'standard'], {}).flags;
+    expect(flags.gatewayApi).toBe('standard');
+    expect(installKnobs(flags)).toEqual({ gatewayApi: 'standard', alphaGatewayApi: false });
+    expect(installKnobs(parseCli(['run', '--practice', '--gateway-api', 'experimental', '--yes'], {}).flags)).toEqual({ gatewayApi: 'experimental', alphaGatewayApi: true });
+    expect(installKnobs(parseCli(['run', '--practice', '--yes'], {}).flags)).toEqual({});
+    expect(() => parseCli(['practice', '--gateway-api', 'v1.3.0'], {})).toThrow('--gateway-api "v1.3.0" is not a Gateway API channel; choose none, standard, experimental; run `egress-tutorial --help` for usage.');
+    expect(() => parseCli(['check', '--gateway-api', 'standard'], {})).toThrow('--gateway-api belongs to the practice cluster (`egress-tutorial practice --gateway-api experimental` or `--practice --gateway-api experimental`); on your own cluster install the CRDs with kubectl; run `egress-tutorial --help` for usage.');
+    expect(() => parseCli(['check', '--gateway-api', 'standard', '--lang', 'zh'], {})).toThrow('--gateway-api 只用于练习集群');
   });
 });

@@ -1,0 +1,12 @@
+// The practice cluster's install flags as knobs: `--profile` and `--gateway-api` reinstall that
+// part on a saved cluster; without them the cluster stays as it was.
+import type { PracticeKnobs } from '../practice/index.js';
+import type { CliFlags } from './args.js';
+
+export function installKnobs(flags: Pick<CliFlags, 'profile' | 'gatewayApi'>): Partial<PracticeKnobs> {
+  return {
+    ...(flags.profile ? { ambient: flags.profile === 'ambient' } : {}),
+    // istiod's alpha switch follows the channel: TLSRoute is the reason to want either.
+    ...(flags.gatewayApi ? { gatewayApi: flags.gatewayApi, alphaGatewayApi: flags.gatewayApi === 'experimental' } : {}),
+  };
+}
