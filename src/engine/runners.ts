@@ -2,6 +2,7 @@
 // state and an abort signal; it returns the verdict. The engine turns throws into verdicts.
 
 import { randomUUID } from 'node:crypto';
+import { gatewayApiProblem } from './gateway-api.js';
 import { ClusterError, type ApplyOutcome, type ClusterPort, type LogLine, type MeshFacts, type PodInfo } from '../cluster/port.js';
 import type { ApplyStep, CheckStep, DeleteStep, ExecStep, Lang, Lesson, LessonSet, LogsStep, ObjectRef, PodTarget } from '../lesson/model.js';
 import { addressIp, isOthersProof, matchesExpectation, parseAccessLogLine, type AccessLogFields, type MatchContext } from '../verify/access-log.js';
@@ -604,13 +605,15 @@ export async function runLogs(ctx: RunContext, step: LogsStep): Promise<LocalVer
   const related = parsed.toArray().filter((f) => (!id || f.requestId === id) && (!request?.clientIp || addressIp(f.downstreamRemoteAddress) === request.clientIp));
   const seconds = elapsed();
   const exec = requestStep(ctx, step);
-  const findings = exec ? findingsFor(ctx, exec, facts, { curl: request?.curl, gatewayLines: related, gatewayLogFollowed: true }) : [];
+  // A lesson of the Gateway API: the routes' and the Gateway's status say what the Istio advice cannot.
+  const routes = await gatewayApiProblem(ctx, step);
+  const findings = exec && !routes?.(ctx.lang) ? findingsFor(ctx, exec, facts, { curl: request?.curl, gatewayLines: related, gatewayLogFollowed: true }) : [];
   offerFix(ctx, findings);
   return {
     ok: false,
     summary: inBoth((m) => m.noLogLineYet(seconds, id)),
     diagnosis: inBoth((m, lang) =>
-      `${restart ? `${m.gatewayRestarted(restart.replaced, restart.added)} ` : ''}${withFindings(findings, diagnose({
+      `${restart ? `${m.gatewayRestarted(restart.replaced, restart.added)} ` : ''}${routes?.(lang) ?? withFindings(findings, diagnose({
         curl: request?.curl,
         logExpect: step.expect,
         facts,
