@@ -7,6 +7,8 @@ import { ClusterError, type ApplyOutcome } from '../cluster/port.js';
 import type { KubeObject, Lang } from '../lesson/model.js';
 import { renderTemplate } from '../lesson/template.js';
 import { mapLimit } from './limit.js';
+import { parseMeshConfig } from '../cluster/kube/meshconfig.js';
+import { PRIVATE_ROUTES, routesPrivate } from '../cluster/kube/preflight-gateway-api.js';
 import { classMessages } from './messages.js';
 import { ADOPTED_LABEL, CLASS_LABEL, classId, clusterRoleName, learnerNamespaces, LEARNER_SA, type GatewayMode } from './model.js';
 import { classObjects, learnerObjects, type ClassOptions } from './objects.js';
@@ -165,7 +167,24 @@ export async function classSetup(port: ClassPort, req: SetupRequest, io: ClassIO
     result.ok = false;
     io.out(m.setupIncomplete(failed, learners.length));
   } else io.out(m.setupDone(learners.length, req.kubeconfigDir));
+  if (!(await routesStayInNamespace(port, req.istioNamespace))) io.out(m.routesPublic(PRIVATE_ROUTES));
   return result;
+}
+
+/**
+ * Whether the mesh config keeps routes without exportTo in their namespace. The Gateway API has
+ * no exportTo: without it one learner's HTTPRoute on the ServiceEntry steers every namespace's
+ * requests for the host (the gateway-api track's pre-flight `route-visibility` says so too).
+ * Unreadable counts as fine: the learners' pre-flight will tell.
+ */
+async function routesStayInNamespace(port: ClassPort, istioNamespace: string): Promise<boolean> {
+  try {
+    const cm = await port.getObject({ apiVersion: 'v1', kind: 'ConfigMap', name: 'istio', namespace: istioNamespace });
+    return !cm || routesPrivate(parseMeshConfig((cm as { data?: Record<string, string> }).data?.mesh)?.defaultVirtualServiceExportTo);
+  } catch (err) {
+    if (err instanceof ClusterError && err.reason === 'cancelled') throw err;
+    return true;
+  }
 }
 
 export type { GatewayMode };

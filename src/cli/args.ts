@@ -26,6 +26,8 @@ export interface CliFlags {
   profile?: PracticeProfile;
   /** `practice --gateway-api experimental`: which Gateway API CRDs the practice cluster installs. */
   gatewayApi?: PracticeGatewayApi;
+  /** `practice --private-routes`: meshConfig.defaultVirtualServiceExportTo ["."] on the practice cluster. */
+  privateRoutes?: boolean;
   lessons?: string;
   set: string[];
   /** `--gateway shared|own`; undefined when not given (the class, the saved progress or shared decide). */
@@ -79,6 +81,7 @@ const OPTIONS = {
   practice: { type: 'boolean' },
   profile: { type: 'string' },
   'gateway-api': { type: 'string' },
+  'private-routes': { type: 'boolean' },
   lessons: { type: 'string' },
   set: { type: 'string', multiple: true },
   gateway: { type: 'string' },
@@ -193,6 +196,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): ParsedCli {
     if (!(PRACTICE_GATEWAY_API as readonly string[]).includes(gatewayApi)) throw new UsageError(m.badGatewayApi(gatewayApi, PRACTICE_GATEWAY_API.join(', '), m.hint));
     if (verb !== 'practice' && !values.practice) throw new UsageError(m.gatewayApiOnlyPractice(m.hint));
   }
+  if (values['private-routes'] && verb !== 'practice' && !values.practice) throw new UsageError(m.privateRoutesOnlyPractice(m.hint));
 
   return {
     verb: verb === 'help' ? 'help' : verb,
@@ -206,6 +210,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): ParsedCli {
       practice: values.practice ?? false,
       ...(values.profile !== undefined ? { profile: values.profile as PracticeProfile } : {}),
       ...(gatewayApi !== undefined ? { gatewayApi: gatewayApi as PracticeGatewayApi } : {}),
+      ...(values['private-routes'] ? { privateRoutes: true } : {}),
       lessons: values.lessons,
       set: values.set ?? [],
       ...(values.gateway !== undefined ? { gateway: values.gateway as GatewayMode } : {}),

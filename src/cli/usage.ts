@@ -38,6 +38,8 @@ Flags:
   --profile ambient   practice, --practice: Istio's ambient profile (ztunnel; default demo)
   --gateway-api CH    practice, --practice: the Gateway API CRDs, none|standard|experimental
                       (experimental also turns on istiod's alpha kinds; default experimental)
+  --private-routes    practice, --practice: routes without exportTo stay in their namespace (a class
+                      on one cluster needs it for the gateway-api track)
   --lessons DIR       use a custom lesson folder
   --track ID          run, check, list, manifests: a track's lessons (gateway-api, tls-origination,
                       network-policy, ambient; \`list\` shows them)
@@ -94,6 +96,8 @@ function helpTextZh(version: string): string {
   --profile ambient   用于 practice、--practice：Istio 的 ambient 配置（ztunnel；默认 demo）
   --gateway-api CH    用于 practice、--practice：Gateway API 的 CRD，none|standard|experimental
                       （experimental 同时打开 istiod 的 alpha 类型；默认 experimental）
+  --private-routes    用于 practice、--practice：没有 exportTo 的路由只在自己的命名空间可见（在同一
+                      集群上的课堂学习 gateway-api 专题时需要）
   --lessons DIR       使用自定义课程目录
   --track ID          用于 run、check、list、manifests：某个专题的课程（gateway-api、tls-origination、
                       network-policy、ambient；\`list\` 会列出它们）

@@ -191,7 +191,8 @@ export type CheckName =
   | 'gateway-secrets'
   | 'ambient-mode'
   | 'gateway-api-crds'
-  | 'gateway-api-tls';
+  | 'gateway-api-tls'
+  | 'route-visibility';
 
 export interface CheckStep extends StepBase {
   kind: 'check';

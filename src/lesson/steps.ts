@@ -18,7 +18,7 @@ export const STEP_KINDS: StepKind[] = ['explain', 'apply', 'delete', 'exec', 'lo
 export const CHECK_NAMES: CheckName[] = [
   'cluster-reachable', 'istio-crds', 'istio-namespace', 'egress-gateway', 'access-logging',
   'sidecar-injection', 'outbound-policy', 'permissions', 'client-ready', 'shared-gateway', 'dataplane-mode',
-  'network-policy-enforced', 'gateway-secrets', 'ambient-mode', 'gateway-api-crds', 'gateway-api-tls',
+  'network-policy-enforced', 'gateway-secrets', 'ambient-mode', 'gateway-api-crds', 'gateway-api-tls', 'route-visibility',
 ];
 
 const FIELDS: Record<StepKind, string[]> = {

@@ -32,13 +32,39 @@ export function exportTier(obj: IstioObject, namespace: string): 0 | 1 | 2 | und
   return exportTo.includes(namespace) ? 1 : undefined;
 }
 
-/** The VirtualServices a proxy in `namespace` sees, in the order pilot hands them to it. */
+/**
+ * The VirtualServices a proxy in `namespace` sees, in the order pilot hands them to it. Among the
+ * public ones, those istiod derived from Gateway API routes of the proxy's own namespace come first
+ * (pilot's "consumer override", for routes with gateway semantics).
+ */
 export function virtualServicesInOrder(objects: IstioObject[], namespace: string): IstioObject[] {
+  const rank = (vs: IstioObject, tier: 0 | 1 | 2): number => (tier < 2 ? tier : vs.generatedFrom && vs.namespace === namespace ? 2 : 3);
   return objects
     .map((vs) => ({ vs, tier: exportTier(vs, namespace) }))
     .filter((e): e is { vs: IstioObject; tier: 0 | 1 | 2 } => e.tier !== undefined)
-    .sort((a, b) => a.tier - b.tier || byAge(a.vs, b.vs))
+    .map((e) => ({ vs: e.vs, rank: rank(e.vs, e.tier) }))
+    .sort((a, b) => a.rank - b.rank || byAge(a.vs, b.vs))
     .map((e) => e.vs);
+}
+
+/** Mesh config's defaultVirtualServiceExportTo, defaultServiceExportTo and defaultDestinationRuleExportTo. */
+export interface ExportDefaults {
+  virtualService?: string[];
+  serviceEntry?: string[];
+  destinationRule?: string[];
+}
+
+/**
+ * The objects as pilot sees their visibility: one without exportTo gets mesh config's default for
+ * its kind (pilot's exportToDefaults), generated ones from Gateway API routes included.
+ */
+export function withExportDefaults(objects: IstioObject[], defaults: ExportDefaults): IstioObject[] {
+  const byKind: Partial<Record<IstioObject['kind'], string[] | undefined>> = { VirtualService: defaults.virtualService, ServiceEntry: defaults.serviceEntry, DestinationRule: defaults.destinationRule };
+  return objects.map((o) => {
+    const d = byKind[o.kind];
+    if (!d || d.length === 0 || asStrings(o.spec.exportTo).length > 0) return o;
+    return { ...o, spec: { ...o.spec, exportTo: [...d] } };
+  });
 }
 
 /**

@@ -54,6 +54,8 @@ export interface MeshState {
     outboundTrafficPolicy: 'ALLOW_ANY' | 'REGISTRY_ONLY';
     accessLogFile?: string; // "/dev/stdout" when on
     accessLogEncoding?: 'TEXT' | 'JSON';
+    /** defaultVirtualServiceExportTo etc.: already applied to `objects` by whoever built the state. */
+    exportDefaults?: { virtualService?: string[]; serviceEntry?: string[]; destinationRule?: string[] };
   };
   objects: IstioObject[]; // every Istio object in the cluster
   pods: MeshPod[]; // client pods and gateway pods (MeshPod.gateway), in any namespace

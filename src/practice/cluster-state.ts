@@ -154,6 +154,9 @@ export function meshConfigYaml(knobs: PracticeKnobs, previous?: string): string 
   }
   if (knobs.accessLog) doc.accessLogFile = '/dev/stdout';
   else delete doc.accessLogFile;
+  // A reinstall without the setting resets it, as istioctl's would.
+  if (knobs.privateRoutes) doc.defaultVirtualServiceExportTo = ['.'];
+  else delete doc.defaultVirtualServiceExportTo;
   doc.outboundTrafficPolicy = { ...(isPlainObject(doc.outboundTrafficPolicy) ? doc.outboundTrafficPolicy : {}), mode: knobs.outboundPolicy };
   const sorted = Object.fromEntries(Object.entries(doc).sort(([a], [b]) => a.localeCompare(b)));
   return dumpYaml(sorted, { lineWidth: 120 });

@@ -71,7 +71,7 @@ export async function startPracticeClusterWith(deps: PracticeDeps, options: Prac
     admission.skipUsedServiceIps(store.list({ group: '', plural: 'services' }));
     controllers.resume();
     // Knobs given explicitly win over the saved state, as a reinstall with those flags would.
-    const installKnobs = ['egressGateway', 'accessLog', 'outboundPolicy', 'injection', 'ambient'] as const;
+    const installKnobs = ['egressGateway', 'accessLog', 'outboundPolicy', 'injection', 'ambient', 'privateRoutes'] as const;
     if (installKnobs.some((k) => options.knobs?.[k] !== undefined)) applyKnobs(api, knobs);
   } else {
     seedCluster(api, knobs);
@@ -160,7 +160,7 @@ export async function startPracticeClusterWith(deps: PracticeDeps, options: Prac
     setKnobs(patch: Partial<PracticeKnobs>): void {
       const before = knobs;
       knobs = mergeKnobs(knobs, patch);
-      if (before.egressGateway !== knobs.egressGateway || before.accessLog !== knobs.accessLog || before.outboundPolicy !== knobs.outboundPolicy || before.injection !== knobs.injection || before.cni !== knobs.cni || before.ambient !== knobs.ambient) {
+      if (before.egressGateway !== knobs.egressGateway || before.accessLog !== knobs.accessLog || before.outboundPolicy !== knobs.outboundPolicy || before.injection !== knobs.injection || before.cni !== knobs.cni || before.ambient !== knobs.ambient || before.privateRoutes !== knobs.privateRoutes) {
         applyKnobs(api, knobs);
       }
       if (before.gatewayApi !== knobs.gatewayApi || before.alphaGatewayApi !== knobs.alphaGatewayApi) applyGatewayApi();

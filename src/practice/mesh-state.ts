@@ -8,6 +8,7 @@ import type { KObject, Store } from './store.js';
 import { isPodReady } from './controllers.js';
 import { proxyMode } from './injection.js';
 import { translateGatewayApi, type GatewayApiObject } from '../mesh/gatewayApi.js';
+import { withExportDefaults } from '../mesh/precedence.js';
 import { alphaGatewayApiEnabled, GATEWAY_API_GROUP } from './gateway-api.js';
 
 export const ISTIO_NAMESPACE = 'istio-system';
@@ -27,6 +28,13 @@ export function parseMeshConfig(text: string | undefined): MeshState['meshConfig
   const out: MeshState['meshConfig'] = { outboundTrafficPolicy: otp.mode === 'REGISTRY_ONLY' ? 'REGISTRY_ONLY' : 'ALLOW_ANY' };
   if (typeof cfg.accessLogFile === 'string' && cfg.accessLogFile !== '') out.accessLogFile = cfg.accessLogFile;
   if (cfg.accessLogEncoding === 'JSON' || cfg.accessLogEncoding === 'TEXT') out.accessLogEncoding = cfg.accessLogEncoding;
+  const list = (v: unknown): string[] | undefined => (Array.isArray(v) && v.every((x) => typeof x === 'string') && v.length > 0 ? (v as string[]) : undefined);
+  const exportDefaults = {
+    ...(list(cfg.defaultVirtualServiceExportTo) ? { virtualService: list(cfg.defaultVirtualServiceExportTo) } : {}),
+    ...(list(cfg.defaultServiceExportTo) ? { serviceEntry: list(cfg.defaultServiceExportTo) } : {}),
+    ...(list(cfg.defaultDestinationRuleExportTo) ? { destinationRule: list(cfg.defaultDestinationRuleExportTo) } : {}),
+  };
+  if (Object.keys(exportDefaults).length) out.exportDefaults = exportDefaults;
   return out;
 }
 
@@ -96,10 +104,11 @@ export function buildMeshState(store: Store, registry: ResourceRegistry): MeshSt
     name: p.metadata.name,
     spec: (isPlainObject(p.spec) ? p.spec : {}) as Record<string, unknown>,
   }));
+  const meshConfig = parseMeshConfig((cm?.data as Record<string, string> | undefined)?.mesh);
   return {
     istioNamespace: ISTIO_NAMESPACE,
-    meshConfig: parseMeshConfig((cm?.data as Record<string, string> | undefined)?.mesh),
-    objects,
+    meshConfig,
+    objects: meshConfig.exportDefaults ? withExportDefaults(objects, meshConfig.exportDefaults) : objects,
     pods: store.list({ group: '', plural: 'pods' }).map((p) => toMeshPod(p, nsLabels.get(p.metadata.namespace ?? 'default'), ztunnelRuns)),
     services,
     networkPolicies,

@@ -42,6 +42,12 @@ export interface PracticeKnobs {
    * `none` as on a fresh kind cluster. Default experimental.
    */
   gatewayApi?: 'none' | 'standard' | 'experimental';
+  /**
+   * meshConfig.defaultVirtualServiceExportTo: ["."], as `istioctl install --set
+   * meshConfig.defaultVirtualServiceExportTo[0]=.` sets it: routes without exportTo (istiod's from
+   * HTTPRoutes too) stay in their namespace. A class on one cluster needs it for the gateway-api track.
+   */
+  privateRoutes?: boolean;
   /** istiod's PILOT_ENABLE_ALPHA_GATEWAY_API (TLSRoute needs it). Default true. */
   alphaGatewayApi?: boolean;
   /** RBAC denial: SelfSubjectAccessReview says no and the API answers 403 for these. */

@@ -104,7 +104,12 @@ describe('class setup', () => {
     const kubeconfigBefore = await readFile(join(kcDir, 'learner-01.kubeconfig'), 'utf8');
     const before = await kubectlJson(['get', 'roles,rolebindings,serviceaccounts,configmaps', '-n', 'learner-01']);
 
+    // Routes are public on this cluster: the instructor is told what the gateway-api track needs.
+    expect(first.out).toContain("Before the class opens the gateway-api track: routes without exportTo are visible to every namespace here, and the Gateway API has no exportTo, so one learner's HTTPRoute would steer the others' requests. Keep them in their namespace: istioctl install <your flags> --set meshConfig.defaultVirtualServiceExportTo[0]=. -y (practice cluster: egress-tutorial practice --private-routes).");
+    cluster.setKnobs({ privateRoutes: true });
     const again = await cli(['class', 'setup', '--learners', '3', '--gateway', 'shared', '--yes', '--kubeconfig-dir', kcDir]);
+    cluster.setKnobs({ privateRoutes: false });
+    expect(again.out).not.toContain('gateway-api track');
     expect(again.out).toContain('learner-01: ready (nothing was missing)');
     expect(again.out).toContain('learner-02: ready (nothing was missing)');
     const after = await kubectlJson(['get', 'roles,rolebindings,serviceaccounts,configmaps', '-n', 'learner-01']);

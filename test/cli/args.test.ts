@@ -102,3 +102,10 @@ describe('--gateway-api (the practice cluster\'s Gateway API CRDs)', () => {
     expect(() => parseCli(['check', '--gateway-api', 'standard', '--lang', 'zh'], {})).toThrow('--gateway-api 只用于练习集群');
   });
 });
+
+describe('--private-routes', () => {
+  it("is the practice cluster's meshConfig.defaultVirtualServiceExportTo [\".\"]; elsewhere one sentence naming istioctl's flag", () => {
+    expect(installKnobs(parseCli(['practice', '--private-routes'], {}).flags)).toEqual({ privateRoutes: true });
+    expect(() => parseCli(['run', '--yes', '--private-routes'], {})).toThrow('--private-routes belongs to the practice cluster (`egress-tutorial practice --private-routes`); on your own cluster: istioctl install <your flags> --set meshConfig.defaultVirtualServiceExportTo[0]=. -y; run `egress-tutorial --help` for usage.');
+  });
+});

@@ -34,7 +34,7 @@ const STEP_KINDS = ['explain', 'apply', 'delete', 'exec', 'logs', 'check'];
 const CHECK_NAMES = [
   'cluster-reachable', 'istio-crds', 'istio-namespace', 'egress-gateway', 'access-logging',
   'sidecar-injection', 'outbound-policy', 'permissions', 'client-ready', 'shared-gateway', 'dataplane-mode',
-  'network-policy-enforced', 'gateway-secrets', 'ambient-mode', 'gateway-api-crds', 'gateway-api-tls',
+  'network-policy-enforced', 'gateway-secrets', 'ambient-mode', 'gateway-api-crds', 'gateway-api-tls', 'route-visibility',
 ];
 
 function steps(lesson: string, kind?: string, mode?: GatewayMode): RawStep[] {

@@ -7,6 +7,8 @@ export interface MeshSettings {
   accessLogFile?: string;
   accessLogEncoding?: string;
   outboundPolicy: 'ALLOW_ANY' | 'REGISTRY_ONLY';
+  /** meshConfig.defaultVirtualServiceExportTo (absent: Istio's default, every namespace). */
+  defaultVirtualServiceExportTo?: string[];
 }
 
 /** Parse the `mesh` key; an empty or missing config means Istio's defaults (no access log, ALLOW_ANY). */
@@ -25,6 +27,7 @@ export function parseMeshConfig(text: string | undefined): MeshSettings | undefi
     accessLogFile: typeof mesh.accessLogFile === 'string' && mesh.accessLogFile.trim() ? mesh.accessLogFile.trim() : undefined,
     accessLogEncoding: typeof mesh.accessLogEncoding === 'string' ? mesh.accessLogEncoding : undefined,
     outboundPolicy: otp.mode === 'REGISTRY_ONLY' ? 'REGISTRY_ONLY' : 'ALLOW_ANY',
+    ...(Array.isArray(mesh.defaultVirtualServiceExportTo) ? { defaultVirtualServiceExportTo: mesh.defaultVirtualServiceExportTo.filter((x): x is string => typeof x === 'string') } : {}),
   };
 }
 

@@ -8,6 +8,8 @@ import type { CheckResult, PreflightOptions } from '../port.js';
 import { ClusterError } from '../port.js';
 import { say } from './lang.js';
 import type { PreflightDeps } from './preflight.js';
+import { readClassSettings } from './class-settings.js';
+import { meshSettings } from './reads.js';
 
 /** The release the tutorial's Gateway API manifests were checked against (its shipped CRDs). */
 export const GATEWAY_API_VERSION = 'v1.3.0';
@@ -117,6 +119,60 @@ export async function checkGatewayApiTls(deps: PreflightDeps, options: Preflight
     name: 'gateway-api-tls',
     level: 'warn',
     summary: t('TLSRoute is served; whether istiod handles it (PILOT_ENABLE_ALPHA_GATEWAY_API) cannot be read with these credentials. If your TLSRoute shows no status, it does not.', 'TLSRoute 可用；用当前凭据无法读出 istiod 是否处理它（PILOT_ENABLE_ALPHA_GATEWAY_API）。如果你的 TLSRoute 没有状态，就说明没有处理。'),
+    fix,
+  };
+}
+
+/** The mesh config that keeps the routes istiod derives from a namespace's HTTPRoutes in that namespace. */
+export const PRIVATE_ROUTES = 'istioctl install <your flags> --set meshConfig.defaultVirtualServiceExportTo[0]=. -y';
+
+/** Whether a mesh config's default VirtualService visibility is the namespace alone. */
+export function routesPrivate(defaults: string[] | undefined): boolean {
+  return defaults !== undefined && defaults.length > 0 && defaults.every((d) => d === '.');
+}
+
+/**
+ * `route-visibility`: the Gateway API has no exportTo, and istiod's routes from an HTTPRoute bound
+ * to a ServiceEntry are public by default, so on a shared cluster one learner's route would steer
+ * every other namespace's requests for the same host. In a class the mesh default must be ".".
+ */
+export async function checkRouteVisibility(deps: PreflightDeps, options: PreflightOptions): Promise<CheckResult> {
+  const t = (en: string, zh: string) => say(deps.where.lang, en, zh);
+  const klass = await readClassSettings(deps, options.clientNamespace, options.signal);
+  let mesh;
+  try {
+    mesh = await meshSettings(deps, options.istioNamespace, options.signal);
+  } catch (err) {
+    if (err instanceof ClusterError && err.reason === 'cancelled') throw err;
+    mesh = undefined;
+  }
+  if (mesh && routesPrivate(mesh.defaultVirtualServiceExportTo)) {
+    return { name: 'route-visibility', level: 'pass', summary: t(`The routes istiod makes from your HTTPRoutes stay in "${options.clientNamespace}" (defaultVirtualServiceExportTo: ["."]).`, `istiod 由你的 HTTPRoute 生成的路由只在 "${options.clientNamespace}" 中可见（defaultVirtualServiceExportTo: ["."]）。`) };
+  }
+  if (!klass?.class) {
+    return {
+      name: 'route-visibility',
+      level: 'pass',
+      summary: t(
+        'You are not in a class: the routes istiod makes from your HTTPRoutes are visible to every namespace, as Istio does by default.',
+        '你不在课堂中：istiod 由你的 HTTPRoute 生成的路由对所有命名空间可见，这是 Istio 的默认行为。',
+      ),
+    };
+  }
+  const fix = t(
+    `Ask your instructor to keep routes in their namespace: ${PRIVATE_ROUTES} (on the practice cluster: egress-tutorial practice --private-routes).`,
+    `请讲师让路由只在各自的命名空间中可见：${PRIVATE_ROUTES}（练习集群上：egress-tutorial practice --private-routes）。`,
+  );
+  if (!mesh) {
+    return { name: 'route-visibility', level: 'warn', summary: t('The mesh config cannot be read: whether your HTTPRoutes reach other learners is unknown.', '读不到网格配置：无法判断你的 HTTPRoute 是否会影响其他学员。'), fix };
+  }
+  return {
+    name: 'route-visibility',
+    level: 'fail',
+    summary: t(
+      `In class "${klass.class}" the routes istiod makes from HTTPRoutes are visible to every namespace (meshConfig.defaultVirtualServiceExportTo is not ["."]): your route for the external host would steer other learners' requests to your gateway, and theirs yours.`,
+      `在课堂 "${klass.class}" 中，istiod 由 HTTPRoute 生成的路由对所有命名空间可见（meshConfig.defaultVirtualServiceExportTo 不是 ["."]）：你为外部主机写的路由会把其他学员的请求引到你的网关，他们的也会影响你。`,
+    ),
     fix,
   };
 }

@@ -18,7 +18,7 @@ import { describeGatewayService, gatewayServices } from './gatewayService.js';
 import { checkNetworkPolicyEnforced } from './preflight-cni.js';
 import { checkGatewaySecrets } from './preflight-secrets.js';
 import { checkAmbientMode } from './preflight-ambient.js';
-import { checkGatewayApiCrds, checkGatewayApiTls } from './preflight-gateway-api.js';
+import { checkGatewayApiCrds, checkGatewayApiTls, checkRouteVisibility } from './preflight-gateway-api.js';
 
 /** What `check` runs without --track: the core lessons' needs (a track's checks are its own). */
 export const CORE_CHECKS: CheckName[] = [
@@ -43,6 +43,7 @@ export const ALL_CHECKS: CheckName[] = [
   'ambient-mode',
   'gateway-api-crds',
   'gateway-api-tls',
+  'route-visibility',
 ];
 
 const INSTALL_ISTIO = 'istioctl install --set profile=demo -y';
@@ -728,6 +729,7 @@ export async function runPreflight(given: PreflightDeps, options: PreflightOptio
     'ambient-mode': () => checkAmbientMode(deps, options),
     'gateway-api-crds': () => checkGatewayApiCrds(deps, options),
     'gateway-api-tls': () => checkGatewayApiTls(deps, options),
+    'route-visibility': () => checkRouteVisibility(deps, options),
     'shared-gateway': () => checkSharedGateway(deps, options),
   };
   const rest = ALL_CHECKS.filter((name) => name !== 'cluster-reachable' && wanted.includes(name));
