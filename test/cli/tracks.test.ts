@@ -47,7 +47,7 @@ describe('--track', () => {
     // A fresh practice cluster has no client yet (lesson 2 deploys it): a warning, not a failure.
     expect(await runCli(['check', '--practice', '--track', 'gateway-api'], io)).toBe(0);
     const lines = io.stdout.filter((l) => /^(PASS|WARN|FAIL) /.test(l)).map((l) => l.split(':')[0].replace(/\s+/, ' '));
-    expect(lines).toEqual(['PASS cluster-reachable', 'PASS sidecar-injection', 'WARN client-ready', 'PASS gateway-api-crds', 'PASS gateway-api-tls']);
+    expect(lines).toEqual(['PASS cluster-reachable', 'PASS sidecar-injection', 'WARN client-ready', 'PASS gateway-api-crds', 'PASS gateway-api-tls', 'PASS route-visibility']);
   }, 60_000);
 
   it('an unknown or empty track, or --track on a verb without lessons, is one sentence and exit 2', async () => {
