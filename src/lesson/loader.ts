@@ -217,6 +217,7 @@ function loadLesson(root: string, id: string, earlier: string[], ctx: LessonCont
     const stepCtx: StepContext = {
       lessonId: id, lessonDir, file, lines: doc.lines, values: ctx.values, targets: ctx.course.targets,
       diagramsDir: ctx.diagramsDir, problems, execIds: new Set(), applyIds: new Set(), known: ctx.known,
+      ...(typeof y.track === 'string' ? { track: y.track } : {}),
     };
     const seen = new Map<string, number>();
     rawSteps.forEach((raw, i) => {

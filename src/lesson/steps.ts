@@ -41,6 +41,8 @@ export interface StepContext {
   problems: ProblemList;
   /** Exec steps seen so far in this lesson (logs steps may name one in requestFrom). */
   execIds: Set<string>;
+  /** The lesson's track, when it has one (the gateway-api track's side-by-side view is Istio's API). */
+  track?: string;
   /** Apply steps seen so far in this lesson (exec steps may name them in dependsOn). */
   applyIds?: Set<string>;
   /** Every variable name, for reporting unknown {{placeholders}}. */
@@ -393,9 +395,10 @@ function readEquivalent(raw: unknown, own: Manifest[], id: string, at: At, ctx: 
   if (!source) return undefined;
   const manifests = readManifests(raw, id, (...path) => at('equivalent', ...path), source);
   const note = raw.note === undefined ? undefined : readLocalized(raw.note, `equivalent.note of step "${id}"`, ctx.file, at('equivalent', 'note'), ctx.problems);
-  // The other API than the step's own (a ServiceEntry is the same object in both).
-  const ownGroups = own.flatMap((m) => m.objects).map((o) => o.apiVersion.split('/')[0]);
-  const api = ownGroups.includes(GATEWAY_API_GROUP) ? 'istio' : 'gateway-api';
+  // The other API than the step's own; a ServiceEntry is the same object in both, so then the
+  // lesson tells: the gateway-api track shows Istio's API, the core lessons the Gateway API.
+  const groups = (list: Manifest[]) => list.flatMap((m) => m.objects).map((o) => o.apiVersion.split('/')[0]);
+  const api = groups(own).includes(GATEWAY_API_GROUP) ? 'istio' : groups(manifests).includes(GATEWAY_API_GROUP) ? 'gateway-api' : ctx.track === 'gateway-api' ? 'istio' : 'gateway-api';
   return manifests.length ? { api, manifests, ...(note ? { note } : {}) } : undefined;
 }
 

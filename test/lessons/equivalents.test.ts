@@ -58,3 +58,35 @@ describe.each(['shared', 'own'] as const)('the Gateway API beside lessons 4 and 
         }
   });
 });
+
+describe.each(['shared', 'own'] as const)("Istio's API beside the gateway-api track (%s gateway)", (gateway) => {
+  const { set, problems } = loadLessonSet(defaultLessonsDir(), { namespace: 'learner-01', gateway });
+  const lessons = set!.lessons.filter((l) => l.track === 'gateway-api');
+
+  it("every apply step of lessons 10 and 11 shows lessons 4 and 5's objects, with a note in both languages", () => {
+    expect(problems).toEqual([]);
+    const applies = lessons.flatMap((l) => l.steps.filter((s): s is ApplyStep => s.kind === 'apply').map((s) => ({ lesson: l.id, step: s })));
+    expect(applies.map((a) => `${a.lesson}/${a.step.id}`)).toEqual([
+      '10-gateway-api-http/service-entry', '10-gateway-api-http/gateway', '10-gateway-api-http/routes',
+      '11-gateway-api-tls/service-entry', '11-gateway-api-tls/gateway-and-routes',
+    ]);
+    for (const { step } of applies) {
+      expect(step.equivalent?.api, step.id).toBe('istio');
+      expect(step.equivalent!.note?.en).toBeTruthy();
+      expect(step.equivalent!.note?.zh).toBeTruthy();
+    }
+    const kinds = (id: string) => applies.filter((a) => a.lesson === id).flatMap((a) => a.step.equivalent!.manifests.flatMap((m) => m.objects.map((o) => o.kind)));
+    expect(kinds('10-gateway-api-http').sort()).toEqual(['DestinationRule', 'Gateway', 'ServiceEntry', 'VirtualService']);
+    expect(kinds('11-gateway-api-tls').sort()).toEqual(['DestinationRule', 'Gateway', 'ServiceEntry', 'VirtualService']);
+  });
+
+  it.each(['en', 'zh'] as const)('the view fits 80 columns and says it is Istio\'s API (%s)', (lang) => {
+    for (const lesson of lessons)
+      for (const step of lesson.steps)
+        if (step.kind === 'apply') {
+          const rows = equivalentRows(step.equivalent!, lang, messages(lang), 80, true);
+          expect(rows[0].text).toContain(lang === 'en' ? "Istio's API" : 'Istio 的 API');
+          for (const row of rows) expect(cellWidth(stripAnsi(row.text)), row.text).toBeLessThanOrEqual(80);
+        }
+  });
+});
