@@ -10,7 +10,7 @@ import { Activity, Line, Rows, StatusBar, statusText } from './frame.js';
 import { useEngineSnapshot, useRenderer, useTerminalSize, type RendererLoader } from './hooks.js';
 import { decideKey, type ConfirmAction, type Intent, type KeyContext, type Overlay, type Screen } from './keys.js';
 import { messages, type Messages } from './messages.js';
-import { confirmText, errorSentence, fitHints, fixableCheck, helpRows, lessonDoneRows, lessonListRows, pendingPrediction, predictRows, resumeTarget, stepHints, stripMarks } from './screens.js';
+import { confirmText, errorSentence, fitHints, fixableCheck, helpRows, lessonDoneRows, lessonListRows, lessonPosition, pendingPrediction, predictRows, resumeTarget, stepHints, stripMarks } from './screens.js';
 import { diagramRows, diagramTrace, traceRows } from './traceView.js';
 import type { Trace } from '../trace/index.js';
 import { equivalentRows } from './equivalentView.js';
@@ -567,12 +567,12 @@ function Main(props: AppProps & { plain: boolean }): React.JSX.Element {
     body = <Rows rows={[...warningRows, ...drillMenuRows(drillList?.drills, drillList?.problem, drillCursor, lang, m, width, bodyHeight - warningRows.length, drillRefusal)]} height={bodyHeight} />;
     hints = [m.drillsKeys];
   } else if (screen === 'done' && snapshot) {
-    header = `${m.appName} · ${m.lessonOf(snapshot.lessonIndex + 1, snapshot.lessons.length)} · ${stripMarks(snapshot.lesson.title[lang])}`;
+    header = `${m.appName} · ${lessonPosition(snapshot, m)} · ${stripMarks(snapshot.lesson.title[lang])}`;
     body = <Rows rows={[...warningRows, ...lessonDoneRows(snapshot, m, width, plain)]} height={bodyHeight} />;
     hints = [m.doneKeys(snapshot.lessonIndex + 1 >= snapshot.lessons.length)];
   } else if (snapshot && view) {
     const { lesson, lessons } = snapshot;
-    header = `${m.lessonOf(snapshot.lessonIndex + 1, lessons.length)} · ${stripMarks(lesson.title[lang])} · ${m.stepOf(snapshot.stepIndex + 1, lesson.steps.length)}`;
+    header = `${lessonPosition(snapshot, m)} · ${stripMarks(lesson.title[lang])} · ${m.stepOf(snapshot.stepIndex + 1, lesson.steps.length)}`;
     let rows: Row[];
     if (overlay.kind === 'help') rows = helpRows(m, width);
     else if (overlay.kind === 'reset-scope') {

@@ -6,6 +6,7 @@ import React from 'react';
 import type { EngineSnapshot } from '../engine/types.js';
 import type { Lang } from '../lesson/model.js';
 import { messages } from './messages.js';
+import { lessonPosition } from './screens.js';
 import type { Row } from './stepView.js';
 import { padTo, truncate } from './text.js';
 import { useTheme, type Role } from './theme.js';
@@ -60,7 +61,7 @@ export function statusText(snapshot: EngineSnapshot | undefined, lang: Lang, sho
   // Issue 16 item 5: the learner must not believe progress is kept when it is not.
   if (snapshot?.progressSaved === false) parts.push(m.statusNotSaved);
   if (snapshot && showPosition) {
-    parts.push(`${m.lessonOf(snapshot.lessonIndex + 1, snapshot.lessons.length)} ${m.stepOf(snapshot.stepIndex + 1, snapshot.lesson.steps.length)}`);
+    parts.push(`${lessonPosition(snapshot, m)} ${m.stepOf(snapshot.stepIndex + 1, snapshot.lesson.steps.length)}`);
   }
   return ' ' + parts.join(' │ ');
 }

@@ -119,6 +119,22 @@ export function helpRows(m: Messages, width: number): Row[] {
   return rows; // the hint line says how to close it
 }
 
+/**
+ * The number a lesson goes by: its folder's (10-gateway-api-http is lesson 10, as the prose and
+ * README call it), else its place in the course.
+ */
+export function lessonNumber(lessons: readonly { id: string }[], index: number): number {
+  const m = /^(\d+)-/.exec(lessons[index]?.id ?? '');
+  return m ? Number(m[1]) : index + 1;
+}
+
+/** "lesson 2/7" for a core lesson (of the core lessons), "lesson 10" for a track's. */
+export function lessonPosition(snapshot: Pick<EngineSnapshot, 'lessons' | 'lessonIndex'>, m: Messages): string {
+  const lesson = snapshot.lessons[snapshot.lessonIndex];
+  const n = lessonNumber(snapshot.lessons, snapshot.lessonIndex);
+  return lesson?.track ? m.lessonOf(n) : m.lessonOf(n, snapshot.lessons.filter((l) => !l.track).length);
+}
+
 export function lessonListRows(snapshot: EngineSnapshot, cursor: number, m: Messages, width: number, height: number, plain: boolean, renderer?: Renderer, drills = false): Row[] {
   const { lessons, lang } = snapshot;
   // Entries: the core lessons, a heading before each track's lessons, then (with drills) the
@@ -165,7 +181,7 @@ export function lessonListRows(snapshot: EngineSnapshot, cursor: number, m: Mess
     const here = index === snapshot.lessonIndex ? ` (${m.lessonCurrent})` : '';
     const right = ` ${status}${here}`;
     const marker = index === cursor ? '›' : ' ';
-    const left = `${marker} ${symbol} ${index + 1}. ${stripMarks(lesson.title[lang])}`;
+    const left = `${marker} ${symbol} ${lessonNumber(lessons, index)}. ${stripMarks(lesson.title[lang])}`;
     const leftWidth = Math.max(1, width - cellWidth(right));
     rows.push({ text: padTo(left, leftWidth) + truncate(right, width - leftWidth), role: index === cursor ? 'selected' : undefined });
   }
@@ -189,7 +205,8 @@ export function lessonDoneRows(snapshot: EngineSnapshot, m: Messages, width: num
   const doneIds = new Set(snapshot.progress[lesson.id]?.done ?? []);
   const done = lesson.steps.filter((s) => doneIds.has(s.id)).length;
   const complete = done === lesson.steps.length;
-  const title = complete ? m.lessonDoneTitle(lessonIndex + 1, nextTitle) : m.lessonEndTitle(lessonIndex + 1, done, lesson.steps.length, nextTitle);
+  const n = lessonNumber(lessons, lessonIndex);
+  const title = complete ? m.lessonDoneTitle(n, nextTitle) : m.lessonEndTitle(n, done, lesson.steps.length, nextTitle);
   const rows: Row[] = [ruleRow(stripMarks(lesson.title[lang]), width), { text: '' }];
   rows.push(...wrap(`${complete ? '✓' : '◐'} ${title}`, width).map((text) => ({ text, role: (complete ? 'pass' : 'warn') as Role })));
   const learned = lesson.learned?.[lang];

@@ -31,9 +31,13 @@ describe.each(['en', 'zh'] as const)('course menu with a track (%s)', (lang) => 
     const heading = rows.findIndex((r) => r.startsWith(t.heading));
     expect(heading).toBeGreaterThan(0);
     expect(rows[heading - 1]).toMatch(new RegExp(`${lessons.length - 1}\\. `));
-    expect(rows[heading + 1]).toContain(`${lessons.length}. ${t.entry}`);
+    // A lesson goes by its folder's number (10-gateway-api is lesson 10), as the prose calls it.
+    expect(rows[heading + 1]).toContain(`10. ${t.entry}`);
     for (let i = 0; i < lessons.length - 1; i++) await ui.press(KEY.down);
-    frame = await ui.waitForText(`› · ${lessons.length}. ${t.entry}`);
+    frame = await ui.waitForText(`› · 10. ${t.entry}`);
     expect(frame).not.toContain(`›${t.heading.slice(1)}`);
+    await ui.press(KEY.enter);
+    frame = await ui.waitForText(lang === 'en' ? 'lesson 10 step' : '第 10 课');
+    expect(frame).not.toMatch(/lesson 10\/|课程 10\//);
   });
 });
