@@ -11,6 +11,8 @@ import { memoryIO } from './io.js';
 const root = mkdtempSync(join(tmpdir(), 'et-tracks-'));
 const lessons = join(root, 'lessons');
 cpSync(defaultLessonsDir(), lessons, { recursive: true });
+// A track without lessons in this folder: the ambient track's lesson left out.
+rmSync(join(lessons, '40-ambient-egress'), { recursive: true, force: true });
 mkdirSync(join(lessons, '10-demo'));
 writeFileSync(join(lessons, '10-demo', 'lesson.yaml'), 'track: gateway-api\nrequires: [02-setup]\nsteps:\n  - id: preflight\n    kind: check\n    checks: [cluster-reachable, istio-crds]\n  - id: idea\n    kind: explain\n');
 writeFileSync(join(lessons, '10-demo', 'en.md'), '# Demo track lesson\n\nA demo.\n\n## Pre-flight {#preflight}\n\nChecks.\n\n## The idea {#idea}\n\nText.\n');
