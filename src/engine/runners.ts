@@ -606,7 +606,7 @@ export async function runLogs(ctx: RunContext, step: LogsStep): Promise<LocalVer
   const related = parsed.toArray().filter((f) => (!id || f.requestId === id) && (!request?.clientIp || addressIp(f.downstreamRemoteAddress) === request.clientIp));
   const seconds = elapsed();
   const exec = requestStep(ctx, step);
-  const findings = exec ? findingsFor(ctx, exec, facts, { curl: request?.curl, gatewayLines: related, gatewayLogFollowed: true }) : [];
+  const findings = exec ? findingsFor(ctx, exec, facts, { curl: request?.curl, gatewayLines: related, gatewayLogFollowed: true, ...(ambientTarget(step).waypoint ? { waypoint: ambientTarget(step).waypoint } : {}) }) : [];
   offerFix(ctx, findings);
   return {
     ok: false,

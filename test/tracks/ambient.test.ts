@@ -9,7 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/cli.js';
-import { defaultLessonsDir } from '../../src/lesson/index.js';
+import { createEngine } from '../../src/engine/index.js';
+import { defaultLessonsDir, loadLessonSet } from '../../src/lesson/index.js';
+import { memoryProgressStore } from '../../src/progress/index.js';
+import { startPractice } from '../cluster/practice-helpers.js';
 import { memoryIO } from '../cli/io.js';
 
 const state = mkdtempSync(join(tmpdir(), 'track-ambient-'));
@@ -77,10 +80,42 @@ describe('the typical failure: the ServiceEntry without istio.io/use-waypoint', 
         expect(text).toContain('访问 httpbin.org 的请求得到了 HTTP 200，但 waypoint waypoint 没有为它写日志行：服务入口 httpbin-org（default）没有 istio.io/use-waypoint 标签');
         expect(text).toContain('kubectl label serviceentry httpbin-org -n default istio.io/use-waypoint=waypoint');
       }
-      // Not blamed on the sidecar world's objects.
+      // Not blamed on the sidecar world's objects; the explainer names the field and the patch `f` makes.
       expect(text).not.toMatch(/VirtualService binds `mesh`|虚拟服务是否绑定了 `mesh`/);
+      expect(text).toContain('ServiceEntry httpbin-org (default) ');
+      expect(text).toContain('metadata.labels[istio.io/use-waypoint]');
+      expect(text).toContain(`kubectl patch serviceentry.networking.istio.io httpbin-org -n default --type=merge -p '{"metadata":{"labels":{"istio.io/use-waypoint":"waypoint"}}}'`);
     }
   }, 120_000);
+
+  it('f labels the ServiceEntry and the waypoint\'s step passes with a new request through it', async () => {
+    const dir = join(state, 'lessons-unlabelled');
+    const p = await startPractice({ ambient: true, podReadyDelayMs: 0 });
+    const { set } = loadLessonSet(dir, { namespace: 'default', istioNamespace: 'istio-system' });
+    const engine = createEngine({ lessons: set!, port: p.port, progress: memoryProgressStore(), lang: 'en', namespace: 'default', istioNamespace: 'istio-system', verifyTimeoutMs: 3000 });
+    try {
+      const lesson = set!.lessons.find((l) => l.id === '40-ambient-egress')!;
+      let verdict;
+      for (const step of lesson.steps) {
+        engine.openLesson(lesson.id, step.id);
+        verdict = await engine.run();
+        if (step.id === 'waypoint-log') break;
+        expect(verdict.ok, `${step.id}: ${verdict.summary}`).toBe(true);
+        engine.cancel();
+      }
+      expect(verdict!.ok).toBe(false);
+      const fixed = await engine.applyExplainFix!();
+      expect(fixed.ok, `${fixed.summary} ${fixed.diagnosis ?? ''}`).toBe(true);
+      expect(fixed.summary).toMatch(/waypoint-\S+'s log/);
+      const entry = (await p.other.read({ apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name: 'httpbin-org', namespace: 'default' } })) as { metadata: { labels?: Record<string, string> } };
+      expect(entry.metadata.labels?.['istio.io/use-waypoint']).toBe('waypoint');
+      // Still the tutorial's object, of this lesson.
+      expect(entry.metadata.labels?.['egress-tutorial.dev/lesson']).toBe('40-ambient-egress');
+    } finally {
+      engine.dispose();
+      await p.stop();
+    }
+  }, 90_000);
 });
 
 describe('the track on a sidecar-only cluster', () => {
