@@ -64,10 +64,15 @@ export function learnerRules(): Rule[] {
   ];
 }
 
-/** Outside the namespace: the learner's pre-flight reads the Istio namespace's mesh config, gateway pods, Telemetry; in shared mode, the shared gateway's log. */
+/**
+ * Outside the namespace: the learner's pre-flight reads the Istio namespace's mesh config, gateway
+ * pods, Telemetry, and (the ambient track's ambient-mode) the ztunnel DaemonSet, by name; in
+ * shared mode, the shared gateway's log (and so ztunnel's).
+ */
 export function istioRules(gateway: GatewayMode): Rule[] {
   return [
     { apiGroups: [''], resources: ['configmaps'], verbs: ['get'], resourceNames: ['istio'] },
+    { apiGroups: ['apps'], resources: ['daemonsets'], verbs: ['get'], resourceNames: ['ztunnel'] },
     { apiGroups: [''], resources: ['pods'], verbs: READ },
     ...(gateway === 'shared' ? [{ apiGroups: [''], resources: ['pods/log'], verbs: ['get'] }] : []),
     { apiGroups: ['telemetry.istio.io'], resources: ['telemetries'], verbs: READ },

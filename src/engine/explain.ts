@@ -61,6 +61,8 @@ export async function clientSidecarLines(ctx: RunContext, exec: ExecStep, reques
 
 export interface Observed {
   curl?: CurlOutcome;
+  /** The log followed was this waypoint's (ambient mode). */
+  waypoint?: { namespace: string; name: string };
   gatewayLines?: AccessLogFields[];
   gatewayLogFollowed?: boolean;
   clientPod?: string;
@@ -123,8 +125,8 @@ export async function makeFix(ctx: RunContext, fix: FixPatch, stepId: string): P
   const live = await ctx.port.getObject(fix.ref, ctx.signal);
   if (!live) return ctx.m.fixNotApplied(`${fix.ref.kind}/${fix.ref.name}`);
   const merged = mergePatch(live, fix.patch) as KubeObject;
-  // Only what an apply may carry: the name, namespace and labels, and the patched spec.
-  const object: KubeObject = { apiVersion: live.apiVersion, kind: live.kind, metadata: { name: live.metadata.name, namespace: live.metadata.namespace, ...(live.metadata.labels ? { labels: live.metadata.labels } : {}) }, spec: merged.spec };
+  // Only what an apply may carry: the name, namespace and labels (a patch may add one), and the patched spec.
+  const object: KubeObject = { apiVersion: live.apiVersion, kind: live.kind, metadata: { name: live.metadata.name, namespace: live.metadata.namespace, ...(merged.metadata?.labels ? { labels: merged.metadata.labels } : {}) }, spec: merged.spec };
   const outcomes = await ctx.port.apply([object], { lesson: live.metadata.labels?.['egress-tutorial.dev/lesson'] ?? lesson, step: live.metadata.labels?.['egress-tutorial.dev/step'] ?? stepId, namespace: ctx.namespace, takeOver: true, signal: ctx.signal });
   return failure(outcomes);
 }

@@ -44,6 +44,8 @@ export interface EngineMessages {
   stillFollowing(selector: string): string;
   stillFollowingFor(selector: string, seconds: number): string;
   proofFound(pod: string): string;
+  /** ztunnel's line (ambient): a connection, not a request. */
+  proofFoundConnection(pod: string): string;
   streamEnded: string;
   noLogLine(seconds: number): string;
   noLogLineYet(seconds: number, requestId?: string): string;
@@ -121,6 +123,7 @@ const en: EngineMessages = {
   stillFollowing: (sel) => `still following the logs of ${sel}`,
   stillFollowingFor: (sel, s) => `still following the logs of ${sel} (${s} s since the request)`,
   proofFound: (pod) => `Found the request in ${pod}'s log: the traffic crossed the egress gateway.`,
+  proofFoundConnection: (pod) => `Found the request's connection in ${pod}'s log: ztunnel carried it (it logs connections, not HTTP requests).`,
   streamEnded: 'The log stream ended before the request appeared.',
   noLogLine: (s) => `No line for this request appeared in the log within ${s} s.`,
   noLogLineYet: (s, id) => `No line for ${id ? `request ${id}` : 'this request'} in the gateway log ${s} s after it finished (Envoy writes its access log every second).`,
@@ -197,6 +200,7 @@ const zh: EngineMessages = {
   stillFollowing: (sel) => `仍在跟踪 ${sel} 的日志`,
   stillFollowingFor: (sel, s) => `仍在跟踪 ${sel} 的日志（请求结束后已过 ${s} 秒）`,
   proofFound: (pod) => `在 ${pod} 的日志中找到了这次请求：流量经过了出口网关。`,
+  proofFoundConnection: (pod) => `在 ${pod} 的日志中找到了这次请求的连接：它由 ztunnel 承载（ztunnel 记录的是连接，不是 HTTP 请求）。`,
   streamEnded: '日志流在请求出现之前就结束了。',
   noLogLine: (s) => `${s} 秒内日志中没有出现这次请求的记录。`,
   noLogLineYet: (s, id) => `${id ? `请求 ${id} ` : '这次请求'}结束 ${s} 秒后，网关日志中仍没有它的记录（Envoy 每秒写一次访问日志）。`,

@@ -61,7 +61,7 @@ export interface RunContext {
   onLatePass?: (verdict: LocalVerdict) => void;
   /** The x-request-id the next run of an exec step sends (the one its printed command already shows). */
   takeRequestId?: (key: string) => string;
-  /** Request ids a logs step has already looked for: a retry sends a new request instead. */
+  /** Requests a logs step has already looked for (keyed by the step and the request): its retry sends a new request instead. */
   lookedFor?: Set<string>;
   /** The session's exec pods, so each step does not list pods again. */
   pods?: PodCache;
@@ -443,6 +443,8 @@ export function requestFor(ctx: Pick<RunContext, 'lesson' | 'requests'>, step: L
 }
 
 const requestKey = (r: RequestRecord): string => r.requestId ?? `at:${r.startedAt}`;
+/** A logs step and a request it looked for: another logs step may look for the same request (the waypoint's line, then ztunnel's). */
+const lookedKey = (ctx: RunContext, step: LogsStep, r: RequestRecord): string => `${ctx.lesson.id}/${step.id} ${requestKey(r)}`;
 
 /**
  * A logs step's request: the one the exec step before it sent, unless this step has looked for
@@ -451,7 +453,7 @@ const requestKey = (r: RequestRecord): string => r.requestId ?? `at:${r.startedA
  */
 async function freshRequest(ctx: RunContext, step: LogsStep): Promise<RequestRecord | LocalVerdict | undefined> {
   const existing = requestFor(ctx, step);
-  const looked = existing && ctx.lookedFor?.has(requestKey(existing));
+  const looked = existing && ctx.lookedFor?.has(lookedKey(ctx, step, existing));
   const exec = requestStep(ctx, step);
   if (existing && !looked) return existing;
   if (!exec || !ctx.lookedFor) {
@@ -489,7 +491,7 @@ export async function runLogs(ctx: RunContext, step: LogsStep): Promise<LocalVer
     if (fields) parsed.push(fields);
     if (proof) {
       proofFound = true;
-      const verdict: LocalVerdict = { ok: true, summary: inBoth((m) => `${m.proofFound(line.pod)}${restart ? ` ${m.gatewayRestarted(restart.replaced, restart.added)}` : ''}`), proofLine: line };
+      const verdict: LocalVerdict = { ok: true, summary: inBoth((m) => `${fields.source === 'ztunnel' ? m.proofFoundConnection(line.pod) : m.proofFound(line.pod)}${restart ? ` ${m.gatewayRestarted(restart.replaced, restart.added)}` : ''}`), proofLine: line };
       settle?.(verdict);
       if (timedOut) ctx.onLatePass?.(verdict);
     }
@@ -532,7 +534,7 @@ export async function runLogs(ctx: RunContext, step: LogsStep): Promise<LocalVer
     return requestOrVerdict;
   }
   const request = requestOrVerdict;
-  if (request) ctx.lookedFor?.add(requestKey(request));
+  if (request) ctx.lookedFor?.add(lookedKey(ctx, step, request));
   // Only the learner's own request proves anything: its x-request-id when tagged, else its client
   // pod's address and the request's time window (a shared gateway logs every learner's traffic).
   context = request
@@ -607,7 +609,7 @@ export async function runLogs(ctx: RunContext, step: LogsStep): Promise<LocalVer
   const exec = requestStep(ctx, step);
   // A lesson of the Gateway API: the routes' and the Gateway's status say what the Istio advice cannot.
   const routes = await gatewayApiProblem(ctx, step);
-  const findings = exec && !routes?.(ctx.lang) ? findingsFor(ctx, exec, facts, { curl: request?.curl, gatewayLines: related, gatewayLogFollowed: true }) : [];
+  const findings = exec && !routes?.(ctx.lang) ? findingsFor(ctx, exec, facts, { curl: request?.curl, gatewayLines: related, gatewayLogFollowed: true, ...(ambientTarget(step).waypoint ? { waypoint: ambientTarget(step).waypoint } : {}) }) : [];
   offerFix(ctx, findings);
   return {
     ok: false,
@@ -626,10 +628,18 @@ export async function runLogs(ctx: RunContext, step: LogsStep): Promise<LocalVer
         host: request?.host,
         clientNamespace: ctx.namespace,
         istioNamespace: ctx.istioNamespace,
+        ...ambientTarget(step),
         lang,
       }), lang)}${lang === 'zh' ? '' : ' '}${m.keepFollowingNote}`,
     ),
   };
+}
+
+/** A logs step that follows a waypoint's pods (istiod labels them with their Gateway's name), or ztunnel's. */
+function ambientTarget(step: LogsStep): { waypoint?: { namespace: string; name: string }; ztunnel?: boolean } {
+  const name = step.target.labels['gateway.networking.k8s.io/gateway-name'];
+  if (name) return { waypoint: { namespace: step.target.namespace, name } };
+  return step.target.labels.app === 'ztunnel' ? { ztunnel: true } : {};
 }
 
 /** Without a request of this session to go by, the client pod's address still tells our lines from others'. */

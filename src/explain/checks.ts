@@ -445,3 +445,34 @@ export function gatewayMutualTls(w: World, dest: Destination): Finding | undefin
     istioctl,
   };
 }
+
+// ---- ambient mode: the egress waypoint ---------------------------------------------------------
+
+const USE_WAYPOINT = 'istio.io/use-waypoint';
+
+/**
+ * The waypoint's log was followed and has no line for a request that succeeded: the ServiceEntry
+ * ztunnel finds for the host (visible from the client namespace) does not name that waypoint in
+ * istio.io/use-waypoint, so ztunnel passed the connection through at L4. The fix is the label.
+ */
+export function waypointNotUsed(w: World): Finding | undefined {
+  const { input } = w;
+  const wp = input.waypoint;
+  if (!wp || !input.gatewayLogFollowed || (input.gatewayLines ?? []).length > 0 || !succeeded(input)) return undefined;
+  const found = findServiceEntryPort(w.state, input.clientNamespace, input.request.host, input.request.port);
+  if (!found) return undefined;
+  const entry = found.entry;
+  const label = w.source(entry).labels?.[USE_WAYPOINT];
+  if (label === wp.name) return undefined;
+  const ref = refOf(entry);
+  return {
+    id: 'waypoint-not-used',
+    ref,
+    field: `metadata.labels[${USE_WAYPOINT}]`,
+    problem: label === undefined ? say.waypointUnlabelled(named(entry), input.request.host) : say.waypointElsewhere(named(entry), label),
+    effect: say.waypointBypassed(`${wp.name} (${wp.namespace})`, input.request.host),
+    fix: say.labelForWaypoint(named(entry), wp.name),
+    patch: { op: 'merge', ref, patch: { metadata: { labels: { [USE_WAYPOINT]: wp.name } } } },
+    istioctl: [`kubectl get serviceentry ${entry.name} -n ${entry.namespace} --show-labels`, 'istioctl ztunnel-config services', `kubectl logs -n ${input.istioNamespace} ds/ztunnel`],
+  };
+}

@@ -33,6 +33,7 @@ export interface FactsContext {
   gatewayLines?: AccessLogFields[];
   clientLines?: AccessLogFields[];
   gatewayLogFollowed?: boolean;
+  waypoint?: { namespace: string; name: string };
 }
 
 export function inputFromFacts(c: FactsContext): ExplainInput | undefined {
@@ -55,5 +56,6 @@ export function inputFromFacts(c: FactsContext): ExplainInput | undefined {
     ...(c.gatewayLines ? { gatewayLines: c.gatewayLines } : {}),
     ...(c.clientLines ? { clientLines: c.clientLines } : {}),
     ...(c.gatewayLogFollowed ? { gatewayLogFollowed: true } : {}),
+    ...(c.waypoint ? { waypoint: c.waypoint } : {}),
   };
 }

@@ -4,7 +4,7 @@
 
 import type { Lang } from '../lesson/model.js';
 import { hostMatches } from '../mesh/istioHosts.js';
-import { accessLogOff, destinationRule, gatewayMutualTls, gatewayPort, gatewayRouting, meshConflict, meshDestination, registryOnly } from './checks.js';
+import { accessLogOff, destinationRule, gatewayMutualTls, gatewayPort, gatewayRouting, meshConflict, meshDestination, registryOnly, waypointNotUsed } from './checks.js';
 import { labels } from './messages.js';
 import { patchCommand } from './patch.js';
 import type { ExplainInput, Finding } from './types.js';
@@ -17,6 +17,11 @@ export { inputFromFacts, requestOf, type FactsContext } from './from-facts.js';
 /** The findings, in the order the request meets them; the first is the one that decided the result. */
 export function explain(input: ExplainInput): Finding[] {
   const w = worldOf(input);
+  // Ambient mode: no sidecar and no egress gateway on the path, only ztunnel and the waypoint.
+  if (input.waypoint) {
+    const unused = waypointNotUsed(w);
+    return unused ? [unused] : [];
+  }
   const out: Finding[] = [];
   const blocked = registryOnly(w);
   if (blocked) return [blocked];

@@ -6,6 +6,14 @@ const L = (en: string, zh: string): Localized => ({ en, zh });
 const ref = (kind: string, name: string, ns: string): string => `${kind} ${name} (${ns})`;
 
 export const say = {
+  // waypoint-not-used (ambient: the ServiceEntry does not send its host to the waypoint)
+  waypointUnlabelled: (se: string, host: string) =>
+    L(`ServiceEntry ${se} declares ${host} but has no label istio.io/use-waypoint, so ztunnel sends no traffic for ${host} to a waypoint.`, `服务入口 ${se} 声明了 ${host}，却没有 istio.io/use-waypoint 标签，所以 ztunnel 不会把 ${host} 的流量交给任何 waypoint。`),
+  waypointElsewhere: (se: string, label: string) =>
+    L(`ServiceEntry ${se} is labelled istio.io/use-waypoint=${label}: ${label === 'none' ? 'it opts out of every waypoint' : `ztunnel sends its traffic to the waypoint ${label}`}.`, `服务入口 ${se} 的标签是 istio.io/use-waypoint=${label}：${label === 'none' ? '它退出了所有 waypoint' : `ztunnel 把它的流量交给 waypoint ${label}`}。`),
+  waypointBypassed: (wp: string, host: string) =>
+    L(`ztunnel passed the connection straight to ${host} (L4, no HBONE tunnel), so the waypoint ${wp} logged nothing and no policy attached to it was applied`, `ztunnel 直接把连接交给了 ${host}（L4，没有 HBONE 隧道），所以 waypoint ${wp} 没有日志，挂在它上面的策略也都没有执行`),
+  labelForWaypoint: (se: string, wp: string) => L(`Label ServiceEntry ${se} istio.io/use-waypoint=${wp}.`, `给服务入口 ${se} 打上 istio.io/use-waypoint=${wp} 标签。`),
   // mtls-sni-not-matched, mtls-missing (TLS origination: sidecar to gateway over Istio mutual TLS)
   mtlsSni: (dr: string, sni: string, gw: string, hosts: string[]) =>
     L(`DestinationRule ${dr} makes the sidecar open Istio mutual TLS to the gateway with SNI ${sni}, but the ISTIO_MUTUAL server of Gateway ${gw} has hosts ${hosts.join(', ')}.`, `目标规则 ${dr} 让边车用 SNI ${sni} 与网关建立 Istio 双向 TLS，但 Gateway ${gw} 的 ISTIO_MUTUAL server 的 hosts 是 ${hosts.join('、')}。`),

@@ -46,6 +46,11 @@ export interface ExplainInput {
   gatewayLines?: AccessLogFields[];
   /** Whether the gateway's log was followed for this request (a logs step, a drill): only then is a missing line evidence. */
   gatewayLogFollowed?: boolean;
+  /**
+   * Ambient mode, additive: the log followed was this waypoint's (a Gateway of class
+   * istio-waypoint), not the egress gateway's; `gatewayLines` are its lines.
+   */
+  waypoint?: { namespace: string; name: string };
 }
 
 /** What istioctl analyze would call it, when it has a name for it. */
@@ -66,7 +71,8 @@ export type FindingId =
   | 'mtls-sni-not-matched'
   | 'mtls-missing'
   | 'conflicting-gateways'
-  | 'access-log-off';
+  | 'access-log-off'
+  | 'waypoint-not-used';
 
 export interface Finding {
   id: FindingId;

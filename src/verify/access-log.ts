@@ -26,6 +26,8 @@ export interface AccessLogFields {
   durationMs?: number;
   upstreamLocalAddress?: string; // the sidecar's side of the connection to the next hop: the gateway sees it as its downstream remote address
   downstreamLocalAddress?: string;
+  /** Additive: 'ztunnel' for ztunnel's own connection lines (ambient), which carry no request id. */
+  source?: 'ztunnel';
 }
 
 type Token = { kind: 'bracket' | 'quoted' | 'bare'; value: string };
@@ -191,6 +193,7 @@ function parseZtunnel(line: string): AccessLogFields | undefined {
   const ms = Date.parse(startTime);
   const num = (k: string) => (kv[k] !== undefined && /^\d+$/.test(kv[k]) ? Number(kv[k]) : undefined);
   return {
+    source: 'ztunnel',
     startTime,
     ...(Number.isNaN(ms) ? {} : { startMs: ms }),
     responseCode: 0,
@@ -232,14 +235,21 @@ export function addressIp(address: string | undefined): string | undefined {
   return parts.length === 2 ? parts[0] : address; // IPv4:port, or a bare address
 }
 
-/** The line is this step's request by identity: its id when tagged, else its time window; and its client pod. */
+/**
+ * The line is this step's request by identity: its id when tagged, else its time window; and its
+ * client pod. ztunnel's lines carry no request id (it never reads HTTP), tagged or not: one is the
+ * tagged request's connection when it comes from the client pod's address within the request's
+ * time window, never by time alone.
+ */
 function isOurs(fields: AccessLogFields, context: MatchContext): boolean {
+  const ip = addressIp(fields.downstreamRemoteAddress);
+  const idless = fields.source === 'ztunnel';
+  if (idless && context.requestId && (context.clientIp === undefined || ip === undefined)) return false;
   if (context.clientIp !== undefined) {
-    const ip = addressIp(fields.downstreamRemoteAddress);
     // A tagged line is identified by its id even where the address is not logged; untagged, the address must say.
     if (ip !== undefined ? ip !== context.clientIp : !context.requestId) return false;
   }
-  if (context.requestId) return fields.requestId === context.requestId;
+  if (context.requestId && !idless) return fields.requestId === context.requestId;
   // TCP/TLS lines carry no request id (the header is inside the encrypted stream): use time.
   const slack = context.slackMs ?? 2000;
   if (context.notBeforeMs !== undefined && (fields.startMs === undefined || fields.startMs < context.notBeforeMs - slack)) return false;

@@ -36,6 +36,12 @@ export interface DiagnoseInput {
   gatewayHost?: string;
   /** The command ran in a pod without a sidecar: only the network (a NetworkPolicy) can block it. Additive. */
   noSidecar?: boolean;
+  /**
+   * Ambient mode, additive: the logs step followed a waypoint's pods (the Gateway of class
+   * istio-waypoint named here), or ztunnel's.
+   */
+  waypoint?: { namespace: string; name: string };
+  ztunnel?: boolean;
   lang?: Lang; // default en
 }
 
@@ -94,6 +100,16 @@ const SENTENCES = {
     onlyOthers: (n: number, who: string, mine: string, gatewayHost: string) =>
       `The gateway's log shows matching lines, but only from ${n === 1 ? 'another client' : `${n} other clients`} (${who}), none from your client pod${mine ? ` (${mine})` : ''}: that is other learners' traffic on the shared gateway, not yours. Your request did not cross the gateway: check that your VirtualService's mesh route sends it to ${gatewayHost} (subset cnn) and that your DestinationRule is in your namespace.`,
     noOwnGateway: (ns: string) => `Your own egress gateway has no Ready pod in ${ns}: deploy it (lesson 2, step "Deploy your own egress gateway") and wait until it is Ready.`,
+    waypointUnlabelled: (got: string, host: string, se: string, ns: string, wp: string) =>
+      `The request to ${host} ${got}, but the waypoint ${wp} wrote no line for it: ServiceEntry ${se} (${ns}) has no label istio.io/use-waypoint, so ztunnel sent the bytes straight to ${host} (its line shows dst.addr the host's own address and no dst.hbone_addr), and nothing attached to the waypoint saw them. Label it: kubectl label serviceentry ${se} -n ${ns} istio.io/use-waypoint=${wp}.`,
+    waypointOther: (host: string, se: string, ns: string, label: string, wp: string) =>
+      `The waypoint ${wp} wrote no line for the request to ${host}: ServiceEntry ${se} (${ns}) is labelled istio.io/use-waypoint=${label}, so ztunnel ${label === 'none' ? 'sends its traffic to no waypoint' : `sends its traffic to the waypoint ${label}`}. Point it at this one: kubectl label serviceentry ${se} -n ${ns} istio.io/use-waypoint=${wp} --overwrite.`,
+    waypointNoEntry: (host: string, wp: string, ns: string) =>
+      `The waypoint ${wp} wrote no line for the request to ${host}: no ServiceEntry in ${ns} declares ${host}, so ztunnel knows no service for it and passes the connection straight out. Apply the lesson's ServiceEntry (labelled istio.io/use-waypoint=${wp}).`,
+    waypointSilent: (host: string, se: string, wp: string, ns: string) =>
+      `ServiceEntry ${se} sends ${host} to the waypoint ${wp}, but its log shows no line for the request: check the waypoint pod is Ready (kubectl get gateway ${wp} -n ${ns}: Programmed) and that access logging is on for it (mesh config accessLogFile, or a Telemetry in ${ns}).`,
+    ztunnelNoLine: (ns: string) =>
+      `ztunnel logged no connection from your client pod: the pod is not in ambient mode. It has a sidecar (ambient leaves those alone), or neither the pod nor its namespace ${ns} is labelled istio.io/dataplane-mode=ambient — kubectl get pods -n ${ns} -L istio.io/dataplane-mode, then recreate the pod without a sidecar.`,
   },
   zh: {
     someHost: '外部主机',
@@ -130,6 +146,16 @@ const SENTENCES = {
     onlyOthers: (n: number, who: string, mine: string, gatewayHost: string) =>
       `网关日志里有符合条件的行，但都来自其他 ${n} 个客户端（${who}），没有一行来自你的客户端 Pod${mine ? `（${mine}）` : ''}：那是共用网关上其他学员的流量，不是你的。你的请求没有经过网关：检查你的虚拟服务的 mesh 路由是否把请求发往 ${gatewayHost}（子集 cnn），以及你的目标规则是否在你的命名空间里。`,
     noOwnGateway: (ns: string) => `你自己的出口网关在 ${ns} 中没有就绪的 Pod：先部署它（第 2 课“部署你自己的 Egress 网关”一步），等它就绪。`,
+    waypointUnlabelled: (got: string, host: string, se: string, ns: string, wp: string) =>
+      `访问 ${host} 的请求${got}，但 waypoint ${wp} 没有为它写日志行：服务入口 ${se}（${ns}）没有 istio.io/use-waypoint 标签，所以 ztunnel 直接把字节发给了 ${host}（它的日志行里 dst.addr 是主机自己的地址，没有 dst.hbone_addr），挂在 waypoint 上的任何东西都没看到它们。给它打上标签：kubectl label serviceentry ${se} -n ${ns} istio.io/use-waypoint=${wp}。`,
+    waypointOther: (host: string, se: string, ns: string, label: string, wp: string) =>
+      `waypoint ${wp} 没有为访问 ${host} 的请求写日志行：服务入口 ${se}（${ns}）的标签是 istio.io/use-waypoint=${label}，所以 ztunnel ${label === 'none' ? '不会把它的流量交给任何 waypoint' : `把它的流量交给了 waypoint ${label}`}。把它指向这个 waypoint：kubectl label serviceentry ${se} -n ${ns} istio.io/use-waypoint=${wp} --overwrite。`,
+    waypointNoEntry: (host: string, wp: string, ns: string) =>
+      `waypoint ${wp} 没有为访问 ${host} 的请求写日志行：${ns} 中没有声明 ${host} 的服务入口，ztunnel 不知道它对应哪个服务，就直接放行了连接。请应用本课的服务入口（带 istio.io/use-waypoint=${wp} 标签）。`,
+    waypointSilent: (host: string, se: string, wp: string, ns: string) =>
+      `服务入口 ${se} 把 ${host} 交给 waypoint ${wp}，但它的日志里没有这个请求的行：检查 waypoint 的 Pod 是否就绪（kubectl get gateway ${wp} -n ${ns}：Programmed），以及它的访问日志是否开启（网格配置的 accessLogFile，或 ${ns} 中的 Telemetry）。`,
+    ztunnelNoLine: (ns: string) =>
+      `ztunnel 没有记录来自你的客户端 Pod 的连接：这个 Pod 不在 ambient 模式下。要么它带有 Sidecar（ambient 不接管这样的 Pod），要么 Pod 和它的命名空间 ${ns} 都没有 istio.io/dataplane-mode=ambient 标签——kubectl get pods -n ${ns} -L istio.io/dataplane-mode，然后重建不带 Sidecar 的 Pod。`,
   },
 };
 
@@ -146,6 +172,24 @@ function originationFor(facts: MeshFacts | undefined, host: string | undefined):
     }
   }
   return undefined;
+}
+
+/** Why the waypoint logged nothing: how the ServiceEntry for the host names (or does not name) it. */
+function waypointCause(input: DiagnoseInput, t: (typeof SENTENCES)['en'], host: string, status: number | undefined): string | undefined {
+  const wp = input.waypoint!;
+  if (!input.facts || !input.host) return undefined;
+  const entries = input.facts.objects.filter(
+    (o) => o.kind === 'ServiceEntry' && Array.isArray(o.spec.hosts) && (o.spec.hosts as unknown[]).some((h) => h === input.host || (typeof h === 'string' && h.startsWith('*.') && input.host!.endsWith(h.slice(1)))),
+  );
+  if (entries.length === 0) return t.waypointNoEntry(host, wp.name, input.clientNamespace ?? wp.namespace);
+  const entry = entries.find((e) => e.labels?.['istio.io/use-waypoint'] === wp.name) ?? entries[0];
+  const label = entry.labels?.['istio.io/use-waypoint'];
+  if (label === undefined) {
+    const got = input.lang === 'zh' ? (status !== undefined ? `得到了 HTTP ${status}` : '已发出') : status !== undefined ? `got HTTP ${status}` : 'was sent';
+    return t.waypointUnlabelled(got, host, entry.name, entry.namespace, wp.name);
+  }
+  if (label !== wp.name) return t.waypointOther(host, entry.name, entry.namespace, label, wp.name);
+  return t.waypointSilent(host, entry.name, wp.name, wp.namespace);
 }
 
 /** The cause and fix of the failure, as the learner should read it. */
@@ -165,6 +209,12 @@ function cause(input: DiagnoseInput): string {
   }
 
   if (curlCode === 6) return t.dns(host);
+  // Ambient mode: no gateway, no sidecar; the waypoint's or ztunnel's log was followed.
+  if (input.missingLogLine && input.waypoint) {
+    const ambient = waypointCause(input, t, host, status);
+    if (ambient) return ambient;
+  }
+  if (input.missingLogLine && input.ztunnel && (input.gatewayLines ?? []).length === 0) return t.ztunnelNoLine(clientNs);
   // What the gateway's own line says outranks what curl alone suggests.
   if ((input.gatewayLines ?? []).some((l) => l.responseCodeDetails === 'filter_chain_not_found')) return t.noFilterChain(host);
   // A lesson that accepts 35 alongside other codes (e.g. [35, 56]) says they are the same refusal.

@@ -2,30 +2,18 @@
 // profile): a Gateway of class istio-waypoint gets its Deployment and Service and reports
 // Programmed; a ServiceEntry labelled istio.io/use-waypoint sends the ambient client's curl through
 // it (the waypoint's Envoy line, ztunnel's HBONE line); an AuthorizationPolicy targeting the
-// ServiceEntry answers 403 at the waypoint. The Gateway API kind is served here by a stand-in
-// registration (the Gateway API CRDs come with the gateway-api track's branch).
+// ServiceEntry answers 403 at the waypoint. The Gateway API kinds are the practice cluster's own
+// (its upstream CRDs, served by default).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPracticeClusterWith } from '../../src/practice/cluster.js';
-import { formatInvalid, istioCustomResourceDefinitions, istioKinds, validateIstioObject, type IstioKind } from '../../src/schema/index.js';
-import { runCommand } from '../../src/mesh/index.js';
+import { startPracticeCluster } from '../../src/practice/index.js';
 import { connectCluster } from '../../src/cluster/index.js';
 import type { PracticeCluster } from '../../src/practice/types.js';
 import { call, waitFor } from './helpers.js';
 import { waypointObjects } from '../../src/practice/waypoint.js';
 
-const GATEWAY_API_GATEWAY: IstioKind = { group: 'gateway.networking.k8s.io', kind: 'Gateway', plural: 'gateways', singular: 'gateway', shortNames: ['gtw'], namespaced: true, versions: ['v1'], storageVersion: 'v1' };
-
 let cluster: PracticeCluster;
 beforeAll(async () => {
-  cluster = await startPracticeClusterWith(
-    {
-      istioKinds: () => [...istioKinds(), GATEWAY_API_GATEWAY],
-      schema: { validate: (o) => (String((o as { apiVersion?: string })?.apiVersion).startsWith('gateway.networking.k8s.io/') ? [] : validateIstioObject(o)), formatInvalid },
-      crds: istioCustomResourceDefinitions,
-      runCommand,
-    },
-    { knobs: { ambient: true, podReadyDelayMs: 0 } },
-  );
+  cluster = await startPracticeCluster({ knobs: { ambient: true, podReadyDelayMs: 0 } });
 });
 afterAll(async () => cluster?.stop());
 

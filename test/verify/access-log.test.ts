@@ -136,4 +136,20 @@ describe('ztunnel lines (ambient mode)', () => {
     expect(matchesExpectation(parseAccessLogLine(line)!, { authority: 'httpbin.org', responseCode: 0 }, { clientIp: '10.244.0.12' })).toBe(true);
     expect(matchesExpectation(parseAccessLogLine(line)!, { authority: 'httpbin.org', responseCode: 0 }, { clientIp: '10.244.0.99' })).toBe(false);
   });
+
+  it('a tagged request\'s connection: ztunnel logs no request id, so the client pod\'s address and the time window decide, never time alone', () => {
+    const fields = parseAccessLogLine(line)!;
+    expect(fields.source).toBe('ztunnel');
+    const at = Date.parse('2026-12-07T12:00:00.123Z');
+    const tagged = { requestId: 'egress-tutorial-abc', clientIp: '10.244.0.12', notBeforeMs: at - 100, notAfterMs: at + 200 };
+    expect(matchesExpectation(fields, { authority: 'httpbin.org' }, tagged)).toBe(true);
+    // Another pod's connection, or one long before or after the request, is not this request's.
+    expect(matchesExpectation(fields, { authority: 'httpbin.org' }, { ...tagged, clientIp: '10.244.0.99' })).toBe(false);
+    expect(matchesExpectation(fields, { authority: 'httpbin.org' }, { ...tagged, notBeforeMs: at + 10_000, notAfterMs: at + 11_000 })).toBe(false);
+    // Without the client's address a tagged request's ztunnel line is never matched by time alone.
+    expect(matchesExpectation(fields, { authority: 'httpbin.org' }, { requestId: 'egress-tutorial-abc', notBeforeMs: at - 100 })).toBe(false);
+    expect(isOthersProof(fields, { authority: 'httpbin.org' }, { ...tagged, clientIp: '10.244.0.99' })).toBe(true);
+    // Envoy's lines still need the id when the request was tagged.
+    expect(matchesExpectation(parseAccessLogLine(CURRENT)!, { authority: 'httpbin.org' }, { requestId: 'egress-tutorial-other', clientIp: '10.244.0.7' })).toBe(false);
+  });
 });

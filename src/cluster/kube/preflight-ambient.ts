@@ -63,8 +63,8 @@ export async function checkAmbientMode(deps: PreflightDeps, options: PreflightOp
         `命名空间 "${ns}" 带有 Sidecar 注入标签（${label}）：那里新建的 Pod 会注入 Sidecar，而 ambient 不接管带 Sidecar 的 Pod。`,
       ),
       fix: t(
-        `The track's first lesson switches the namespace: kubectl label namespace ${ns} ${label}- istio.io/dataplane-mode=ambient, then recreates the client pod without its sidecar.`,
-        `本专题的第一课会切换这个命名空间：kubectl label namespace ${ns} ${label}- istio.io/dataplane-mode=ambient，然后重建不带 Sidecar 的客户端 Pod。`,
+        `Nothing to do for the track: its client opts out of injection (pod label sidecar.istio.io/inject=false) and joins ambient mode itself (pod label istio.io/dataplane-mode=ambient). To put the whole namespace in ambient mode, as Istio's docs do: kubectl label namespace ${ns} ${label}- istio.io/dataplane-mode=ambient, then recreate its pods without sidecars.`,
+        `本专题无需处理：它的客户端自己退出注入（Pod 标签 sidecar.istio.io/inject=false），并自己加入 ambient 模式（Pod 标签 istio.io/dataplane-mode=ambient）。若要像 Istio 文档那样让整个命名空间进入 ambient 模式：kubectl label namespace ${ns} ${label}- istio.io/dataplane-mode=ambient，然后重建其中不带 Sidecar 的 Pod。`,
       ),
       details,
     };
