@@ -94,11 +94,11 @@ function checkCommand(check: CheckName, ctx: KubectlContext, client: PodTarget |
     case 'ambient-mode':
       return `kubectl get daemonset ztunnel -n ${ctx.istioNamespace}; kubectl get namespace ${ctx.namespace} -L istio.io/dataplane-mode,istio-injection`;
     case 'gateway-api-crds':
-      return 'kubectl get crd gateways.gateway.networking.k8s.io httproutes.gateway.networking.k8s.io';
+      return 'kubectl api-resources --api-group=gateway.networking.k8s.io';
     case 'route-visibility':
       return `kubectl get configmap istio -n ${ctx.istioNamespace} -o jsonpath='{.data.mesh}' | grep -A1 defaultVirtualServiceExportTo`;
     case 'gateway-api-tls':
-      return `kubectl get crd tlsroutes.gateway.networking.k8s.io; kubectl get deployment istiod -n ${ctx.istioNamespace} -o jsonpath='{.spec.template.spec.containers[0].env}' | grep PILOT_ENABLE_ALPHA_GATEWAY_API`;
+      return `kubectl api-resources --api-group=gateway.networking.k8s.io | grep TLSRoute; kubectl get deployment istiod -n ${ctx.istioNamespace} -o jsonpath='{.spec.template.spec.containers[0].env}' | grep PILOT_ENABLE_ALPHA_GATEWAY_API`;
   }
 }
 

@@ -391,7 +391,9 @@ export async function runExec(ctx: RunContext, step: ExecStep): Promise<LocalVer
   const mismatch = (lang: Lang): string | undefined => (lang === ctx.lang ? last?.mismatch : last?.mismatchZh);
   const changing = stillChanging(seen);
   const tries = attempt;
-  const findings = facts && !step.expectFailure ? findingsFor(ctx, step, facts, { curl: last?.curl, clientPod: pod.name, clientLines: await clientSidecarLines(ctx, step, ctx.requests.get(`${ctx.lesson.id}/${step.id}`)?.requestId) }) : [];
+  // A lesson of the Gateway API: the routes' and the Gateway's status say what the Istio advice cannot.
+  const routes = step.expectFailure ? undefined : await gatewayApiProblem(ctx, step);
+  const findings = facts && !step.expectFailure && !routes?.(ctx.lang) ? findingsFor(ctx, step, facts, { curl: last?.curl, clientPod: pod.name, clientLines: await clientSidecarLines(ctx, step, ctx.requests.get(`${ctx.lesson.id}/${step.id}`)?.requestId) }) : [];
   offerFix(ctx, findings);
   return {
     ok: false,
@@ -399,7 +401,7 @@ export async function runExec(ctx: RunContext, step: ExecStep): Promise<LocalVer
     diagnosis: inBoth((_m, lang) =>
       [
         missing ? `${pick(missing.summary, lang)} ${pick(missing.diagnosis, lang) ?? ''}`.trim() : '',
-        withFindings(findings, diagnose({
+        routes?.(lang) ?? withFindings(findings, diagnose({
           curl: last?.curl,
           expect: step.expect,
           expectFailure: step.expectFailure,

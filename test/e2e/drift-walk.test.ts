@@ -15,6 +15,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { defaultLessonsDir, loadLessonSet } from '../../src/lesson/index.js';
 import type { Lang, Lesson } from '../../src/lesson/model.js';
 import { messages } from '../../src/ui/messages.js';
+import { lessonPosition } from '../../src/ui/screens.js';
 import { predictMessages } from '../../src/predict/index.js';
 import { BIN, ensureBundle, onPath, Tmux } from './tmux.js';
 
@@ -45,7 +46,7 @@ async function walk(lang: Lang): Promise<void> {
   tmux.start([process.execPath, BIN, '--practice', '--lang', lang], env);
   const kubeconfig = path.join(dir, 'state', 'egress-tutorial', 'practice.kubeconfig');
   const passed = `✓ ${m.passed} —`;
-  const status = (lesson: Lesson, i: number) => `${m.lessonOf(lessons.indexOf(lesson) + 1, lessons.length)} ${m.stepOf(i + 1, lesson.steps.length)}`;
+  const status = (lesson: Lesson, i: number) => `${lessonPosition({ lessons, lessonIndex: lessons.indexOf(lesson) }, m)} ${m.stepOf(i + 1, lesson.steps.length)}`;
 
   /** Run steps from..to (inclusive) of a lesson with Enter (and y where asked), each one passing. */
   const steps = async (lesson: Lesson, from: number, to: number) => {

@@ -94,3 +94,32 @@ describe('TLSRoutes where istiod ignores them', () => {
     }
   }, 60_000);
 });
+
+describe('an HTTPRoute whose backend is not the gateway istiod deployed', () => {
+  it("curl gets 503 and the step's diagnosis quotes the route's ResolvedRefs: BackendNotFound", async () => {
+    const p = await startPractice({ podReadyDelayMs: 0 });
+    const { set } = loadLessonSet(defaultLessonsDir(), { namespace: 'default', istioNamespace: 'istio-system' });
+    // The learner's typo: the Gateway's name where its Service's (<name>-istio) belongs.
+    const lesson = set!.lessons.find((l) => l.id === '10-gateway-api-http')!;
+    const routes = lesson.steps.find((s) => s.id === 'routes')!;
+    const mesh = (routes as { manifests: { objects: { metadata: { name: string }; spec?: unknown }[] }[] }).manifests[0].objects.find((o) => o.metadata.name === 'direct-cnn-to-egress-gateway')!;
+    (mesh.spec as { rules: { backendRefs: { name: string }[] }[] }).rules[0].backendRefs[0].name = 'cnn-egress-gateway';
+    const engine = createEngine({ lessons: set!, port: p.port, progress: memoryProgressStore(), lang: 'zh', namespace: 'default', istioNamespace: 'istio-system', verifyTimeoutMs: 2500 });
+    try {
+      expect((await runHeadless(engine, ['02-setup'], 'en', () => undefined)).ok).toBe(true);
+      let verdict: { ok: boolean; summary: string; diagnosis?: string } | undefined;
+      for (const step of lesson.steps.slice(1)) {
+        engine.openLesson(lesson.id, step.id);
+        verdict = await engine.run();
+        engine.cancel();
+        if (step.id === 'curl-gateway') break;
+      }
+      expect(verdict!.ok).toBe(false);
+      expect(verdict!.summary).toMatch(/503/);
+      expect(verdict!.diagnosis).toContain('HTTPRoute direct-cnn-to-egress-gateway 有一个无法解析的后端：BackendNotFound，"backend(cnn-egress-gateway.default.svc.cluster.local) not found"。');
+    } finally {
+      engine.dispose();
+      await p.stop();
+    }
+  }, 60_000);
+});
