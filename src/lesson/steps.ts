@@ -10,7 +10,7 @@ import { isObj, readLocalized, readTarget, type Obj, type RawTarget } from './co
 import { checkPlaceholders, renderDeep, renderTemplate } from './template.js';
 import { lineOf, parseYaml, splitFieldPath, type LineNode } from './yaml-lines.js';
 import { STEP_ID } from './prose.js';
-import { isIstioApiVersion, validateIstioObject } from '../schema/index.js';
+import { isGatewayApiVersion, isIstioApiVersion, validateCustomObject, validateIstioObject } from '../schema/index.js';
 import { EXPORT_TO_KINDS, exportToProblems } from './export-to.js';
 import { readPrediction } from './predict.js';
 
@@ -436,6 +436,14 @@ function loadManifest(name: string, refLine: number, ctx: StepContext): Manifest
     if (missing.length) {
       ctx.problems.add(rel, doc.line, `the object has no ${missing.join(', ')}`);
       continue;
+    }
+    if (isGatewayApiVersion(o.apiVersion) && unknownVariables === 0) {
+      // Against the experimental channel's schemas: the widest (TLSRoute is only there).
+      const label = `${o.kind} "${(o.metadata as Obj).name}"`;
+      for (const e of validateCustomObject(o, 'experimental')) {
+        const text = e.message.startsWith('unknown field ') || e.path === '' ? e.message : `${e.path}: ${e.message}`;
+        ctx.problems.add(rel, lineOf(doc.lines, splitFieldPath(e.path)), `${label} fails the Gateway API schema: ${text}`);
+      }
     }
     if (isIstioApiVersion(o.apiVersion) && unknownVariables === 0) {
       const label = `${o.kind} "${(o.metadata as Obj).name}"`;

@@ -87,15 +87,27 @@ function toConditions(list: Condition[], old: { type: string; status: string; la
 const withoutTimes = (s: unknown) => JSON.stringify(s ?? null, (k, v) => (k === 'lastTransitionTime' ? undefined : v));
 
 export class GatewayDeploymentController extends StoreController {
+  /** A Gateway API object changed since the last reconcile (a deleted Gateway leaves orphans). */
+  private gatewayApiChanged = true;
+
   constructor(private readonly api: Api) {
-    super(api.store, (e) => e.group === GATEWAY_API_GROUP || (e.group === '' && (e.plural === 'pods' || e.plural === 'services')) || (e.group === 'networking.istio.io' && e.plural === 'serviceentries') || (e.group === 'apps' && e.plural === 'deployments'));
+    super(api.store, (e) => {
+      if (e.group === GATEWAY_API_GROUP) this.gatewayApiChanged = true;
+      return e.group === GATEWAY_API_GROUP || (e.group === '' && (e.plural === 'pods' || e.plural === 'services')) || (e.group === 'networking.istio.io' && e.plural === 'serviceentries') || (e.group === 'apps' && e.plural === 'deployments');
+    });
   }
 
   reconcile(): void {
     const gwRes = this.api.registry.byKind(GATEWAY_API_GROUP, 'Gateway');
     const gateways = gwRes ? this.api.store.list(gwRes) : [];
-    this.collectOrphans(gateways);
+    // A busy class writes pods and services all the time: the full pass only when there is
+    // Gateway API state to keep (a Gateway or route), or when such an object just changed.
+    const changed = this.gatewayApiChanged;
+    this.gatewayApiChanged = false;
+    if (changed) this.collectOrphans(gateways);
     if (!gwRes) return;
+    const routeKinds = this.api.registry.all.filter((r) => r.group === GATEWAY_API_GROUP && r.kind.endsWith('Route'));
+    if (gateways.length === 0 && !changed && routeKinds.every((r) => this.api.store.list(r).length === 0)) return;
     for (const gw of gateways) {
       if ((gw.spec as Spec | undefined)?.gatewayClassName !== ISTIO_GATEWAY_CLASS) continue;
       for (const obj of gatewayObjects(gw)) this.ensure(obj);

@@ -258,6 +258,12 @@ describe('problems, each at its file:line', () => {
     ]);
   });
 
+  it('a Gateway API manifest that fails its schema, at the offending field', () => {
+    const manifest = GOOD['02-http/manifests/serviceentry.yaml'] + '---\napiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: r\nspec:\n  parentRefs:\n  - name: g\n    colour: red\n';
+    const r = load({ '02-http/manifests/serviceentry.yaml': manifest });
+    expectProblems(r.problems, [[`02-http/manifests/serviceentry.yaml:${lineOf(manifest, 'colour')}`, /^HTTPRoute "r" fails the Gateway API schema: unknown field "spec\.parentRefs\[0\]\.colour"$/]]);
+  });
+
   it('a --set value that breaks an Istio manifest is reported there too', () => {
     const r = load({}, { set: { httpHost: 'a'.repeat(300) } });
     expect(r.problems.map((p) => `${p.file}:${p.line}`)).toEqual([`--set httpHost=${'a'.repeat(300)}:0`]);
