@@ -143,7 +143,7 @@ export interface DecideContext {
 }
 
 const apiContext = (ctx: DecideContext): GatewayApiContext => ({
-  gatewayApi: ctx.gatewayApi ?? [],
+  ...(ctx.gatewayApi ? { gatewayApi: ctx.gatewayApi } : {}),
   objects: ctx.objects,
   host: ctx.host,
   tls: ctx.tls,

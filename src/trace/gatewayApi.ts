@@ -46,8 +46,8 @@ function hostMatches(pattern: string, host: string): boolean {
 const selects = (selector: Loose, labels: Record<string, string>) => Object.entries(selector).every(([k, v]) => labels[k] === v);
 
 export interface GatewayApiContext {
-  /** The Gateway API objects read (Gateways, HTTPRoutes, TLSRoutes). */
-  gatewayApi: FactObject[];
+  /** The Gateway API objects read (Gateways, HTTPRoutes, TLSRoutes); none, nothing to name. */
+  gatewayApi?: FactObject[];
   /** The Istio objects (ServiceEntries are routes' parents). */
   objects: FactObject[];
   host: string;
@@ -63,7 +63,7 @@ const toIstio = (o: FactObject): IstioObject => ({ kind: o.kind as IstioObject['
 
 /** The Istio config istiod derives from the objects (TLSRoutes read: a trace of a routed request means istiod read them). */
 function generated(ctx: GatewayApiContext): IstioObject[] {
-  return translateGatewayApi({ objects: ctx.gatewayApi.map(toApi), alpha: true, istio: ctx.objects.filter((o) => o.kind === 'ServiceEntry').map(toIstio), services: [] }).generated;
+  return translateGatewayApi({ objects: (ctx.gatewayApi ?? []).map(toApi), alpha: true, istio: ctx.objects.filter((o) => o.kind === 'ServiceEntry').map(toIstio), services: [] }).generated;
 }
 
 /** "HTTPRoute ns/name" → the route. */
@@ -101,8 +101,9 @@ function ruleFor(vss: IstioObject[], gateway: string, fields: HopFields, ctx: Ga
   // Envoy logs an HTTPRoute rule's name: it names the rule exactly.
   const routeName = fields.routeName && fields.routeName !== '-' ? fields.routeName : undefined;
   const named = routeName ? candidates.find((c) => c.rule.name === routeName) : undefined;
-  // Else the rule that sends where the proxy sent (the cluster's host), else the first.
-  const chosen = named ?? (routeName && !ctx.tls ? undefined : (clusterHost ? candidates.find((c) => destinationsOf(c.rule).includes(clusterHost)) : undefined) ?? candidates[0]);
+  // Else the rule that sends where the proxy sent (the cluster's host): a rule sending elsewhere
+  // did not route this request (an Istio VirtualService for the same host did).
+  const chosen = named ?? (routeName && !ctx.tls ? undefined : clusterHost ? candidates.find((c) => destinationsOf(c.rule).includes(clusterHost)) : candidates[0]);
   if (!chosen) return undefined;
   const from = source(chosen.vs)!;
   return routeDecider(from.kind, from.namespace, from.name, chosen.index);
@@ -112,14 +113,14 @@ function ruleFor(vss: IstioObject[], gateway: string, fields: HopFields, ctx: Ga
 function namedRoute(fields: HopFields, ctx: GatewayApiContext): Decider | undefined {
   const parsed = parseRouteName(fields.routeName);
   if (!parsed || ctx.tls) return undefined;
-  const route = ctx.gatewayApi.find((o) => o.kind === 'HTTPRoute' && o.namespace === parsed.namespace && o.name === parsed.route);
+  const route = (ctx.gatewayApi ?? []).find((o) => o.kind === 'HTTPRoute' && o.namespace === parsed.namespace && o.name === parsed.route);
   if (!route || parsed.rule >= list(route.spec.rules).length) return undefined;
   return routeDecider('HTTPRoute', route.namespace, route.name, parsed.rule);
 }
 
 /** The HTTPRoute or TLSRoute (parent: a ServiceEntry) that decided the client sidecar's hop. */
 export function gatewayApiSidecarDecider(fields: HopFields, ctx: GatewayApiContext): Decider | undefined {
-  if (ctx.gatewayApi.length === 0 || !ctx.host) return undefined;
+  if (!ctx.gatewayApi?.length || !ctx.host) return undefined;
   return ruleFor(generated(ctx), 'mesh', fields, ctx) ?? namedRoute(fields, ctx);
 }
 
@@ -128,7 +129,7 @@ export function gatewayApiSidecarDecider(fields: HopFields, ctx: GatewayApiConte
  * the HTTPRoute or TLSRoute bound to it; undefined when the gateway pods are no Gateway's.
  */
 export function gatewayApiGatewayDeciders(fields: HopFields, ctx: GatewayApiContext): Decider[] | undefined {
-  if (ctx.gatewayApi.length === 0 || !ctx.host || !ctx.gatewayLabels) return undefined;
+  if (!ctx.gatewayApi?.length || !ctx.host || !ctx.gatewayLabels) return undefined;
   const labels = ctx.gatewayLabels;
   const all = generated(ctx);
   // istiod's Gateways select the pods it deployed, in the Gateway's namespace only.
@@ -144,7 +145,7 @@ export function gatewayApiGatewayDeciders(fields: HopFields, ctx: GatewayApiCont
       return strings(s.hosts).some((h) => hostMatches(h, ctx.host));
     });
     if (!server) continue;
-    const original = ctx.gatewayApi.find((o) => o.kind === 'Gateway' && o.namespace === from.namespace && o.name === from.name);
+    const original = (ctx.gatewayApi ?? []).find((o) => o.kind === 'Gateway' && o.namespace === from.namespace && o.name === from.name);
     const listener = list(original?.spec.listeners).map(rec).find((l) => l.name === listenerName) ?? {};
     const port = rec(server.port);
     const mode = typeof rec(listener.tls).mode === 'string' ? ` ${String(rec(listener.tls).mode)}` : ctx.tls ? ' Passthrough' : '';
