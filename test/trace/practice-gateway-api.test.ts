@@ -1,14 +1,24 @@
 // Integration: the Gateway API lessons' request traced on the practice cluster through the engine
 // (what `run --trace` and the `t` key show): the trace follows the gateway istiod deployed in the
 // learner's namespace, the one the lesson's logs step proves against, and names the HTTPRoutes or
-// TLSRoutes and the Gateway that decided each hop, read through the port.
+// TLSRoutes and the Gateway that decided each hop, read through the port (a class learner's too,
+// who may list only their own namespace).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { classObjects, learnerKubeconfigYaml, learnerObjects } from '../../src/classroom/index.js';
+import { LEARNER_SA } from '../../src/classroom/model.js';
 import { runHeadless } from '../../src/cli/headless.js';
+import { connectCluster } from '../../src/cluster/index.js';
+import type { ClusterPort, PodInfo } from '../../src/cluster/port.js';
+import { traceGateway } from '../../src/engine/gateway.js';
 import { createEngine, type Engine } from '../../src/engine/index.js';
+import type { RequestRecord } from '../../src/engine/runners.js';
+import { collectTrace } from '../../src/engine/trace.js';
 import { defaultLessonsDir, loadLessonSet } from '../../src/lesson/index.js';
+import type { ExecStep } from '../../src/lesson/model.js';
 import { memoryProgressStore } from '../../src/progress/index.js';
 import { traceText, type Trace } from '../../src/trace/index.js';
-import { startPractice, type Practice } from '../cluster/practice-helpers.js';
+import { parseCurlOutput } from '../../src/verify/curl.js';
+import { curlClient, startPractice, type Practice } from '../cluster/practice-helpers.js';
 
 const GROUP = 'gateway.networking.k8s.io';
 let p: Practice;
@@ -105,5 +115,48 @@ describe('trace of the Gateway API lessons on the practice cluster', () => {
     expect(zh).toContain('决定者 TLSRoute direct-cnn-to-egress-gateway rules[0]');
     expect(zh).toContain('决定者 Gateway cnn-egress-gateway listener tls 443/TLS Passthrough');
     expect(zh).toContain('● 4/4 www.baidu.com (外部主机) · 已看到');
+  }, 60_000);
+});
+
+describe('a class learner who may list only their namespace', () => {
+  const NS = 'class-l1';
+  const options = { prefix: 'class', gateway: 'shared' as const, istioNamespace: 'istio-system' };
+  let q: Practice;
+  let learner: ClusterPort;
+  let pod: PodInfo;
+  const lessons = loadLessonSet(defaultLessonsDir(), { namespace: NS, istioNamespace: 'istio-system' }).set!;
+  const lesson = lessons.lessons.find((l) => l.id === '10-gateway-api-http')!;
+
+  beforeAll(async () => {
+    q = await startPractice();
+    await q.port.applyObjects!(classObjects(options));
+    await q.port.applyObjects!(learnerObjects(NS, options));
+    const objects = lesson.steps.flatMap((s) => (s.kind === 'apply' ? s.manifests.flatMap((m) => m.objects) : []));
+    await q.port.apply([...curlClient(), ...objects], { lesson: lesson.id, step: 'all', namespace: NS });
+    pod = await q.port.waitForPod({ namespace: NS, labels: { app: 'curl' }, container: 'curl' }, { timeoutMs: 10_000 });
+    await q.port.waitForPod({ namespace: NS, labels: { 'gateway.networking.k8s.io/gateway-name': 'cnn-egress-gateway' }, container: 'istio-proxy' }, { timeoutMs: 10_000 });
+    const { token } = await q.port.requestToken!(NS, LEARNER_SA, { expirationSeconds: 3600 });
+    ({ port: learner } = await connectCluster({ kubeconfigYaml: learnerKubeconfigYaml({ access: q.port.clusterAccess!(), namespace: NS, token }), backend: 'kube' }));
+  }, 40_000);
+  afterAll(async () => {
+    learner?.close();
+    await q?.stop();
+  });
+
+  it("lesson 10's trace through the learner's port: the routes and the Gateway read from their namespace", async () => {
+    const exec = lesson.steps.find((s): s is ExecStep => s.kind === 'exec')!;
+    const followed = traceGateway(lessons, lesson, exec, exec);
+    expect(followed.gateway.pods.namespace).toBe(NS);
+    const request: RequestRecord = { startedAt: Date.now(), host: 'httpbin.org', pod: pod.name, clientIp: pod.ip, tls: false, port: 80, requestId: `class-gwapi-${Date.now()}` };
+    const result = await q.port.exec(pod, 'curl', ['curl', '-sS', '-o', '/dev/null', '-D', '-', '-H', `x-request-id: ${request.requestId}`, 'http://httpbin.org/headers'], { timeoutMs: 10_000 });
+    request.curl = parseCurlOutput(result.stdout, result.stderr, result.exitCode);
+    request.finishedAt = Date.now();
+    const t = await collectTrace({ port: learner, signal: new AbortController().signal, now: Date.now, request, client: exec.target, gateway: followed.gateway, ...(followed.name ? { gatewayName: followed.name } : {}), clientNamespace: NS, istioNamespace: 'istio-system', graceMs: 3_000, onTrace: () => undefined });
+    expect(lit(t), traceText(t, 'en')).toEqual(ALL_LIT);
+    expect(t.hops[2].name).toMatch(/^cnn-egress-gateway-istio-/);
+    expect(t.hops[1].decidedBy).toEqual([{ kind: 'HTTPRoute', group: GROUP, name: 'direct-cnn-to-egress-gateway', namespace: NS, part: 'rules[0]' }]);
+    expect(t.hops[2].decidedBy.map((d) => `${d.kind} ${d.name} ${d.part}`)).toEqual(['Gateway cnn-egress-gateway listener http 80/HTTP', 'HTTPRoute forward-cnn-from-egress-gateway rules[0]', 'ServiceEntry cnn resolution DNS']);
+    // Named without the namespace: it is the learner's own.
+    expect(traceText(t, 'zh')).toContain('决定者 HTTPRoute direct-cnn-to-egress-gateway rules[0]\n');
   }, 60_000);
 });
