@@ -1,7 +1,8 @@
 // Which egress gateway a session uses (issue 11), and what to tell a learner who switches mode
 // while objects of the other mode are still in place. Pure.
 
-import type { GatewayMode, Lang, LessonSet, ObjectRef, PodTarget } from '../lesson/model.js';
+import type { ExecStep, GatewayMode, Lang, Lesson, LessonSet, LogsStep, ObjectRef, PodTarget } from '../lesson/model.js';
+import { deployedGatewayName } from '../trace/gatewayApi.js';
 
 export type GatewayModeSource = 'flag' | 'class' | 'progress' | 'default';
 
@@ -62,4 +63,26 @@ export function modeSwitchWarning(lang: Lang, mode: GatewayMode, objects: Object
   if (lang === 'zh')
     return `现在的网关模式是 ${mode}，但命名空间 "${namespace}" 里还有教程在 ${other} 模式下创建的对象（${list}），它们指向另一个网关。先运行 \`egress-tutorial reset\`（或在教程里按 r）再继续；或者用 --gateway ${other} 保持原来的模式。`;
   return `The gateway mode is now ${mode}, but namespace "${namespace}" still holds objects the tutorial created in ${other} mode (${list}), which point at the other gateway. Run \`egress-tutorial reset\` (or press r in the tutorial) before you go on, or keep the earlier mode with --gateway ${other}.`;
+}
+
+const samePods = (a: PodTarget, b: PodTarget): boolean =>
+  a.namespace === b.namespace && Object.keys(a.labels).length === Object.keys(b.labels).length && Object.entries(a.labels).every(([k, v]) => b.labels[k] === v);
+
+/**
+ * The gateway a request's trace follows: the one the lesson proves against. A lesson whose logs
+ * step (the one naming this exec step in `requestFrom`, else the lesson's first; a logs step
+ * itself) follows other pods than the course's egress gateway — the gateway istiod deployed for a
+ * Gateway of class istio — is traced through those pods, named after istiod's deployment.
+ */
+export function traceGateway(lessons: LessonSet, lesson: Lesson, step: ExecStep | LogsStep, exec: ExecStep): { gateway: { mode: GatewayMode; pods: PodTarget }; name?: string } {
+  const course = gatewayTarget(lessons);
+  const logs =
+    step.kind === 'logs'
+      ? step
+      : (lesson.steps.find((s): s is LogsStep => s.kind === 'logs' && s.expect.requestFrom === step.id) ?? lesson.steps.find((s): s is LogsStep => s.kind === 'logs'));
+  // A logs step on the client's own pods proves the sidecar, not a gateway.
+  if (!logs || samePods(logs.target, course.pods) || samePods(logs.target, exec.target)) return { gateway: course };
+  const pods: PodTarget = { ...logs.target, container: logs.target.container || 'istio-proxy' };
+  const name = deployedGatewayName(pods.labels);
+  return { gateway: { mode: course.mode, pods }, ...(name ? { name } : {}) };
 }

@@ -14,7 +14,7 @@ import { clientTarget, LOG_LINE_GRACE_MS, requestFor, requestStep, runApply, run
 import { collectTrace } from './trace.js';
 import type { Trace } from '../trace/model.js';
 import { LiveStepState, verdictIn, type LocalVerdict } from './state.js';
-import { gatewayPods, gatewayTarget } from './gateway.js';
+import { gatewayPods, traceGateway } from './gateway.js';
 import { PodCache } from './pod-cache.js';
 import type { Engine, EngineOptions, EngineSnapshot, LessonProgress, ResetReport, ResetScope, StepPhase, Verdict } from './types.js';
 import { errorSentence, errorText, isCancelled, portText } from './util.js';
@@ -518,6 +518,8 @@ class LessonEngine implements Engine {
     this.tracing = controller;
     // The run this trace belongs to: a new run of the step (a new request) makes it stale.
     const run = state.runs;
+    // The gateway the lesson proves against (the one istiod deployed, for the Gateway API lessons).
+    const followed = traceGateway(this.options.lessons, lesson, step, exec);
     try {
       return await collectTrace({
         port: this.options.port,
@@ -525,7 +527,8 @@ class LessonEngine implements Engine {
         now: this.now,
         request,
         client: exec.target,
-        gateway: gatewayTarget(this.options.lessons),
+        gateway: followed.gateway,
+        ...(followed.name ? { gatewayName: followed.name } : {}),
         clientNamespace: this.options.namespace,
         istioNamespace: this.options.istioNamespace,
         graceMs: this.options.logLineGraceMs ?? LOG_LINE_GRACE_MS,

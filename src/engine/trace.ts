@@ -3,9 +3,9 @@
 // request made a while ago is still in the window), join the lines as they arrive (src/trace),
 // and stop when every hop is lit or explained, or when the access-log line could no longer come.
 
-import type { ClusterPort, GatewayTarget, LogLine, MeshFacts } from '../cluster/port.js';
-import type { PodTarget } from '../lesson/model.js';
-import { joinTrace, traceComplete, type Trace, type TraceInput } from '../trace/index.js';
+import type { ClusterPort, FactObject, GatewayTarget, LogLine, MeshFacts } from '../cluster/port.js';
+import type { KubeObject, PodTarget } from '../lesson/model.js';
+import { GATEWAY_API_KINDS, joinTrace, traceComplete, type Trace, type TraceInput } from '../trace/index.js';
 import { describeCurl } from '../verify/curl.js';
 import { Ring } from './ring.js';
 import type { RequestRecord } from './runners.js';
@@ -27,6 +27,8 @@ export interface CollectTraceOptions {
   /** The client pods (the exec step's target); their istio-proxy container is followed. */
   client: PodTarget;
   gateway: GatewayTarget;
+  /** The gateway's name when it is not the course's egress gateway (`cnn-egress-gateway-istio`). */
+  gatewayName?: string;
   clientNamespace: string;
   istioNamespace: string;
   /** How long after the request finished a missing line counts as missing. */
@@ -44,6 +46,7 @@ export async function collectTrace(o: CollectTraceOptions): Promise<Trace> {
   const sidecarLines = new Ring<LogLine>(TRACE_LINES);
   const gatewayLines = new Ring<LogLine>(TRACE_LINES);
   let facts: MeshFacts | undefined;
+  let gatewayApi: FactObject[] | undefined;
   let factsRead = false;
   const input = (settled: boolean): TraceInput => ({
     request: {
@@ -61,6 +64,8 @@ export async function collectTrace(o: CollectTraceOptions): Promise<Trace> {
     gatewayLines: gatewayLines.toArray(),
     ...(facts ? { facts } : {}),
     gatewayNamespace: o.gateway.pods.namespace,
+    ...(o.gatewayName ? { gatewayName: o.gatewayName } : {}),
+    ...(gatewayApi?.length ? { gatewayApi } : {}),
     clientNamespace: o.clientNamespace,
     istioNamespace: o.istioNamespace,
     settled,
@@ -90,9 +95,12 @@ export async function collectTrace(o: CollectTraceOptions): Promise<Trace> {
   try {
     // The objects name each hop's decider, and say whether the gateway logs at all; wide: on a
     // shared gateway another namespace's Gateway may be the one answering.
-    facts = await o.port
-      .meshFacts({ clientNamespace: o.clientNamespace, istioNamespace: o.istioNamespace, signal: follow.signal, client: o.client, gateway: o.gateway, wide: true })
-      .catch(() => undefined);
+    [facts, gatewayApi] = await Promise.all([
+      o.port
+        .meshFacts({ clientNamespace: o.clientNamespace, istioNamespace: o.istioNamespace, signal: follow.signal, client: o.client, gateway: o.gateway, wide: true })
+        .catch(() => undefined),
+      gatewayApiObjects(o.port, o.clientNamespace, follow.signal),
+    ]);
     factsRead = true;
     dirty();
     const until = Math.max(started + MIN_FOLLOW_MS, (o.request.finishedAt ?? started) + o.graceMs);
@@ -112,4 +120,25 @@ export async function collectTrace(o: CollectTraceOptions): Promise<Trace> {
   latest = joinTrace(input(true));
   o.onTrace(latest);
   return latest;
+}
+
+const toFact = (o: KubeObject): FactObject => ({
+  kind: o.kind,
+  name: o.metadata.name,
+  namespace: o.metadata.namespace ?? '',
+  spec: (o.spec ?? {}) as Record<string, unknown>,
+  ...(o.metadata.labels ? { labels: o.metadata.labels } : {}),
+  ...(typeof o.metadata.creationTimestamp === 'string' ? { created: o.metadata.creationTimestamp } : {}),
+});
+
+/**
+ * The Gateway API objects of the client namespace (Gateways, HTTPRoutes, TLSRoutes), read through
+ * the port as a learner may (their namespace only). A kind the cluster does not serve, or may not
+ * be listed, is left out: its routes are then named by nothing rather than guessed.
+ */
+export async function gatewayApiObjects(port: ClusterPort, namespace: string, signal: AbortSignal): Promise<FactObject[]> {
+  const listObjects = port.listObjects?.bind(port);
+  if (!listObjects) return [];
+  const lists = await Promise.all(GATEWAY_API_KINDS.map(({ apiVersion, kind }) => listObjects({ apiVersion, kind, namespace }, signal).catch(() => [] as KubeObject[])));
+  return lists.flat().map(toFact);
 }

@@ -5,6 +5,7 @@
 
 import type { MeshFacts } from '../cluster/port.js';
 import type { Decider, HopFields } from './model.js';
+import { gatewayApiGatewayDeciders, gatewayApiSidecarDecider, type GatewayApiContext } from './gatewayApi.js';
 import { answeringGateway } from './sharedGateway.js';
 
 type IstioObject = MeshFacts['objects'][number];
@@ -137,7 +138,20 @@ export interface DecideContext {
   /** Other namespaces' objects, when they could be listed. */
   others?: IstioObject[];
   othersUnreadable?: boolean;
+  /** The Gateway API objects of the client namespace: routes istiod translated decide before Istio's own. */
+  gatewayApi?: IstioObject[];
 }
+
+const apiContext = (ctx: DecideContext): GatewayApiContext => ({
+  ...(ctx.gatewayApi ? { gatewayApi: ctx.gatewayApi } : {}),
+  objects: ctx.objects,
+  host: ctx.host,
+  tls: ctx.tls,
+  ...(ctx.port !== undefined ? { port: ctx.port } : {}),
+  clientNamespace: ctx.clientNamespace,
+  gatewayNamespace: ctx.gatewayNamespace,
+  ...(ctx.gatewayLabels ? { gatewayLabels: ctx.gatewayLabels } : {}),
+});
 
 /** What decided the client sidecar's hop. */
 export function sidecarDeciders(fields: HopFields, ctx: DecideContext): Decider[] {
@@ -149,7 +163,8 @@ export function sidecarDeciders(fields: HopFields, ctx: DecideContext): Decider[
     const sidecar = ofKind(ctx.objects, 'Sidecar').find((s) => rec(s.spec.outboundTrafficPolicy).mode === 'REGISTRY_ONLY' && s.namespace === ctx.clientNamespace);
     return [sidecar ? ref(sidecar, 'Sidecar', 'REGISTRY_ONLY') : { kind: 'MeshConfig', name: 'outboundTrafficPolicy', part: 'REGISTRY_ONLY' }];
   }
-  const vs = virtualServiceRule(ctx.objects, ctx.clientNamespace, ctx.host, 'mesh', ctx.tls, ctx.port, fields.routeName);
+  // An HTTPRoute or TLSRoute on the ServiceEntry (istiod's VirtualService bound to mesh), else Istio's own.
+  const vs = gatewayApiSidecarDecider(fields, apiContext(ctx)) ?? virtualServiceRule(ctx.objects, ctx.clientNamespace, ctx.host, 'mesh', ctx.tls, ctx.port, fields.routeName);
   if (vs) out.push(vs);
   const cluster = parseCluster(fields.upstreamCluster);
   if (cluster) {
@@ -166,8 +181,10 @@ export function sidecarDeciders(fields: HopFields, ctx: DecideContext): Decider[
 /** What decided the egress gateway's hop. */
 export function gatewayDeciders(fields: HopFields, ctx: DecideContext): Decider[] {
   const out: Decider[] = [];
+  // The gateway istiod deployed for a Gateway of class istio: its listener and the route bound to it.
+  const api = gatewayApiGatewayDeciders(fields, apiContext(ctx));
   const shared =
-    ctx.gatewayLabels && ctx.port !== undefined
+    !api && ctx.gatewayLabels && ctx.port !== undefined
       ? answeringGateway({
           objects: ctx.objects,
           ...(ctx.others ? { others: ctx.others } : {}),
@@ -181,8 +198,9 @@ export function gatewayDeciders(fields: HopFields, ctx: DecideContext): Decider[
           ...(fields.routeName && fields.routeName !== '-' ? { routeName: fields.routeName } : {}),
         })
       : undefined;
-  const server = shared ? undefined : gatewayServer(ctx.objects, ctx.host, ctx.port, ctx.gatewayNamespace);
-  if (shared) {
+  const server = shared || api ? undefined : gatewayServer(ctx.objects, ctx.host, ctx.port, ctx.gatewayNamespace);
+  if (api) out.push(...api);
+  else if (shared) {
     out.push(shared.gateway);
     if (shared.rule) out.push(shared.rule);
   } else if (server) {

@@ -7,3 +7,4 @@ export { gatewayDeciders, hostMatches, parseCluster, sidecarDeciders, type Decid
 export { layoutTrace, traceText, noTraceText, deciderText, cut, wrapCells, type TraceRow, type TraceTone, type TraceLayoutOptions } from './layout.js';
 export { traceMessages, type TraceMessages } from './messages.js';
 export { plannedTrace, plannedPathOf, courseObjects, type PlannedPath } from './plan.js';
+export { GATEWAY_API_KINDS, deployedGatewayName, gatewayApiGatewayDeciders, gatewayApiSidecarDecider, parseRouteName } from './gatewayApi.js';

@@ -143,6 +143,7 @@ export function joinTrace(input: TraceInput): Trace {
     ...(gatewayPod ? { gatewayLabels: gatewayPod.labels } : {}),
     ...(facts?.others ? { others: facts.others } : {}),
     ...(facts?.othersUnreadable ? { othersUnreadable: true } : {}),
+    ...(input.gatewayApi?.length ? { gatewayApi: input.gatewayApi } : {}),
   };
 
   const client: Hop = { id: 'client', name: request.clientPod ?? request.clientIp ?? '?', lit: request.outcome !== undefined, decidedBy: [] };
@@ -172,7 +173,7 @@ export function joinTrace(input: TraceInput): Trace {
     else if (sentTo === 'nowhere') why = 'not-reached';
     else if (facts?.accessLogging === 'off' || logs.gateway.state === 'off') why = 'log-off';
     else why = waitingOr('no-line');
-    gateway = { id: 'gateway', name: '', lit: false, why, ...(why === 'log-off' && logs.gateway.state === 'off' ? { logOffBy: logs.gateway.by } : {}), decidedBy: [] };
+    gateway = { id: 'gateway', name: input.gatewayName ?? '', lit: false, why, ...(why === 'log-off' && logs.gateway.state === 'off' ? { logOffBy: logs.gateway.by } : {}), decidedBy: [] };
   }
 
   // The gateway logged this pod's request, which only its sidecar can have sent there (the
@@ -203,6 +204,7 @@ export function joinTrace(input: TraceInput): Trace {
   trace.clientNamespace = input.clientNamespace;
   if (gatewayHit) trace.joinedBy = gatewayHit.joinedBy;
   if (request.outcome) trace.outcome = request.outcome;
+  if (input.gatewayApi?.length) trace.gatewayApi = true;
   // Still following: a hop that may yet be lit says so.
   if (trace.settled) for (const h of hops) if (h.why === 'waiting') h.why = 'no-line';
   return trace;

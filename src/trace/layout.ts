@@ -143,7 +143,7 @@ export function layoutTrace(trace: Trace, options: TraceLayoutOptions): TraceRow
       under(railOrBlank, '', statusOf(hop, m), failed ? 'fail' : 'detail');
       under(railOrBlank, m.cluster, f.upstreamCluster ?? '-', 'detail');
       const indent = ' '.repeat(stringWidth(m.decidedBy));
-      if (hop.decidedBy.length === 0) under(railOrBlank, m.decidedBy, m.none, 'detail');
+      if (hop.decidedBy.length === 0) under(railOrBlank, m.decidedBy, trace.gatewayApi ? m.noneGatewayApi : m.none, 'detail');
       hop.decidedBy.forEach((d, i) => {
         under(railOrBlank, i === 0 ? m.decidedBy : indent, deciderText(d, trace.clientNamespace), 'detail');
         // A shared gateway: say which of several Gateways answered, or that another may have.

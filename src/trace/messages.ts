@@ -28,6 +28,8 @@ export interface TraceMessages {
   answered: (upstream: string, code?: number) => string;
   connectedTo: (upstream: string) => string;
   none: string;
+  /** `none` when the Gateway API's objects were read too. */
+  noneGatewayApi: string;
   /** Under a Gateway that won a host and port other Gateways on the same gateway claim too. */
   gatewayAlso: (claim: string, others: string[]) => string;
   gatewayMayBeOther: string;
@@ -65,6 +67,7 @@ const en: TraceMessages = {
   answered: (u, c) => `${u} answered${c ? ` ${c}` : ''}`,
   connectedTo: (u) => `connected to ${u}`,
   none: 'no Istio object (no route of the lesson matched)',
+  noneGatewayApi: 'no Istio or Gateway API object (no route of the lesson matched)',
   gatewayAlso: (claim, others) => `the oldest Gateway for ${claim} on this gateway answers (IST0145); also claimed by ${others.join(', ')}`,
   gatewayMayBeOther: "another namespace's Gateway may be the one answering (Gateways of other namespaces cannot be listed)",
   noTrace: 'No request to trace: this step sent none in this session.',
@@ -101,6 +104,7 @@ const zh: TraceMessages = {
   answered: (u, c) => `${u} 应答${c ? ` ${c}` : ''}`,
   connectedTo: (u) => `已连接 ${u}`,
   none: '没有 Istio 对象（课程的路由都没有匹配）',
+  noneGatewayApi: '没有 Istio 或 Gateway API 对象（课程的路由都没有匹配）',
   gatewayAlso: (claim, others) => `这个网关上 ${claim} 由最早的 Gateway 应答（IST0145）；同样声明它的还有 ${others.join('、')}`,
   gatewayMayBeOther: '应答的可能是另一个命名空间的 Gateway（无法列出其他命名空间的 Gateway）',
   noTrace: '没有可追踪的请求：这个步骤在本次会话中没有发出请求。',

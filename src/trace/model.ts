@@ -1,7 +1,7 @@
 // The request trace: one request's path, hop by hop, each hop lit by the access-log line that
 // proves it or dim with the reason there is none. Plain data, language-free: the layout words it.
 
-import type { LogLine, MeshFacts } from '../cluster/port.js';
+import type { FactObject, LogLine, MeshFacts } from '../cluster/port.js';
 
 export type HopId = 'client' | 'sidecar' | 'gateway' | 'external';
 
@@ -22,12 +22,17 @@ export type NoEvidence =
   /** A planned path (an explain step's picture): no request was sent yet. */
   | 'planned';
 
-/** An Istio object that made a hop's decision, and which part of it. */
+/** An Istio (or Kubernetes Gateway API) object that made a hop's decision, and which part of it. */
 export interface Decider {
-  kind: 'VirtualService' | 'DestinationRule' | 'Gateway' | 'ServiceEntry' | 'Sidecar' | 'MeshConfig';
+  kind: 'VirtualService' | 'DestinationRule' | 'Gateway' | 'ServiceEntry' | 'Sidecar' | 'MeshConfig' | 'HTTPRoute' | 'TLSRoute';
+  /** `gateway.networking.k8s.io` for the Gateway API's objects (a Gateway of class istio, its routes); absent for Istio's. */
+  group?: string;
   name: string;
   namespace?: string;
-  /** Which part decided: `http[0]`, `tls[1]`, `subset cnn`, `server 80/HTTP`, `resolution DNS`, `ALLOW_ANY`. */
+  /**
+   * Which part decided: `http[0]`, `tls[1]`, `subset cnn`, `server 80/HTTP`, `resolution DNS`, `ALLOW_ANY`;
+   * the Gateway API's `rules[0]` (an HTTPRoute's or TLSRoute's rule), `listener http 80/HTTP`.
+   */
   part?: string;
   /** A Gateway on a shared gateway: the other Gateways (ns/name) claiming the same host and port, which lose it (IST0145). */
   also?: string[];
@@ -91,6 +96,8 @@ export interface Trace {
   settled: boolean;
   /** The lesson's path before any request (an explain step's diagram): every hop dim, its objects named. */
   planned?: boolean;
+  /** Gateway API objects were read: a hop no object decided says neither kind matched. */
+  gatewayApi?: boolean;
 }
 
 /** The request as the engine recorded it. */
@@ -120,6 +127,10 @@ export interface TraceInput {
   istioNamespace?: string;
   /** The namespace of the gateway pods (istio-system, or the learner's own). */
   gatewayNamespace: string;
+  /** The gateway followed, named when it is not the course's egress gateway (`cnn-egress-gateway-istio`): a dim hop says which. */
+  gatewayName?: string;
+  /** The Gateway API objects (Gateways, HTTPRoutes, TLSRoutes) the client namespace holds, when they could be read. */
+  gatewayApi?: FactObject[];
   clientNamespace: string;
   settled: boolean;
   /** Clock slack between this machine and the proxies, ms (default 2000). */
