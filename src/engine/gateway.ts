@@ -76,10 +76,14 @@ const samePods = (a: PodTarget, b: PodTarget): boolean =>
  */
 export function traceGateway(lessons: LessonSet, lesson: Lesson, step: ExecStep | LogsStep, exec: ExecStep): { gateway: { mode: GatewayMode; pods: PodTarget }; name?: string } {
   const course = gatewayTarget(lessons);
+  // ztunnel is a node proxy, not a hop with Envoy's lines: its logs step is traced through the
+  // same request's other logs step (the waypoint's), as the request's exec step would be.
+  const ztunnel = (s: LogsStep) => s.target.labels.app === 'ztunnel';
+  const forRequest = (id: string) => lesson.steps.find((s): s is LogsStep => s.kind === 'logs' && s.expect.requestFrom === id && !ztunnel(s));
   const logs =
-    step.kind === 'logs'
+    step.kind === 'logs' && !ztunnel(step)
       ? step
-      : (lesson.steps.find((s): s is LogsStep => s.kind === 'logs' && s.expect.requestFrom === step.id) ?? lesson.steps.find((s): s is LogsStep => s.kind === 'logs'));
+      : (forRequest(exec.id) ?? lesson.steps.find((s): s is LogsStep => s.kind === 'logs' && !ztunnel(s)));
   // A logs step on the client's own pods proves the sidecar, not a gateway.
   if (!logs || samePods(logs.target, course.pods) || samePods(logs.target, exec.target)) return { gateway: course };
   const pods: PodTarget = { ...logs.target, container: logs.target.container || 'istio-proxy' };

@@ -178,6 +178,15 @@ describe('traceGateway: the gateway a trace follows', () => {
     expect(traceGateway(set!, l, logs as never, step)).toEqual(want);
   });
 
+  it("lesson 40: ztunnel's logs step is traced through the waypoint, the request's other proof", () => {
+    const l = lesson('40-ambient-egress');
+    const step = exec(l, 'curl-waypoint');
+    const ztunnelLog = l.steps.find((s) => s.kind === 'logs' && s.target.labels.app === 'ztunnel')!;
+    const waypoint = { namespace: 'default', labels: { 'gateway.networking.k8s.io/gateway-name': 'waypoint' }, container: 'istio-proxy' };
+    expect(traceGateway(set!, l, ztunnelLog as never, step).gateway.pods).toEqual(waypoint);
+    expect(traceGateway(set!, l, step, step).gateway.pods).toEqual(waypoint);
+  });
+
   it("lesson 4: the course's egress gateway", () => {
     const l = lesson('04-http-egress-gateway');
     const step = l.steps.find((s): s is ExecStep => s.kind === 'exec')!;
