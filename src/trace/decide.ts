@@ -179,8 +179,22 @@ export function sidecarDeciders(fields: HopFields, ctx: DecideContext): Decider[
 }
 
 /** What decided the egress gateway's hop. */
+/**
+ * Envoy's RBAC filter names the policy that denied a request in the response code details
+ * (`rbac_access_denied_matched_policy[ns[NS]-policy[NAME]-rule[I]]`; `[none]`: no ALLOW policy matched).
+ */
+export function deniedBy(details: string | undefined): Decider | undefined {
+  // [none]: the ALLOW policies on it (which ones, the log does not say) have no rule for the request.
+  if (details === 'rbac_access_denied_matched_policy[none]') return { kind: 'AuthorizationPolicy', name: '', part: 'ALLOW: no rule matched' };
+  const m = /^rbac_access_denied_matched_policy\[ns\[([^\]]+)\]-policy\[([^\]]+)\]-rule\[(\d+)\]\]$/.exec(details ?? '');
+  return m ? { kind: 'AuthorizationPolicy', namespace: m[1], name: m[2], part: `rules[${m[3]}] DENY` } : undefined;
+}
+
 export function gatewayDeciders(fields: HopFields, ctx: DecideContext): Decider[] {
   const out: Decider[] = [];
+  // An authorization policy that denied the request decided it before any route (the waypoint's 403).
+  const denied = deniedBy(fields.responseCodeDetails);
+  if (denied) return [denied];
   // The gateway istiod deployed for a Gateway of class istio: its listener and the route bound to it.
   const api = gatewayApiGatewayDeciders(fields, apiContext(ctx));
   const shared =

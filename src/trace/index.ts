@@ -3,7 +3,7 @@
 
 export type * from './model.js';
 export { joinTrace, traceComplete, sidecarSentTo } from './join.js';
-export { gatewayDeciders, hostMatches, parseCluster, sidecarDeciders, type DecideContext } from './decide.js';
+export { deniedBy, gatewayDeciders, hostMatches, parseCluster, sidecarDeciders, type DecideContext } from './decide.js';
 export { layoutTrace, traceText, noTraceText, deciderText, cut, wrapCells, type TraceRow, type TraceTone, type TraceLayoutOptions } from './layout.js';
 export { traceMessages, type TraceMessages } from './messages.js';
 export { plannedTrace, plannedPathOf, courseObjects, type PlannedPath } from './plan.js';

@@ -77,7 +77,7 @@ export function wrapCells(text: string, width: number): string[] {
 /** `VirtualService direct-cnn-through-egress-gateway http[0]`; the namespace only when it is not the client's own. */
 export function deciderText(d: Decider, clientNamespace?: string): string {
   const ns = d.namespace && d.kind !== 'MeshConfig' && d.namespace !== clientNamespace ? ` -n ${d.namespace}` : '';
-  return `${d.kind} ${d.name}${d.part ? ` ${d.part}` : ''}${ns}`;
+  return `${d.kind}${d.name ? ` ${d.name}` : ''}${d.part ? ` ${d.part}` : ''}${ns}`;
 }
 
 function statusOf(hop: Hop, m: TraceMessages): string {

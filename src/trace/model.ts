@@ -24,7 +24,7 @@ export type NoEvidence =
 
 /** An Istio (or Kubernetes Gateway API) object that made a hop's decision, and which part of it. */
 export interface Decider {
-  kind: 'VirtualService' | 'DestinationRule' | 'Gateway' | 'ServiceEntry' | 'Sidecar' | 'MeshConfig' | 'HTTPRoute' | 'TLSRoute';
+  kind: 'VirtualService' | 'DestinationRule' | 'Gateway' | 'ServiceEntry' | 'Sidecar' | 'MeshConfig' | 'HTTPRoute' | 'TLSRoute' | 'AuthorizationPolicy';
   /** `gateway.networking.k8s.io` for the Gateway API's objects (a Gateway of class istio, its routes); absent for Istio's. */
   group?: string;
   name: string;

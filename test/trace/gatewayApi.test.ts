@@ -7,6 +7,7 @@ import { traceGateway } from '../../src/engine/gateway.js';
 import { defaultLessonsDir, loadLessonSet } from '../../src/lesson/index.js';
 import type { ExecStep, Lesson } from '../../src/lesson/model.js';
 import {
+  deniedBy,
   deployedGatewayName,
   gatewayApiGatewayDeciders,
   gatewayApiSidecarDecider,
@@ -200,5 +201,15 @@ describe('traceGateway: the gateway a trace follows', () => {
     expect(traceGateway(set!, { ...l, steps: l.steps.filter((s) => s.kind !== 'logs') }, step, step)).toEqual(course);
     const onClient = l.steps.map((s) => (s.kind === 'logs' ? { ...s, target: { ...step.target, container: 'istio-proxy' } } : s));
     expect(traceGateway(set!, { ...l, steps: onClient }, step, step)).toEqual(course);
+  });
+});
+
+describe('a request an AuthorizationPolicy denied (the waypoint\'s 403)', () => {
+  it('the policy the RBAC filter names decides the hop, before any route', () => {
+    expect(deniedBy('rbac_access_denied_matched_policy[ns[learner-01]-policy[deny-post]-rule[0]]')).toEqual({ kind: 'AuthorizationPolicy', namespace: 'learner-01', name: 'deny-post', part: 'rules[0] DENY' });
+    expect(deniedBy('rbac_access_denied_matched_policy[none]')).toEqual({ kind: 'AuthorizationPolicy', name: '', part: 'ALLOW: no rule matched' });
+    expect(deniedBy('via_upstream')).toBeUndefined();
+    const ctx = { objects: [], host: 'httpbin.org', tls: false, port: 80, clientNamespace: 'default', gatewayNamespace: 'default' } as unknown as DecideContext;
+    expect(gatewayDeciders({ responseCode: '403', responseCodeDetails: 'rbac_access_denied_matched_policy[none]' } as never, ctx)).toEqual([{ kind: 'AuthorizationPolicy', name: '', part: 'ALLOW: no rule matched' }]);
   });
 });
