@@ -5,7 +5,7 @@
 // listener's attached routes); each route's status per parent (Accepted, ResolvedRefs). What it
 // deployed goes when its Gateway goes, as the garbage collector would remove owned objects.
 
-import { PROXY_IMAGE } from './admission.js';
+import { proxyDeployment } from './istiod-deployment.js';
 import type { Api } from './api.js';
 import { isPodReady } from './controllers.js';
 import { GATEWAY_API_GROUP } from './gateway-api.js';
@@ -45,30 +45,15 @@ export function gatewayObjects(gw: KObject): KObject[] {
   }
   return [
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta() },
-    {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
+    proxyDeployment({
       metadata: meta(),
-      spec: {
-        replicas: 1,
-        selector: { matchLabels: { [GATEWAY_NAME_LABEL]: name } },
-        template: {
-          metadata: {
-            labels: { ...labels, 'service.istio.io/canonical-name': deployed, 'service.istio.io/canonical-revision': 'latest', 'sidecar.istio.io/inject': 'false' },
-            annotations: { 'istio.io/rev': 'default', 'prometheus.io/path': '/stats/prometheus', 'prometheus.io/port': '15020', 'prometheus.io/scrape': 'true' },
-          },
-          spec: {
-            serviceAccountName: deployed,
-            containers: [{
-              name: 'istio-proxy',
-              image: PROXY_IMAGE,
-              args: ['proxy', 'router', '--domain', '$(POD_NAMESPACE).svc.cluster.local', '--proxyLogLevel', 'warning', '--proxyComponentLogLevel', 'misc:error', '--log_output_level', 'default:info'],
-              ports: [{ containerPort: 15020, name: 'metrics', protocol: 'TCP' }, { containerPort: 15021, name: 'status-port', protocol: 'TCP' }, { containerPort: 15090, name: 'http-envoy-prom', protocol: 'TCP' }],
-            }],
-          },
-        },
-      },
-    },
+      gateway: name,
+      name: deployed,
+      mode: 'router',
+      labels,
+      annotations: { 'istio.io/rev': 'default', 'prometheus.io/path': '/stats/prometheus', 'prometheus.io/port': '15020', 'prometheus.io/scrape': 'true' },
+      ports: [{ containerPort: 15020, name: 'metrics', protocol: 'TCP' }, { containerPort: 15021, name: 'status-port', protocol: 'TCP' }, { containerPort: 15090, name: 'http-envoy-prom', protocol: 'TCP' }],
+    }),
     { apiVersion: 'v1', kind: 'Service', metadata: meta(), spec: { type: serviceType, selector: { [GATEWAY_NAME_LABEL]: name }, ports } },
   ];
 }

@@ -4,7 +4,7 @@
 // (Programmed once a waypoint pod is Ready), so `kubectl wait --for=condition=Programmed` works.
 // Runs only when the Gateway API kinds are served (the Gateway API CRDs installed).
 
-import { PROXY_IMAGE } from './admission.js';
+import { proxyDeployment } from './istiod-deployment.js';
 import type { Api } from './api.js';
 import { isPodReady } from './controllers.js';
 import type { KObject } from './store.js';
@@ -25,27 +25,15 @@ export function waypointObjects(gw: KObject): KObject[] {
   const meta = (extra: Record<string, string> = {}) => ({ name, namespace, labels: { ...labels, ...extra }, ownerReferences: owner });
   return [
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta() },
-    {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
+    proxyDeployment({
       metadata: meta(),
-      spec: {
-        replicas: 1,
-        selector: { matchLabels: selector },
-        template: {
-          metadata: { labels: { ...labels, 'sidecar.istio.io/inject': 'false', 'service.istio.io/canonical-name': name, 'service.istio.io/canonical-revision': 'latest' }, annotations: { 'istio.io/rev': 'default' } },
-          spec: {
-            serviceAccountName: name,
-            containers: [{
-              name: 'istio-proxy',
-              image: PROXY_IMAGE,
-              args: ['proxy', 'waypoint', '--domain', '$(POD_NAMESPACE).svc.cluster.local', '--serviceCluster', `${name}.$(POD_NAMESPACE)`, '--proxyLogLevel', 'warning', '--proxyComponentLogLevel', 'misc:error', '--log_output_level', 'default:info'],
-              ports: [{ containerPort: 15008, name: 'mesh', protocol: 'TCP' }, { containerPort: 15021, name: 'status-port', protocol: 'TCP' }, { containerPort: 15090, name: 'http-envoy-prom', protocol: 'TCP' }],
-            }],
-          },
-        },
-      },
-    },
+      gateway: name,
+      name,
+      mode: 'waypoint',
+      labels,
+      annotations: { 'istio.io/rev': 'default' },
+      ports: [{ containerPort: 15008, name: 'mesh', protocol: 'TCP' }, { containerPort: 15021, name: 'status-port', protocol: 'TCP' }, { containerPort: 15090, name: 'http-envoy-prom', protocol: 'TCP' }],
+    }),
     {
       apiVersion: 'v1',
       kind: 'Service',
