@@ -113,6 +113,30 @@ describe('through client-node against a recording API server', () => {
     port.close();
   });
 
+  it('after a reset the retry goes out on a new connection, not on another idle one the server closed alike', async () => {
+    let reset = false;
+    api = await startFakeApi((req) => {
+      if (req.path !== '/api/v1/namespaces/default/pods') return undefined;
+      if (reset) {
+        reset = false;
+        return { status: 0, reset: true };
+      }
+      return { status: 200, body: { kind: 'PodList', items: [] }, delayMs: 50 };
+    });
+    const { port } = await connectCluster({ kubeconfigYaml: api.kubeconfigYaml() });
+    const client = { namespace: 'default', labels: { app: 'curl' }, container: 'curl' };
+    const check = () => port.preflight({ clientNamespace: 'default', istioNamespace: 'istio-system', client, checks: ['client-ready'] });
+    await Promise.all([check(), check(), check()]); // three connections open, then idle in the pool
+    const warm = new Set(api.requests.map((r) => r.remotePort));
+    expect(warm.size).toBeGreaterThanOrEqual(3);
+    reset = true;
+    await check();
+    const [resetOne, retry] = api.requests.slice(-2);
+    expect(warm.has(resetOne.remotePort)).toBe(true);
+    expect(warm.has(retry.remotePort)).toBe(false);
+    port.close();
+  });
+
   it('gives up after the retry budget with a sentence, never the body', async () => {
     api = await startFakeApi((req) => (req.path === '/api/v1/namespaces/default/pods' ? status(503, 'ServiceUnavailable', 'apiserver overloaded') : undefined));
     const { port } = await connectCluster({ kubeconfigYaml: api.kubeconfigYaml(), retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 2 } });

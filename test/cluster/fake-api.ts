@@ -12,6 +12,8 @@ export interface Recorded {
   query: URLSearchParams;
   headers: http.IncomingHttpHeaders;
   body: string;
+  /** The client's end of the connection: which keep-alive socket carried the request. */
+  remotePort?: number;
 }
 
 export interface Answer {
@@ -20,6 +22,8 @@ export interface Answer {
   headers?: Record<string, string>;
   /** Drop the connection without answering (a reset). */
   reset?: boolean;
+  /** Answer after this long (keeps several connections busy at once). */
+  delayMs?: number;
   /** Take over the response (streaming answers such as a followed log). */
   stream?: (res: http.ServerResponse, req: http.IncomingMessage) => void;
 }
@@ -84,12 +88,13 @@ export async function startFakeApi(handler: Handler = () => undefined, upgrade?:
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-      const recorded: Recorded = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const recorded: Recorded = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), remotePort: req.socket.remotePort };
       requests.push(recorded);
       const answer = handler(recorded) ?? discovery(url.pathname) ?? {
         status: 404,
         body: { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'NotFound', code: 404, message: 'the server could not find the requested resource' },
       };
+      const finish = () => {
       if (answer.reset) {
         req.socket.destroy();
         return;
@@ -103,6 +108,9 @@ export async function startFakeApi(handler: Handler = () => undefined, upgrade?:
       const text = answer.body === undefined ? '' : typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
       res.writeHead(answer.status, { 'content-type': 'application/json', ...(answer.headers ?? {}) });
       res.end(text);
+      };
+      if (answer.delayMs) setTimeout(finish, answer.delayMs);
+      else finish();
     });
   });
   if (upgrade) server.on('upgrade', upgrade);

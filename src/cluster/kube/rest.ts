@@ -86,7 +86,9 @@ export class KubeRest {
       return await this.sendOnce(req);
     } catch (err) {
       if (!(err instanceof ResetError)) throw err;
-      // The agent has dropped the broken socket; the next try opens a fresh one.
+      // The server closed idle keep-alive connections: the others in the pool went with this one
+      // (they idled as long), so drop them all and let the next try open a fresh one.
+      this.dropIdleSockets();
       try {
         return await this.sendOnce(req);
       } catch (again) {
@@ -157,6 +159,12 @@ export class KubeRest {
     this.agent = isPlain ? new http.Agent({ ...rest, keepAlive: true, maxSockets: 8 }) : new https.Agent({ ...rest, keepAlive: true, maxSockets: 8 });
     this.agentKey = key;
     return this.agent;
+  }
+
+  /** Destroys the pool's idle sockets only: requests in flight keep theirs. */
+  private dropIdleSockets(): void {
+    const free = (this.agent as (http.Agent & { freeSockets?: Record<string, { destroy(): void }[] | undefined> }) | undefined)?.freeSockets ?? {};
+    for (const sockets of Object.values(free)) for (const socket of sockets ?? []) socket.destroy();
   }
 
   /** Close pooled connections (the port's close()). */
