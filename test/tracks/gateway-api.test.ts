@@ -13,6 +13,7 @@ import { defaultLessonsDir, loadLessonSet } from '../../src/lesson/index.js';
 import { memoryProgressStore } from '../../src/progress/index.js';
 import { CLIENT, startPractice } from '../cluster/practice-helpers.js';
 import { memoryIO } from '../cli/io.js';
+import { stepsPastPreflight } from './walk.js';
 
 const state = mkdtempSync(join(tmpdir(), 'track-gwapi-'));
 afterAll(() => rmSync(state, { recursive: true, force: true }));
@@ -76,14 +77,8 @@ describe('TLSRoutes where istiod ignores them', () => {
     try {
       expect((await runHeadless(engine, ['02-setup'], 'en', () => undefined)).ok).toBe(true);
       const lesson = set!.lessons.find((l) => l.id === '11-gateway-api-tls')!;
-      const verdicts: Record<string, { ok: boolean; summary: string; diagnosis?: string }> = {};
       // Past the pre-flight (it fails here, as it should), as a learner who goes on anyway.
-      for (const step of lesson.steps.slice(1)) {
-        engine.openLesson(lesson.id, step.id);
-        verdicts[step.id] = await engine.run();
-        engine.cancel();
-        if (step.id === 'gateway-log') break;
-      }
+      const verdicts = await stepsPastPreflight(engine, lesson, 'gateway-log');
       expect(verdicts['gateway-and-routes'].ok).toBe(true);
       expect(verdicts['curl-gateway'].ok).toBe(true);
       expect(verdicts['gateway-log'].ok).toBe(false);
@@ -107,16 +102,10 @@ describe('an HTTPRoute whose backend is not the gateway istiod deployed', () => 
     const engine = createEngine({ lessons: set!, port: p.port, progress: memoryProgressStore(), lang: 'zh', namespace: 'default', istioNamespace: 'istio-system', verifyTimeoutMs: 2500 });
     try {
       expect((await runHeadless(engine, ['02-setup'], 'en', () => undefined)).ok).toBe(true);
-      let verdict: { ok: boolean; summary: string; diagnosis?: string } | undefined;
-      for (const step of lesson.steps.slice(1)) {
-        engine.openLesson(lesson.id, step.id);
-        verdict = await engine.run();
-        engine.cancel();
-        if (step.id === 'curl-gateway') break;
-      }
-      expect(verdict!.ok).toBe(false);
-      expect(verdict!.summary).toMatch(/503/);
-      expect(verdict!.diagnosis).toContain('HTTPRoute direct-cnn-to-egress-gateway 有一个无法解析的后端：BackendNotFound，"backend(cnn-egress-gateway.default.svc.cluster.local) not found"。');
+      const verdict = (await stepsPastPreflight(engine, lesson, 'curl-gateway'))['curl-gateway'];
+      expect(verdict.ok).toBe(false);
+      expect(verdict.summary).toMatch(/503/);
+      expect(verdict.diagnosis).toContain('HTTPRoute direct-cnn-to-egress-gateway 有一个无法解析的后端：BackendNotFound，"backend(cnn-egress-gateway.default.svc.cluster.local) not found"。');
     } finally {
       engine.dispose();
       await p.stop();

@@ -12,6 +12,7 @@ import { defaultLessonsDir, loadLessonSet } from '../../src/lesson/index.js';
 import { memoryProgressStore } from '../../src/progress/index.js';
 import { CLIENT, startPractice } from '../cluster/practice-helpers.js';
 import { memoryIO } from '../cli/io.js';
+import { stepsPastPreflight } from './walk.js';
 
 const state = mkdtempSync(join(tmpdir(), 'track-netpol-'));
 afterAll(() => rmSync(state, { recursive: true, force: true }));
@@ -51,13 +52,7 @@ describe('the track on a CNI that does not enforce NetworkPolicy', () => {
         expect((await runHeadless(engine, ['02-setup'], 'en', () => undefined)).ok).toBe(true);
         // Past the track's pre-flight (it fails here, as it should), step by step as a learner who goes on anyway.
         const lesson = set!.lessons.find((l) => l.id === '30-network-policy')!;
-        const verdicts: Record<string, { ok: boolean; summary: string; diagnosis?: string }> = {};
-        for (const step of lesson.steps.slice(1)) {
-          engine.openLesson(lesson.id, step.id);
-          verdicts[step.id] = await engine.run();
-          engine.cancel();
-          if (step.id === 'curl-bypass-blocked') break;
-        }
+        const verdicts = await stepsPastPreflight(engine, lesson, 'curl-bypass-blocked');
         expect(verdicts.policy.ok).toBe(true);
         // kindnet accepts the policy and drops nothing: the request that should be blocked answers 200.
         expect(verdicts['curl-bypass-blocked'].ok).toBe(false);
