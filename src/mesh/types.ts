@@ -11,8 +11,8 @@ export interface IstioObject {
   created?: string;
   /** metadata.labels (ambient reads istio.io/use-waypoint from them). */
   labels?: Record<string, string>;
-  /** Derived by istiod from a Gateway API object (never stored), e.g. "HTTPRoute ns/name". */
-  generatedFrom?: string;
+  /** Derived by istiod from a Gateway API object (never stored): which one, and for a Gateway its listener. */
+  generatedFrom?: { kind: string; namespace: string; name: string; listener?: string };
   /** A Gateway that selects gateway pods of its own namespace only (istiod's for a Gateway API Gateway). */
   scopedToNamespace?: boolean;
 }

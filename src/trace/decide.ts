@@ -3,6 +3,7 @@
 // cluster's Envoy names routes after the VirtualService's http route `name` and clusters
 // `outbound|<port>|<subset>|<host>`, and the practice cluster's model logs the same.
 
+import { hostMatches } from './hosts.js';
 import type { MeshFacts } from '../cluster/port.js';
 import type { Decider, HopFields } from './model.js';
 import { gatewayApiGatewayDeciders, gatewayApiSidecarDecider, type GatewayApiContext } from './gatewayApi.js';
@@ -31,13 +32,6 @@ export function parseCluster(name: string | undefined): ClusterName | undefined 
   return { direction: parts[0], ...(Number.isInteger(port) && port > 0 ? { port } : {}), ...(parts[2] ? { subset: parts[2] } : {}), host: parts[3] };
 }
 
-/** A host in an Istio object (`*`, `*.example.com`, a Gateway's `ns/host`) matches the request's host. */
-export function hostMatches(pattern: string, host: string): boolean {
-  const p = (pattern.includes('/') ? pattern.slice(pattern.indexOf('/') + 1) : pattern).toLowerCase();
-  const h = host.toLowerCase();
-  if (p === '*' || p === h) return true;
-  return p.startsWith('*.') && h.endsWith(p.slice(1));
-}
 
 /** A destination host as an object writes it (short or full) names this service host. */
 function sameService(written: string, fqdn: string, namespace: string): boolean {

@@ -3,7 +3,8 @@
 
 export type * from './model.js';
 export { joinTrace, traceComplete, sidecarSentTo } from './join.js';
-export { deniedBy, gatewayDeciders, hostMatches, parseCluster, sidecarDeciders, type DecideContext } from './decide.js';
+export { deniedBy, gatewayDeciders, parseCluster, sidecarDeciders, type DecideContext } from './decide.js';
+export { hostMatches } from './hosts.js';
 export { layoutTrace, traceText, noTraceText, deciderText, cut, wrapCells, type TraceRow, type TraceTone, type TraceLayoutOptions } from './layout.js';
 export { traceMessages, type TraceMessages } from './messages.js';
 export { plannedTrace, plannedPathOf, courseObjects, type PlannedPath } from './plan.js';

@@ -6,7 +6,8 @@
 import type { LogLine } from '../cluster/port.js';
 import { addressIp, parseAccessLogLine, type AccessLogFields } from '../verify/access-log.js';
 import { proxyAccessLog, type ProxyAccessLog } from './accessLog.js';
-import { gatewayDeciders, hostMatches, parseCluster, sidecarDeciders, type DecideContext } from './decide.js';
+import { gatewayDeciders, parseCluster, sidecarDeciders, type DecideContext } from './decide.js';
+import { hostMatches } from './hosts.js';
 import type { Hop, HopFields, JoinedBy, NoEvidence, Trace, TraceInput } from './model.js';
 
 interface Parsed {

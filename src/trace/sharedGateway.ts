@@ -7,7 +7,7 @@
 import type { FactObject } from '../cluster/port.js';
 import { gatewayServers, gatewayTlsFilterChains, lookupGatewayHttpRoute, pickFilterChain, virtualServicesForGateway, type GatewayServer } from '../mesh/istioConfig.js';
 import type { IstioObject, MeshPod, MeshState } from '../mesh/types.js';
-import { hostMatches } from './decide.js';
+import { hostMatches } from './hosts.js';
 import type { Decider } from './model.js';
 
 const KINDS = new Set<string>(['ServiceEntry', 'Gateway', 'VirtualService', 'DestinationRule', 'Sidecar']);
